@@ -1,0 +1,5 @@
+"""Allow ``python -m sipsmodel``."""
+
+from sipsmodel.cli import main
+
+main()
