@@ -1,0 +1,322 @@
+"""The expression tree shared by rule constraints and property formulas.
+
+Theory of operation: text in the language of ``grammar/property.lark`` is parsed once into frozen
+nodes. ``evaluate`` runs a tree on concrete values (the simulator, the trace checker, the property
+evaluator); ``sipsmodel.smt`` compiles the very same nodes to Z3 terms. Nothing about a rule or a
+property is written twice. Bare names are resolved against the variables in scope: a name that is not
+a variable is an enum literal (``sips``, ``TLS``, ``request``), checked against the other operand's
+domain by :func:`check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from sipsmodel.errors import ParseError
+
+Value = bool | int | str
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal: boolean, integer, or enum member / string."""
+
+    value: Value
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name (``ruri``) or an attribute path (``h.secure``)."""
+
+    path: tuple[str, ...]
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``left op right`` for op in == != < <= > >=."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Member:
+    """``item in {v1, v2, ...}`` (``negated`` for ``not in``)."""
+
+    item: Expr
+    options: tuple[Expr, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Not:
+    body: Expr
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Implies:
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Iff:
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Call:
+    """A built-in predicate, e.g. ``secure(transport)`` (see :data:`BUILTINS`)."""
+
+    name: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Quant:
+    """``forall|exists var in collection [where filter]: body`` (properties only)."""
+
+    kind: str
+    var: str
+    collection: str
+    where: Expr | None
+    body: Expr
+
+
+Expr = Const | Ref | Compare | Member | Not | And | Or | Implies | Iff | Call | Quant
+
+# Transports whose hop is protected by TLS (RFC 3261 section 26.2.1, RFC 4168, RFC 7118 for WSS).
+SECURE_TRANSPORTS = frozenset({"TLS", "TLS-SCTP", "WSS"})
+RELIABLE_TRANSPORTS = frozenset({"TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS"})
+
+#: Built-in predicates: name -> (arity, set of argument values for which it holds).
+BUILTINS: dict[str, frozenset[str]] = {
+    "secure": SECURE_TRANSPORTS,
+    "reliable": RELIABLE_TRANSPORTS,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+@cache
+def _parser() -> object:
+    from lark import Lark
+
+    from sipsmodel.resources import resource_path
+
+    text = resource_path("grammar", "property.lark").read_text(encoding="utf-8")
+    return Lark(text, parser="lalr", lexer="contextual", maybe_placeholders=True)
+
+
+def _transformer() -> object:
+    from lark import Token, Transformer
+
+    class ToExpr(Transformer[Token, Expr]):
+        def quantified(self, c: list[object]) -> Quant:
+            kind, var, coll, where, body = c
+            return Quant(str(kind), str(var), str(coll), where, body)  # type: ignore[arg-type]
+
+        def implies(self, c: list[Expr]) -> Implies:
+            return Implies(c[0], c[1])
+
+        def iff(self, c: list[Expr]) -> Iff:
+            return Iff(c[0], c[1])
+
+        def any_of(self, c: list[Expr]) -> Expr:
+            return c[0] if len(c) == 1 else Or(tuple(c))
+
+        def all_of(self, c: list[Expr]) -> Expr:
+            return c[0] if len(c) == 1 else And(tuple(c))
+
+        def negate(self, c: list[Expr]) -> Not:
+            return Not(c[0])
+
+        def comparison(self, c: list[object]) -> Compare:
+            return Compare(str(c[1]), c[0], c[2])  # type: ignore[arg-type]
+
+        def member(self, c: list[Expr]) -> Member:
+            return Member(c[0], tuple(c[1:]))
+
+        def not_member(self, c: list[Expr]) -> Member:
+            return Member(c[0], tuple(c[1:]), negated=True)
+
+        def number(self, c: list[Token]) -> Const:
+            return Const(int(c[0]))
+
+        def string(self, c: list[Token]) -> Const:
+            return Const(str(c[0])[1:-1])
+
+        def call(self, c: list[object]) -> Call:
+            args = tuple(a for a in c[1:] if a is not None)
+            return Call(str(c[0]), args)  # type: ignore[arg-type]
+
+        def ref(self, c: list[Token]) -> Expr:
+            names = tuple(str(t) for t in c)
+            if len(names) == 1 and names[0] in ("true", "false"):
+                return Const(names[0] == "true")
+            return Ref(names)
+
+    return ToExpr()
+
+
+def parse_expr(text: str, source: str = "<expression>") -> Expr:
+    """Parse a rule constraint or a property formula (``grammar/property.lark``)."""
+    from lark.exceptions import UnexpectedInput
+
+    parser = _parser()
+    try:
+        tree = parser.parse(text)  # type: ignore[attr-defined]
+    except UnexpectedInput as exc:
+        expected = tuple(sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ()))
+        raise ParseError(
+            "syntax error in expression",
+            line=getattr(exc, "line", 0) or 0,
+            column=getattr(exc, "column", 0) or 0,
+            context=exc.get_context(text),
+            expected=expected,
+            source=source,
+            hint="see docs/property-language.md for the syntax",
+        ) from None
+    result: Expr = _transformer().transform(tree)  # type: ignore[attr-defined]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Concrete evaluation
+
+Record = Mapping[str, Value]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What names mean during evaluation: flat variables, bound records, and collections."""
+
+    variables: Mapping[str, Value]
+    records: Mapping[str, Record]
+    collections: Mapping[str, Sequence[Record]]
+
+    def bind(self, name: str, record: Record) -> Scope:
+        return Scope(self.variables, {**self.records, name: record}, self.collections)
+
+
+def flat_scope(variables: Mapping[str, Value]) -> Scope:
+    """A scope with only flat variables (rule constraints)."""
+    return Scope(variables, {}, {})
+
+
+def _lookup(ref: Ref, scope: Scope) -> Value:
+    head = ref.path[0]
+    if len(ref.path) == 1:
+        if head in scope.variables:
+            return scope.variables[head]
+        return head  # an enum literal
+    record = scope.records.get(head)
+    if record is None:
+        raise KeyError(f"unknown variable {head!r} in {ref.dotted!r}")
+    attr = ref.path[1]
+    if len(ref.path) != 2 or attr not in record:
+        raise KeyError(f"unknown attribute {ref.dotted!r}")
+    return record[attr]
+
+
+_ORDER: dict[str, Callable[[int, int], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def evaluate(expr: Expr, scope: Scope) -> Value:
+    """Evaluate ``expr`` on concrete values."""
+    match expr:
+        case Const(value):
+            return value
+        case Ref():
+            return _lookup(expr, scope)
+        case Compare(op, left, right):
+            a, b = evaluate(left, scope), evaluate(right, scope)
+            if op == "==":
+                return a == b
+            if op == "!=":
+                return a != b
+            return _ORDER[op](int(a), int(b))
+        case Member(item, options, negated):
+            value = evaluate(item, scope)
+            found = any(value == evaluate(o, scope) for o in options)
+            return found != negated
+        case Not(body):
+            return not truth(body, scope)
+        case And(parts):
+            return all(truth(p, scope) for p in parts)
+        case Or(parts):
+            return any(truth(p, scope) for p in parts)
+        case Implies(left, right):
+            return (not truth(left, scope)) or truth(right, scope)
+        case Iff(left, right):
+            return truth(left, scope) == truth(right, scope)
+        case Call(name, args):
+            return evaluate(args[0], scope) in BUILTINS[name]
+        case Quant(kind, var, collection, where, body):
+            return _evaluate_quant(kind, var, scope.collections[collection], where, body, scope)
+    raise TypeError(f"not an expression: {expr!r}")
+
+
+def _evaluate_quant(
+    kind: str, var: str, items: Sequence[Record], where: Expr | None, body: Expr, scope: Scope
+) -> bool:
+    selected = (scope.bind(var, item) for item in items)
+    inner = (s for s in selected if where is None or truth(where, s))
+    if kind == "forall":
+        return all(truth(body, s) for s in inner)
+    return any(truth(body, s) for s in inner)
+
+
+def truth(expr: Expr, scope: Scope) -> bool:
+    """Evaluate a formula that must be boolean."""
+    value = evaluate(expr, scope)
+    if not isinstance(value, bool):
+        raise TypeError(f"expected a truth value, got {value!r}")
+    return value
+
+
+def names_in(expr: Expr) -> frozenset[str]:
+    """Every single-segment name the expression mentions (variables and enum literals alike)."""
+    match expr:
+        case Ref(path):
+            return frozenset({path[0]}) if len(path) == 1 else frozenset()
+        case Const():
+            return frozenset()
+        case Compare(_, left, right) | Implies(left, right) | Iff(left, right):
+            return names_in(left) | names_in(right)
+        case Member(item, options, _):
+            return names_in(item).union(*(names_in(o) for o in options))
+        case Not(body):
+            return names_in(body)
+        case And(parts) | Or(parts):
+            return frozenset().union(*(names_in(p) for p in parts))
+        case Call(_, args):
+            return frozenset().union(*(names_in(a) for a in args))
+        case Quant(_, _, _, where, body):
+            return names_in(body) | (names_in(where) if where is not None else frozenset())
+    raise TypeError(f"not an expression: {expr!r}")

@@ -1,0 +1,329 @@
+"""The choice points of the permissive model, as data.
+
+Theory of operation (in the manner of h11's state tables): wherever RFC 3261, draft-04 or RFC 5630
+leaves an element a choice, the model has a *choice point*. It reads a few *features* of the state
+(finite domains), offers *options* (finite domains), and always obeys its *model constraints* (what is
+physically possible, e.g. no TLS without TLS support). Everything the documents allow is an option;
+the normative rules (``sipsmodel.rules.table``) narrow the options. The simulator enumerates the
+options a rule set allows and lets a chooser pick; ``sipsmodel.smt`` encodes the same features,
+options and constraints symbolically. Features are always computed by the model from the state; the
+``derivation`` text of each feature is the contract both engines implement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import product
+
+from sipsmodel.model.expr import Expr, Value, parse_expr
+from sipsmodel.model.vocab import (
+    BOOL,
+    FAILURE,
+    FLOW,
+    OPT_SCHEME,
+    RECURSE,
+    REG_STATUS,
+    RETRY,
+    REWRITE,
+    RR_KIND,
+    SCHEME,
+    TRANSPORT,
+    UAS_STATUS,
+    WARN,
+    Domain,
+)
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A value the model computes from the state before the choice."""
+
+    name: str
+    domain: Domain
+    derivation: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """A decision the element makes at the choice point."""
+
+    name: str
+    domain: Domain
+    meaning: str
+
+
+@dataclass(frozen=True)
+class ChoicePoint:
+    """One place where an element chooses; rules constrain its options given its features."""
+
+    name: str
+    element: str
+    summary: str
+    reference: str
+    features: tuple[Feature, ...]
+    options: tuple[Option, ...]
+    constraints: tuple[str, ...] = ()
+    prefer: tuple[str, ...] = ()
+
+    @cached_property
+    def constraint_exprs(self) -> tuple[Expr, ...]:
+        return tuple(parse_expr(c, source=f"choice point {self.name}") for c in self.constraints)
+
+    @cached_property
+    def prefer_exprs(self) -> tuple[Expr, ...]:
+        return tuple(parse_expr(c, source=f"choice point {self.name}") for c in self.prefer)
+
+    @cached_property
+    def variables(self) -> dict[str, Domain]:
+        """Every name in scope at this choice point: features and options."""
+        names = {f.name: f.domain for f in self.features}
+        names.update({o.name: o.domain for o in self.options})
+        return names
+
+    def option_space(self) -> list[dict[str, Value]]:
+        """Every combination of option values, in domain order (constraints not applied)."""
+        names = [o.name for o in self.options]
+        return [dict(zip(names, combo, strict=True)) for combo in product(*(o.domain.values for o in self.options))]
+
+
+def _f(name: str, domain: Domain, derivation: str) -> Feature:
+    return Feature(name, domain, derivation)
+
+
+def _o(name: str, domain: Domain, meaning: str) -> Option:
+    return Option(name, domain, meaning)
+
+
+_TLS = _f("tls", BOOL, "the deciding element supports TLS (and so SIPS, RFC 3261 8.1.1.2)")
+_NEXT_TLS = _f("next_tls", BOOL, "the element the request is sent to supports TLS")
+_TRANSPORT = _o("transport", TRANSPORT, "transport of the outgoing hop")
+_PHYSICAL_TLS = "secure(transport) -> tls and next_tls"
+
+UAC_INVITE = ChoicePoint(
+    name="uac_invite",
+    element="ua",
+    summary="a UAC sends a dialog-creating request (INVITE)",
+    reference="RFC 3261 8.1.1, 8.1.2, 12.1.2; RFC 5630 5.1.1",
+    features=(
+        _f("target", SCHEME, "scheme of the URI the user asked to reach (address book, dialled URI)"),
+        _TLS,
+        _NEXT_TLS,
+        _f("route_stored", OPT_SCHEME,
+           "scheme of the first entry of the pre-existing route set (outbound proxy or Service-Route); none if empty"),
+    ),
+    options=(
+        _o("ruri", SCHEME, "scheme of the Request-URI sent"),
+        _o("route0", OPT_SCHEME, "scheme of the topmost Route value sent (none when no Route)"),
+        _o("contact", SCHEME, "scheme of the Contact sent"),
+        _TRANSPORT,
+    ),
+    constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)"),
+    prefer=("ruri == target", "route0 == route_stored", "contact == ruri", "secure(transport)",
+            "transport == TCP"),
+)
+
+PROXY_FORWARD = ChoicePoint(
+    name="proxy_forward",
+    element="proxy",
+    summary="a proxy forwards a request on one branch",
+    reference="RFC 3261 16.5, 16.6; draft-04 4, 4.2; RFC 5630 5.3",
+    features=(
+        _f("in_ruri", SCHEME, "scheme of the Request-URI as received (after the 16.4 strict-route fix-up)"),
+        _f("in_secure", BOOL, "the hop the request arrived on is TLS-protected"),
+        _f("responsible", BOOL,
+           "the proxy is responsible for the Request-URI's domain and retargets with the location service (16.5)"),
+        _f("binding", OPT_SCHEME,
+           "scheme of the registered Contact this branch targets, as stored; none when not retargeting"),
+        _f("route_next", OPT_SCHEME,
+           "scheme of the next Route value after removing the proxy's own entries and pushing a stored Path; "
+           "none when there is none"),
+        _f("dialog_forming", BOOL, "the request can create a dialog (INVITE)"),
+        _TLS,
+        _NEXT_TLS,
+        _f("flow", FLOW, "transport of the outbound flow the next hop must reuse (RFC 5626 7); none without one"),
+        _f("last_hop", BOOL, "the next element is the user agent the request is delivered to"),
+        _f("malicious", BOOL, "the proxy is marked malicious (no rule binds it)"),
+    ),
+    options=(
+        _o("ruri", SCHEME, "scheme of the Request-URI sent"),
+        _o("route0", OPT_SCHEME, "scheme of the topmost Route value sent"),
+        _TRANSPORT,
+        _o("rr", RR_KIND, "Record-Route values inserted: none, one, or two (draft-04 4.2 double recording)"),
+        _o("rr_out", SCHEME, "scheme of the inserted value on top (facing the next element)"),
+        _o("rr_in", SCHEME, "double only: scheme of the inserted value facing the incoming leg"),
+        _o("via_lie", BOOL, "the Via claims TLS although the hop is not TLS (malicious only)"),
+    ),
+    constraints=(
+        _PHYSICAL_TLS,
+        "(route0 == none) <-> (route_next == none)",
+        "rr == double or rr_in == rr_out",
+        "rr == none -> rr_out == sip",
+        "not dialog_forming -> rr == none",
+        "via_lie -> malicious and not secure(transport)",
+    ),
+    prefer=("not via_lie", "ruri == in_ruri or binding == none", "binding == none or ruri == binding",
+            "route0 == route_next", "rr != none", "rr != double", "in_secure -> secure(transport)",
+            "secure(transport)", "transport == TCP"),
+)
+
+PROXY_RESPONSE_RR = ChoicePoint(
+    name="proxy_response_rr",
+    element="proxy",
+    summary="a proxy forwards the 2xx of a dialog-creating request and may rewrite its own Record-Route value",
+    reference="RFC 3261 16.7 step 8; draft-04 4.2; RFC 5630 Appendix A",
+    features=(
+        _f("rr", RR_KIND, "Record-Route values this proxy inserted in the request"),
+        _f("rr_out", SCHEME, "scheme of the inserted value on top, as sent in the request"),
+        _f("in_secure", BOOL, "the request's incoming leg was TLS-protected"),
+        _f("out_secure", BOOL, "the request's outgoing leg was TLS-protected"),
+    ),
+    options=(_o("rewrite", REWRITE, "keep the value, or rewrite its scheme to sip or sips in the response"),),
+    constraints=("rr != single -> rewrite == keep",),
+    prefer=("rewrite == keep",),
+)
+
+UAS_ANSWER = ChoicePoint(
+    name="uas_answer",
+    element="ua",
+    summary="a UAS answers a dialog-creating request",
+    reference="RFC 3261 8.2.2.1, 12.1.1; draft-04 6; RFC 5630 5.1.2",
+    features=(
+        _f("ruri", SCHEME, "scheme of the Request-URI as received"),
+        _f("in_secure", BOOL, "the hop the request arrived on is TLS-protected"),
+        _f("rr_top", OPT_SCHEME, "scheme of the topmost Record-Route value as received (none when absent)"),
+        _f("req_contact", SCHEME, "scheme of the request's Contact"),
+        _TLS,
+        _f("sips_ok", BOOL, "the UA's policy accepts SIPS requests"),
+        _f("sip_ok", BOOL, "the UA's policy accepts SIP requests"),
+    ),
+    options=(
+        _o("status", UAS_STATUS, "final response: 200, 400, 416 or 480"),
+        _o("warn", WARN, "warn-code added to a 480 (0 for none)"),
+        _o("contact", SCHEME, "scheme of the Contact in a 200 (sip when not 200)"),
+    ),
+    constraints=(
+        "status != 480 -> warn == 0",
+        "status != 200 -> contact == sip",
+        "status == 200 -> (ruri == sips -> sips_ok and tls) and (ruri == sip -> sip_ok)",
+    ),
+    prefer=("status == 200", "contact == ruri", "warn != 0"),
+)
+
+UA_REGISTER = ChoicePoint(
+    name="ua_register",
+    element="ua",
+    summary="a UA registers one Contact for its AoR",
+    reference="RFC 3261 10.2; draft-04 5; RFC 5630 5.1.1.1",
+    features=(
+        _f("want_sips", BOOL, "the UA's policy is to be reachable by SIPS"),
+        _TLS,
+        _NEXT_TLS,
+    ),
+    options=(
+        _o("contact", SCHEME, "scheme of the registered Contact"),
+        _o("aor", SCHEME, "scheme of the AoR in To and From"),
+        _o("ruri", SCHEME, "scheme of the REGISTER's Request-URI"),
+        _TRANSPORT,
+    ),
+    constraints=(_PHYSICAL_TLS, "contact == sips -> tls"),
+    prefer=("(contact == sips) <-> want_sips", "aor == contact", "ruri == contact", "secure(transport)",
+            "transport == TCP"),
+)
+
+EDGE_REGISTER = ChoicePoint(
+    name="edge_register",
+    element="proxy",
+    summary="an edge proxy forwards a REGISTER to the registrar and may add a Path value",
+    reference="RFC 3327; RFC 5626 5.1; draft-04 4.2, 5",
+    features=(
+        _f("in_ruri", SCHEME, "scheme of the REGISTER's Request-URI"),
+        _f("in_secure", BOOL, "the hop the REGISTER arrived on is TLS-protected"),
+        _f("contact", SCHEME, "scheme of the registered Contact"),
+        _TLS,
+        _NEXT_TLS,
+    ),
+    options=(_o("path", OPT_SCHEME, "scheme of the Path value inserted (none: no Path)"), _TRANSPORT),
+    constraints=(_PHYSICAL_TLS,),
+    prefer=("path != none", "(path == sips) <-> (contact == sips)", "secure(transport) <-> in_secure",
+            "transport == TCP"),
+)
+
+REGISTRAR_ACCEPT = ChoicePoint(
+    name="registrar_accept",
+    element="registrar",
+    summary="a registrar accepts or rejects a REGISTER and keys the binding",
+    reference="RFC 3261 10.3; draft-04 5; RFC 5630 5.2",
+    features=(
+        _f("ruri", SCHEME, "scheme of the REGISTER's Request-URI"),
+        _f("to", SCHEME, "scheme of To (the AoR)"),
+        _f("from", SCHEME, "scheme of From"),
+        _f("contact", SCHEME, "scheme of the Contact"),
+        _f("path", OPT_SCHEME, "scheme of the top Path value (none without Path)"),
+        _f("in_secure", BOOL, "the hop the REGISTER arrived on is TLS-protected"),
+    ),
+    options=(
+        _o("status", REG_STATUS, "200, or the rejection 400 or 403"),
+        _o("key_scheme", BOOL, "the AoR key keeps the URI scheme (sip:x and sips:x are different AoRs)"),
+    ),
+    constraints=("status != 200 -> contact == sips",),
+    prefer=("status == 200", "not key_scheme"),
+)
+
+PROXY_RECURSE = ChoicePoint(
+    name="proxy_recurse",
+    element="proxy",
+    summary="a proxy receives a 3xx, 416 or 480 on a branch and recurses or forwards the response",
+    reference="RFC 3261 16.7 step 4; draft-04 4; RFC 5630 5.3",
+    features=(
+        _f("ruri", SCHEME, "scheme of the Request-URI of the branch"),
+        _f("failure", FAILURE, "the response: 3xx, 416, 480 with warn-code 380, 480 with 381"),
+        _f("contact", SCHEME, "3xx: scheme of the Contact returned (sip otherwise)"),
+    ),
+    options=(_o("action", RECURSE, "recurse (new branch) or forward the response upstream"),),
+    constraints=(),
+    prefer=("action == forward",),
+)
+
+UAC_RETRY = ChoicePoint(
+    name="uac_retry",
+    element="ua",
+    summary="a UAC receives a 3xx, 416 or 480 final response and retries or stops",
+    reference="RFC 3261 8.1.3.4, 8.1.3.5; draft-04 4, 6; RFC 5630 5.1.1",
+    features=(
+        _f("ruri", SCHEME, "scheme of the failed request's Request-URI"),
+        _f("failure", FAILURE, "the response: 3xx, 416, 480 with warn-code 380, 480 with 381"),
+        _f("contact", SCHEME, "3xx: scheme of the Contact returned (sip otherwise)"),
+        _f("confirmed", BOOL, "the user was asked and agreed to a retry"),
+    ),
+    options=(_o("action", RETRY, "retry (3xx: to the Contact; 416 and 480/380: as sip; 480/381: as sips)"),),
+    constraints=(),
+    prefer=("action == stop",),
+)
+
+SEND_IN_DIALOG = ChoicePoint(
+    name="send_in_dialog",
+    element="any",
+    summary="an element sends an in-dialog request (ACK, BYE, re-INVITE) one hop along the route set",
+    reference="RFC 3261 8.1.2, 12.2.1.1, 16.6 step 7; RFC 3263 4.1",
+    features=(
+        _f("proxy", BOOL, "the sender is a proxy (False: the UAC of the in-dialog request)"),
+        _f("ruri", SCHEME, "scheme of the Request-URI (the remote target)"),
+        _f("next", OPT_SCHEME, "scheme of the Route value that names the next hop (none: resolved from the R-URI)"),
+        _TLS,
+        _NEXT_TLS,
+        _f("flow", FLOW, "transport of the outbound flow the hop must reuse; none without one"),
+        _f("malicious", BOOL, "the sender is a proxy marked malicious"),
+    ),
+    options=(_TRANSPORT,),
+    constraints=(_PHYSICAL_TLS, "not proxy -> not malicious"),
+    prefer=("secure(transport)", "transport == TCP"),
+)
+
+CHOICE_POINTS: dict[str, ChoicePoint] = {
+    cp.name: cp
+    for cp in (
+        UAC_INVITE, PROXY_FORWARD, PROXY_RESPONSE_RR, UAS_ANSWER, UA_REGISTER, EDGE_REGISTER,
+        REGISTRAR_ACCEPT, PROXY_RECURSE, UAC_RETRY, SEND_IN_DIALOG,
+    )
+}

@@ -1,0 +1,87 @@
+"""The small engine over the tables: which options a rule set allows, and which rules a choice breaks.
+
+``allowed_options`` is what the simulator asks at every choice point. ``violated_rules`` is the
+independent checker used on traces: it re-evaluates the rule table on a recorded decision without
+any of the simulator's decision code. RFC 2119 keywords map to ``RuleSet.should``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from sipsmodel.model.expr import Value, flat_scope, truth
+from sipsmodel.model.typecheck import check_formula
+from sipsmodel.rules.choicepoints import CHOICE_POINTS, ChoicePoint
+from sipsmodel.rules.sets import RuleSet
+from sipsmodel.rules.table import RULES
+
+Assignment = Mapping[str, Value]
+
+
+def _scope(features: Assignment, options: Assignment) -> dict[str, Value]:
+    return {**features, **options}
+
+
+def physically_possible(cp: ChoicePoint, features: Assignment, options: Assignment) -> bool:
+    """The choice point's model constraints (always on, whatever the rule set)."""
+    scope = flat_scope(_scope(features, options))
+    return all(truth(c, scope) for c in cp.constraint_exprs)
+
+
+def violated_rules(
+    cp_name: str, features: Assignment, options: Assignment, rule_set: RuleSet
+) -> list[str]:
+    """IDs of the active rules whose constraint the decision breaks (none for a malicious element)."""
+    if features.get("malicious") is True:
+        return []
+    scope = flat_scope(_scope(features, options))
+    return [rule.id for rule, expr in rule_set.constraints_at(cp_name) if not truth(expr, scope)]
+
+
+@lru_cache(maxsize=65536)
+def _allowed(cp_name: str, features: tuple[tuple[str, Value], ...], rule_set: RuleSet) -> tuple[
+    tuple[tuple[str, Value], ...], ...
+]:
+    cp = CHOICE_POINTS[cp_name]
+    feats = dict(features)
+    kept = []
+    for options in cp.option_space():
+        if physically_possible(cp, feats, options) and not violated_rules(cp_name, feats, options, rule_set):
+            kept.append(tuple(options.items()))
+    return tuple(kept)
+
+
+def allowed_options(cp_name: str, features: Assignment, rule_set: RuleSet) -> list[dict[str, Value]]:
+    """Every option assignment the rule set allows at the choice point, in domain order."""
+    cp = CHOICE_POINTS[cp_name]
+    missing = [f.name for f in cp.features if f.name not in features]
+    if missing:
+        raise KeyError(f"choice point {cp_name}: features missing: {missing}")
+    key = tuple((f.name, features[f.name]) for f in cp.features)
+    return [dict(o) for o in _allowed(cp_name, key, rule_set)]
+
+
+def preference_key(cp: ChoicePoint, features: Assignment, options: Assignment) -> tuple[bool, ...]:
+    """How well an option meets the choice point's preferences (higher is preferred)."""
+    scope = flat_scope(_scope(features, options))
+    return tuple(truth(p, scope) for p in cp.prefer_exprs)
+
+
+def choose_default(cp_name: str, features: Assignment, allowed: list[dict[str, Value]]) -> dict[str, Value]:
+    """The fixed default chooser: the most preferred allowed option (first in domain order on ties)."""
+    cp = CHOICE_POINTS[cp_name]
+    best = max(range(len(allowed)), key=lambda i: (preference_key(cp, features, allowed[i]), -i))
+    return allowed[best]
+
+
+def check_tables() -> None:
+    """Type-check every rule constraint, model constraint and preference against its choice point."""
+    for cp in CHOICE_POINTS.values():
+        for expr in cp.constraint_exprs + cp.prefer_exprs:
+            check_formula(expr, cp.variables, {}, f"choice point {cp.name}")
+    for rule in RULES:
+        for cp_name, expr in rule.constraints.items():
+            if cp_name not in CHOICE_POINTS:
+                raise KeyError(f"rule {rule.id}: unknown choice point {cp_name}")
+            check_formula(expr, CHOICE_POINTS[cp_name].variables, {}, f"rule {rule.id} at {cp_name}")

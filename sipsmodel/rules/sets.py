@@ -1,0 +1,142 @@
+"""Rule sets: named selections of the rule table (presets and user TOML files).
+
+Presets (SIPS-RULES.md): ``rfc3261`` (RFC 3261 with RFC 3263, 3327, 3608 and 5626 as used by the
+flows), ``draft-04`` (draft-audet-sip-sips-guidelines-04 on top), ``dean-bcp`` (RFC 3261 plus the
+trial balloon of section B), ``rfc5630``. A rule that supersedes another removes it from the set.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+
+from sipsmodel.errors import ScenarioError
+from sipsmodel.model.expr import Expr
+from sipsmodel.rules.rule import Rule
+from sipsmodel.rules.table import BCP, D04, R5630, RULES, RULES_BY_ID
+
+SHOULD_MODES = ("binding", "optional")
+_BASE_DOCUMENTS = frozenset({"RFC 3261", "RFC 3263", "RFC 3608", "RFC 3327", "RFC 5626"})
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A named set of rules; ``should`` says whether SHOULD-level rules bind honest elements."""
+
+    name: str
+    rule_ids: tuple[str, ...]
+    should: str = "binding"
+    description: str = ""
+
+    @cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(RULES_BY_ID[i] for i in self.rule_ids)
+
+    @cached_property
+    def active(self) -> tuple[Rule, ...]:
+        """The rules that constrain choices (SHOULD rules dropped when SHOULD is optional)."""
+        return tuple(r for r in self.rules if self.should == "binding" or not r.is_should)
+
+    def constraints_at(self, choice_point: str) -> tuple[tuple[Rule, Expr], ...]:
+        """The active rules' constraints at one choice point."""
+        return _constraints_at(self, choice_point)
+
+    def without(self, *rule_ids: str) -> RuleSet:
+        """This set minus some rules (for cores and mutation tests)."""
+        kept = tuple(i for i in self.rule_ids if i not in rule_ids)
+        return replace(self, name=f"{self.name}-{'-'.join(rule_ids)}", rule_ids=kept)
+
+    def with_should(self, mode: str) -> RuleSet:
+        if mode not in SHOULD_MODES:
+            raise ScenarioError(f"should must be one of {SHOULD_MODES}, not {mode!r}")
+        return self if mode == self.should else replace(self, should=mode)
+
+
+_CONSTRAINT_CACHE: dict[tuple[RuleSet, str], tuple[tuple[Rule, Expr], ...]] = {}
+
+
+def _constraints_at(rule_set: RuleSet, choice_point: str) -> tuple[tuple[Rule, Expr], ...]:
+    key = (rule_set, choice_point)
+    if key not in _CONSTRAINT_CACHE:
+        _CONSTRAINT_CACHE[key] = tuple(
+            (r, r.constraints[choice_point]) for r in rule_set.active if choice_point in r.constraints
+        )
+    return _CONSTRAINT_CACHE[key]
+
+
+def compose(name: str, rules: list[Rule], description: str) -> RuleSet:
+    """Build a set from rules, dropping every rule that another rule of the set supersedes."""
+    superseded = {s for r in rules for s in r.supersedes}
+    ids = tuple(r.id for r in rules if r.id not in superseded)
+    return RuleSet(name, ids, "binding", description)
+
+
+def _preset(name: str, extra_document: str | None, description: str) -> RuleSet:
+    base = [r for r in RULES if r.document in _BASE_DOCUMENTS]
+    extra = [r for r in RULES if r.document == extra_document] if extra_document else []
+    return compose(name, base + extra, description)
+
+
+PRESETS: dict[str, RuleSet] = {
+    s.name: s
+    for s in (
+        _preset("rfc3261", None, "RFC 3261 as written (with RFC 3263, 3327, 3608, 5626)"),
+        _preset("draft-04", D04, "draft-audet-sip-sips-guidelines-04 on top of RFC 3261"),
+        _preset("dean-bcp", BCP, "RFC 3261 plus the four points of the sips trial balloon"),
+        _preset("rfc5630", R5630, "RFC 5630 (updates RFC 3261 and RFC 3608)"),
+    )
+}
+
+
+def preset(name: str) -> RuleSet:
+    """A preset rule set by name."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ScenarioError(f"unknown rule set {name!r}; presets: {', '.join(PRESETS)}") from None
+
+
+def _string_list(data: dict[str, object], key: str, source: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ScenarioError(f"{source}: key {key!r} must be a list of rule IDs")
+    unknown = [v for v in value if v not in RULES_BY_ID]
+    if unknown:
+        raise ScenarioError(f"{source}: key {key!r}: unknown rule IDs {unknown}; see `sipsmodel rules`")
+    return list(value)
+
+
+def rule_set_from_mapping(data: dict[str, object], source: str) -> RuleSet:
+    """A user rule set: a preset base, rules added and removed, and the SHOULD mode."""
+    known = {"name", "base", "add", "remove", "should", "description"}
+    extra = sorted(set(data) - known)
+    if extra:
+        raise ScenarioError(f"{source}: unknown keys {extra}; expected some of {sorted(known)}")
+    name, base = data.get("name"), data.get("base", "rfc3261")
+    if not isinstance(name, str) or not isinstance(base, str):
+        raise ScenarioError(f"{source}: 'name' and 'base' must be strings (base is one of {list(PRESETS)})")
+    if base not in PRESETS:
+        raise ScenarioError(f"{source}: key 'base': unknown preset {base!r}; presets: {', '.join(PRESETS)}")
+    removed = set(_string_list(data, "remove", source))
+    rules = [r for r in PRESETS[base].rules if r.id not in removed]
+    rules += [RULES_BY_ID[i] for i in _string_list(data, "add", source) if i not in {r.id for r in rules}]
+    result = compose(name, rules, str(data.get("description", f"{base} customised")))
+    return result.with_should(str(data.get("should", "binding")))
+
+
+def load_rule_set(name_or_path: str) -> RuleSet:
+    """A preset by name, or a user rule set from a TOML file."""
+    if name_or_path in PRESETS:
+        return PRESETS[name_or_path]
+    path = Path(name_or_path)
+    if not path.suffix == ".toml":
+        raise ScenarioError(f"unknown rule set {name_or_path!r}; presets: {', '.join(PRESETS)}, or a .toml file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read rule set: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    return rule_set_from_mapping(data, str(path))
