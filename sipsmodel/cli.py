@@ -63,3 +63,37 @@ def cli() -> None:
 def main() -> None:
     """Entry point of the console script and of ``python -m sipsmodel``."""
     cli(prog_name="sipsmodel")
+
+
+@cli.command("parse")
+@click.option("--uri", "as_uri", is_flag=True, help="Read one URI instead of a whole SIP message.")
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed value as JSON.")
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Accept sips: URIs with transport=udp (R-3261-19.1.1-a) with a warning instead of refusing them.",
+)
+@click.argument("file", type=click.File("rb"))
+@reports_errors
+def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None:
+    """Parse FILE (or - for stdin) as a SIP message or URI; print canonical text or JSON."""
+    import json
+
+    from sipsmodel.errors import ParseError
+    from sipsmodel.syntax import jsonview, parse_message, parse_uri
+
+    data: bytes = file.read()
+    source = "<stdin>" if file.name == "<stdin>" else str(file.name)
+    try:
+        if as_uri:
+            uri = parse_uri(data.decode("utf-8").strip(), strict=not lenient)
+            shown: Any = jsonview.uri_json(uri) if as_json else uri.render()
+        else:
+            message = parse_message(data, strict=not lenient)
+            shown = jsonview.message_json(message) if as_json else message.render()
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"input is not UTF-8 ({exc.reason})", label="not-utf8", source=source) from None
+    except ParseError as exc:
+        exc.source = source
+        raise
+    click.echo(json.dumps(shown, indent=2, ensure_ascii=False) if as_json else shown, nl=as_json or as_uri)

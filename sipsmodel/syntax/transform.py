@@ -1,0 +1,209 @@
+"""The Lark transformer: grammar/sip.lark parse results to frozen values (RFC 3261 section 25.1).
+
+Used inline by the LALR parser (no tree is built). Methods are named after the grammar rules;
+terminals arrive as Lark tokens (``str`` with ``start_pos``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lark import Token, Transformer
+
+from sipsmodel.syntax import checks
+from sipsmodel.syntax.diagnostics import SemanticError
+from sipsmodel.syntax.limits import MAX_LIST_ITEMS
+from sipsmodel.syntax.text import unquote
+from sipsmodel.syntax.uri import AbsoluteUri, Param, SipUri, Uri
+from sipsmodel.syntax.values import STAR, CSeq, MediaType, NameAddr, Star, Via, WarningValue
+
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_TOKEN = r"[A-Za-z0-9\-.!%*_+`'~]+"
+_HPARAM_RE = re.compile(rf"[ \t]*;[ \t]*({_TOKEN})(?:[ \t]*=[ \t]*({_TOKEN}|\[[0-9A-Fa-f:.]+\]|{_QUOTED}))?")
+_VPARAM_RE = re.compile(rf"[ \t]*;[ \t]*({_TOKEN})(?:[ \t]*=[ \t]*([A-Za-z0-9\-.!%*_+`'~:\[\]]+|{_QUOTED}))?")
+_WS_RE = re.compile(r"[ \t]+")
+_FOLD_RE = re.compile(r"\r?\n[ \t]+")
+
+#: A header line of the head: (name as written, unfolded value, offset of the line).
+HeaderLine = tuple[str, str, int]
+#: The start line: ("request", method, uri, version) or ("response", status, reason, version).
+StartLine = tuple[str, Any, Any, str]
+
+
+def split_params(text: str, pattern: re.Pattern[str]) -> tuple[Param, ...]:
+    """``;name=value`` pairs of a HEADER_PARAMS or VIA_PARAMS token (already checked by the grammar)."""
+    return tuple((m.group(1), m.group(2)) for m in pattern.finditer(text))
+
+
+def _sip_head(tok: str) -> tuple[str, str | None, str | None]:
+    colon = tok.index(":")
+    info = tok[colon + 1 : -1]
+    if not info and not tok.endswith("@"):
+        return tok[:colon].lower(), None, None
+    user, sep, password = info.partition(":")
+    return tok[:colon].lower(), user, password if sep else None
+
+
+def _uri_tail(tok: Token) -> tuple[tuple[Param, ...], tuple[tuple[str, str], ...]]:
+    query = tok.find("?")
+    params_text, headers_text = (tok, "") if query < 0 else (tok[:query], tok[query + 1 :])
+    params: tuple[Param, ...] = ()
+    if params_text:
+        pairs = (p.partition("=") for p in params_text[1:].split(";"))
+        params = tuple((n, v if s else None) for n, s, v in pairs)
+        checks.check_uri_params(params, _start_of(tok))
+    headers: tuple[tuple[str, str], ...] = ()
+    if headers_text:
+        headers = tuple((n, v) for n, _, v in (h.partition("=") for h in headers_text.split("&")))
+        checks.check_param_count(headers, _start_of(tok))
+    return params, headers
+
+
+def _list(children: list[Any]) -> tuple[Any, ...]:
+    items = tuple(c for c in children if not isinstance(c, Token) or c.type != "COMMA")
+    if len(items) > MAX_LIST_ITEMS:
+        raise SemanticError(f"{len(items)} values exceed the limit of {MAX_LIST_ITEMS}", 0, "too-many-values")
+    return items
+
+
+def _params(children: list[Any], index: int, pattern: re.Pattern[str]) -> tuple[Param, ...]:
+    return split_params(children[index], pattern) if len(children) > index else ()
+
+
+def _start_of(tok: Any) -> int:
+    return int(getattr(tok, "start_pos", 0) or 0)
+
+
+class ToValues(Transformer[Token, Any]):
+    """Callbacks for each rule of grammar/sip.lark."""
+
+    # --- URIs ---------------------------------------------------------------------------
+    def sip_uri(self, c: list[Token]) -> SipUri:
+        """SIP-URI / SIPS-URI (RFC 3261 section 25.1)."""
+        scheme, user, password = _sip_head(c[0])
+        host, port = checks.split_hostport(c[1], _start_of(c[1]))
+        params, headers = _uri_tail(c[2]) if len(c) > 2 else ((), ())
+        return SipUri(scheme, user, password, host, port, params, headers)
+
+    bare_sip_uri = sip_uri
+
+    def absolute_uri(self, c: list[Token]) -> AbsoluteUri:
+        """absoluteURI of RFC 2396, kept opaque."""
+        return AbsoluteUri(c[0][:-1].lower(), str(c[1]))
+
+    bare_absolute_uri = absolute_uri
+
+    def request_uri(self, c: list[Uri]) -> Uri:
+        """Request-URI = SIP-URI / SIPS-URI / absoluteURI."""
+        return c[0]
+
+    addr_spec = bare_addr_spec = address = start_uri = request_uri
+
+    # --- addresses ----------------------------------------------------------------------
+    def name_addr(self, c: list[Any]) -> NameAddr:
+        """name-addr = [ display-name ] LAQUOT addr-spec RAQUOT."""
+        if len(c) == 3:
+            return NameAddr(c[1])
+        display: str = c[0]
+        name = unquote(display) if display.startswith('"') else _WS_RE.sub(" ", display.strip())
+        return NameAddr(c[2], name)
+
+    def addr_value(self, c: list[Any]) -> NameAddr:
+        """To / From value: address with tag and generic parameters."""
+        params = _params(c, 1, _HPARAM_RE)
+        checks.check_tag_params(params, _start_of(c[-1]))
+        return _with_params(c[0], params)
+
+    def contact_param(self, c: list[Any]) -> NameAddr:
+        """contact-param = ( name-addr / addr-spec ) *( SEMI contact-params )."""
+        params = _params(c, 1, _HPARAM_RE)
+        checks.check_contact_params(params, _start_of(c[-1]))
+        return _with_params(c[0], params)
+
+    def route_param(self, c: list[Any]) -> NameAddr:
+        """route-param / rec-route / path-value / sr-value = name-addr *( SEMI rr-param )."""
+        params = _params(c, 1, _HPARAM_RE)
+        checks.check_param_count(params, _start_of(c[-1]))
+        return NameAddr(c[0].uri, c[0].display_name, params)
+
+    def contact_value(self, c: list[Any]) -> tuple[NameAddr, ...] | Star:
+        """Contact = STAR / contact-param *( COMMA contact-param )."""
+        if isinstance(c[0], Token) and c[0].type == "STAR":
+            return STAR
+        return _list(c)
+
+    def route_value(self, c: list[Any]) -> tuple[NameAddr, ...]:
+        """Route / Record-Route / Path / Service-Route: a comma list of name-addrs."""
+        return _list(c)
+
+    # --- Via, Warning and simple headers ------------------------------------------------
+    def via_parm(self, c: list[Token]) -> Via:
+        """via-parm = sent-protocol LWS sent-by *( SEMI via-params )."""
+        protocol, version, transport = (p.strip(" \t") for p in c[0].split("/"))
+        host, port = checks.split_hostport(c[1], _start_of(c[1]))
+        params = _params(c, 2, _VPARAM_RE)
+        checks.check_via_params(params, _start_of(c[-1]))
+        return Via(transport.upper(), host, port, params, protocol.upper(), version)
+
+    via_value = warning_value = route_value
+
+    def warning(self, c: list[Token]) -> WarningValue:
+        """warning-value = warn-code SP warn-agent SP warn-text."""
+        return WarningValue(int(c[0]), c[1][1:], unquote(c[2][1:]))
+
+    def cseq_value(self, c: list[Token]) -> CSeq:
+        """CSeq = 1*DIGIT LWS Method (a 32-bit unsigned number, RFC 3261 section 8.1.1.5)."""
+        number = checks.bounded_int(c[0], 0, checks.UINT32_MAX, "cseq", _start_of(c[0]))
+        return CSeq(number, c[1].strip(" \t"))
+
+    def media_value(self, c: list[Token]) -> MediaType:
+        """media-type = m-type SLASH m-subtype *( SEMI m-parameter )."""
+        mtype, subtype = (p.strip(" \t").lower() for p in c[0].split("/"))
+        return MediaType(mtype, subtype, _params(c, 1, _HPARAM_RE))
+
+    def start_tags(self, c: list[Token | None]) -> tuple[str, ...]:
+        """option-tag lists of Require and Supported."""
+        return tuple(str(t) for t in c if t is not None and t.type == "OPTION_TAG")
+
+    def start_callid(self, c: list[Token]) -> str:
+        """callid = word [ "@" word ]."""
+        return str(c[0])
+
+    def start_number(self, c: list[Token]) -> str:
+        """1*DIGIT, range-checked by the caller (which knows the header)."""
+        return str(c[0])
+
+    def _first(self, c: list[Any]) -> Any:
+        return c[0]
+
+    start_addr = start_contact = start_route = start_via = start_warning = _first
+    start_cseq = start_media = start_head = _first
+
+    # --- message head -------------------------------------------------------------------
+    def request_line(self, c: list[Any]) -> StartLine:
+        """Request-Line = Method SP Request-URI SP SIP-Version CRLF."""
+        return ("request", c[0][:-1], c[1], c[2].strip().upper())
+
+    def head(self, c: list[Any]) -> tuple[StartLine, list[HeaderLine]]:
+        """Start line and raw header lines (unfolded, trimmed) of a message head."""
+        first = c[0]
+        start = _status_line(first) if isinstance(first, Token) else first
+        return start, [_header_line(tok) for tok in c[1:]]
+
+
+def _with_params(value: NameAddr | Uri, params: tuple[Param, ...]) -> NameAddr:
+    if isinstance(value, NameAddr):
+        return NameAddr(value.uri, value.display_name, params) if params else value
+    return NameAddr(value, None, params)
+
+
+def _status_line(tok: Token) -> StartLine:
+    version, code, reason = tok.rstrip("\r\n").split(" ", 2)
+    status = checks.bounded_int(code, 100, 699, "status", _start_of(tok) + len(version) + 1)
+    return ("response", status, reason, version.upper())
+
+
+def _header_line(tok: Token) -> HeaderLine:
+    name, _, value = tok.partition(":")
+    return name.rstrip(" \t"), _FOLD_RE.sub(" ", value).strip(" \t\r\n"), _start_of(tok)
