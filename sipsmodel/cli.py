@@ -60,6 +60,34 @@ def cli() -> None:
     """sipsmodel: model and check the use of the SIPS URI scheme in SIP."""
 
 
+@cli.command("rules")
+@click.option("--set", "set_name", metavar="NAME", help="A preset (rfc3261, draft-04, dean-bcp, rfc5630) or a .toml file.")
+@click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="Treat SHOULD as binding or optional.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def rules_command(set_name: str | None, should: str | None, fmt: str) -> None:
+    """List the rule sets, or the rules of one set (SIPS-RULES.md section A)."""
+    import json
+
+    from sipsmodel.rules import describe
+    from sipsmodel.rules.sets import PRESETS, load_rule_set
+
+    if set_name is None:
+        if fmt == "json":
+            data = [{"name": s.name, "description": s.description, "rules": len(s.rule_ids)} for s in PRESETS.values()]
+            click.echo(json.dumps(data, indent=2))
+        else:
+            click.echo(describe.presets_text())
+        return
+    rule_set = load_rule_set(set_name)
+    if should is not None:
+        rule_set = rule_set.with_should(should)
+    if fmt == "json":
+        click.echo(json.dumps(describe.rule_set_data(rule_set), indent=2))
+    else:
+        click.echo(describe.rule_set_text(rule_set))
+
+
 def main() -> None:
     """Entry point of the console script and of ``python -m sipsmodel``."""
     cli(prog_name="sipsmodel")
