@@ -195,8 +195,8 @@ RULES: tuple[Rule, ...] = (
          {"proxy_forward": _BEST_EFFORT, "edge_register": _BEST_EFFORT,
           "send_in_dialog": "proxy and tls and next_tls -> secure(transport)"}),
     Rule("R-5630-5.3-c", R5630, "5.3", "MUST", "proxy",
-         "a SIP R-URI is never forwarded as SIPS; to a SIPS-registered Contact it goes as SIP over TLS",
-         {"proxy_forward": "in_ruri == sip -> ruri == sip and (binding == sips -> secure(transport))"}),
+         "a SIP R-URI is never forwarded as SIPS; to a SIPS-registered Contact it goes as SIP over TLS on the hop to the UAS",
+         {"proxy_forward": "in_ruri == sip -> ruri == sip and (binding == sips and last_hop -> secure(transport))"}),
     Rule("R-5630-5.3-f", R5630, "5.3", "MUST NOT", "proxy",
          "no recursion on 3xx with a SIP Contact, 416 or 480/380 for a SIPS request",
          {"proxy_recurse": "ruri == sips and (failure in {r416, r480_380} or (failure == r3xx and contact == sip))"
