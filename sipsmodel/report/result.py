@@ -7,6 +7,7 @@ the reason, and for ``explore`` only, ``sampled`` (no violation in N random scen
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 
 from sipsmodel.model.trace import Trace
@@ -44,14 +45,14 @@ class Result:
         if self.verdict == "refuted" and self.counterexample is None and self.details.get("trace_check") is None:
             raise ValueError("a refuted result carries the replayed counterexample")
 
-    @property
+    @builtins.property
     def meets_expectation(self) -> bool | None:
         """True/False when an expectation exists and the verdict is definite; None otherwise."""
         if self.expected is None or self.verdict not in ("proved", "refuted"):
             return None
         return self.expected == self.verdict
 
-    @property
+    @builtins.property
     def label(self) -> str:
         """Short text for tables: ``proved (k<=4)``, ``proved (all sizes)``, ``refuted``, ``unknown``."""
         if self.verdict == "proved":
