@@ -61,8 +61,8 @@ def cli() -> None:
 
 
 @cli.command("rules")
-@click.option("--set", "set_name", metavar="NAME", help="A preset (rfc3261, draft-04, dean-bcp, rfc5630) or a .toml file.")
-@click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="Treat SHOULD as binding or optional.")
+@click.option("--set", "set_name", metavar="NAME", help="A preset (rfc3261, draft-04, dean-bcp, rfc5630) or a .toml.")
+@click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="SHOULD binding or optional.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
 def rules_command(set_name: str | None, should: str | None, fmt: str) -> None:
