@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -20,6 +21,7 @@ from sipsmodel.errors import ModelDisagreement, SipsModelError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_ERROR = 2
+REPORT_FORMATS = ("text", "json", "markdown", "sarif")
 
 
 def _dist_version(name: str) -> str:
@@ -125,3 +127,32 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
         exc.source = source
         raise
     click.echo(json.dumps(shown, indent=2, ensure_ascii=False) if as_json else shown, nl=as_json or as_uri)
+
+
+@cli.command("check")
+@click.option("--rules", "rules", multiple=True, metavar="NAME", help="A preset or a rule-set .toml (repeatable).")
+@click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-1 (repeatable).")
+@click.option("--properties", "directory", type=click.Path(path_type=Path), help="A folder of property files.")
+@click.option("--bound", type=click.IntRange(1), default=3, show_default=True, help="Bound k of the bounded proofs.")
+@click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="SHOULD binding or optional.")
+@click.option("--malicious", is_flag=True, help="One proxy may be malicious (I-21); uses the [malicious] expectations.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
+@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--explain", metavar="ID", help="Check only property ID and explain every cell of it.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Seconds.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
+@reports_errors
+def check_command(
+    rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
+    malicious: bool, fmt: str, jobs: int, explain: str | None, timeout: float, seed: int,
+) -> None:  # fmt: skip
+    """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
+    from sipsmodel.report import check, expect, formats, progress
+
+    chosen = (explain,) if explain else props
+    options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed, jobs)
+    cells = check.plan(options)
+    with progress.progress_bar(len(cells.cells), "check") as tick:
+        results = check.run_plan(cells, options, tick)
+    formats.write_report(fmt, results, {p.id: p for p in cells.properties}, sys.stdout, every=bool(explain))
+    sys.exit(expect.exit_code(results))

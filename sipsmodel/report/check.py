@@ -1,0 +1,118 @@
+"""``sipsmodel check``: every (property, rule set) cell through the prover, in a stable order.
+
+Theory of operation: the selection gives properties x rule sets; each cell is independent, so cells
+run in this process (``jobs == 1``) or in a pool of worker processes, and results come back in cell
+order whatever order the workers finish in. A trace-only property is never sent to the prover: its
+cell says ``trace-only``. The expectation of the property file for that rule set (and mode) is set on
+each result, so every report format and the exit code judge the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sipsmodel.props import Property
+from sipsmodel.report.expect import expectation
+from sipsmodel.report.result import Result
+from sipsmodel.report.selection import select_properties, select_rule_sets
+from sipsmodel.rules.sets import RuleSet
+
+TRACE_ONLY_REASON = "scope = trace: the model never produces what it speaks about; it is checked on imported traces"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What ``sipsmodel check`` was asked (empty tuples mean every property / the four presets)."""
+
+    rules: tuple[str, ...] = ()
+    properties: tuple[str, ...] = ()
+    directory: Path | None = None
+    bound: int = 3
+    should: str | None = None
+    malicious: bool = False
+    timeout: float = 20.0
+    seed: int = 0
+    jobs: int = 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The cells of a run: properties (rows) by rule sets (columns)."""
+
+    properties: tuple[Property, ...]
+    rule_sets: tuple[RuleSet, ...]
+
+    @property
+    def cells(self) -> list[tuple[Property, RuleSet]]:
+        return [(p, s) for p in self.properties for s in self.rule_sets]
+
+
+def plan(options: CheckOptions) -> Plan:
+    """Resolve the selection (raises ScenarioError on an unknown property, rule set or folder)."""
+    props = select_properties(options.properties, options.directory)
+    return Plan(tuple(props), tuple(select_rule_sets(options.rules, options.should)))
+
+
+def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int) -> Result:
+    """Ask the SMT prover (imported here, so z3 loads only when a proof is needed)."""
+    from sipsmodel.smt import prove as smt_prove
+
+    return smt_prove(prop, rule_set, bound=bound, malicious=malicious, timeout=timeout, seed=seed)
+
+
+def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Result:
+    """The verdict of one cell, with its expectation and run settings recorded."""
+    if prop.scope == "trace":
+        result = Result(prop.id, rule_set.name, "trace-only", reason=TRACE_ONLY_REASON)
+    else:
+        result = prove(prop, rule_set, options.bound, options.malicious, options.timeout, options.seed)
+    expected = expectation(prop, rule_set.name, options.malicious, rule_set.should)
+    return replace(
+        result,
+        property=prop.id,
+        rules=rule_set.name,
+        expected=expected,
+        malicious=options.malicious,
+        should=rule_set.should,
+        seed=options.seed,
+    )
+
+
+def _check_cell_job(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Result:
+    """Worker-process entry point (module level so the pool can pickle it)."""
+    return check_cell(prop, rule_set, options)
+
+
+def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:
+    """Check every cell, ``options.jobs`` at a time; results in cell order."""
+    todo = cells.cells
+    if options.jobs <= 1 or len(todo) <= 1:
+        results = []
+        for prop, rule_set in todo:
+            results.append(check_cell(prop, rule_set, options))
+            tick(f"{prop.id} {rule_set.name}")
+        return results
+    return _run_pool(todo, options, tick)
+
+
+def _run_pool(
+    todo: Sequence[tuple[Property, RuleSet]], options: CheckOptions, tick: Callable[[str], None]
+) -> list[Result]:
+    pool = ProcessPoolExecutor(max_workers=options.jobs)
+    try:
+        futures: list[Future[Result]] = [pool.submit(_check_cell_job, p, s, options) for p, s in todo]
+        results = []
+        for (prop, rule_set), future in zip(todo, futures, strict=True):
+            results.append(future.result())
+            tick(f"{prop.id} {rule_set.name}")
+        return results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_check(options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:
+    """Plan and run ``sipsmodel check``."""
+    return run_plan(plan(options), options, tick)

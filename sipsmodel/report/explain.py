@@ -1,0 +1,69 @@
+"""The sections under the table: counterexamples as ladders, the rules each proof rests on, reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sipsmodel.report.expect import mismatch_note
+from sipsmodel.report.ladder import ladder_text
+from sipsmodel.report.result import Result
+
+
+def heading(result: Result, titles: Mapping[str, str]) -> str:
+    """``I-1 End-to-end SIPS path, under rfc3261: refuted (≠ expected proved)``."""
+    title = titles.get(result.property, "")
+    name = f"{result.property} {title}".strip()
+    mode = " (malicious proxy)" if result.malicious else ""
+    note = mismatch_note(result)
+    return f"{name}, under {result.rules}{mode}: {result.label}" + (f" ({note})" if note else "")
+
+
+def _violation_line(result: Result) -> str:
+    trace = result.counterexample
+    if trace is None or result.violation is None or not 0 <= result.violation < len(trace.transmissions):
+        return "violating transmission: not identified"
+    item = trace.transmissions[result.violation]
+    return f"violating transmission: F{item.index + 1} {item.sender} -> {item.receiver} over {item.transport}"
+
+
+def explain_refuted(result: Result, titles: Mapping[str, str]) -> str:
+    """Heading, the violating transmission, then the replayed counterexample as a ladder."""
+    lines = [heading(result, titles), _violation_line(result)]
+    if result.reason:
+        lines.append(result.reason)
+    if result.counterexample is not None:
+        lines += ["", ladder_text(result.counterexample, result.violation)]
+    return "\n".join(lines)
+
+
+def explain_proved(result: Result, titles: Mapping[str, str]) -> str:
+    """Heading and the rules the proof rests on (the minimised unsat core)."""
+    used = ", ".join(result.rules_used) if result.rules_used else "none (the model alone implies it)"
+    return f"{heading(result, titles)}\n  rests on: {used}"
+
+
+def explain_other(result: Result, titles: Mapping[str, str]) -> str:
+    """Heading and the reason (unknown, sampled, trace-only)."""
+    return heading(result, titles) + (f"\n  {result.reason}" if result.reason else "")
+
+
+def explain(result: Result, titles: Mapping[str, str]) -> str:
+    """The section for one cell, whatever its verdict."""
+    if result.verdict == "refuted":
+        return explain_refuted(result, titles)
+    if result.verdict == "proved":
+        return explain_proved(result, titles)
+    return explain_other(result, titles)
+
+
+def chosen(results: Sequence[Result], every: bool = False) -> list[Result]:
+    """The cells that get a section: all of them (``--explain``), else refuted, proved, unknown, sampled."""
+    if every:
+        return list(results)
+    shown = ("refuted", "proved", "unknown", "sampled")
+    return sorted((r for r in results if r.verdict in shown), key=lambda r: shown.index(r.verdict))
+
+
+def sections(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> list[str]:
+    """Every section text, refuted cells first."""
+    return [explain(r, titles) for r in chosen(results, every)]

@@ -1,0 +1,39 @@
+"""One entry point for every report format: text, json, markdown, sarif."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from sipsmodel.props import Property
+from sipsmodel.report.jsonreport import render_json
+from sipsmodel.report.markdown import render_markdown
+from sipsmodel.report.result import Result
+from sipsmodel.report.sarif import render_sarif
+from sipsmodel.report.text import render_text, write_text
+
+FORMATS = ("text", "json", "markdown", "sarif")
+
+
+def render_report(fmt: str, results: Sequence[Result], props: Mapping[str, Property], every: bool = False) -> str:
+    """The report in format ``fmt`` as plain text (``every``: a section for every cell)."""
+    titles = {i: p.title for i, p in props.items()}
+    if fmt == "text":
+        return render_text(results, titles, every)
+    if fmt == "json":
+        return render_json(results) + "\n"
+    if fmt == "markdown":
+        return render_markdown(results, titles, every)
+    if fmt == "sarif":
+        return render_sarif(results, props) + "\n"
+    raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")
+
+
+def write_report(
+    fmt: str, results: Sequence[Result], props: Mapping[str, Property], stream: TextIO, every: bool = False
+) -> None:
+    """Write the report to ``stream`` (text uses a rich table when ``stream`` is a terminal)."""
+    if fmt == "text":
+        write_text(results, {i: p.title for i, p in props.items()}, stream, every)
+    else:
+        stream.write(render_report(fmt, results, props, every))

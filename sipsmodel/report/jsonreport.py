@@ -1,0 +1,47 @@
+"""The JSON report: ``{"tool": {...}, "results": [...]}`` (issue 4, item 3), one entry per cell."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sipsmodel.report.result import Result
+from sipsmodel.report.tool import tool_block
+from sipsmodel.report.transmissions import trace_transmissions
+
+
+def counterexample_json(result: Result) -> dict[str, Any] | None:
+    """``{"transmissions": [...], "violation": index}`` for a refuted cell with a trace, else None."""
+    if result.counterexample is None:
+        return None
+    return {"transmissions": trace_transmissions(result.counterexample), "violation": result.violation}
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """One cell as a JSON object."""
+    return {
+        "property": result.property,
+        "rules": result.rules,
+        "verdict": result.verdict,
+        "scope": result.scope,
+        "bound": result.bound,
+        "rules_used": list(result.rules_used),
+        "expected": result.expected,
+        "counterexample": counterexample_json(result),
+        "seconds": round(result.seconds, 3),
+        "should": result.should,
+        "malicious": result.malicious,
+        "seed": result.seed,
+        "reason": result.reason,
+    }
+
+
+def report_json(results: Sequence[Result]) -> dict[str, Any]:
+    """The whole report as a JSON-ready mapping."""
+    return {"tool": tool_block(), "results": [result_json(r) for r in results]}
+
+
+def render_json(results: Sequence[Result]) -> str:
+    """The whole report as indented JSON text."""
+    return json.dumps(report_json(results), indent=2, ensure_ascii=False)

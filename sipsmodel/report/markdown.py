@@ -1,0 +1,57 @@
+"""The Markdown report: the verdict table, then sections for counterexamples, proofs and the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sipsmodel.report.explain import chosen, heading
+from sipsmodel.report.grid import grid, summary
+from sipsmodel.report.ladder import ladder_text
+from sipsmodel.report.result import Result
+from sipsmodel.report.table import table_rows
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown_table(results: Sequence[Result], titles: Mapping[str, str]) -> str:
+    """A pipe table: properties by rule sets, mismatches marked ``≠ expected ...``."""
+    rows = table_rows(grid(results), titles)
+    lines = ["| " + " | ".join(_cell(t) for t in row) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join(" --- " for _ in rows[0]) + "|")
+    return "\n".join(lines)
+
+
+def _section(result: Result, titles: Mapping[str, str]) -> str:
+    lines = [f"### {heading(result, titles)}", ""]
+    if result.verdict == "proved":
+        used = ", ".join(f"`{r}`" for r in result.rules_used) or "none (the model alone implies it)"
+        lines.append(f"Rests on: {used}.")
+    elif result.reason:
+        lines.append(result.reason)
+    if result.counterexample is not None:
+        if result.violation is not None:
+            lines += [f"The violating transmission is F{result.violation + 1}.", ""]
+        lines += ["```text", ladder_text(result.counterexample, result.violation), "```"]
+    return "\n".join(lines)
+
+
+_GROUPS = (
+    ("refuted", "Counterexamples"),
+    ("proved", "Proofs"),
+    ("unknown", "Unknown"),
+    ("sampled", "Sampled"),
+    ("trace-only", "Trace-only"),
+)
+
+
+def render_markdown(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> str:
+    """The whole report as Markdown."""
+    parts = ["# sipsmodel check", "", markdown_table(results, titles), "", summary(results) + "."]
+    cells = chosen(results, every)
+    for verdict, name in _GROUPS:
+        group = [r for r in cells if r.verdict == verdict]
+        if group:
+            parts += ["", f"## {name}", ""] + ["\n" + _section(r, titles) for r in group]
+    return "\n".join(parts) + "\n"

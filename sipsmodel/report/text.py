@@ -1,0 +1,38 @@
+"""The text report: the verdict table, a summary line, then one section per explained cell."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from sipsmodel.report.explain import sections
+from sipsmodel.report.grid import grid, summary
+from sipsmodel.report.result import Result
+from sipsmodel.report.table import plain_table, rich_table
+
+RULE = "=" * 72
+
+
+def _tail(results: Sequence[Result], titles: Mapping[str, str], every: bool) -> str:
+    parts = sections(results, titles, every)
+    body = "".join(f"\n{RULE}\n{part}\n" for part in parts)
+    return f"\n{summary(results)}\n{body}"
+
+
+def render_text(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> str:
+    """The whole report as plain text (no colour, no box characters)."""
+    return plain_table(grid(results), titles) + "\n" + _tail(results, titles, every)
+
+
+def write_text(
+    results: Sequence[Result], titles: Mapping[str, str], stream: TextIO, every: bool = False
+) -> None:
+    """Write the report to ``stream``: a rich table on a terminal, plain text otherwise."""
+    if not stream.isatty():
+        stream.write(render_text(results, titles, every))
+        return
+    from rich.console import Console
+
+    console = Console(file=stream, highlight=False)
+    console.print(rich_table(grid(results), titles))
+    console.print(_tail(results, titles, every), markup=False, highlight=False)
