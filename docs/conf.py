@@ -14,7 +14,8 @@ author = "the sipsmodel developers"
 extensions = ["myst_parser"]
 source_suffix = {".md": "markdown"}
 master_doc = "index"
-exclude_patterns = ["_build"]
+# Generated parts that a hand-written page pulls in with {include} (not pages of their own).
+exclude_patterns = ["_build", "_generated/properties.md", "_generated/property-language.md"]
 html_theme = "alabaster"
 myst_heading_anchors = 3
 suppress_warnings = ["myst.xref_missing"]
@@ -28,8 +29,24 @@ def _rule_table() -> str:
     return rule_table_markdown()
 
 
+def _properties() -> str:
+    from sipsmodel.report.docpages import properties_markdown
+
+    return properties_markdown()
+
+
+def _property_language() -> str:
+    from sipsmodel.report.docpages import property_language_markdown
+
+    return property_language_markdown()
+
+
 #: page name under _generated/ -> function returning its Markdown text
-GENERATORS: dict[str, Callable[[], str]] = {"rules": _rule_table}
+GENERATORS: dict[str, Callable[[], str]] = {
+    "rules": _rule_table,
+    "properties": _properties,
+    "property-language": _property_language,
+}
 
 
 def write_generated_pages() -> None:
