@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from sipsmodel.report import ladder
 from sipsmodel.report.expect import mismatch_note
-from sipsmodel.report.ladder import ladder_text
 from sipsmodel.report.result import Result
 
 
@@ -32,7 +32,7 @@ def explain_refuted(result: Result, titles: Mapping[str, str]) -> str:
     if result.reason:
         lines.append(result.reason)
     if result.counterexample is not None:
-        lines += ["", ladder_text(result.counterexample, result.violation)]
+        lines += ["", ladder.ladder_text(result.counterexample, result.violation)]
     return "\n".join(lines)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from sipsmodel.report import ladder
 from sipsmodel.report.explain import chosen, heading
 from sipsmodel.report.grid import grid, summary
-from sipsmodel.report.ladder import ladder_text
 from sipsmodel.report.result import Result
 from sipsmodel.report.table import table_rows
 
@@ -33,7 +33,7 @@ def _section(result: Result, titles: Mapping[str, str]) -> str:
     if result.counterexample is not None:
         if result.violation is not None:
             lines += [f"The violating transmission is F{result.violation + 1}.", ""]
-        lines += ["```text", ladder_text(result.counterexample, result.violation), "```"]
+        lines += ["```text", ladder.ladder_text(result.counterexample, result.violation), "```"]
     return "\n".join(lines)
 
 
@@ -48,7 +48,7 @@ _GROUPS = (
 
 def render_markdown(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> str:
     """The whole report as Markdown."""
-    parts = ["# sipsmodel check", "", markdown_table(results, titles), "", summary(results) + "."]
+    parts = ["# sipsmodel verdicts", "", markdown_table(results, titles), "", summary(results) + "."]
     cells = chosen(results, every)
     for verdict, name in _GROUPS:
         group = [r for r in cells if r.verdict == verdict]
