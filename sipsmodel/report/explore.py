@@ -1,0 +1,130 @@
+"""``sipsmodel explore``: search random scenarios with Hypothesis (as a library) for violations.
+
+Theory of operation: for one (property, rule set) cell, a ``@given`` function draws a scenario from
+``sipsmodel.strategies.scenarios`` and lets Hypothesis drive every choice of the simulator, runs it,
+and evaluates the property on the trace. A violation raises; Hypothesis then shrinks the scenario and
+the choices and runs the smallest failing example last, so the last trace recorded is the shrunk
+counterexample. No violation in N examples gives the verdict ``sampled``, never ``proved``. The seed
+(``hypothesis.seed``) and ``database=None`` make a run reproducible.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from hypothesis.reporting import with_reporter
+
+from sipsmodel.model.trace import Trace
+from sipsmodel.props import Property, evaluate_property
+from sipsmodel.report.check import TRACE_ONLY_REASON
+from sipsmodel.report.expect import expectation
+from sipsmodel.report.result import Result
+from sipsmodel.report.selection import select_properties, select_rule_sets
+from sipsmodel.rules.sets import RuleSet
+
+DEFAULT_EXAMPLES = 200
+DEFAULT_MAX_ELEMENTS = 12
+
+
+@dataclass(frozen=True)
+class ExploreOptions:
+    """What ``sipsmodel explore`` was asked (empty tuples: every model property, the four presets)."""
+
+    properties: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    directory: Path | None = None
+    examples: int = DEFAULT_EXAMPLES
+    max_elements: int = DEFAULT_MAX_ELEMENTS
+    seed: int = 0
+
+
+class _Violation(Exception):
+    """Raised inside the search when the property fails (Hypothesis shrinks on it)."""
+
+
+@dataclass
+class _Search:
+    """What one cell's search saw: examples run and the last (after shrinking, smallest) violation."""
+
+    runs: int = 0
+    found: list[tuple[Trace, int | None]] = field(default_factory=list)
+
+
+def simulate_drawn(prop: Property, rule_set: RuleSet, data: st.DataObject, max_elements: int) -> Trace:
+    """Draw a scenario and run it with every choice drawn by Hypothesis."""
+    from sipsmodel.sim import HypothesisChooser, simulate
+    from sipsmodel.strategies import scenarios
+
+    scenario = data.draw(scenarios(max_elements=max_elements))
+    return simulate(scenario, rule_set, chooser=HypothesisChooser(data))
+
+
+def _search(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Callable[[], None]) -> _Search:
+    seen = _Search()
+
+    @hypothesis_seed(options.seed)
+    @settings(
+        database=None,
+        derandomize=False,
+        max_examples=options.examples,
+        deadline=None,
+        phases=(Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        print_blob=False,
+    )
+    @given(st.data())
+    def probe(data: st.DataObject) -> None:
+        seen.runs += 1
+        tick()
+        trace = simulate_drawn(prop, rule_set, data, options.max_elements)
+        evaluation = evaluate_property(prop, trace.observation)
+        if not evaluation.holds:
+            seen.found.append((trace, evaluation.violation))
+            raise _Violation(prop.id)
+
+    try:
+        with with_reporter(lambda _message: None):
+            probe()
+    except _Violation:
+        pass
+    return seen
+
+
+def explore_cell(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Callable[[], None]) -> Result:
+    """Search one cell: ``refuted`` with the shrunk counterexample, or ``sampled``."""
+    expected = expectation(prop, rule_set.name, False, rule_set.should)
+    if prop.scope == "trace":
+        return Result(prop.id, rule_set.name, "trace-only", expected=expected, reason=TRACE_ONLY_REASON)
+    start = time.perf_counter()
+    seen = _search(prop, rule_set, options, tick)
+    where = f"seed {options.seed}, up to {options.max_elements} elements"
+    if seen.found:
+        trace, violation = seen.found[-1]
+        reason = f"found by random search ({seen.runs} scenarios run, {where}), then shrunk"
+        result = Result(prop.id, rule_set.name, "refuted", counterexample=trace, violation=violation, reason=reason)
+    else:
+        reason = f"no violation in {seen.runs} random scenarios ({where}); not a proof"
+        result = Result(prop.id, rule_set.name, "sampled", reason=reason)
+    seconds = time.perf_counter() - start
+    return replace(result, expected=expected, should=rule_set.should, seed=options.seed, seconds=seconds)
+
+
+def explore_plan(options: ExploreOptions) -> list[tuple[Property, RuleSet]]:
+    """The cells of a run, properties by rule sets (raises ScenarioError on a bad selection)."""
+    props = select_properties(options.properties, options.directory)
+    return [(p, s) for p in props for s in select_rule_sets(options.rules)]
+
+
+def run_explore(
+    cells: list[tuple[Property, RuleSet]], options: ExploreOptions, tick: Callable[[], None] = lambda: None
+) -> list[Result]:
+    """Explore every cell in order."""
+    return [explore_cell(p, s, options, tick) for p, s in cells]

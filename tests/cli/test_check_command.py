@@ -1,0 +1,175 @@
+"""``sipsmodel check``: exit codes and selection, with the prover replaced by a fast fake."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sipsmodel.cli import REPORT_FORMATS, cli
+from sipsmodel.errors import ModelDisagreement
+from sipsmodel.model.trace import Trace
+from sipsmodel.props import Property
+from sipsmodel.report import check, ladder
+from sipsmodel.report.formats import FORMATS
+from sipsmodel.report.result import Result
+from sipsmodel.rules.sets import RuleSet
+
+Prove = Callable[[Property, RuleSet, int, bool, float, int], Result]
+
+
+def _verdict(verdict: str, prop: Property, rule_set: RuleSet, bound: int) -> Result:
+    if verdict == "refuted":
+        return Result(prop.id, rule_set.name, "refuted", counterexample=Trace(rule_set.name, ()), bound=bound)
+    if verdict == "proved":
+        return Result(prop.id, rule_set.name, "proved", scope="bounded", bound=bound, rules_used=("R-3261-16.6-7",))
+    return Result(prop.id, rule_set.name, verdict, reason="solver said unknown")
+
+
+def fake(flip: tuple[str, str] | None = None, unknown: tuple[str, str] | None = None) -> Prove:
+    """A prover that returns each cell's expectation, except one flipped and one unknown cell."""
+
+    def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int) -> Result:
+        table = prop.expected_malicious if malicious else prop.expected
+        verdict = table.get(rule_set.name, "proved")
+        cell = (prop.id, rule_set.name)
+        if cell == flip:
+            verdict = "proved" if verdict == "refuted" else "refuted"
+        if cell == unknown:
+            verdict = "unknown"
+        return _verdict(verdict, prop, rule_set, bound)
+
+    return prove
+
+
+def run(monkeypatch: pytest.MonkeyPatch, prove: Prove, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(check, "prove", prove)
+    monkeypatch.setattr(ladder, "ladder_text", lambda trace, violation: "(ladder)")
+    outcome = CliRunner().invoke(cli, ["check", *args])
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.exception
+    return outcome.exit_code, outcome.stdout, outcome.stderr
+
+
+def test_cli_formats_are_the_report_formats() -> None:
+    assert REPORT_FORMATS == FORMATS
+
+
+def test_every_property_under_the_four_presets_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(monkeypatch, fake(), "--format", "json")
+    assert code == 0
+    cells = [(r["property"], r["rules"]) for r in json.loads(out)["results"]]
+    assert len(cells) == 21 * 4 and len(set(cells)) == len(cells)
+    assert cells[:4] == [("I-1", s) for s in ("rfc3261", "draft-04", "dean-bcp", "rfc5630")]
+
+
+def test_trace_only_properties_are_not_proved(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(monkeypatch, fake(), "--format", "json", "--property", "I-16", "--property", "I-17")
+    results = json.loads(out)["results"]
+    assert code == 0
+    assert {r["verdict"] for r in results if r["property"] == "I-16"} == {"trace-only"}
+    assert {r["verdict"] for r in results if r["property"] == "I-17"} != {"trace-only"} or all(
+        r["verdict"] == "trace-only" for r in results
+    )
+
+
+def test_refuted_against_expectation_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(monkeypatch, fake(flip=("I-1", "rfc5630")), "--property", "I-1")
+    assert code == 1
+    assert "refuted ≠ expected proved" in out
+
+
+def test_proved_against_expectation_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(monkeypatch, fake(flip=("I-1", "rfc3261")), "--property", "I-1", "--format", "json")
+    assert code == 1
+    entry = json.loads(out)["results"][0]
+    assert (entry["verdict"], entry["expected"]) == ("proved", "refuted")
+
+
+def test_unknown_exits_3_and_a_mismatch_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(monkeypatch, fake(unknown=("I-2", "rfc5630")), "--property", "I-2", "--format", "json")
+    assert code == 3
+    assert [r["verdict"] for r in json.loads(out)["results"]].count("unknown") == 1
+    both = fake(flip=("I-1", "rfc5630"), unknown=("I-2", "rfc5630"))
+    code, _, _ = run(monkeypatch, both, "--property", "I-1", "--property", "I-2", "--format", "json")
+    assert code == 1
+
+
+def test_bad_rule_set_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = run(monkeypatch, fake(), "--rules", "rfc9999")
+    assert code == 2 and out == ""
+    assert "unknown rule set 'rfc9999'" in err
+
+
+def test_bad_property_folder_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    code, _, err = run(monkeypatch, fake(), "--properties", str(tmp_path / "missing"))
+    assert code == 2 and "not a directory of property files" in err
+    (tmp_path / "X-1.toml").write_text('id = "X-1"\ntitle = "t"\nformula = "forall h in hops: h.secur"\n')
+    code, _, err = run(monkeypatch, fake(), "--properties", str(tmp_path))
+    assert code == 2 and "X-1.toml" in err and "h.secur" in err
+
+
+def test_unknown_property_id_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = run(monkeypatch, fake(), "--property", "I-99")
+    assert code == 2 and "unknown property I-99" in err
+
+
+def test_model_disagreement_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    def disagree(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int) -> Result:
+        raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the replay shows no violation")
+
+    code, out, err = run(monkeypatch, disagree, "--property", "I-1")
+    assert code == 2 and out == ""
+    assert "INTERNAL DISAGREEMENT" in err and "I-1 under rfc3261" in err
+
+
+def test_user_properties_and_rule_set(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "props").mkdir()
+    (tmp_path / "props" / "X-1.toml").write_text(
+        'id = "X-1"\ntitle = "All hops secure"\nformula = "forall h in hops: h.secure"\n'
+        '[expected]\nmine = "proved"\n'
+    )
+    rule_set = tmp_path / "mine.toml"
+    rule_set.write_text('name = "mine"\nbase = "rfc5630"\nremove = ["R-5630-5.3-a"]\n')
+    args = ("--properties", str(tmp_path / "props"), "--rules", str(rule_set), "--format", "json")
+    code, out, _ = run(monkeypatch, fake(flip=("X-1", "mine")), *args)
+    assert code == 1
+    assert json.loads(out)["results"][0]["expected"] == "proved"
+
+
+def test_options_reach_the_prover(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, int, bool, float, int, str]] = []
+
+    def record(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int) -> Result:
+        seen.append((rule_set.name, bound, malicious, timeout, seed, rule_set.should))
+        return _verdict("refuted", prop, rule_set, bound)
+
+    args = ("--property", "I-1", "--rules", "rfc5630", "--bound", "5", "--malicious", "--timeout", "7", "--seed", "9")
+    code, out, _ = run(monkeypatch, record, *args, "--should", "optional", "--format", "json")
+    assert seen == [("rfc5630", 5, True, 7.0, 9, "optional")]
+    entry = json.loads(out)["results"][0]
+    assert (entry["malicious"], entry["should"], entry["seed"], entry["expected"]) == (True, "optional", 9, None)
+    assert code == 0
+
+
+def test_malicious_mode_uses_the_malicious_expectations(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(monkeypatch, fake(), "--property", "I-1", "--malicious", "--format", "json")
+    assert code == 0
+    assert {r["expected"] for r in json.loads(out)["results"]} == {"refuted"}
+
+
+def test_jobs_keep_the_cell_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ("--property", "I-1", "--property", "I-2", "--property", "I-3", "--format", "json")
+    _, serial, _ = run(monkeypatch, fake(), *args)
+    code, parallel, _ = run(monkeypatch, fake(), *args, "--jobs", "2")
+    strip = [(r["property"], r["rules"], r["verdict"]) for r in json.loads(parallel)["results"]]
+    assert code == 0
+    assert strip == [(r["property"], r["rules"], r["verdict"]) for r in json.loads(serial)["results"]]
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "sarif"])
+def test_every_format_prints(monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    code, out, err = run(monkeypatch, fake(), "--property", "I-2", "--format", fmt)
+    assert code == 0 and out.strip() and err == ""
