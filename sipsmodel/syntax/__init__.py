@@ -9,7 +9,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sipsmodel.syntax.compare import aor_key, uri_equal
-from sipsmodel.syntax.headers import HeaderValue, SipsTransportWarning, canonical_name, parse_header
+from sipsmodel.syntax.headers import (
+    HeaderValue,
+    SipsTransportWarning,
+    canonical_name,
+    check_sips_transport,
+    parse_header,
+)
 from sipsmodel.syntax.message import Header, SipMessage, build_request, build_response, parse_message
 from sipsmodel.syntax.parser import run
 from sipsmodel.syntax.uri import AbsoluteUri, Param, SipUri, Uri
@@ -43,7 +49,7 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=32768)
 def _parse_uri_cached(text: str) -> Uri:
     value: Uri = run("start_uri", text, "<uri>")
     return value
@@ -57,8 +63,7 @@ def parse_uri(text: str, strict: bool = True) -> Uri:
     SipsTransportWarning. Duplicate parameters (R-3261-19.1.1-b) and escaped hosts
     (R-3261-19.1.2-a) are always refused.
     """
-    from sipsmodel.syntax.headers import check_sips_transport
-
     uri = _parse_uri_cached(text)
-    check_sips_transport(uri, text, strict, "<uri>")
+    if uri.is_sips and isinstance(uri, SipUri) and uri.has_param("transport"):
+        check_sips_transport(uri, text, strict, "<uri>")
     return uri

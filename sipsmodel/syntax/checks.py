@@ -40,6 +40,8 @@ def check_host(host: str, pos: int) -> str:
 
 def split_hostport(text: str, pos: int) -> tuple[str, int | None]:
     """Split ``host [ ":" port ]`` (with optional LWS around the colon, as in Via sent-by)."""
+    if ":" not in text and " " not in text and "\t" not in text:
+        return check_host(str(text), pos), None
     text = text.strip(" \t")
     if text.startswith("["):
         end = text.find("]") + 1
@@ -57,7 +59,12 @@ def split_hostport(text: str, pos: int) -> tuple[str, int | None]:
 def check_param_count(params: tuple[tuple[str, str | None], ...], pos: int) -> None:
     """Refuse more than MAX_PARAMS parameters (an explicit limit, see limits.py)."""
     if len(params) > MAX_PARAMS:
-        raise SemanticError(f"{len(params)} parameters exceed the limit of {MAX_PARAMS}", pos, "too-many-params")
+        raise SemanticError(
+            f"{len(params)} parameters exceed the limit of {MAX_PARAMS}",
+            pos,
+            "too-many-params",
+            "sipsmodel refuses more parameters than this on one value (see sipsmodel.syntax.limits)",
+        )
 
 
 def check_uri_params(params: tuple[Param, ...], pos: int) -> None:
@@ -79,7 +86,12 @@ def check_uri_params(params: tuple[Param, ...], pos: int) -> None:
 
 def _check_uri_param(lname: str, value: str | None, pos: int) -> None:
     if lname in ("transport", "user", "method") and (value is None or not is_token(value)):
-        raise SemanticError(f"the {lname} parameter needs a token value", pos, f"bad-{lname}-param")
+        raise SemanticError(
+            f"the {lname} parameter needs a token value",
+            pos,
+            f"bad-{lname}-param",
+            f"write {lname}=<token>, e.g. transport=tcp, user=phone, method=INVITE (RFC 3261 section 25.1)",
+        )
     if lname == "ttl":
         bounded_int(value or "", 0, 255, "ttl", pos)
     elif lname == "maddr":
@@ -98,7 +110,9 @@ def check_contact_params(params: tuple[Param, ...], pos: int) -> None:
         elif lname == "reg-id":
             bounded_int(value or "", 1, 2**31 - 1, "reg-id", pos)
         elif lname in ("pub-gruu", "temp-gruu", "+sip.instance") and not (value or "").startswith('"'):
-            raise SemanticError(f"{name} needs a quoted value", pos, f"bad-{lname.lstrip('+')}")
+            raise SemanticError(
+                f"{name} needs a quoted value", pos, f"bad-{lname.lstrip('+')}", f'write {name}="<...>" (RFC 5626/5627)'
+            )
 
 
 def check_tag_params(params: tuple[Param, ...], pos: int) -> None:
@@ -106,7 +120,7 @@ def check_tag_params(params: tuple[Param, ...], pos: int) -> None:
     check_param_count(params, pos)
     for name, value in params:
         if name.lower() == "tag" and (value is None or not is_token(value)):
-            raise SemanticError("the tag parameter needs a token value", pos, "bad-tag")
+            raise SemanticError("the tag parameter needs a token value", pos, "bad-tag", "write tag=<token>")
 
 
 def check_via_params(params: tuple[Param, ...], pos: int) -> None:
@@ -126,6 +140,8 @@ def check_via_params(params: tuple[Param, ...], pos: int) -> None:
                 "received holds an IP address, IPv6 without brackets (RFC 3261 section 20.42)",
             )
         elif lname == "branch" and (value is None or not is_token(value)):
-            raise SemanticError("the branch parameter needs a token value", pos, "bad-branch")
+            raise SemanticError(
+                "the branch parameter needs a token value", pos, "bad-branch", "write branch=z9hG4bK<token>"
+            )
         elif lname == "rport" and value is not None:
             bounded_int(value, 0, 65535, "rport", pos)

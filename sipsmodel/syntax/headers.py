@@ -140,7 +140,7 @@ def _number(kind: str, text: str, source: str) -> int:
         raise from_semantic(exc, text, source) from None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def parse_value(kind: str, text: str, strict: bool = True) -> HeaderValue:
     """Parse a header value of ``kind`` (cached on the text). Raise ParseError."""
     if kind == "raw":

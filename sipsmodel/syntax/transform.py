@@ -45,25 +45,30 @@ def _sip_head(tok: str) -> tuple[str, str | None, str | None]:
     return tok[:colon].lower(), user, password if sep else None
 
 
-def _uri_tail(tok: Token) -> tuple[tuple[Param, ...], tuple[tuple[str, str], ...]]:
+_TAIL_START = re.compile(r"[;?]")
+
+
+def _uri_tail(tok: str, pos: int) -> tuple[tuple[Param, ...], tuple[tuple[str, str], ...]]:
     query = tok.find("?")
     params_text, headers_text = (tok, "") if query < 0 else (tok[:query], tok[query + 1 :])
     params: tuple[Param, ...] = ()
     if params_text:
         pairs = (p.partition("=") for p in params_text[1:].split(";"))
         params = tuple((n, v if s else None) for n, s, v in pairs)
-        checks.check_uri_params(params, _start_of(tok))
+        checks.check_uri_params(params, pos)
     headers: tuple[tuple[str, str], ...] = ()
     if headers_text:
         headers = tuple((n, v) for n, _, v in (h.partition("=") for h in headers_text.split("&")))
-        checks.check_param_count(headers, _start_of(tok))
+        checks.check_param_count(headers, pos)
     return params, headers
 
 
 def _list(children: list[Any]) -> tuple[Any, ...]:
     items = tuple(c for c in children if not isinstance(c, Token) or c.type != "COMMA")
     if len(items) > MAX_LIST_ITEMS:
-        raise SemanticError(f"{len(items)} values exceed the limit of {MAX_LIST_ITEMS}", 0, "too-many-values")
+        raise SemanticError(
+            f"{len(items)} values exceed the limit of {MAX_LIST_ITEMS}", 0, "too-many-values", "split the header"
+        )
     return items
 
 
@@ -82,8 +87,13 @@ class ToValues(Transformer[Token, Any]):
     def sip_uri(self, c: list[Token]) -> SipUri:
         """SIP-URI / SIPS-URI (RFC 3261 section 25.1)."""
         scheme, user, password = _sip_head(c[0])
-        host, port = checks.split_hostport(c[1], _start_of(c[1]))
-        params, headers = _uri_tail(c[2]) if len(c) > 2 else ((), ())
+        text, pos = c[1], _start_of(c[1])
+        cut = _TAIL_START.search(text)
+        if cut is None:
+            host, port = checks.split_hostport(text, pos)
+            return SipUri(scheme, user, password, host, port)
+        host, port = checks.split_hostport(text[: cut.start()], pos)
+        params, headers = _uri_tail(text[cut.start() :], pos + cut.start())
         return SipUri(scheme, user, password, host, port, params, headers)
 
     bare_sip_uri = sip_uri
