@@ -37,6 +37,18 @@ class Element:
     sip_ok: bool = True
     confirms_downgrade: bool = False
     redirect_to: str | None = None  # a UA that answers every INVITE with a 302 to this URI (redirect server)
+    # presentation and exact values of published flows (no effect on choices)
+    display_name: str | None = None
+    user: str | None = None  # user part of the UA's Contact (default: its registration's AoR user, else its name)
+    via_host: str | None = None  # sent-by host of its Via values (default: host)
+    rr_user: str | None = None  # user part of its Record-Route values (a proxy)
+    branches: tuple[str, ...] = ()  # Via branch values for its new client transactions, in order
+    tag: str | None = None  # To tag of its answers to dialog-creating requests (a UA)
+    # behaviour not covered by choice points
+    strict: bool = False  # a proxy that strict-routes: its Record-Route values lack lr (RFC 3261 16.4, F-19)
+    trying: bool | None = None  # sends 100 Trying for an INVITE (default: proxies yes, UAs no)
+    ringing: bool = False  # a UA sends 180 Ringing before answering 200
+    answers: bool = True  # a UA answers an INVITE; False: it rings until cancelled (another device picks up)
 
     @property
     def domain(self) -> str:
@@ -67,6 +79,13 @@ class Registration:
     outbound: bool = False
     instance: str | None = None
     reg_id: int | None = None
+    expires: int | None = None  # Expires header; None: none sent (registrar default 3600); 0 removes the binding
+    call_id: str | None = None
+    cseq: int | None = None
+    from_tag: str | None = None
+    to_tag: str | None = None  # the registrar's To tag in its response
+    path_tokens: tuple[str, ...] = ()  # user part of each edge proxy's Path value (flow token), by position in via
+    service_route: tuple[str, ...] = ()  # Service-Route values the registrar returns (RFC 3608), URI texts
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,9 @@ class Call:
     target: str
     route: tuple[str, ...] = ()
     in_dialog: tuple[tuple[str, str], ...] = (("caller", "ACK"),)
+    call_id: str | None = None
+    cseq: int | None = None
+    from_tag: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,101 @@
+"""Visiting a choice point, and the self-check of each request sent against the options chosen.
+
+``visit`` asks the rule engine which options the active rule set allows for the features computed
+from the state, drops options whose transport is not on the link, lets the chooser pick and records
+a Decision. ``check_request`` re-derives the abstract fields from the message as parsed back by the
+syntax layer and raises ModelDisagreement when they differ from the options (docs/semantics.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sipsmodel.errors import ModelDisagreement, ScenarioError
+from sipsmodel.model.expr import Value
+from sipsmodel.model.trace import Decision
+from sipsmodel.rules.choicepoints import CHOICE_POINTS
+from sipsmodel.rules.engine import allowed_options, physically_possible, preference_key, violated_rules
+from sipsmodel.sim.choosers import Options, ScriptedOptionNotAllowed
+from sipsmodel.sim.state import SimState
+from sipsmodel.sim.wire import opt_scheme, scheme_of
+from sipsmodel.syntax import SipMessage, parse_message
+
+
+def visit(
+    state: SimState, element: str, cp_name: str, features: dict[str, Value], link: tuple[str, str] | None = None
+) -> tuple[int, Options | None]:
+    """Visit a choice point: (decision index, the options taken, or None when nothing is allowed)."""
+    allowed = allowed_options(cp_name, features, state.rule_set)
+    on_link = state.network.transports(*link) if link is not None else None
+    if on_link is not None:
+        allowed = [o for o in allowed if "transport" not in o or o["transport"] in on_link]
+    key = (element, cp_name)
+    occurrence = state.occurrences[key]
+    state.occurrences[key] += 1
+    chosen: Options | None = None
+    if allowed:
+        try:
+            chosen = state.chooser.choose(element, cp_name, occurrence, features, allowed)
+        except ScriptedOptionNotAllowed as exc:
+            raise ScenarioError(_explain(state, exc, features, on_link)) from None
+        if chosen not in allowed:
+            raise ModelDisagreement(f"chooser returned {chosen} at {element}/{cp_name}, which is not allowed")
+    index = len(state.decisions)
+    state.decisions.append(
+        Decision(index, element, cp_name, occurrence, dict(features), dict(chosen or {}), len(allowed))
+    )
+    return index, chosen
+
+
+def attach(state: SimState, decision: int, transmission: int) -> None:
+    """Record which transmission a decision produced."""
+    state.decisions[decision] = replace(state.decisions[decision], transmission=transmission)
+
+
+def _explain(
+    state: SimState, exc: ScriptedOptionNotAllowed, features: dict[str, Value], on_link: tuple[str, ...] | None
+) -> str:
+    """Why a scripted choice is not allowed: the link, the model constraints, or the rules that forbid it."""
+    cp = CHOICE_POINTS[exc.choice_point]
+    where = f"{state.scenario.name}: script entry {exc.element}/{exc.choice_point}#{exc.occurrence} {exc.scripted}"
+    agreeing = [o for o in cp.option_space() if all(o.get(k) == v for k, v in exc.scripted.items())]
+    if not agreeing:
+        return f"{where}: names an option or value that {exc.choice_point} does not have"
+    if on_link is not None and all(o.get("transport", on_link[0]) not in on_link for o in agreeing):
+        return f"{where}: transport not available on the link (only {', '.join(on_link)})"
+    possible = [o for o in agreeing if physically_possible(cp, features, o)]
+    if not possible:
+        return f"{where}: physically impossible with features {features} (model constraints of {cp.name})"
+    best = max(possible, key=lambda o: preference_key(cp, features, o))
+    rules = violated_rules(exc.choice_point, features, best, state.rule_set)
+    name = state.rule_set.name
+    return f"{where}: not allowed by rule set {name!r}: violates {', '.join(rules)} (features {features})"
+
+
+def check_request(cp_name: str, options: Options, sent: SipMessage, transport: str) -> None:
+    """Re-derive R-URI, top Route, Contact, Via transport and Record-Route from the parsed message."""
+    message = parse_message(sent.render())
+    derived: dict[str, Value] = {"transport": transport}
+    via = message.vias()[0]
+    if options.get("via_lie") is True:
+        derived["via_lie"] = via.transport == "TLS" and transport != "TLS"
+    elif via.transport != transport:
+        raise ModelDisagreement(f"{cp_name}: Via says {via.transport} but the hop uses {transport}")
+    if "ruri" in options:
+        derived["ruri"] = scheme_of(message.request_uri)
+    if "route0" in options:
+        derived["route0"] = opt_scheme(message.routes())
+    contacts = message.contacts()
+    if "contact" in options and isinstance(contacts, list):
+        derived["contact"] = scheme_of(contacts[0].uri) if contacts else "none"
+    if options.get("rr", "none") != "none":
+        rrs = message.record_routes()
+        derived["rr_out"] = opt_scheme(rrs)
+        if options["rr"] == "double":
+            derived["rr_in"] = opt_scheme(rrs[1:])
+    for name, value in derived.items():
+        if name in options and options[name] != value:
+            raise ModelDisagreement(
+                f"{cp_name}: option {name} = {options[name]!r} but the message sent shows {value!r}:\n"
+                + message.render()
+            )

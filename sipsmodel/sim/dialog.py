@@ -1,0 +1,194 @@
+"""In-dialog requests (ACK, BYE, re-INVITE) along each side's route set.
+
+RFC 3261 12.2.1.1 (request construction, loose and strict routing), 16.4 (a strict router's
+Request-URI), 16.6 step 6 (forwarding to a strict router), 8.1.2 and 16.6 step 7 (next hop); every
+sender visits ``send_in_dialog`` (docs/semantics.md, A call, step 7).
+"""
+
+from __future__ import annotations
+
+from sipsmodel.errors import ModelDisagreement
+from sipsmodel.model.expr import Value
+from sipsmodel.model.scenario import Element
+from sipsmodel.sim.decide import attach, check_request, visit
+from sipsmodel.sim.deliver import binding_for, mark_last, transmit
+from sipsmodel.sim.proxy import remove_own_routes, strict_fixup
+from sipsmodel.sim.state import CallCtx, Dialog, HopMeta, SimState
+from sipsmodel.sim.wire import (
+    decrement_max_forwards,
+    make_via,
+    pop_via,
+    push_via,
+    render_all,
+    response_to,
+    scheme_of,
+    set_values,
+    with_request_uri,
+)
+from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, build_request, uri_equal
+
+Ids = tuple[int, int, str]
+
+
+def run_in_dialog(state: SimState, ctx: CallCtx) -> None:
+    """Run the call's in-dialog requests after its INVITE transaction (the first caller ACK is sent on the 2xx)."""
+    entries = list(ctx.call.in_dialog)
+    if entries and entries[0] == ("caller", "ACK"):
+        entries = entries[1:]
+    for who, method in entries:
+        dialog = ctx.dialog if who == "caller" else _callee_dialog(state, ctx)
+        if dialog is None or ctx.ended:
+            state.notes.append(f"call {ctx.index}: {who} {method} not sent (no dialog)")
+            continue
+        send_in_dialog(state, dialog, method)
+        if method == "BYE":
+            ctx.ended = True
+
+
+def _callee_dialog(state: SimState, ctx: CallCtx) -> Dialog | None:
+    """The UAS dialog that pairs with the caller's (its local tag is the caller's remote tag)."""
+    if ctx.dialog is None:
+        return None
+    tag = ctx.dialog.remote_uri.tag
+    for dialog in state.dialogs:
+        if dialog.role == "uas" and dialog.call == ctx.index and dialog.local_uri.tag == tag:
+            return dialog
+    return None
+
+
+def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | None = None) -> None:
+    """Build an in-dialog request (RFC 3261 12.2.1.1) and send it hop by hop."""
+    owner = state.network.element(dialog.owner)
+    route_set, target = dialog.route_set, dialog.remote_target
+    ruri: Uri = target
+    routes: list[NameAddr] = list(route_set)
+    next_uri, next_scheme = target, "none"
+    if route_set and _loose(route_set[0]):
+        next_uri, next_scheme = route_set[0].uri, _scheme(scheme_of(route_set[0].uri))
+    elif route_set:
+        ruri = route_set[0].uri.without_param("lr") if isinstance(route_set[0].uri, SipUri) else route_set[0].uri
+        routes, next_uri = [*route_set[1:], NameAddr(target)], ruri
+    if method == "ACK":
+        number = dialog.cseq if cseq is None else cseq
+    else:
+        dialog.cseq += 1
+        number = dialog.cseq
+    lines = [
+        ("Max-Forwards", "70"),
+        *([("Route", ", ".join(render_all(routes)))] if routes else []),
+        ("To", dialog.remote_uri.render()),
+        ("From", dialog.local_uri.render()),
+        ("Call-ID", dialog.call_id),
+        ("CSeq", f"{number} {method}"),
+        *([("Contact", dialog.local_contact.render())] if method == "INVITE" else []),
+    ]
+    message = build_request(method, ruri, lines)
+    following = state.network.resolve(next_uri)
+    ids: Ids = (state.new_request(), dialog.call, scheme_of(ruri))
+    if following is None or following is owner:
+        state.notes.append(f"{owner.name}: in-dialog {method} has no next hop")
+        return
+    response = _hop(state, owner, following, message, next_scheme, ids, proxy=False)
+    if method == "INVITE" and response is not None and response.status == 200:
+        send_in_dialog(state, dialog, "ACK", number)
+
+
+def _loose(value: NameAddr) -> bool:
+    return isinstance(value.uri, SipUri) and value.uri.has_param("lr")
+
+
+def _scheme(value: str) -> str:
+    return "sips" if value == "sips" else "sip"
+
+
+def _flow_to(state: SimState, following: Element, message: SipMessage) -> str:
+    """The flow of the outbound binding whose UA is the next hop (RFC 5626 7), else none."""
+    if following.role != "ua":
+        return "none"
+    flows = [b for b in state.bindings if b.ua == following.name and b.flow != "none"]
+    uri = message.request_uri
+    for binding in flows:
+        if uri is not None and uri_equal(binding.contact.uri, uri):
+            return binding.flow
+    return flows[0].flow if flows else "none"
+
+
+def _hop(
+    state: SimState, sender: Element, following: Element, message: SipMessage, next_scheme: str, ids: Ids, proxy: bool
+) -> SipMessage | None:
+    """Visit send_in_dialog at the sender, send one hop, and return the response the sender receives."""
+    features: dict[str, Value] = {
+        "proxy": proxy, "ruri": _scheme(scheme_of(message.request_uri)), "next": next_scheme,
+        "tls": sender.tls, "next_tls": state.network.next_tls(sender.name, following.name),
+        "flow": _flow_to(state, following, message), "malicious": proxy and sender.malicious,
+    }
+    decision, options = visit(state, sender.name, "send_in_dialog", features, (sender.name, following.name))
+    if options is None:
+        state.notes.append(f"{sender.name}: no transport allowed for in-dialog {message.method}; not sent")
+        return None
+    transport = str(options["transport"])
+    message = push_via(message, make_via(state.network.via_host(sender), transport, state.branch(sender.name)))
+    check_request("send_in_dialog", options, message, transport)
+    req_id, call, origin = ids
+    method = message.method or "OTHER"
+    meta = HopMeta(req_id, call, False, origin, binding_for(state, following.name, message, -1), method)
+    attach(state, decision, len(state.transmissions))
+    hop = transmit(state, sender.name, following.name, message, transport, meta)
+    response = _receive(state, following, sender, message, hop, ids)
+    if response is None:
+        return None
+    transmit(state, following.name, sender.name, response, transport, HopMeta(req_id, call, False, origin, -1, method))
+    vias = response.vias()
+    if not vias or vias[0].host.lower() != state.network.via_host(sender).lower():
+        raise ModelDisagreement(f"in-dialog response from {following.name} does not name {sender.name} on top")
+    return response
+
+
+def _receive(
+    state: SimState, element: Element, previous: Element, message: SipMessage, hop: int, ids: Ids
+) -> SipMessage | None:
+    """An element receives an in-dialog request; return the response it sends back (None for ACK)."""
+    if element.role == "ua":
+        mark_last(state, hop)
+        return _ua_answer(state, element, message)
+    max_forwards = message.max_forwards()
+    if max_forwards is not None and max_forwards <= 0:
+        mark_last(state, hop)
+        return None if message.method == "ACK" else response_to(message, 483)
+    message = strict_fixup(state, element, message)
+    message, _ = remove_own_routes(state, element, message)
+    routes = message.routes()
+    ruri = message.request_uri
+    assert ruri is not None
+    next_scheme = "none"
+    following: Element | None
+    if routes and not _loose(routes[0]):
+        message = with_request_uri(message, routes[0].uri)
+        message = set_values(message, "Route", render_all([*routes[1:], NameAddr(ruri)]))
+        following = state.network.resolve(routes[0].uri)
+    elif routes:
+        following, next_scheme = state.network.resolve(routes[0].uri), _scheme(scheme_of(routes[0].uri))
+    elif element.outbound and not state.network.is_responsible(element, ruri):
+        following = state.network.element(element.outbound)
+    else:
+        following = state.network.resolve(ruri)
+    response = None
+    if following is not None and following is not element:
+        response = _hop(state, element, following, decrement_max_forwards(message), next_scheme, ids, proxy=True)
+    if response is None:
+        mark_last(state, hop)
+        return None if message.method == "ACK" else response_to(message, 480)
+    return pop_via(response)
+
+
+def _ua_answer(state: SimState, element: Element, message: SipMessage) -> SipMessage | None:
+    """BYE gets 200, a re-INVITE 200 with the same Contact, ACK nothing; unknown dialogs 481."""
+    call_id = message.call_id()
+    dialog = next((d for d in state.dialogs if d.owner == element.name and d.call_id == call_id), None)
+    if message.method == "ACK":
+        return None
+    if dialog is None:
+        return response_to(message, 481)
+    extra = [("Contact", dialog.local_contact.render())] if message.method == "INVITE" else []
+    return response_to(message, 200, None, extra)
+
