@@ -1,0 +1,90 @@
+"""Final responses of the bounded scenario retracing the Vias, and the dialogs a 2xx creates.
+
+docs/semantics.md call steps 4 and 6: a response uses the transport of the request hop it answers
+(RFC 3261 18.2.2); a proxy that inserted Record-Route values visits ``proxy_response_rr`` when it
+forwards a 2xx and may rewrite the scheme of its own top value (RFC 3261 16.7 step 8). The UAC's dialog
+(12.1.2) takes the 2xx's Record-Route reversed and its Contact; the UAS's (12.1.1) the Record-Route as
+received and the request's Contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from sipsmodel.model.vocab import ANY_SCHEME, BOOL, DIALOG_ROLE, INT, OPT_SCHEME, REWRITE, RR_KIND, SCHEME
+from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
+from sipsmodel.smt.invite import Forward, Leg, RREntry, rr_top
+from sipsmodel.smt.topology import Topology, response_fields
+
+Term = Any
+
+
+@dataclass
+class Answer:
+    """A final response travelling up: which slot it arrives on, its status and Contact, the RR list."""
+
+    status: Term
+    contact: Sym
+    rr: list[RREntry]
+    arrives: Term
+
+
+def respond(topo: Topology, leg: Leg, active: Term, status: Term, contact: Sym, rr: list[RREntry], label: str) -> None:
+    """One response slot answering ``leg`` (sent by its receiver back to its sender)."""
+    f = leg.slot.fields
+    is_2xx = z3.And(status >= 200, status < 300)
+    top = ite(is_2xx, rr_top(rr), const(OPT_SCHEME, "none"))
+    shown = ite(is_2xx, convert(contact, ANY_SCHEME), const(ANY_SCHEME, "none"))
+    fields = response_fields(f, status, shown, top, f["receiver"],
+                             f["sender"])
+    topo.send(active, leg.slot.receiver, leg.slot.sender, fields, leg.slot.request, label)
+
+
+def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry], label: str) -> list[RREntry]:
+    """proxy_response_rr at a proxy that Record-Routed, as it forwards a 2xx (RFC 3261 16.7 step 8)."""
+    o = fw.visit.options
+    inserted = z3.Not(o["rr"].term == const(RR_KIND, "none").term)
+    assert fw.outgoing is not None
+    v = topo.rules.visit(
+        "proxy_response_rr", fw.element, z3.And(active, inserted),
+        {"rr": o["rr"], "rr_out": o["rr_out"], "in_secure": fw.visit.features["in_secure"],
+         "out_secure": fw.outgoing.slot.fields["secure"]},
+        f"{label}!rr",
+    )
+    rewrite = v.options["rewrite"]
+    result = []
+    for e in entries:
+        if e.owner == fw.element and e.is_out and any(e is mine for mine in fw.entries):
+            keep = rewrite.term == const(REWRITE, "keep").term
+            to_sips = rewrite.term == const(REWRITE, "sips").term
+            scheme = ite(keep, e.scheme, ite(to_sips, const(SCHEME, "sips"), const(SCHEME, "sip")))
+            result.append(RREntry(e.owner, e.present, scheme, True))
+        else:
+            result.append(e)
+    return result
+
+
+def dialog_record(role: str, secure: Term, rtarget: Sym, rset0: Sym, lcontact: Sym, tls: Term,
+                  req: dict[str, Sym], request: Term, active: Term, ident: Term) -> SymRecord:
+    """A ``dialogs`` record (RFC 3261 12.1.1 at the UAS, 12.1.2 at the UAC)."""
+    return SymRecord(active, {
+        "id": Sym(ident, INT), "call": const(INT, 0), "request": Sym(request, INT),
+        "role": const(DIALOG_ROLE, role), "secure": Sym(secure, BOOL), "rtarget": convert(rtarget, SCHEME),
+        "rset0": rset0, "lcontact": convert(lcontact, SCHEME), "tls": Sym(tls, BOOL),
+        "req_ruri": convert(req["ruri"], SCHEME), "req_rr_top": req["rr_top"],
+        "req_contact": convert(req["contact"], SCHEME),
+    })
+
+
+def first_entry(entries: list[RREntry]) -> Sym:
+    """Scheme of the bottom-most present value (the first of the reversed list), ``none`` without one."""
+    result = const(OPT_SCHEME, "none")
+    for entry in reversed(entries):
+        result = ite(entry.present, convert(entry.scheme, OPT_SCHEME), result)
+    return result
+
+
+__all__ = ["Answer", "dialog_record", "first_entry", "respond", "rewritten"]

@@ -1,0 +1,249 @@
+"""The INVITE of the bounded scenario, from alice through p1..pm to pb and its branches (docs/semantics.md).
+
+Theory of operation: the chain position ``i`` (alice = 0, ``p_i``) sends at most one request slot whose
+receiver is ``p(i+1)`` when that proxy is present, else ``pb``. A proxy with no allowed option answers
+480 (``blocked``). ``pb`` is responsible for ``example.com``: each binding whose AoR key matches the
+Request-URI is a branch, visited in binding-id order, all sent before any UAS answers (parallel
+forking, sim/state.py); a branch with a Path goes through the edge proxy, which sees the flow.
+The Record-Route list is kept as per-proxy (in, out) entry slots in insertion order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME
+from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
+from sipsmodel.smt.records import forwards_fields, proxy_forward_hop, uac_invite_hop
+from sipsmodel.smt.register import BindingState, choose_link, next_tls
+from sipsmodel.smt.topology import Slot, Topology
+from sipsmodel.smt.visits import Visit
+
+Term = Any
+
+
+@dataclass
+class RREntry:
+    """One Record-Route value a proxy may have inserted (``out`` faces downstream, ``in`` upstream)."""
+
+    owner: int
+    present: Term
+    scheme: Sym
+    is_out: bool
+
+
+@dataclass
+class Leg:
+    """A request slot and what its receiver needs: fields, the RR entries inserted so far."""
+
+    slot: Slot
+    rr: list[RREntry]
+    last: Term  # receiver answers the request itself
+
+
+@dataclass
+class Forward:
+    """A proxy_forward visit that may send: its in and out legs and its RR entries."""
+
+    visit: Visit
+    element: int
+    incoming: Leg
+    outgoing: Leg | None
+    sent: Term
+    entries: list[RREntry] = field(default_factory=list)
+
+
+@dataclass
+class Branch:
+    """One branch of pb towards binding ``j``: pb's leg, the edge's leg, and the UAS visit."""
+
+    binding: BindingState
+    found: Term
+    pb_forward: Forward
+    edge_forward: Forward
+    delivered: Term
+    uas: Visit
+    uas_leg: Leg
+
+
+@dataclass
+class Attempt:
+    """One INVITE (the first one, or alice's retry): chain forwards, pb's branches."""
+
+    request: Term
+    uac: Visit
+    first: Leg
+    chain: list[Forward]
+    legs: list[Leg]  # legs[i]: the slot sent by chain position i
+    at_pb: Term
+    pb_in: dict[str, Sym]
+    pb_in_secure: Term
+    branches: list[Branch]
+    call_fields: dict[str, Sym]
+
+
+def rr_top(entries: list[RREntry]) -> Sym:
+    """Scheme of the topmost present Record-Route value (the last inserted), ``none`` without one."""
+    result = const(OPT_SCHEME, "none")
+    for entry in entries:
+        result = ite(entry.present, convert(entry.scheme, OPT_SCHEME), result)
+    return result
+
+
+def _entries(v: Visit, element: int, sending: Term) -> list[RREntry]:
+    o = v.options
+    rr = o["rr"]
+    double = z3.And(sending, rr.term == const(RR_KIND, "double").term)
+    some = z3.And(sending, z3.Not(rr.term == const(RR_KIND, "none").term))
+    return [RREntry(element, double, o["rr_in"], False), RREntry(element, some, o["rr_out"], True)]
+
+
+def forward(topo: Topology, element: int, active: Term, incoming: Leg, features: dict[str, Sym], receiver: Term | int,
+            link: dict[str, Term], label: str, request: Term, binding_hop: Term | None = None) -> Forward:
+    """A proxy_forward visit and its outgoing slot (RFC 3261 16.6; docs/semantics.md call step 2)."""
+    v = topo.rules.visit("proxy_forward", element, active, features, label, link=link, may_block=True)
+    sent = z3.And(active, z3.Not(v.blocked))
+    entries = _entries(v, element, sent)
+    rr = incoming.rr + entries
+    fields = {
+        **proxy_forward_hop(v, rr_top(incoming.rr)),
+        **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call")},
+        "status": const(INT, 0),
+        "receiver": topo.role(receiver),
+        "binding": Sym(binding_hop if binding_hop is not None else z3.IntVal(-1), INT),
+    }
+    last = z3.Bool(f"{label}!last")
+    fields["last"] = Sym(last, BOOL)
+    slot = topo.send(sent, element, receiver, fields, request, f"{label}!out")
+    return Forward(v, element, incoming, Leg(slot, rr, last), sent, entries)
+
+
+def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> SymRecord:
+    """The ``forwards`` record of a visit that sent (docs/semantics.md Observation)."""
+    values = {**forwards_fields(fw.visit), "index": Sym(index, INT), "in_hop": Sym(in_hop, INT),
+              "out_hop": Sym(out_hop, INT)}
+    return SymRecord(fw.sent, values)
+
+
+def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, request: Term, active: Term) -> tuple[
+    Visit, Leg
+]:
+    """alice's INVITE (RFC 3261 8.1.1; docs/semantics.md call step 1)."""
+    alice = topo.ALICE
+    # sim/ua.py send_invite: the first hop is the preloaded Route (p1) or what the target resolves to (pb)
+    chain1 = topo.chain[1] if topo.k > 1 else z3.BoolVal(False)
+    first = z3.If(chain1, 1, topo.pb) if topo.k > 1 else topo.pb
+    ntls = z3.If(chain1, next_tls(topo, alice, 1), next_tls(topo, alice, topo.pb)) if topo.k > 1 else next_tls(
+        topo, alice, topo.pb)
+    link = choose_link(topo, chain1, (alice, 1), (alice, topo.pb)) if topo.k > 1 else topo.link(alice, topo.pb)
+    v = topo.rules.visit(
+        "uac_invite", alice, active,
+        {"target": target, "tls": Sym(topo.tls(alice), BOOL), "next_tls": Sym(ntls, BOOL),
+         "route_stored": route_stored},
+        label, link=link,
+    )
+    last = z3.Bool(f"{label}!last")
+    fields = {**uac_invite_hop(v), "call": const(INT, 0), "status": const(INT, 0),
+              "receiver": topo.role(first), "binding": const(INT, -1), "last": Sym(last, BOOL)}
+    slot = topo.send(active, alice, first, fields, request, f"{label}!out")
+    return v, Leg(slot, [], last)
+
+
+def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tuple[list[Forward], list[Leg]]:
+    """p1 .. p(K-1) forward towards pb, each sending to the next proxy when present, else to pb."""
+    legs, forwards = [first], []
+    for i in range(1, topo.k):
+        incoming = legs[-1]
+        at = z3.And(incoming.slot.active, topo.chain[i])
+        has_next = topo.chain[i + 1] if i + 1 < topo.k else z3.BoolVal(False)
+        receiver = z3.If(has_next, i + 1, topo.pb) if i + 1 < topo.k else topo.pb
+        ntls = z3.If(has_next, next_tls(topo, i, i + 1), next_tls(topo, i, topo.pb)) if i + 1 < topo.k else \
+            next_tls(topo, i, topo.pb)
+        link = choose_link(topo, has_next, (i, i + 1), (i, topo.pb)) if i + 1 < topo.k else topo.link(i, topo.pb)
+        f = incoming.slot.fields
+        features = {
+            "in_ruri": convert(f["ruri"], SCHEME), "in_secure": f["secure"], "responsible": const(BOOL, False),
+            "binding": const(OPT_SCHEME, "none"), "route_next": const(OPT_SCHEME, "none"),
+            "dialog_forming": const(BOOL, True), "tls": Sym(topo.tls(i), BOOL), "next_tls": Sym(ntls, BOOL),
+            "flow": const(FLOW, "none"), "last_hop": const(BOOL, False), "malicious": Sym(topo.malicious(i), BOOL),
+        }
+        fw = forward(topo, i, at, incoming, features, receiver, link, f"{label}!p{i}", request)
+        forwards.append(fw)
+        legs.append(fw.outgoing if fw.outgoing is not None else incoming)
+    return forwards, legs
+
+
+def arrives_at_pb(topo: Topology, legs: list[Leg]) -> list[Term]:
+    """For each chain position, whether its slot is the one that reaches pb."""
+    result = []
+    for i, leg in enumerate(legs):
+        has_next = topo.chain[i + 1] if i + 1 < topo.k else z3.BoolVal(False)
+        result.append(z3.And(leg.slot.active, z3.Not(has_next)))
+    return result
+
+
+def select(conds: list[Term], values: list[Sym]) -> Sym:
+    """The value whose condition holds (conditions exclusive; the last is the default)."""
+    result = values[-1]
+    for cond, value in zip(conds[:-1][::-1], values[:-1][::-1], strict=True):
+        result = ite(cond, value, result)
+    return result
+
+
+def pb_branch(topo: Topology, label: str, b: BindingState, at_pb: Term, pb_in: Leg, in_ruri: Sym, request: Term,
+              ) -> Branch:
+    """pb retargets to binding ``j`` (RFC 3261 16.5, 16.6; RFC 3327): pb's visit, the edge's, the UAS."""
+    j, pb, eb, bob = b.j, topo.pb, topo.eb(b.j), topo.bob(b.j)
+    found = z3.And(at_pb, b.bound, z3.Or(z3.Not(b.key_scheme), b.aor.term == in_ruri.term))
+    receiver = z3.If(b.has_path, eb, bob)
+    features = {
+        "in_ruri": in_ruri, "in_secure": pb_in.slot.fields["secure"], "responsible": const(BOOL, True),
+        "binding": convert(b.contact, OPT_SCHEME), "route_next": b.path, "dialog_forming": const(BOOL, True),
+        "tls": Sym(topo.tls(pb), BOOL),
+        "next_tls": Sym(z3.If(b.has_path, next_tls(topo, pb, eb), next_tls(topo, pb, bob)), BOOL),
+        "flow": const(FLOW, "none"), "last_hop": Sym(z3.Not(b.has_path), BOOL),
+        "malicious": Sym(topo.malicious(pb), BOOL),
+    }
+    link = choose_link(topo, b.has_path, (pb, eb), (pb, bob))
+    direct_binding = z3.If(b.has_path, -1, b.id)
+    fw = forward(topo, pb, found, pb_in, features, receiver, link, f"{label}!pb{j}", request, direct_binding)
+    assert fw.outgoing is not None
+    at_edge = z3.And(fw.sent, b.has_path)
+    f = fw.outgoing.slot.fields
+    edge_features = {
+        "in_ruri": convert(f["ruri"], SCHEME), "in_secure": f["secure"], "responsible": const(BOOL, False),
+        "binding": const(OPT_SCHEME, "none"), "route_next": const(OPT_SCHEME, "none"),
+        "dialog_forming": const(BOOL, True), "tls": Sym(topo.tls(eb), BOOL),
+        "next_tls": Sym(next_tls(topo, eb, bob), BOOL), "flow": b.flow, "last_hop": const(BOOL, True),
+        "malicious": Sym(topo.malicious(eb), BOOL),
+    }
+    efw = forward(topo, eb, at_edge, fw.outgoing, edge_features, bob, topo.link(eb, bob), f"{label}!eb{j}", request,
+                  b.id)
+    assert efw.outgoing is not None
+    delivered = z3.Or(z3.And(fw.sent, z3.Not(b.has_path)), efw.sent)
+    leg = _uas_leg(b.has_path, fw.outgoing, efw.outgoing)
+    lf = leg.slot.fields
+    uas = topo.rules.visit(
+        "uas_answer", bob, delivered,
+        {"ruri": convert(lf["ruri"], SCHEME), "in_secure": lf["secure"], "rr_top": lf["rr_top"],
+         "req_contact": convert(lf["contact"], SCHEME), "tls": Sym(topo.tls(bob), BOOL),
+         "sips_ok": Sym(z3.Bool(f"bob{j}!sips_ok"), BOOL), "sip_ok": Sym(z3.Bool(f"bob{j}!sip_ok"), BOOL)},
+        f"{label}!uas{j}",
+    )
+    return Branch(b, found, fw, efw, delivered, uas, leg)
+
+
+def _uas_leg(has_path: Term, direct: Leg, via_edge: Leg) -> Leg:
+    """The leg that reaches the UAS: pb's own, or the edge proxy's."""
+    fields = {a: ite(has_path, via_edge.slot.fields[a], direct.slot.fields[a]) for a in direct.slot.fields}
+    rr = via_edge.rr  # the edge's entries are inactive when there is no Path
+    slot = Slot(z3.Or(direct.slot.active, via_edge.slot.active), z3.If(has_path, via_edge.slot.sender,
+                direct.slot.sender), 0, fields, direct.slot.request, "uas-leg")
+    return Leg(slot, rr, z3.BoolVal(True))
+
+
+__all__ = ["ANY_SCHEME", "Attempt", "Branch", "Forward", "Leg", "RREntry", "arrives_at_pb", "chain_forwards",
+           "forward", "forwards_record", "pb_branch", "rr_top", "select", "uac_invite"]

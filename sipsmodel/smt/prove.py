@@ -1,0 +1,182 @@
+"""``prove``: the verdict of one property under one rule set (DESIGN.md "Verdicts and exit codes").
+
+Theory of operation: a property with ``inductive = true`` whose formula is a per-record invariant is
+first tried by the step check of ``sipsmodel.smt.step`` (``proved``, scope ``unbounded``). Otherwise, or
+when a step is satisfiable, the negated property is asserted over the bounded symbolic scenario of
+``sipsmodel.smt.encode`` and checked under the rule literals of the set plus the bound literal:
+``unsat`` is ``proved`` (scope ``bounded``) with the rules of the minimised unsat core; ``sat`` is
+shrunk to the fewest active transmissions, decoded into a Scenario and a script, replayed by the
+simulator and reported only when the evaluator sees the violation in the replayed trace (otherwise
+``ModelDisagreement``); ``unknown`` carries z3's reason. One solver per (property, rule set,
+malicious) is kept and reused across bounds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from sipsmodel.errors import ModelDisagreement
+from sipsmodel.props import Property, evaluate_property
+from sipsmodel.report.result import Result
+from sipsmodel.rules.sets import RuleSet
+from sipsmodel.smt.compile import SymScope, compile_formula
+from sipsmodel.smt.encode import BoundedEncoding, build_encoding
+from sipsmodel.smt.solving import (
+    active_rule_ids,
+    assumptions,
+    literal_ids,
+    make_solver,
+    minimise_core,
+    z3_version,
+)
+from sipsmodel.smt.step import per_record_shape, record_invariant, step_sources, violation
+
+Term = Any
+
+#: The default bound (number of proxies on the call path).
+DEFAULT_BOUND = 3
+
+
+@dataclass
+class BoundedProver:
+    """One solver for (property, rule set, malicious), reused across bounds with assumption literals."""
+
+    prop: Property
+    encoding: BoundedEncoding
+    solver: Term
+    size_literals: dict[int, Term] = field(default_factory=dict)
+
+    def size_at_most(self, n: int) -> Term:
+        """A literal that, assumed, allows at most ``n`` active transmissions."""
+        if n not in self.size_literals:
+            literal = z3.Bool(f"size<={n}")
+            actives = [(a, 1) for a in self.encoding.transmissions()]
+            self.solver.add(z3.Implies(literal, z3.PbLe(actives, n)))
+            self.size_literals[n] = literal
+        return self.size_literals[n]
+
+
+_PROVERS: dict[tuple[str, str, RuleSet, bool], BoundedProver] = {}
+
+
+def bounded_prover(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int) -> (
+    BoundedProver
+):
+    """The cached solver for the property (rebuilt only when a larger bound is asked for)."""
+    key = (prop.id, prop.formula_text, rule_set, malicious)
+    prover = _PROVERS.get(key)
+    if prover is None or prover.encoding.max_bound < bound:
+        encoding = build_encoding(max(bound, DEFAULT_BOUND), malicious)
+        solver = make_solver(timeout, seed)
+        solver.add(*encoding.assertions)
+        solver.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
+        prover = BoundedProver(prop, encoding, solver)
+        _PROVERS[key] = prover
+    prover.solver.set("timeout", max(1, int(timeout * 1000)))
+    prover.solver.set("random_seed", seed)
+    return prover
+
+
+def _step_check(prop: Property, active: tuple[str, ...], malicious: bool, timeout: float, seed: int) -> (
+    tuple[str, ...] | None
+):
+    """The unbounded step check: the rules it rests on, or None when some source can break the body."""
+    shape = per_record_shape(prop.formula)
+    if shape is None:
+        return None
+    collection, quant = shape
+    used: set[str] = set()
+    for source in step_sources(collection, record_invariant(quant), malicious):
+        solver = make_solver(timeout, seed)
+        solver.add(*source.assertions)
+        solver.add(violation(quant, source.record))
+        if solver.check(*assumptions(active)) != z3.unsat:
+            return None
+        used.update(minimise_core(solver, [], literal_ids(solver.unsat_core()), active))
+    return tuple(sorted(used))
+
+
+def _expected(prop: Property, rule_set: RuleSet, malicious: bool) -> str | None:
+    table = prop.expected_malicious if malicious else prop.expected
+    return table.get(rule_set.name)
+
+
+def prove(
+    prop: Property,
+    rule_set: RuleSet,
+    bound: int = DEFAULT_BOUND,
+    malicious: bool = False,
+    timeout: float = 20.0,
+    seed: int = 0,
+) -> Result:
+    """Prove or refute ``prop`` under ``rule_set`` (bounded by ``bound`` proxies on the call path).
+
+    Returns a Result: ``proved`` (scope ``unbounded`` from a step check, else ``bounded``), ``refuted``
+    with the replayed counterexample, or ``unknown`` with z3's reason. Raises ModelDisagreement when
+    the simulator does not reproduce a model's violation. DESIGN.md "Verdicts and exit codes".
+    """
+    start = time.perf_counter()
+    active = active_rule_ids(rule_set)
+    common: dict[str, Any] = {
+        "property": prop.id, "rules": rule_set.name, "malicious": malicious, "should": rule_set.should,
+        "seed": seed, "solver": z3_version(), "expected": _expected(prop, rule_set, malicious),
+    }
+    if prop.inductive:
+        used = _step_check(prop, active, malicious, timeout, seed)
+        if used is not None:
+            return Result(verdict="proved", scope="unbounded", rules_used=used,
+                          seconds=time.perf_counter() - start, **common)
+    prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed)
+    extra = [prover.encoding.bound_literal(bound)]
+    answer = prover.solver.check(*extra, *assumptions(active))
+    if answer == z3.unsat:
+        used = minimise_core(prover.solver, extra, literal_ids(prover.solver.unsat_core()), active)
+        return Result(verdict="proved", scope="bounded", bound=bound, rules_used=used,
+                      seconds=time.perf_counter() - start, **common)
+    if answer == z3.unknown:
+        return Result(verdict="unknown", bound=bound, reason=prover.solver.reason_unknown(),
+                      seconds=time.perf_counter() - start, **common)
+    model = shortest_model(prover, extra + assumptions(active))
+    return refuted(prop, rule_set, prover.encoding, model, bound, start, common)
+
+
+def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
+    """The model with the fewest active transmissions (binary search on a PbLe assumption)."""
+    solver, encoding = prover.solver, prover.encoding
+    model = solver.model()
+    best = encoding.transmission_count(model)
+    low = 1
+    while low < best:
+        middle = (low + best - 1) // 2
+        answer = solver.check(*extra, prover.size_at_most(middle))
+        if answer == z3.sat:
+            model = solver.model()
+            best = encoding.transmission_count(model)
+        elif answer == z3.unsat:
+            low = middle + 1
+        else:
+            break
+    return model
+
+
+def refuted(prop: Property, rule_set: RuleSet, encoding: BoundedEncoding, model: Term, bound: int, start: float,
+            common: dict[str, Any]) -> Result:
+    """Decode, replay with the simulator, and report only a violation the simulator reproduces."""
+    from sipsmodel.sim import ScriptedChooser, simulate
+
+    scenario = encoding.decode(model, name=f"{prop.id}-{rule_set.name}")
+    trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
+    evaluation = evaluate_property(prop, trace.observation)
+    if evaluation.holds:
+        raise ModelDisagreement(
+            f"{prop.id} under {rule_set.name}: the SMT model violates the property but the simulator's replay "
+            f"does not.\nSMT observation:\n{encoding.describe(model)}\nscenario: {scenario}\n"
+            f"replayed observation: {dict(trace.observation)}"
+        )
+    return Result(verdict="refuted", bound=bound, counterexample=trace, violation=evaluation.violation,
+                  seconds=time.perf_counter() - start,
+                  details={"transmissions": len(trace.transmissions), "scenario": scenario.name}, **common)

@@ -1,0 +1,186 @@
+"""The observation records a visit emits, as symbolic values (docs/semantics.md, Observation).
+
+One function per emitting choice point gives the attributes of the transmitted request that the
+visit itself determines (scheme of the Request-URI sent, transport, Via, Route, ...). The bounded
+encoding completes them from the scenario's state; the inductive step check leaves the rest free.
+Both engines derive the same records from the same decisions (``sipsmodel.model.vocab.RECORD_SCHEMAS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import z3
+
+from sipsmodel.model.expr import SECURE_TRANSPORTS
+from sipsmodel.model.vocab import (
+    ANY_SCHEME,
+    BOOL,
+    INT,
+    KIND,
+    METHOD,
+    OPT_SCHEME,
+    RECORD_SCHEMAS,
+    ROLE,
+    SCHEME,
+    TRANSPORT,
+    Domain,
+)
+from sipsmodel.smt.compile import Sym, SymRecord, const, convert, fresh, is_value, ite
+from sipsmodel.smt.visits import Visit
+
+Term = Any
+Fields = dict[str, Sym]
+
+
+def secure_of(transport: Sym) -> Sym:
+    """``sec(h)``: the transport is TLS-protected (RFC 3261 26.2.1)."""
+    return Sym(z3.Or([is_value(TRANSPORT, transport, t) for t in SECURE_TRANSPORTS]), BOOL)
+
+
+def scheme_as(sym: Sym, domain: Domain) -> Sym:
+    """A scheme read in another scheme domain (sip/sips belong to all of them)."""
+    return convert(sym, domain)
+
+
+def _common(kind: str, method: str, transport: Sym, sender: str) -> Fields:
+    secure = secure_of(transport)
+    return {
+        "kind": const(KIND, kind),
+        "method": const(METHOD, method),
+        "transport": transport,
+        "secure": secure,
+        "via_secure": secure,
+        "sender": const(ROLE, sender),
+        "tls_param": const(BOOL, False),
+        "udp_param": const(BOOL, False),
+    }
+
+
+def uac_invite_hop(v: Visit) -> Fields:
+    """RFC 3261 8.1.1 and docs/semantics.md call step 1: the INVITE as the UAC sends it."""
+    o, f = v.options, v.features
+    ruri = scheme_as(o["ruri"], ANY_SCHEME)
+    return {
+        **_common("request", "INVITE", o["transport"], "ua"),
+        "initial": const(BOOL, True),
+        "ruri": ruri,
+        "origin": ruri,
+        "route0": o["route0"],
+        "contact": scheme_as(o["contact"], ANY_SCHEME),
+        "to": scheme_as(f["target"], ANY_SCHEME),
+        "from": ruri,
+        "rr_top": const(OPT_SCHEME, "none"),
+    }
+
+
+def proxy_forward_hop(v: Visit, incoming_rr_top: Sym) -> Fields:
+    """RFC 3261 16.6 and docs/semantics.md call step 2: the branch request a proxy sends."""
+    o = v.options
+    fields = _common("request", "INVITE", o["transport"], "proxy")
+    fields["via_secure"] = Sym(z3.Or(fields["secure"].term, o["via_lie"].term), BOOL)
+    rr_top = ite(is_value(o["rr"].domain, o["rr"], "none"), incoming_rr_top, scheme_as(o["rr_out"], OPT_SCHEME))
+    return {
+        **fields,
+        "initial": const(BOOL, True),
+        "ruri": scheme_as(o["ruri"], ANY_SCHEME),
+        "route0": o["route0"],
+        "rr_top": rr_top,
+    }
+
+
+def send_in_dialog_hop(v: Visit, method: str) -> Fields:
+    """RFC 3261 12.2.1.1 and docs/semantics.md call step 7: one hop of an in-dialog request."""
+    f = v.features
+    sender = ite(f["proxy"].term, const(ROLE, "proxy"), const(ROLE, "ua"))
+    return {
+        **_common("request", method, v.options["transport"], "ua"),
+        "sender": sender,
+        "initial": const(BOOL, False),
+        "ruri": scheme_as(f["ruri"], ANY_SCHEME),
+        "route0": f["next"],
+        "rr_top": const(OPT_SCHEME, "none"),
+    }
+
+
+def ua_register_hop(v: Visit, route0: Sym) -> Fields:
+    """RFC 3261 10.2 and docs/semantics.md registration step 1: the REGISTER as the UA sends it."""
+    o = v.options
+    ruri = scheme_as(o["ruri"], ANY_SCHEME)
+    aor = scheme_as(o["aor"], ANY_SCHEME)
+    return {
+        **_common("request", "REGISTER", o["transport"], "ua"),
+        "initial": const(BOOL, True),
+        "ruri": ruri,
+        "origin": ruri,
+        "route0": route0,
+        "contact": scheme_as(o["contact"], ANY_SCHEME),
+        "to": aor,
+        "from": aor,
+        "rr_top": const(OPT_SCHEME, "none"),
+        "call": const(INT, -1),
+        "binding": const(INT, -1),
+    }
+
+
+def edge_register_hop(v: Visit) -> Fields:
+    """RFC 3327 and docs/semantics.md registration step 2: the REGISTER an edge proxy relays."""
+    f = v.features
+    return {
+        **_common("request", "REGISTER", v.options["transport"], "proxy"),
+        "initial": const(BOOL, True),
+        "ruri": scheme_as(f["in_ruri"], ANY_SCHEME),
+        "route0": const(OPT_SCHEME, "none"),
+        "contact": scheme_as(f["contact"], ANY_SCHEME),
+        "rr_top": const(OPT_SCHEME, "none"),
+        "call": const(INT, -1),
+        "binding": const(INT, -1),
+    }
+
+
+#: The request hop each emitting choice point sends, from the visit alone (free parts for the step check).
+STEP_HOPS: dict[str, Callable[[Visit], Fields]] = {
+    "uac_invite": uac_invite_hop,
+    "proxy_forward": lambda v: proxy_forward_hop(v, fresh(f"{v.label}!in_rr_top", OPT_SCHEME)),
+    "send_in_dialog": lambda v: {**send_in_dialog_hop(v, "ACK"), "method": fresh(f"{v.label}!method", METHOD)},
+    "ua_register": lambda v: ua_register_hop(v, fresh(f"{v.label}!route0", OPT_SCHEME)),
+    "edge_register": edge_register_hop,
+}
+
+
+def forwards_fields(v: Visit) -> Fields:
+    """docs/semantics.md Observation: the ``forwards`` record of a proxy_forward visit that sent."""
+    f, o = v.features, v.options
+    return {
+        "in_ruri": f["in_ruri"],
+        "out_ruri": o["ruri"],
+        "in_secure": f["in_secure"],
+        "out_secure": secure_of(o["transport"]),
+        "out_route0": o["route0"],
+        "rr": o["rr"],
+        "rr_out": o["rr_out"],
+        "responsible": f["responsible"],
+        "binding": f["binding"],
+        "malicious": f["malicious"],
+    }
+
+
+def complete(collection: str, active: Term, fields: Mapping[str, Sym], label: str) -> SymRecord:
+    """A record of ``collection`` with the given fields and fresh free values for the rest."""
+    schema = RECORD_SCHEMAS[collection]
+    values = {
+        attr: fields[attr] if attr in fields else fresh(f"{label}!{attr}", domain)
+        for attr, (domain, _) in schema.items()
+    }
+    return SymRecord(active, values)
+
+
+__all__ = [
+    "Fields",
+    "STEP_HOPS",
+    "SCHEME",
+    "complete",
+    "forwards_fields",
+    "secure_of",
+]

@@ -1,0 +1,121 @@
+"""Unbounded proofs of per-hop invariants by an inductive step check over one symbolic element.
+
+Theory of operation (DESIGN.md, "an inductive step check over one symbolic element"): a property
+``forall x in C [where W]: B`` with a quantifier-free body holds in every trace of every size when
+every way the model has of emitting a ``C`` record yields one that satisfies ``W -> B``. The ways are:
+one visit of each choice point that emits a request hop (or, for ``forwards``, ``proxy_forward``) with
+arbitrary features; a response hop (no choice point, every attribute free but its kind); and a
+request hop the model derives from an earlier one without a choice (CANCEL and the hop-by-hop ACK of a
+failure, RFC 3261 9.1 and 17.1.1.3), which copies the URI and transport of a hop that, by induction,
+satisfies the invariant. Any other shape of property, or any satisfiable source, means no unbounded
+claim: the caller falls back to the bounded check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from sipsmodel.model.expr import Expr, Quant
+from sipsmodel.model.vocab import BOOL, KIND, METHOD, RECORD_SCHEMAS
+from sipsmodel.rules.choicepoints import CHOICE_POINTS
+from sipsmodel.smt.compile import Sym, SymRecord, SymScope, compile_formula, const, fresh, is_value
+from sipsmodel.smt.records import STEP_HOPS, complete, forwards_fields
+from sipsmodel.smt.visits import Rules
+
+Term = Any
+
+#: Attributes a derived request (CANCEL, failure ACK) copies from the request hop it follows.
+_COPIED = ("ruri", "origin", "route0", "transport", "secure", "via_secure", "to", "from", "tls_param", "udp_param",
+           "call", "initial", "sender", "receiver", "last", "binding")
+
+
+@dataclass(frozen=True)
+class StepSource:
+    """One way of emitting a record, as assertions plus the record (and an optional hypothesis)."""
+
+    name: str
+    assertions: tuple[Term, ...]
+    record: SymRecord
+
+
+def per_record_shape(formula: Expr) -> tuple[str, Quant] | None:
+    """The collection of a ``forall x in C: body`` property whose body has no quantifier, else None."""
+    if not isinstance(formula, Quant) or formula.kind != "forall":
+        return None
+    if formula.collection not in ("hops", "forwards") or _has_quant(formula.body):
+        return None
+    if formula.where is not None and _has_quant(formula.where):
+        return None
+    return formula.collection, formula
+
+
+def _has_quant(expr: Expr) -> bool:
+    if isinstance(expr, Quant):
+        return True
+    children = [getattr(expr, name) for name in ("left", "right", "body", "item") if hasattr(expr, name)]
+    children += list(getattr(expr, "parts", ())) + list(getattr(expr, "options", ())) + list(getattr(expr, "args", ()))
+    return any(_has_quant(c) for c in children if not isinstance(c, (str, int, bool)) and c is not None)
+
+
+def _visit_source(cp_name: str, collection: str, malicious: bool) -> StepSource:
+    cp = CHOICE_POINTS[cp_name]
+    rules = Rules()
+    features = {f.name: fresh(f"step!{cp_name}!{f.name}", f.domain) for f in cp.features}
+    extra = []
+    if "malicious" in features and not malicious:
+        extra.append(z3.Not(features["malicious"].term))
+    visit = rules.visit(cp_name, 0, z3.BoolVal(True), features, f"step!{cp_name}")
+    label = f"step!{cp_name}!rec"
+    if collection == "forwards":
+        record = complete("forwards", z3.BoolVal(True), forwards_fields(visit), label)
+    else:
+        record = complete("hops", z3.BoolVal(True), STEP_HOPS[cp_name](visit), label)
+    return StepSource(cp_name, tuple(rules.assertions + extra), record)
+
+
+def _response_source() -> StepSource:
+    record = complete("hops", z3.BoolVal(True), {"kind": const(KIND, "response")}, "step!response")
+    return StepSource("response", (), record)
+
+
+def _derived_source(invariant: Callable[[SymRecord], Term]) -> StepSource:
+    source = complete("hops", z3.BoolVal(True), {"kind": const(KIND, "request")}, "step!derived!from")
+    method = fresh("step!derived!method", METHOD)
+    fields: dict[str, Sym] = {attr: source.values[attr] for attr in _COPIED}
+    fields["kind"] = const(KIND, "request")
+    fields["method"] = method
+    record = complete("hops", z3.BoolVal(True), fields, "step!derived")
+    is_derived = z3.Or(is_value(METHOD, method, "CANCEL"), is_value(METHOD, method, "ACK"))
+    return StepSource("derived", (invariant(source), is_derived), record)
+
+
+def step_sources(collection: str, invariant: Callable[[SymRecord], Term], malicious: bool) -> list[StepSource]:
+    """Every way the model emits a record of ``collection`` (hops or forwards)."""
+    if collection == "forwards":
+        return [_visit_source("proxy_forward", "forwards", malicious)]
+    sources = [_visit_source(name, "hops", malicious) for name in STEP_HOPS]
+    return [*sources, _response_source(), _derived_source(invariant)]
+
+
+def record_invariant(quant: Quant) -> Callable[[SymRecord], Term]:
+    """``where -> body`` of a per-record property, for one symbolic record."""
+
+    def holds(record: SymRecord) -> Term:
+        scope = SymScope().bind(quant.var, record)
+        body = compile_formula(quant.body, scope)
+        return body if quant.where is None else z3.Implies(compile_formula(quant.where, scope), body)
+
+    return holds
+
+
+def violation(quant: Quant, record: SymRecord) -> Term:
+    """The record is present and breaks the invariant."""
+    return z3.Not(record_invariant(quant)(record))
+
+
+__all__ = ["BOOL", "RECORD_SCHEMAS", "StepSource", "per_record_shape", "record_invariant", "step_sources",
+           "violation", "Sequence"]

@@ -1,0 +1,178 @@
+"""The elements, links and transmissions of the bounded symbolic scenario (docs/semantics.md, SMT).
+
+Theory of operation: elements have fixed positions (``ALICE`` = 0, proxies ``p1 .. p(K-1)``, ``pb``,
+edge proxies ``eb1``, ``eb2``, user agents ``bob1``, ``bob2``); what is symbolic is whether they take part
+(``present``), their TLS support and malicious mark (uninterpreted functions of the position, so that
+a hop whose ends are symbolic costs one application), the transports of each link (symmetric
+functions), and the policies of the UAs. Transmissions are *slots* appended in the order the simulator
+sends them; each has an ``active`` literal, and its ``index`` (and each request's id) is the number of
+active slots (requests) before it, so the observation is exactly the simulator's once the inactive
+slots are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from sipsmodel.model.vocab import BOOL, INT, KIND, METHOD, OPT_SCHEME, RECORD_SCHEMAS, ROLE, Domain
+from sipsmodel.smt.compile import Sym, SymRecord, const, fresh
+from sipsmodel.smt.visits import LINK_TRANSPORTS, Rules
+
+Term = Any
+
+
+def pick(position: Term | int, table: list[Term]) -> Term:
+    """``table[position]`` for a symbolic position (an If-chain; a Python int indexes directly)."""
+    if isinstance(position, int):
+        return table[position]
+    result = table[-1]
+    for i in range(len(table) - 2, -1, -1):
+        result = z3.If(position == i, table[i], result)
+    return result
+
+
+def pick_sym(position: Term | int, table: list[Sym]) -> Sym:
+    """``table[position]`` for Syms of one domain."""
+    return Sym(pick(position, [s.term for s in table]), table[0].domain)
+
+
+def as_int(position: Term | int) -> Term:
+    return z3.IntVal(position) if isinstance(position, int) else position
+
+
+@dataclass
+class Slot:
+    """One possible transmission."""
+
+    active: Term
+    sender: Term | int
+    receiver: Term | int
+    fields: dict[str, Sym]
+    request: Term  # the request id term (shared by a request's hops and responses)
+    label: str
+
+
+@dataclass
+class Topology:
+    """Elements, links and the growing list of transmission slots of one bounded encoding."""
+
+    k: int
+    rules: Rules = field(default_factory=Rules)
+    slots: list[Slot] = field(default_factory=list)
+    requests: list[Term] = field(default_factory=list)
+    assertions: list[Term] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.n = self.k + 5
+        self.tls_fn = z3.Function("tls", z3.IntSort(), z3.BoolSort())
+        self.malicious_fn = z3.Function("malicious", z3.IntSort(), z3.BoolSort())
+        self.link_fn = {t: z3.Function(f"link_{t}", z3.IntSort(), z3.IntSort(), z3.BoolSort()) for t in LINK_TRANSPORTS}
+        for a in range(self.n):
+            for b in range(a + 1, self.n):
+                for fn in self.link_fn.values():
+                    self.assertions.append(fn(a, b) == fn(b, a))
+        self.chain = [z3.BoolVal(True)] + [z3.Bool(f"chain_{i}") for i in range(1, self.k)]
+        for i in range(2, self.k):
+            self.assertions.append(z3.Implies(self.chain[i], self.chain[i - 1]))
+
+    # --- positions --------------------------------------------------------------------------
+    ALICE = 0
+
+    def proxy(self, i: int) -> int:
+        return i
+
+    @property
+    def pb(self) -> int:
+        return self.k
+
+    def eb(self, j: int) -> int:
+        return self.k + 1 + j
+
+    def bob(self, j: int) -> int:
+        return self.k + 3 + j
+
+    def names(self) -> list[str]:
+        return ["alice", *(f"p{i}" for i in range(1, self.k)), "pb", "eb1", "eb2", "bob1", "bob2"]
+
+    def is_proxy_position(self, position: int) -> bool:
+        return 1 <= position <= self.k + 2
+
+    def is_proxy(self, position: Term | int) -> Term:
+        if isinstance(position, int):
+            return z3.BoolVal(self.is_proxy_position(position))
+        return z3.And(position >= 1, position <= self.k + 2)
+
+    def tls(self, position: Term | int) -> Term:
+        return self.tls_fn(as_int(position))
+
+    def malicious(self, position: Term | int) -> Term:
+        return self.malicious_fn(as_int(position))
+
+    def link(self, a: Term | int, b: Term | int) -> dict[str, Term]:
+        return {t: fn(as_int(a), as_int(b)) for t, fn in self.link_fn.items()}
+
+    def role(self, position: Term | int, registrar: bool = False) -> Sym:
+        if registrar:
+            return const(ROLE, "registrar")
+        return Sym(z3.If(self.is_proxy(position), const(ROLE, "proxy").term, const(ROLE, "ua").term), ROLE)
+
+    # --- requests and transmissions ------------------------------------------------------------
+    def new_request(self, active: Term) -> Term:
+        """The id of a request created when ``active`` holds: the number of requests created before."""
+        count = z3.Sum([z3.If(a, 1, 0) for a in self.requests]) if self.requests else z3.IntVal(0)
+        self.requests.append(active)
+        return count
+
+    def send(self, active: Term, sender: Term | int, receiver: Term | int, fields: dict[str, Sym], request: Term,
+             label: str) -> Slot:
+        """Append a transmission slot (fields must hold every hops attribute except index and request)."""
+        slot = Slot(active, sender, receiver, fields, request, label)
+        self.slots.append(slot)
+        return slot
+
+    def hops(self) -> list[SymRecord]:
+        """The ``hops`` collection: every slot as a record with its index and request id."""
+        records = []
+        count: Term = z3.IntVal(0)
+        for slot in self.slots:
+            values = dict(slot.fields)
+            values["index"] = Sym(count, INT)
+            values["request"] = Sym(slot.request, INT)
+            missing = set(RECORD_SCHEMAS["hops"]) - set(values)
+            if missing:
+                raise KeyError(f"{slot.label}: hop attributes missing: {sorted(missing)}")
+            records.append(SymRecord(slot.active, values))
+            count = count + z3.If(slot.active, 1, 0)
+        return records
+
+
+def response_fields(request: dict[str, Sym], status: Term, contact: Sym, rr_top: Sym, sender: Sym,
+                    receiver: Sym) -> dict[str, Sym]:
+    """A response hop retracing a request hop: same transport and Via (RFC 3261 18.2.2)."""
+    return {
+        **{a: request[a] for a in ("method", "call", "initial", "transport", "secure", "via_secure", "origin", "to",
+                                   "from")},
+        "kind": const(KIND, "response"),
+        "status": Sym(status, INT),
+        "ruri": const(RECORD_SCHEMAS["hops"]["ruri"][0], "none"),
+        "route0": const(OPT_SCHEME, "none"),
+        "contact": contact,
+        "rr_top": rr_top,
+        "sender": sender,
+        "receiver": receiver,
+        "last": const(BOOL, False),
+        "binding": const(INT, -1),
+        "tls_param": const(BOOL, False),
+        "udp_param": const(BOOL, False),
+    }
+
+
+def fresh_in(name: str, domain: Domain) -> Sym:
+    """A fresh Sym (re-exported for the encoding modules)."""
+    return fresh(name, domain)
+
+
+__all__ = ["METHOD", "Slot", "Topology", "pick", "pick_sym", "response_fields"]
