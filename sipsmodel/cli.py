@@ -113,7 +113,8 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
     from sipsmodel.syntax import jsonview, parse_message, parse_uri
 
     data: bytes = file.read()
-    source = "<stdin>" if file.name == "<stdin>" else str(file.name)
+    name = str(getattr(file, "name", "-"))
+    source = "<stdin>" if name in ("-", "<stdin>") else name
     try:
         if as_uri:
             uri = parse_uri(data.decode("utf-8").strip(), strict=not lenient)
@@ -126,7 +127,12 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
     except ParseError as exc:
         exc.source = source
         raise
-    click.echo(json.dumps(shown, indent=2, ensure_ascii=False) if as_json else shown, nl=as_json or as_uri)
+    if as_json:
+        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    elif as_uri:
+        click.echo(shown)
+    else:  # exact octets: CRLF line ends and the body as received
+        click.echo(shown.encode("utf-8", errors="surrogateescape"), nl=False)
 
 
 @cli.command("check")
