@@ -186,3 +186,30 @@ def explore_command(
         results = explore.run_explore(cells, options, lambda: tick(""))
     formats.write_report(fmt, results, {p.id: p for p, _ in cells}, sys.stdout)
     sys.exit(expect.exit_code(results))
+
+
+@cli.command("simulate")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rules", "rules", metavar="NAME|FILE.toml", help="Rule set (default: the scenario's, else rfc3261).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--ignore-script", is_flag=True, help="Use the default chooser instead of the scenario's script.")
+@reports_errors
+def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script: bool) -> None:
+    """Run SCENARIO (a TOML file) and print its call flow: a ladder and the full messages, or JSON."""
+    import json
+
+    from sipsmodel.model.loader import load_scenario
+    from sipsmodel.render import render_json, render_trace
+    from sipsmodel.rules import load_rule_set
+    from sipsmodel.sim import DefaultChooser, simulate
+
+    loaded = load_scenario(scenario)
+    rule_set = load_rule_set(rules or loaded.rules or "rfc3261")
+    trace = simulate(loaded, rule_set, DefaultChooser() if ignore_script else None)
+    if fmt == "json":
+        click.echo(json.dumps(render_json(trace), indent=2))
+        return
+    click.echo(f"{loaded.name}  (rules: {rule_set.name})\n")
+    click.echo(render_trace(trace, titles=loaded.labels))
+    for note in trace.notes:
+        click.echo(f"note: {note}")

@@ -69,7 +69,8 @@ def _explain(
     best = max(possible, key=lambda o: preference_key(cp, features, o))
     rules = violated_rules(exc.choice_point, features, best, state.rule_set)
     name = state.rule_set.name
-    return f"{where}: not allowed by rule set {name!r}: violates {', '.join(rules)} (features {features})"
+    return (f"{where}: not allowed by rule set {name!r}: violates {', '.join(rules)} (features {features}); "
+            "the script was written for another rule set: fix it, or run with the default chooser (--ignore-script)")
 
 
 def check_request(cp_name: str, options: Options, sent: SipMessage, transport: str) -> None:

@@ -1,0 +1,79 @@
+"""A Trace as an RFC-style call-flow ladder (actors across the top, F1..Fn arrows), as in RFC 3665.
+
+Each transmission is two lines: its label (F-number, method or status, the hop's transport) over an
+arrow between the two actors' lifelines. ``mark`` flags one transmission (a property's violation).
+"""
+
+from __future__ import annotations
+
+from sipsmodel.model.trace import Trace, Transmission
+
+MARGIN = 6
+MIN_GAP = 22
+MARK = "<== violation"
+
+
+def actors(trace: Trace) -> list[str]:
+    """Element names in order of first appearance."""
+    names: list[str] = []
+    for item in trace.transmissions:
+        for name in (item.sender, item.receiver):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def label(item: Transmission) -> str:
+    """``INVITE (TLS)`` or ``200 OK (TCP)``."""
+    message = item.message
+    head = message.method if message.is_request else f"{message.status} {message.reason}"
+    return f"{head} ({item.transport})"
+
+
+def _columns(names: list[str], labels: list[str], titles: dict[str, str]) -> list[int]:
+    gap = max([MIN_GAP, *(len(t) + 4 for t in labels), *(len(titles.get(n, n)) + 2 for n in names)])
+    return [MARGIN + gap // 2 + n * gap for n in range(len(names))]
+
+
+def render_ladder(trace: Trace, mark: int | None = None, titles: dict[str, str] | None = None) -> str:
+    """The ladder of ``trace``; ``titles`` maps element names to column titles."""
+    names = actors(trace)
+    if not names:
+        return "(no transmissions)"
+    titles = titles or {}
+    labels = [label(t) for t in trace.transmissions]
+    xs = _columns(names, labels, titles)
+    width = xs[-1] + 2
+    position = dict(zip(names, xs, strict=True))
+
+    def blank() -> list[str]:
+        row = [" "] * width
+        for x in xs:
+            row[x] = "|"
+        return row
+
+    head = [" "] * width
+    for name, x in position.items():
+        title = titles.get(name, name)
+        start = max(0, x - len(title) // 2)
+        head[start:start + len(title)] = title
+    lines = ["".join(head).rstrip(), "".join(blank()).rstrip()]
+    for item, text in zip(trace.transmissions, labels, strict=True):
+        a, b = position[item.sender], position[item.receiver]
+        left, right = min(a, b), max(a, b)
+        tag = f"F{item.index + 1}"
+        top = blank()
+        top[0:len(tag)] = tag
+        start = left + 1 + max(0, (right - left - 1 - len(text)) // 2)
+        top[start:start + len(text)] = text
+        arrow = blank()
+        for x in range(left + 1, right):
+            arrow[x] = "-"
+        if a < b:
+            arrow[right - 1] = ">"
+        else:
+            arrow[left + 1] = "<"
+        suffix = f"   {MARK}" if mark == item.index else ""
+        lines += ["".join(top).rstrip(), "".join(arrow).rstrip() + suffix]
+    lines.append("".join(blank()).rstrip())
+    return "\n".join(lines)
