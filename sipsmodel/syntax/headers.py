@@ -132,7 +132,8 @@ def check_sips_transport(value: Any, text: str, strict: bool, source: str) -> No
 
 
 def _number(kind: str, text: str, source: str) -> int:
-    digits: str = run("start_number", text, source)
+    # 1*DIGIT: plain ASCII digits need no parser run (the grammar rule says exactly this)
+    digits: str = text if text.isascii() and text.isdigit() else run("start_number", text, source)
     high = 255 if kind == "max_forwards" else checks.UINT32_MAX
     try:
         return checks.bounded_int(digits, 0, high, kind.replace("_", "-"), 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from functools import lru_cache
 from typing import Literal
@@ -34,6 +33,8 @@ def is_ipv6(text: str) -> bool:
     """Whether ``text`` is an IPv6address as corrected by RFC 5954 (no brackets, no zone)."""
     if not text or "%" in text or "[" in text:
         return False
+    import ipaddress  # imported here: keeps start-up of the CLI fast
+
     try:
         ipaddress.IPv6Address(text)
     except ValueError:
@@ -68,5 +69,7 @@ def host_kind(text: str) -> HostKind:
 def normalize_host(text: str) -> str:
     """The host in the form used for comparison: lower case, IPv6 compressed (RFC 3261 19.1.4)."""
     if text.startswith("["):
+        import ipaddress
+
         return "[" + ipaddress.IPv6Address(text[1:-1]).compressed + "]"
     return text.lower()

@@ -7,8 +7,8 @@ directory (``$SIPSMODEL_CACHE_DIR``, else ``$XDG_CACHE_HOME/sipsmodel``, else
 
 from __future__ import annotations
 
-import hashlib
 import os
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ def _cache_file(grammar: str) -> str | bool:
     base = os.environ.get("SIPSMODEL_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "sipsmodel"
     )
-    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+    digest = f"{zlib.crc32(grammar.encode('utf-8')):08x}"  # Lark checks its own SHA-256 inside
     try:
         os.makedirs(base, exist_ok=True)
     except OSError:
