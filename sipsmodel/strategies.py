@@ -283,3 +283,92 @@ def sip_message_texts(draw: st.DrawFn) -> bytes:
 # =============================================================================================
 # 2. Model strategies (topologies, scenarios) follow below this line.
 # =============================================================================================
+# Random topologies and scenarios in the shape of docs/semantics.md: a caller ``alice`` in example.net
+# behind a chain of proxies ``p1 .. pm``, the home proxy ``pb`` (responsible for example.com and its
+# registrar), edge proxies ``eb1 ..`` and callee UAs ``ua1 ..`` registering for bob@example.com.
+
+from dataclasses import replace as _replace  # noqa: E402
+
+from sipsmodel.model.scenario import Call, Element, Link, Registration, Scenario  # noqa: E402
+
+_MODEL_TRANSPORTS = ("UDP", "TCP", "TLS", "SCTP", "TLS-SCTP")
+
+
+@st.composite
+def _link_transports(draw: st.DrawFn) -> tuple[str, ...]:
+    """A non-empty set of transports for a link (mostly from UDP, TCP, TLS)."""
+    common = draw(st.lists(st.sampled_from(("UDP", "TCP", "TLS")), min_size=1, max_size=3, unique=True))
+    extra = draw(st.lists(st.sampled_from(_MODEL_TRANSPORTS[3:]), max_size=1))
+    return tuple(sorted(set(common + extra)))
+
+
+@st.composite
+def topologies(draw: st.DrawFn, min_elements: int = 2, max_elements: int = 12, malicious: bool = True) -> Scenario:
+    """A Scenario with elements and links only: alice, proxies p1..pm, pb, edges eb1.., UAs ua1.. ."""
+    n = draw(st.integers(max(2, min_elements), max(2, min_elements, max_elements)))
+    booleans = st.booleans()
+    alice = Element("alice", "ua", "alice-1.example.net", tls=draw(booleans), confirms_downgrade=draw(booleans))
+    if n == 2:
+        bob = Element("ua1", "ua", "ua1.example.com", tls=draw(booleans), sips_ok=draw(booleans))
+        return Scenario("topology", (alice, bob), (Link("alice", "ua1", draw(_link_transports())),))
+    rest = n - 2
+    uas = draw(st.integers(1, max(1, rest // 2)))
+    edges = draw(st.integers(0, min(uas, rest - uas)))
+    chain = rest - uas - edges
+    proxies = [f"p{i + 1}" for i in range(chain)]
+    elements = [alice]
+    for i, name in enumerate(proxies):
+        outbound = proxies[i + 1] if i + 1 < chain else None
+        elements.append(Element(name, "proxy", f"{name}.example.net", tls=draw(booleans), outbound=outbound,
+                                malicious=malicious and draw(st.integers(0, 9)) == 0))
+    elements.append(Element("pb", "proxy", "pb.example.com", tls=draw(booleans), responsible_for=("example.com",),
+                            registrar=True, malicious=malicious and draw(st.integers(0, 9)) == 0))
+    elements += [Element(f"eb{i + 1}", "proxy", f"eb{i + 1}.example.com", tls=draw(booleans), edge=True)
+                 for i in range(edges)]
+    for i in range(uas):
+        tls = draw(booleans)
+        elements.append(Element(
+            f"ua{i + 1}", "ua", f"ua{i + 1}.example.com", tls=tls, want_sips=draw(booleans),
+            sips_ok=draw(booleans), sip_ok=draw(st.integers(0, 4)) > 0, ringing=draw(booleans),
+            redirect_to=f"sip:carol@ua{uas}.example.com" if i + 1 < uas and draw(st.integers(0, 7)) == 0 else None,
+        ))  # fmt: skip
+    hops = [*proxies, "pb"]
+    pairs = [("alice", hops[0]), *((hops[i], hops[i + 1]) for i in range(chain)), ("alice", "pb")]
+    pairs += [("pb", f"eb{i + 1}") for i in range(edges)]
+    pairs += [(f"eb{j + 1}", f"ua{i + 1}") for i in range(uas) for j in range(edges)]
+    pairs += [("pb", f"ua{i + 1}") for i in range(uas)]
+    links = tuple(Link(a, b, draw(_link_transports())) for a, b in dict.fromkeys(pairs))
+    return Scenario("topology", tuple(elements), links)
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn, max_elements: int = 12, min_elements: int = 2, max_calls: int = 2, malicious: bool = True
+) -> Scenario:
+    """A valid random Scenario: registrations (edge, outbound, refresh, removal), calls, in-dialog requests."""
+    topology = draw(topologies(min_elements, max_elements, malicious))
+    names = {e.name for e in topology.elements}
+    uas = [e.name for e in topology.elements if e.name.startswith("ua")]
+    edges = [e.name for e in topology.elements if e.name.startswith("eb")]
+    registrations: list[Registration] = []
+    if "pb" in names:
+        for ua in uas:
+            use_edge: bool = bool(edges) and draw(st.booleans())
+            via = (draw(st.sampled_from(edges)),) if use_edge else ()
+            registration = Registration(ua, "bob", "example.com", "pb", via=via, outbound=draw(st.booleans()))
+            registrations.append(registration)
+            follow = draw(st.sampled_from(("none", "none", "refresh", "remove")))
+            if follow != "none":
+                registrations.append(_replace(registration, expires=0 if follow == "remove" else 1800))
+    in_dialog = st.lists(st.tuples(st.sampled_from(("caller", "callee")), st.sampled_from(("BYE", "INVITE"))),
+                         max_size=2)
+    calls = []
+    for _ in range(draw(st.integers(1, max_calls))):
+        scheme = draw(st.sampled_from(("sip", "sips")))
+        target = f"{scheme}:bob@example.com" if "pb" in names else f"{scheme}:ua1@ua1.example.com"
+        first = next((e.name for e in topology.elements if e.name == "p1"), None)
+        preload = first is not None and draw(st.booleans())
+        route = (f"{draw(st.sampled_from(('sip', 'sips')))}:p1.example.net;lr",) if preload else ()
+        ack = [("caller", "ACK")] if draw(st.integers(0, 5)) > 0 else []
+        calls.append(Call("alice", target, route, tuple(ack + draw(in_dialog))))
+    return _replace(topology, name="random", registrations=tuple(registrations), calls=tuple(calls))

@@ -8,7 +8,7 @@ from sipsmodel.sim.choosers import (
     ScriptedChooser,
     enumerate_choices,
 )
-from sipsmodel.sim.engine import enumerate_traces, simulate
+from sipsmodel.sim.engine import Simulation, enumerate_traces, simulate
 
 __all__ = [
     "Chooser",
@@ -16,6 +16,7 @@ __all__ = [
     "ExhaustiveChooser",
     "HypothesisChooser",
     "ScriptedChooser",
+    "Simulation",
     "enumerate_choices",
     "enumerate_traces",
     "simulate",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sipsmodel.errors import ScenarioError
-from sipsmodel.model.scenario import Scenario
+from sipsmodel.model.scenario import Call, Registration, Scenario
 from sipsmodel.model.trace import Trace
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim.choosers import Chooser, DefaultChooser, ExhaustiveChooser, ScriptedChooser, enumerate_choices
@@ -41,22 +41,47 @@ def _check_references(scenario: Scenario, network: Network) -> None:
             need(element.outbound, "proxy", f"element {element.name!r} outbound")
 
 
+class Simulation:
+    """A run in progress: registrations and calls can be interleaved in any order (stateful tests)."""
+
+    def __init__(self, scenario: Scenario, rule_set: RuleSet, chooser: Chooser | None = None) -> None:
+        if chooser is None:
+            chooser = ScriptedChooser(scenario.script) if scenario.script else DefaultChooser()
+        self.chooser = chooser
+        network = Network(scenario)
+        _check_references(scenario, network)
+        self.state = SimState(scenario, network, rule_set, chooser)
+        self.calls = 0
+
+    def register(self, registration: Registration) -> None:
+        """Run one registration (docs/semantics.md, Registration)."""
+        run_registration(self.state, registration)
+        drain(self.state)
+
+    def call(self, call: Call) -> None:
+        """Run one call with its in-dialog requests (docs/semantics.md, A call)."""
+        run_call(self.state, self.calls, call)
+        self.calls += 1
+
+    def trace(self) -> Trace:
+        """The Trace so far."""
+        state = self.state
+        notes = list(state.notes)
+        if isinstance(self.chooser, ScriptedChooser):
+            notes += [f"script entry {e}/{c}#{o} was never reached" for e, c, o in self.chooser.unused()]
+        observation = observe(state)
+        return Trace(state.rule_set.name, tuple(state.transmissions), tuple(state.decisions), observation,
+                     tuple(notes))
+
+
 def simulate(scenario: Scenario, rule_set: RuleSet, chooser: Chooser | None = None) -> Trace:
     """Run registrations, then calls, under ``rule_set``; choices from ``chooser`` (default: the script)."""
-    if chooser is None:
-        chooser = ScriptedChooser(scenario.script) if scenario.script else DefaultChooser()
-    network = Network(scenario)
-    _check_references(scenario, network)
-    state = SimState(scenario, network, rule_set, chooser)
+    run = Simulation(scenario, rule_set, chooser)
     for registration in scenario.registrations:
-        run_registration(state, registration)
-        drain(state)
-    for index, call in enumerate(scenario.calls):
-        run_call(state, index, call)
-    if isinstance(chooser, ScriptedChooser):
-        state.notes += [f"script entry {e}/{c}#{o} was never reached" for e, c, o in chooser.unused()]
-    observation = observe(state)
-    return Trace(rule_set.name, tuple(state.transmissions), tuple(state.decisions), observation, tuple(state.notes))
+        run.register(registration)
+    for call in scenario.calls:
+        run.call(call)
+    return run.trace()
 
 
 def enumerate_traces(scenario: Scenario, rule_set: RuleSet, limit: int = 10_000) -> Iterator[Trace]:
