@@ -41,7 +41,8 @@ def summary(results: Sequence[Result]) -> str:
     states = Counter(status(r) for r in results)
     text = f"{len(results)} cells: " + ", ".join(parts)
     if states[MISMATCH]:
-        text += f"; {states[MISMATCH]} differ from their expectation"
+        count = states[MISMATCH]
+        text += f"; {count} {'differs' if count == 1 else 'differ'} from {'its' if count == 1 else 'their'} expectation"
     if states[NOT_FOUND]:
         text += f"; {states[NOT_FOUND]} expected refutations not found by sampling"
     return text

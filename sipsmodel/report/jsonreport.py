@@ -6,16 +6,17 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from sipsmodel.render import transmission_json
 from sipsmodel.report.result import Result
 from sipsmodel.report.tool import tool_block
-from sipsmodel.report.transmissions import trace_transmissions
 
 
 def counterexample_json(result: Result) -> dict[str, Any] | None:
     """``{"transmissions": [...], "violation": index}`` for a refuted cell with a trace, else None."""
     if result.counterexample is None:
         return None
-    return {"transmissions": trace_transmissions(result.counterexample), "violation": result.violation}
+    items = [transmission_json(t) for t in result.counterexample.transmissions]
+    return {"transmissions": items, "violation": result.violation}
 
 
 def result_json(result: Result) -> dict[str, Any]:

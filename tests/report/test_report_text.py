@@ -10,7 +10,6 @@ from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property
 from sipsmodel.report import ladder
 from sipsmodel.report.formats import render_report, write_report
-from sipsmodel.report.ladder import MARK, mark_transmission
 from sipsmodel.report.result import Result
 
 
@@ -89,10 +88,9 @@ def test_markdown_table_and_sections(results: list[Result], props: dict[str, Pro
     assert "Rests on: `R-3261-16.7-4a`." in text
 
 
-def test_mark_transmission_marks_the_arrow_and_the_message() -> None:
-    text = "alice   pb   bob\n |--F1-->|\n |       |--F2-->|\n\nF1 alice -> pb\nINVITE\n\nF2 pb -> bob\nINVITE\n"
-    marked = mark_transmission(text, 1).splitlines()
-    assert marked[2].endswith(MARK) and marked[7].endswith(MARK)
-    assert sum(MARK in line for line in marked) == 2
-    assert mark_transmission(text, None) == text
-    assert MARK not in mark_transmission(text, 11)
+def test_real_ladder_marks_the_violating_transmission(results: list[Result], props: dict[str, Property]) -> None:
+    text = render_report("text", results[:1], props)
+    marked = [line for line in text.splitlines() if "<== violation" in line]
+    assert len(marked) == 2
+    assert marked[1].startswith("F2 pb -> bob (UDP)")
+    assert "INVITE sip:bob@bob.example.com SIP/2.0" in text
