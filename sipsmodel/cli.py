@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +24,8 @@ REPORT_FORMATS = ("text", "json", "markdown", "sarif")
 
 
 def _dist_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(name)
     except PackageNotFoundError:
@@ -37,6 +38,12 @@ def _version_text() -> str:
         f"lark {_dist_version('lark')}\n"
         f"z3-solver {_dist_version('z3-solver')}"
     )
+
+
+def _print_version(ctx: click.Context) -> None:
+    """Print the versions and exit (computed only when asked: importlib.metadata is slow to import)."""
+    click.echo(_version_text())
+    ctx.exit()
 
 
 def reports_errors(func: F) -> F:
@@ -57,7 +64,14 @@ def reports_errors(func: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(message=_version_text(), version=__version__)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _print_version(ctx) if value else None,
+    help="Show the sipsmodel, Lark and Z3 versions and exit.",
+)
 def cli() -> None:
     """sipsmodel: model and check the use of the SIPS URI scheme in SIP."""
 
