@@ -316,6 +316,8 @@ def topologies(draw: st.DrawFn, min_elements: int = 2, max_elements: int = 12, m
     edges = draw(st.integers(0, min(uas, rest - uas)))
     chain = rest - uas - edges
     proxies = [f"p{i + 1}" for i in range(chain)]
+    if chain and draw(booleans):
+        alice = _replace(alice, outbound="p1")  # alice's outbound proxy (RFC 3261 8.1.2)
     elements = [alice]
     for i, name in enumerate(proxies):
         outbound = proxies[i + 1] if i + 1 < chain else None

@@ -194,8 +194,9 @@ def forward_branch(
         "rr_out": opt_scheme(out.record_routes()) if branch.rr != "none" else "sip",
         "responsible": how.responsible, "binding": features["binding"], "malicious": element.malicious,
     })  # fmt: skip
+    req_id = state.new_request() if how.recursion else txn.req_id  # a recursion branch is a new request
     send_request(state, element.name, following.name, out, transport, branch,
-                 (txn.req_id, txn.call, txn.origin, how.binding))
+                 (req_id, txn.call, txn.origin, how.binding))
     return branch
 
 

@@ -72,7 +72,10 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri) -> None:
     network = state.network
     caller = network.element(ctx.caller)
     routes = stored_route(state, ctx)
-    following = network.resolve(routes[0].uri if routes else target)
+    if routes:
+        following = network.resolve(routes[0].uri)
+    else:  # RFC 3261 8.1.2: a UA's outbound proxy (local policy), else the Request-URI
+        following = network.element(caller.outbound) if caller.outbound else network.resolve(target)
     if following is None or following is caller:
         state.notes.append(f"{caller.name}: {target.render()} resolves to no other element; call not placed")
         return
