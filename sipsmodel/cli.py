@@ -182,7 +182,7 @@ def check_command(
 @click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-1 (repeatable).")
 @click.option("--rules", "rules", multiple=True, metavar="NAME", help="A preset or a rule-set .toml (repeatable).")
 @click.option("--properties", "directory", type=click.Path(path_type=Path), help="A folder of property files.")
-@click.option("--examples", type=click.IntRange(1), default=200, show_default=True, help="Scenarios per cell.")
+@click.option("--examples", type=click.IntRange(1), default=1000, show_default=True, help="Scenarios per cell.")
 @click.option("--max-elements", type=click.IntRange(2, 30), default=12, show_default=True, help="Largest topology.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Hypothesis seed (reproduces the run).")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)

@@ -28,7 +28,7 @@ from sipsmodel.report.result import Result
 from sipsmodel.report.selection import select_properties, select_rule_sets
 from sipsmodel.rules.sets import RuleSet
 
-DEFAULT_EXAMPLES = 200
+DEFAULT_EXAMPLES = 1000
 DEFAULT_MAX_ELEMENTS = 12
 
 
@@ -53,6 +53,7 @@ class _Search:
     """What one cell's search saw: examples run and the last (after shrinking, smallest) violation."""
 
     runs: int = 0
+    first: int = 0
     found: list[tuple[Trace, int | None]] = field(default_factory=list)
 
 
@@ -61,7 +62,7 @@ def simulate_drawn(prop: Property, rule_set: RuleSet, data: st.DataObject, max_e
     from sipsmodel.sim import HypothesisChooser, simulate
     from sipsmodel.strategies import scenarios
 
-    scenario = data.draw(scenarios(max_elements=max_elements))
+    scenario = data.draw(scenarios(max_elements=max_elements, malicious=False))
     return simulate(scenario, rule_set, chooser=HypothesisChooser(data))
 
 
@@ -87,6 +88,7 @@ def _search(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Ca
         trace = simulate_drawn(prop, rule_set, data, options.max_elements)
         evaluation = evaluate_property(prop, trace.observation)
         if not evaluation.holds:
+            seen.first = seen.first or seen.runs
             seen.found.append((trace, evaluation.violation))
             raise _Violation(prop.id)
 
@@ -108,7 +110,8 @@ def explore_cell(prop: Property, rule_set: RuleSet, options: ExploreOptions, tic
     where = f"seed {options.seed}, up to {options.max_elements} elements"
     if seen.found:
         trace, violation = seen.found[-1]
-        reason = f"found by random search ({seen.runs} scenarios run, {where}), then shrunk"
+        shrinks = seen.runs - seen.first
+        reason = f"found in scenario {seen.first} of random search ({where}), shrunk in {shrinks} more runs"
         result = Result(prop.id, rule_set.name, "refuted", counterexample=trace, violation=violation, reason=reason)
     else:
         reason = f"no violation in {seen.runs} random scenarios ({where}); not a proof"
