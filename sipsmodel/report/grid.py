@@ -39,7 +39,7 @@ def summary(results: Sequence[Result]) -> str:
     counts = Counter(r.verdict for r in results)
     parts = [f"{counts[v]} {v}" for v in ("proved", "refuted", "unknown", "sampled", "trace-only") if counts[v]]
     states = Counter(status(r) for r in results)
-    text = f"{len(results)} cells: " + ", ".join(parts)
+    text = f"{len(results)} {'cell' if len(results) == 1 else 'cells'}: " + ", ".join(parts)
     if states[MISMATCH]:
         count = states[MISMATCH]
         text += f"; {count} {'differs' if count == 1 else 'differ'} from {'its' if count == 1 else 'their'} expectation"
