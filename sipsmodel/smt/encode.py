@@ -208,7 +208,8 @@ def build_encoding(max_bound: int, malicious: bool) -> BoundedEncoding:
         failure = failure_of(o["status"].term, o["warn"].term)
         rv = topo.rules.visit("proxy_recurse", topo.pb, failed,
                               {"ruri": b.pb_forward.visit.options["ruri"], "failure": failure,
-                               "contact": const(SCHEME, "sip")}, f"recurse{b.binding.j}")
+                               "contact": const(SCHEME, "sip")}, f"recurse{b.binding.j}",
+                              fallback={"action": "forward"})
         retries.append(_retry_record("proxy", rv, b.pb_forward.visit.options["ruri"], failure, z3.BoolVal(False),
                                      "recurse"))
     ok = z3.And(at_pb, status == 200)
@@ -220,7 +221,7 @@ def build_encoding(max_bound: int, malicious: bool) -> BoundedEncoding:
     sent_ruri = uac.options["ruri"]
     uv = topo.rules.visit("uac_retry", topo.ALICE, has_failure(final, final_warn),
                           {"ruri": sent_ruri, "failure": failure, "contact": const(SCHEME, "sip"),
-                           "confirmed": Sym(confirmed, BOOL)}, "retry")
+                           "confirmed": Sym(confirmed, BOOL)}, "retry", fallback={"action": "stop"})
     retries.append(_retry_record("ua", uv, sent_ruri, failure, confirmed, "retry"))
     for n, b in enumerate(branches):
         won = z3.And(ok, winner == n)

@@ -52,11 +52,13 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
     """Emit the visits and slots of one in-dialog request (docs/semantics.md call step 7)."""
     consumed = [z3.BoolVal(False) for _ in w.route]
     cur: Term = z3.IntVal(w.start)
+    done: Term = z3.BoolVal(False)  # arrived, or stopped at a sender with no allowed transport
     arrived: Term = z3.BoolVal(False)
     steps = 2 * (topo.k + 2) + 1
-    sent = []
+    sent: list[tuple[Any, dict[str, Sym], Term]] = []
+    blocked_at: list[Term] = []
     for s in range(steps):
-        act = z3.And(w.active, z3.Not(arrived))
+        act = z3.And(w.active, z3.Not(done))
         if s > 0:
             consumed = [z3.Or(c, e.owner == cur) for c, e in zip(consumed, w.route, strict=True)]
         left = [z3.And(e.present, z3.Not(c)) for c, e in zip(consumed, w.route, strict=True)]
@@ -78,23 +80,32 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
             "malicious": Sym(topo.malicious(cur) if s > 0 else z3.BoolVal(False), BOOL),
         }
         v = topo.rules.visit("send_in_dialog", cur, act, features, f"{label}!s{s}", link=topo.link(cur, nxt))
+        blocked_at.append(v.blocked)
+        go = z3.And(act, z3.Not(v.blocked))
         fields = {
             **send_in_dialog_hop(v, w.method),
             "call": const(INT, 0), "status": const(INT, 0), "origin": convert(w.ruri, ANY_SCHEME),
             "contact": const(ANY_SCHEME, "none"), "to": w.to, "from": w.frm,
-            # sim/dialog.py marks every ACK hop last (an ACK gets no response, so each proxy ends its path)
-            "receiver": topo.role(nxt), "last": Sym(z3.BoolVal(True) if w.method == "ACK" else nxt == w.target, BOOL),
+            "receiver": topo.role(nxt), "last": Sym(z3.Bool(f"{label}!s{s}!last"), BOOL),
             "binding": Sym(z3.If(z3.And(nxt == topo.bob(b.j), b.bound), b.id, -1), INT),
         }
-        sent.append((topo.send(act, cur, nxt, fields, w.request, f"{label}!s{s}"), fields))
-        arrived = z3.Or(arrived, z3.And(act, nxt == w.target))
+        sent.append((topo.send(go, cur, nxt, fields, w.request, f"{label}!s{s}"), fields, nxt == w.target))
+        arrived = z3.Or(arrived, z3.And(go, nxt == w.target))
+        done = z3.Or(done, v.blocked, z3.And(go, nxt == w.target))
         cur = nxt
-    topo.assertions.append(z3.Implies(w.active, arrived))
+    topo.assertions.append(z3.Implies(w.active, done))
+    for n, (_, fields, reaches) in enumerate(sent):
+        # sim/dialog.py marks every ACK hop last (no response comes back); a BYE hop is last when it
+        # reaches the UA or the next sender cannot send (that proxy answers 480)
+        stops = blocked_at[n + 1] if n + 1 < len(blocked_at) else z3.BoolVal(False)
+        last = z3.BoolVal(True) if w.method == "ACK" else z3.Or(reaches, stops)
+        topo.assertions.append(fields["last"].term == last)
     if w.method != "ACK":
-        for slot, fields in reversed(sent):  # each hop is answered after the next one (sim/dialog.py _hop)
-            response = response_fields(fields, z3.IntVal(200), const(ANY_SCHEME, "none"), const(OPT_SCHEME, "none"),
+        status = z3.If(arrived, 200, 480)
+        for slot, fields, _ in reversed(sent):  # each hop is answered after the next one (sim/dialog.py _hop)
+            response = response_fields(fields, status, const(ANY_SCHEME, "none"), const(OPT_SCHEME, "none"),
                                        topo.role(slot.receiver), topo.role(slot.sender))
-            topo.send(slot.active, slot.receiver, slot.sender, response, w.request, f"{slot.label}!200")
+            topo.send(slot.active, slot.receiver, slot.sender, response, w.request, f"{slot.label}!resp")
 
 
 __all__ = ["SCHEME", "Walk", "pick", "walk"]

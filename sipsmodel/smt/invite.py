@@ -104,7 +104,7 @@ def _entries(v: Visit, element: int, sending: Term) -> list[RREntry]:
 def forward(topo: Topology, element: int, active: Term, incoming: Leg, features: dict[str, Sym], receiver: Term | int,
             link: dict[str, Term], label: str, request: Term, binding_hop: Term | None = None) -> Forward:
     """A proxy_forward visit and its outgoing slot (RFC 3261 16.6; docs/semantics.md call step 2)."""
-    v = topo.rules.visit("proxy_forward", element, active, features, label, link=link, may_block=True)
+    v = topo.rules.visit("proxy_forward", element, active, features, label, link=link)
     sent = z3.And(active, z3.Not(v.blocked))
     entries = _entries(v, element, sent)
     rr = incoming.rr + entries
@@ -145,10 +145,11 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
          "route_stored": route_stored},
         label, link=link,
     )
+    sends = z3.And(active, z3.Not(v.blocked))  # sim/ua.py: no INVITE is allowed, the call is not placed
     last = z3.Bool(f"{label}!last")
     fields = {**uac_invite_hop(v), "call": const(INT, 0), "status": const(INT, 0),
               "receiver": topo.role(first), "binding": const(INT, -1), "last": Sym(last, BOOL)}
-    slot = topo.send(active, alice, first, fields, request, f"{label}!out")
+    slot = topo.send(sends, alice, first, fields, request, f"{label}!out")
     return v, Leg(slot, [], last)
 
 
@@ -231,7 +232,7 @@ def pb_branch(topo: Topology, label: str, b: BindingState, at_pb: Term, pb_in: L
         {"ruri": convert(lf["ruri"], SCHEME), "in_secure": lf["secure"], "rr_top": lf["rr_top"],
          "req_contact": convert(lf["contact"], SCHEME), "tls": Sym(topo.tls(bob), BOOL),
          "sips_ok": Sym(z3.Bool(f"bob{j}!sips_ok"), BOOL), "sip_ok": Sym(z3.Bool(f"bob{j}!sip_ok"), BOOL)},
-        f"{label}!uas{j}",
+        f"{label}!uas{j}", fallback={"status": 480, "warn": 0, "contact": "sip"},
     )
     return Branch(b, found, fw, efw, delivered, uas, leg)
 

@@ -179,4 +179,5 @@ def refuted(prop: Property, rule_set: RuleSet, encoding: BoundedEncoding, model:
         )
     return Result(verdict="refuted", bound=bound, counterexample=trace, violation=evaluation.violation,
                   seconds=time.perf_counter() - start,
-                  details={"transmissions": len(trace.transmissions), "scenario": scenario.name}, **common)
+                  details={"transmissions": len(trace.transmissions), "scenario": scenario.name,
+                           "smt_transmissions": encoding.transmission_count(model)}, **common)

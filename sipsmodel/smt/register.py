@@ -74,23 +74,27 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
         {"want_sips": Sym(want, BOOL), "tls": Sym(topo.tls(bob), BOOL), "next_tls": Sym(first_tls, BOOL)},
         f"reg{j}!ua", link=choose_link(topo, edge, (bob, eb), (bob, pb)),
     )
-    request = topo.new_request(registers)
+    sends = z3.And(registers, z3.Not(ua.blocked))  # sim/register.py: no REGISTER is allowed
+    request = topo.new_request(sends)
     route0 = ite(edge, convert(ua.options["ruri"], OPT_SCHEME), const(OPT_SCHEME, "none"))
     first = z3.If(edge, eb, pb)
     hop1 = {
         **ua_register_hop(ua, route0),
         "receiver": ite(edge, topo.role(eb), topo.role(pb, registrar=True)),
-        "last": Sym(z3.Not(edge), BOOL),
+        "last": Sym(z3.Bool(f"reg{j}!last"), BOOL),
         "status": const(INT, 0),
     }
-    topo.send(registers, bob, first, hop1, request, f"reg{j}!register")
+    topo.send(sends, bob, first, hop1, request, f"reg{j}!register")
     o = ua.options
     edge_features = {
         "in_ruri": o["ruri"], "in_secure": hop1["secure"], "contact": o["contact"],
         "tls": Sym(topo.tls(eb), BOOL), "next_tls": Sym(next_tls(topo, eb, pb), BOOL),
     }
-    via_edge = z3.And(registers, edge)
-    ev = topo.rules.visit("edge_register", eb, via_edge, edge_features, f"reg{j}!edge", link=topo.link(eb, pb))
+    ev = topo.rules.visit("edge_register", eb, z3.And(sends, edge), edge_features, f"reg{j}!edge",
+                          link=topo.link(eb, pb))
+    via_edge = z3.And(sends, edge, z3.Not(ev.blocked))
+    edge_rejects = z3.And(sends, edge, ev.blocked)  # the edge proxy answers 480 itself
+    topo.assertions.append(hop1["last"].term == z3.Or(z3.Not(edge), edge_rejects))
     hop2 = {
         **edge_register_hop(ev),
         "origin": hop1["origin"], "to": hop1["to"], "from": hop1["from"],
@@ -100,27 +104,28 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     has_path = z3.And(edge, z3.Not(ev.options["path"].term == const(OPT_SCHEME, "none").term))
     path = ite(edge, ev.options["path"], const(OPT_SCHEME, "none"))
     in_secure = ite(edge, hop2["secure"], hop1["secure"])
+    at_registrar = z3.And(sends, z3.Or(z3.Not(edge), z3.Not(ev.blocked)))
     rv = topo.rules.visit(
-        "registrar_accept", pb, registers,
+        "registrar_accept", pb, at_registrar,
         {"ruri": o["ruri"], "to": o["aor"], "from": o["aor"], "contact": o["contact"], "path": path,
          "in_secure": in_secure},
-        f"reg{j}!registrar",
+        f"reg{j}!registrar", fallback={"status": 403},
     )
     status = rv.options["status"].term
-    bound = z3.And(registers, status == 200)
+    bound = z3.And(at_registrar, status == 200)
     key_scheme = rv.options["key_scheme"].term
     binding_id = z3.Sum([z3.If(b.bound, 1, 0) for b in earlier]) if earlier else z3.IntVal(0)
     contact_any = convert(o["contact"], ANY_SCHEME)
     listed = contact_any
     for b in reversed(earlier):
         listed = ite(z3.And(b.bound, _same_key(b, o["aor"], key_scheme)), convert(b.contact, ANY_SCHEME), listed)
-    resp_contact = ite(status == 200, listed, const(ANY_SCHEME, "none"))
+    resp_contact = ite(z3.And(status == 200, z3.Not(edge_rejects)), listed, const(ANY_SCHEME, "none"))
     no_rr = const(OPT_SCHEME, "none")
     resp_hop2 = response_fields(hop2, status, resp_contact, no_rr, topo.role(pb, registrar=True), topo.role(eb))
     topo.send(via_edge, pb, eb, resp_hop2, request, f"reg{j}!response-edge")
-    resp_hop1 = response_fields(hop1, status, resp_contact, no_rr, ite(edge, topo.role(eb),
-                                topo.role(pb, registrar=True)), topo.role(bob))
-    topo.send(registers, first, bob, resp_hop1, request, f"reg{j}!response")
+    resp_hop1 = response_fields(hop1, z3.If(edge_rejects, 480, status), resp_contact, no_rr,
+                                ite(edge, topo.role(eb), topo.role(pb, registrar=True)), topo.role(bob))
+    topo.send(sends, first, bob, resp_hop1, request, f"reg{j}!response")
     flow = ite(outbound, convert(o["transport"], FLOW), const(FLOW, "none"))
     record = SymRecord(bound, {
         "id": Sym(binding_id, INT), "contact": o["contact"], "aor": o["aor"], "key_scheme": Sym(key_scheme, BOOL),

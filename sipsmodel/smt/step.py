@@ -13,14 +13,14 @@ claim: the caller falls back to the bounded check.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import z3
 
 from sipsmodel.model.expr import Expr, Quant
-from sipsmodel.model.vocab import BOOL, KIND, METHOD, RECORD_SCHEMAS
+from sipsmodel.model.vocab import KIND, METHOD
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.smt.compile import Sym, SymRecord, SymScope, compile_formula, const, fresh, is_value
 from sipsmodel.smt.records import STEP_HOPS, complete, forwards_fields
@@ -69,6 +69,7 @@ def _visit_source(cp_name: str, collection: str, malicious: bool) -> StepSource:
     if "malicious" in features and not malicious:
         extra.append(z3.Not(features["malicious"].term))
     visit = rules.visit(cp_name, 0, z3.BoolVal(True), features, f"step!{cp_name}")
+    extra.append(z3.Not(visit.blocked))  # a record is emitted only by a visit that chose an option
     label = f"step!{cp_name}!rec"
     if collection == "forwards":
         record = complete("forwards", z3.BoolVal(True), forwards_fields(visit), label)
@@ -117,5 +118,4 @@ def violation(quant: Quant, record: SymRecord) -> Term:
     return z3.Not(record_invariant(quant)(record))
 
 
-__all__ = ["BOOL", "RECORD_SCHEMAS", "StepSource", "per_record_shape", "record_invariant", "step_sources",
-           "violation", "Sequence"]
+__all__ = ["StepSource", "per_record_shape", "record_invariant", "step_sources", "violation"]

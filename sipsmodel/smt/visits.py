@@ -19,6 +19,7 @@ from typing import Any
 
 import z3
 
+from sipsmodel.model.expr import Value
 from sipsmodel.model.vocab import TRANSPORT
 from sipsmodel.rules.choicepoints import CHOICE_POINTS, ChoicePoint
 from sipsmodel.rules.table import RULES
@@ -41,7 +42,7 @@ class Visit:
     """One symbolic visit of a choice point by an element."""
 
     cp: ChoicePoint
-    element: int
+    element: int | Term
     occurrence: int
     active: Term
     features: dict[str, Sym]
@@ -111,35 +112,38 @@ class Rules:
     def __init__(self) -> None:
         self.assertions: list[Term] = []
         self.visits: list[Visit] = []
-        self._occurrences: dict[tuple[int, str], int] = {}
 
     def visit(
         self,
         cp_name: str,
-        element: int,
+        element: int | Term,
         active: Term,
         features: Mapping[str, Sym],
         label: str,
         link: Mapping[str, Term] | None = None,
-        may_block: bool = False,
+        fallback: Mapping[str, Value] | None = None,
     ) -> Visit:
-        """Create a visit: fresh options, guarded model constraints and tracked rules."""
+        """Create a visit: fresh options, guarded model constraints and tracked rules.
+
+        ``blocked`` holds exactly when no option is allowed (the simulator then records the visit with
+        no choice and takes its fallback, sim/decide.py); ``fallback`` fixes the options in that case.
+        """
         cp = CHOICE_POINTS[cp_name]
         missing = {f.name for f in cp.features} - set(features)
         if missing:
             raise KeyError(f"{label}: features missing at {cp_name}: {sorted(missing)}")
-        occurrence = self._occurrences.get((element, cp_name), 0)
-        self._occurrences[(element, cp_name)] = occurrence + 1
         options = {o.name: fresh(f"{label}!{o.name}", o.domain) for o in cp.options}
-        visit = Visit(cp, element, occurrence, active, dict(features), options, label)
+        visit = Visit(cp, element, len(self.visits), active, dict(features), options, label)
         for sym in options.values():
             self.assertions.append(domain_constraint(sym))
         body = allowed(cp, visit.scope(), features, link)
-        if may_block and link is not None:
-            visit.blocked = z3.Bool(f"{label}!blocked")
-            self.assertions.append(visit.blocked == z3.Not(some_option_allowed(cp_name, features, link)))
-            self.assertions.append(z3.Implies(z3.And(active, z3.Not(visit.blocked)), body))
-        else:
-            self.assertions.append(z3.Implies(active, body))
+        visit.blocked = z3.Bool(f"{label}!blocked")
+        everywhere = {t: z3.BoolVal(True) for t in LINK_TRANSPORTS}
+        exists = some_option_allowed(cp_name, features, link if link is not None else everywhere)
+        self.assertions.append(visit.blocked == z3.And(active, z3.Not(exists)))
+        self.assertions.append(z3.Implies(z3.And(active, z3.Not(visit.blocked)), body))
+        if fallback:
+            fixed = [is_value(options[n].domain, options[n], v) for n, v in fallback.items()]
+            self.assertions.append(z3.Implies(visit.blocked, z3.And(fixed)))
         self.visits.append(visit)
         return visit
