@@ -35,6 +35,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "malicious": result.malicious,
         "seed": result.seed,
         "reason": result.reason,
+        "family": result.details.get("family"),
     }
 
 

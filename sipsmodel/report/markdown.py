@@ -9,6 +9,7 @@ from sipsmodel.report.explain import chosen, heading
 from sipsmodel.report.grid import grid, summary
 from sipsmodel.report.result import Result
 from sipsmodel.report.table import table_rows
+from sipsmodel.report.text import families
 
 
 def _cell(text: str) -> str:
@@ -49,6 +50,7 @@ _GROUPS = (
 def render_markdown(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> str:
     """The whole report as Markdown."""
     parts = ["# sipsmodel verdicts", "", markdown_table(results, titles), "", summary(results) + "."]
+    parts += ["", *(f"- {line}" for line in families(results))]
     cells = chosen(results, every)
     for verdict, name in _GROUPS:
         group = [r for r in cells if r.verdict == verdict]

@@ -13,10 +13,21 @@ from sipsmodel.report.table import plain_table, rich_table
 RULE = "=" * 72
 
 
+def families(results: Sequence[Result]) -> list[str]:
+    """What the bounded proofs cover, once per distinct scenario family (never left implicit)."""
+    seen: dict[str, None] = {}
+    for result in results:
+        family = result.details.get("family")
+        if result.verdict == "proved" and result.scope == "bounded" and isinstance(family, str):
+            seen.setdefault(family, None)
+    return [f"proved (k<=N) covers: {family}" for family in seen]
+
+
 def _tail(results: Sequence[Result], titles: Mapping[str, str], every: bool) -> str:
     parts = sections(results, titles, every)
     body = "".join(f"\n{RULE}\n{part}\n" for part in parts)
-    return f"\n{summary(results)}\n{body}"
+    scope = "".join(f"{line}\n" for line in families(results))
+    return f"\n{summary(results)}\n{scope}{body}"
 
 
 def render_text(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> str:

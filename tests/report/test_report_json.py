@@ -11,7 +11,7 @@ from sipsmodel.report.result import Result
 
 RESULT_KEYS = {
     "property", "rules", "verdict", "scope", "bound", "rules_used", "expected", "counterexample", "seconds",
-    "should", "malicious", "seed", "reason",
+    "should", "malicious", "seed", "reason", "family",
 }  # fmt: skip
 TRANSMISSION_KEYS = {"index", "from", "to", "transport", "secure", "kind", "method", "status", "request_uri", "message"}
 
@@ -52,3 +52,16 @@ def test_proved_and_unknown_cells(results: list[Result], props: dict[str, object
     assert unknown["verdict"] == "unknown" and unknown["reason"] == "timeout after 20 s"
     assert unknown["scope"] is None and unknown["counterexample"] is None
     assert trace_only["verdict"] == "trace-only"
+
+
+def test_bounded_proofs_name_the_family_they_cover() -> None:
+    """A bounded proof never leaves its scope implicit: the family is in JSON and under the text table."""
+    from sipsmodel.report.jsonreport import render_json
+    from sipsmodel.report.text import render_text
+
+    family = "k<=3 proxies, 1 binding"
+    proved = Result("I-1", "rfc5630", "proved", scope="bounded", bound=3, details={"family": family})
+    unbounded = Result("I-2", "rfc5630", "proved", scope="unbounded")
+    data = json.loads(render_json([proved, unbounded]))
+    assert [r["family"] for r in data["results"]] == [family, None]
+    assert f"proved (k<=N) covers: {family}" in render_text([proved, unbounded], {})
