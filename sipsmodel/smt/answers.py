@@ -37,7 +37,8 @@ def respond(topo: Topology, leg: Leg, active: Term, status: Term, contact: Sym, 
     f = leg.slot.fields
     is_2xx = z3.And(status >= 200, status < 300)
     top = ite(is_2xx, rr_top(rr), const(OPT_SCHEME, "none"))
-    shown = ite(is_2xx, convert(contact, ANY_SCHEME), const(ANY_SCHEME, "none"))
+    with_contact = z3.Or(is_2xx, status == 302)  # a 2xx, or a redirect UA's 302
+    shown = ite(with_contact, convert(contact, ANY_SCHEME), const(ANY_SCHEME, "none"))
     fields = response_fields(f, status, shown, top, f["receiver"],
                              f["sender"])
     topo.send(active, leg.slot.receiver, leg.slot.sender, fields, leg.slot.request, label)

@@ -33,6 +33,7 @@ class Device:
     want_sips: bool = True
     sips_ok: bool = True
     sip_ok: bool = True
+    redirect: str | None = None  # a redirect UA: the scheme of its 302 Contact (bob's AoR)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ def scenario_constraints(enc: BoundedEncoding, p: TemplateParams) -> list[Term]:
             d = p.devices[b.j]
             out += [b.registers, b.edge == d.edge, b.outbound == d.outbound,
                     z3.Bool(f"bob{b.j}!want_sips") == d.want_sips, z3.Bool(f"bob{b.j}!sips_ok") == d.sips_ok,
-                    z3.Bool(f"bob{b.j}!sip_ok") == d.sip_ok]
+                    z3.Bool(f"bob{b.j}!sip_ok") == d.sip_ok, topo.redirect(topo.bob(b.j)) == (d.redirect is not None)]
+            if d.redirect is not None:
+                out.append(is_value(topo.redirect_scheme(b.j).domain, topo.redirect_scheme(b.j), d.redirect))
         else:
             out.append(z3.Not(b.registers))
     for position, name in enumerate(names):

@@ -94,9 +94,12 @@ def _element(enc: BoundedEncoding, model: Term, position: int, names: list[str],
         if name == "alice":
             policy = {"confirms_downgrade": _true(model, z3.Bool("alice!confirms_downgrade"))}
         outbound = None
+        redirect_to = None
+        if name.startswith("bob") and _true(model, topo.redirect(position)):
+            redirect_to = f"{decode(model, topo.redirect_scheme(int(name[3:]) - 1))}:bob@example.com"
         return Element(name, "ua", host_of(name), tls=tls, outbound=outbound, want_sips=policy.get("want_sips", True),
                        sips_ok=policy.get("sips_ok", True), sip_ok=policy.get("sip_ok", True),
-                       confirms_downgrade=policy.get("confirms_downgrade", False))
+                       confirms_downgrade=policy.get("confirms_downgrade", False), redirect_to=redirect_to)
     outbound = names[position + 1] if 1 <= position < topo.k - 1 and position + 1 in present else None
     return Element(
         name, "proxy", host_of(name), tls=tls, malicious=_true(model, topo.malicious(position)),

@@ -56,6 +56,20 @@ class BoundedEncoding:
     collections: dict[str, list[SymRecord]] = field(default_factory=dict)
     assertions: list[Term] = field(default_factory=list)
 
+    malicious: bool = False
+
+    def family(self, bound: int) -> str:
+        """What a bounded answer at ``bound`` covers, from the encoding's own parameters."""
+        n = len(self.bindings)
+        proxies = f"k<={bound} proxies on the caller's path (0 to {bound - 1} before pb)"
+        binding = f"{n} binding{'s' if n != 1 else ''} of bob (0 to {n}) with or without edge proxy and outbound"
+        callee = "callee a UAS or a redirect UA (302 to bob's AoR, sip or sips Contact)"
+        failure = ("one proxy recursion per branch and one UAC retry (each with its hops), ACK and BYE (no re-INVITE, "
+                   "no Service-Route)")
+        adversary = "at most one malicious proxy" if self.malicious else "no malicious element"
+        fork = "forking and CANCEL covered" if n > 1 else "forking (and its CANCEL/487) not covered"
+        return f"{proxies}, {binding}, {callee}, {failure}, {adversary}; {fork}"
+
     def bound_literal(self, k: int) -> Term:
         """Assumed, restricts the call path to at most ``k`` proxies before the edge (p1..p(k-1), pb)."""
         literal = z3.Bool(f"bound<={k}")
@@ -106,7 +120,7 @@ def _malicious(topo: Topology, malicious: bool) -> list[Term]:
     return [z3.Not(m) for m in uas] + [z3.AtMost(*proxies, 1)]
 
 
-def _last_flags(topo: Topology, legs: list[Leg], chain: list[Forward], branches: list[Branch], at_pb: Term) -> None:
+def _last_flags(topo: Topology, legs: list[Leg], chain: list[Forward], branches: list[Branch]) -> None:
     """``last``: the receiver of a hop answers the request itself (docs/semantics.md Observation)."""
     any_branch = z3.Or([b.pb_forward.sent for b in branches]) if branches else z3.BoolVal(False)
     for i, leg in enumerate(legs):
@@ -114,62 +128,164 @@ def _last_flags(topo: Topology, legs: list[Leg], chain: list[Forward], branches:
         has_next = topo.chain[i + 1] if i + 1 < topo.k else z3.BoolVal(False)
         pb_answers = z3.Not(any_branch)
         topo.assertions.append(leg.last == z3.If(has_next, nxt if nxt is not None else False, pb_answers))
-    for b in branches:
-        pb_leg, edge_leg = b.pb_forward.outgoing, b.edge_forward.outgoing
-        assert pb_leg is not None and edge_leg is not None
-        topo.assertions.append(pb_leg.last == z3.If(b.binding.has_path, b.edge_forward.visit.blocked, True))
-        topo.assertions.append(edge_leg.last)
 
 
-def _final_at_pb(branches: list[Branch], in_ruri: Sym) -> tuple[Term, Term, Sym, Term]:
+def _branch_last(topo: Topology, b: Branch) -> None:
+    pb_leg, edge_leg = b.pb_forward.outgoing, b.edge_forward.outgoing
+    assert pb_leg is not None and edge_leg is not None
+    topo.assertions.append(pb_leg.last == z3.If(b.binding.has_path, b.edge_forward.visit.blocked, True))
+    topo.assertions.append(edge_leg.last)
+
+
+def _blocked_edge(b: Branch) -> Term:
+    return z3.And(b.pb_forward.sent, b.binding.has_path, b.edge_forward.visit.blocked)
+
+
+def _up_status(b: Branch) -> tuple[Term, Term]:
+    """The final response pb receives on branch ``b`` (the edge answers 480 when it cannot send)."""
+    blocked = _blocked_edge(b)
+    return z3.If(blocked, 480, b.status), z3.If(blocked, 0, b.warn)
+
+
+def _final_at_pb(originals: list[Branch], finals: list[Branch], in_ruri: Sym) -> tuple[Term, Term, Sym, Term]:
     """pb's final response (status, warn, Contact, winning branch): sim/proxy.py ``complete``.
 
-    A 2xx is forwarded at once; otherwise the first branch's final response (branch order, all 4xx);
-    with no branch sent, 480 with warn-code 380 when the Request-URI is sips and a sip binding was
-    left out (RFC 3261 16.7 step 6; RFC 5630 5.3).
+    ``finals`` are pb's branches in the order they were created (the first branches, then the
+    recursion branches). A 2xx is forwarded at once (the first one); otherwise the best response
+    (3xx before 4xx, RFC 3261 16.7 step 6), the first of its class; with no branch sent, 480 with
+    warn-code 380 when the Request-URI is sips and a sip binding was left out (RFC 5630 5.3).
     """
     left_out_sip = z3.Or([z3.And(b.found, b.pb_forward.visit.blocked, b.binding.contact.term ==
-                                 const(SCHEME, "sip").term) for b in branches] or [z3.BoolVal(False)])
+                                 const(SCHEME, "sip").term) for b in originals] or [z3.BoolVal(False)])
     status: Term = z3.IntVal(480)
     warn: Term = z3.If(z3.And(is_value(SCHEME, in_ruri, "sips"), left_out_sip), 380, 0)
     contact = const(SCHEME, "sip")
     winner: Term = z3.IntVal(-1)
-    for n in range(len(branches) - 1, -1, -1):
-        b = branches[n]
-        o = b.uas.options
-        blocked_edge = z3.And(b.pb_forward.sent, b.binding.has_path, b.edge_forward.visit.blocked)
-        status = z3.If(b.delivered, o["status"].term, z3.If(blocked_edge, 480, status))
-        warn = z3.If(b.delivered, o["warn"].term, z3.If(blocked_edge, 0, warn))
-    for n in range(len(branches) - 1, -1, -1):  # a 2xx wins
-        b = branches[n]
-        won = z3.And(b.delivered, b.uas.options["status"].term == 200)
-        status = z3.If(won, 200, status)
-        contact = ite(won, b.uas.options["contact"], contact)
-        winner = z3.If(won, n, winner)
+    answered = [z3.Or(b.delivered, _blocked_edge(b)) for b in finals]
+    ups = [_up_status(b) for b in finals]
+    for n in range(len(finals) - 1, -1, -1):  # the first branch's answer (all 4xx)
+        status = z3.If(answered[n], ups[n][0], status)
+        warn = z3.If(answered[n], ups[n][1], warn)
+        contact = ite(answered[n], finals[n].contact, contact)
+    for cls in (300, 200):  # a 3xx beats a 4xx, a 2xx wins
+        for n in range(len(finals) - 1, -1, -1):
+            won = z3.And(answered[n], ups[n][0] >= cls, ups[n][0] < cls + 100)
+            status = z3.If(won, ups[n][0], status)
+            warn = z3.If(won, ups[n][1], warn)
+            contact = ite(won, finals[n].contact, contact)
+            if cls == 200:
+                winner = z3.If(won, n, winner)
     return status, warn, contact, winner
 
 
 def failure_of(status: Term, warn: Term) -> Sym:
-    """FAILURE of a final response (sim/proxy.py ``failure_of``); ``r3xx`` stands for none here."""
-    return Sym(z3.If(status == 416, const(FAILURE, "r416").term,
-                     z3.If(z3.And(status == 480, warn == 380), const(FAILURE, "r480_380").term,
-                           const(FAILURE, "r480_381").term)), FAILURE)
+    """FAILURE of a final response (sim/proxy.py ``failure_of``); ``r480_381`` stands for none here."""
+    return Sym(z3.If(z3.And(status >= 300, status < 400), const(FAILURE, "r3xx").term,
+                     z3.If(status == 416, const(FAILURE, "r416").term,
+                           z3.If(z3.And(status == 480, warn == 380), const(FAILURE, "r480_380").term,
+                                 const(FAILURE, "r480_381").term))), FAILURE)
 
 
 def has_failure(status: Term, warn: Term) -> Term:
-    """The response is one a proxy may recurse on or a UAC may retry (no 3xx in this family)."""
-    return z3.Or(status == 416, z3.And(status == 480, z3.Or(warn == 380, warn == 381)))
+    """The response is one a proxy may recurse on or a UAC may retry (3xx, 416, 480 with 380 or 381)."""
+    return z3.Or(z3.And(status >= 300, status < 400), status == 416,
+                 z3.And(status == 480, z3.Or(warn == 380, warn == 381)))
 
 
-def _retry_record(kind: str, v: Any, old: Sym, failure: Sym, confirmed: Term, chosen: str) -> SymRecord:
+def retry_scheme(failure: Sym, contact: Sym) -> Sym:
+    """The scheme of the new target: the 3xx Contact's, else the twin (480/381: sips, else sip)."""
+    twin = ite(failure.term == const(FAILURE, "r480_381").term, const(SCHEME, "sips"),
+               const(SCHEME, "sip"))
+    return ite(failure.term == const(FAILURE, "r3xx").term, contact, twin)
+
+
+def _retry_record(kind: str, v: Any, old: Sym, new: Sym, failure: Sym, confirmed: Term, chosen: str) -> SymRecord:
     """docs/semantics.md Observation: a retries record for a visit that chose to retry or recurse."""
-    new_sips = z3.Or(failure.term == const(FAILURE, "r480_381").term)
     active = z3.And(v.active, v.options["action"].term == const(v.options["action"].domain, chosen).term)
     return SymRecord(active, {
         "index": Sym(z3.IntVal(-1), INT), "by": const(ACTOR, kind), "failure": failure, "old": old,
-        "new": Sym(z3.If(new_sips, const(SCHEME, "sips").term, const(SCHEME, "sip").term), SCHEME),
-        "confirmed": Sym(confirmed, BOOL),
+        "new": new, "confirmed": Sym(confirmed, BOOL),
     })
+
+
+@dataclass
+class Outcome:
+    """One branch whose 2xx may reach alice: the attempt it belongs to and the RR list alice sees."""
+
+    won: Term
+    branch: Branch
+    uac: Any
+    first: Leg
+    rr: list[Any]
+
+
+@dataclass
+class AttemptResult:
+    """What one INVITE (alice's first, or her retry) leaves behind."""
+
+    uac: Any
+    first: Leg
+    final: Term
+    warn: Term
+    contact: Sym
+    outcomes: list[Outcome]
+    forwards: list[Forward]
+    pb_alias: tuple[Slot, list[Term], list[Leg]]
+    retries: list[tuple[SymRecord, Any]]
+
+
+def _attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sym, route_stored: Sym,
+             active: Term) -> AttemptResult:
+    """One INVITE along p1..pm to pb, its branches and recursion branches, and the final response back."""
+    request = topo.new_request(active)
+    uac, first = uac_invite(topo, label, target, route_stored, request, active)
+    chain, legs = chain_forwards(topo, label, first, request)
+    arrive = arrives_at_pb(topo, legs)
+    at_pb = z3.Or(arrive)
+    pb_in_fields = {a: select(arrive, [leg.slot.fields[a] for leg in legs]) for a in legs[0].slot.fields}
+    pb_leg = Leg(Slot(at_pb, 0, topo.pb, pb_in_fields, request, f"{label}!pb-in"), legs[-1].rr, z3.BoolVal(False))
+    in_ruri = convert(pb_in_fields["ruri"], SCHEME)
+    branches = [pb_branch(topo, label, b, at_pb, pb_leg, in_ruri, request) for b in bindings]
+    _last_flags(topo, legs, chain, branches)
+    for b in branches:
+        _branch_last(topo, b)
+    forwards = chain + [f for b in branches for f in (b.pb_forward, b.edge_forward)]
+    # drain: each UAS answers in the order its request arrived; the answer retraces the branch; pb may
+    # recurse once on a branch's failure (RFC 3261 16.7 step 4), to the twin of the branch's Request-URI
+    retries: list[tuple[SymRecord, Any]] = []
+    answers = []
+    recursions = []
+    for b in branches:
+        answers.append(_branch_answer(topo, b, f"{label}!ans{b.binding.j}"))
+        failed = z3.And(b.delivered, has_failure(b.status, b.warn))
+        failure = failure_of(b.status, b.warn)
+        contact = ite(failure.term == const(FAILURE, "r3xx").term, b.contact, const(SCHEME, "sip"))
+        old = b.pb_forward.visit.options["ruri"]
+        rv = topo.rules.visit("proxy_recurse", topo.pb, failed,
+                              {"ruri": old, "failure": failure, "contact": contact}, f"{label}!recurse{b.binding.j}",
+                              fallback={"action": "forward"})
+        retries.append((_retry_record("proxy", rv, old, retry_scheme(failure, contact), failure, z3.BoolVal(False),
+                                      "recurse"), rv))
+        chosen = z3.And(rv.active, is_value(rv.options["action"].domain, rv.options["action"], "recurse"))
+        # a 3xx Contact (bob's AoR) resolves to pb itself: no branch is sent (sim/proxy.py forward_branch)
+        twin = z3.And(chosen, z3.Not(failure.term == const(FAILURE, "r3xx").term))
+        sent = z3.Bool(f"{label}!rec{b.binding.j}!request")
+        rec_request = topo.new_request(sent)
+        rec = pb_branch(topo, f"{label}!rec", b.binding, twin, pb_leg, in_ruri, rec_request, recursion=True)
+        topo.assertions.append(sent == rec.pb_forward.sent)
+        _branch_last(topo, rec)
+        forwards += [rec.pb_forward, rec.edge_forward]
+        answers.append(_branch_answer(topo, rec, f"{label}!recans{b.binding.j}"))
+        recursions.append(rec)
+    finals = branches + recursions
+    answers = answers[0::2] + answers[1::2]
+    status, warn, contact, winner = _final_at_pb(branches, finals, in_ruri)
+    ok = z3.And(at_pb, status == 200)
+    rr = _winner_rr(answers, winner)
+    rr = _chain_answer(topo, legs, chain, at_pb, status, contact, rr, ok, label)
+    outcomes = [Outcome(z3.And(ok, winner == n), b, uac, first, rr) for n, b in enumerate(finals)]
+    return AttemptResult(uac, first, z3.If(at_pb, status, 480), z3.If(at_pb, warn, 0), contact, outcomes,
+                         forwards, (pb_leg.slot, arrive, legs), retries)
 
 
 def build_encoding(max_bound: int, malicious: bool) -> BoundedEncoding:
@@ -179,6 +295,8 @@ def build_encoding(max_bound: int, malicious: bool) -> BoundedEncoding:
     bindings: list[BindingState] = []
     for j in range(BINDINGS):
         bindings.append(register(topo, j, bindings))
+    for j in range(BINDINGS, 2):
+        topo.assertions.append(z3.Not(topo.redirect(topo.bob(j))))
     target, route_scheme = fresh("call!target", SCHEME), fresh("call!route_stored", SCHEME)
     preload = z3.Bool("call!preload")
     if topo.k > 1:
@@ -186,127 +304,119 @@ def build_encoding(max_bound: int, malicious: bool) -> BoundedEncoding:
     else:
         topo.assertions.append(z3.Not(preload))
     route_stored = ite(preload, convert(route_scheme, OPT_SCHEME), const(OPT_SCHEME, "none"))
-    request = topo.new_request(z3.BoolVal(True))
-    uac, first = uac_invite(topo, "inv", target, route_stored, request, z3.BoolVal(True))
-    chain, legs = chain_forwards(topo, "inv", first, request)
-    arrive = arrives_at_pb(topo, legs)
-    at_pb = z3.Or(arrive)
-    pb_in_fields = {a: select(arrive, [leg.slot.fields[a] for leg in legs]) for a in legs[0].slot.fields}
-    pb_leg = Leg(Slot(at_pb, 0, topo.pb, pb_in_fields, request, "pb-in"), legs[-1].rr, z3.BoolVal(False))
-    in_ruri = convert(pb_in_fields["ruri"], SCHEME)
-    branches = [pb_branch(topo, "inv", b, at_pb, pb_leg, in_ruri, request) for b in bindings]
-    _last_flags(topo, legs, chain, branches, at_pb)
-    forwards = chain + [f for b in branches for f in (b.pb_forward, b.edge_forward)]
-    # drain: each UAS answers in the order its request arrived; the answer retraces the branch
-    dialogs: list[SymRecord] = []
-    answers = [_branch_answer(topo, b) for b in branches]
-    status, warn, contact, winner = _final_at_pb(branches, in_ruri)
-    retries = []
-    for b in branches:  # pb may recurse on the branch's failure (RFC 3261 16.7 step 4)
-        o = b.uas.options
-        failed = z3.And(b.delivered, has_failure(o["status"].term, o["warn"].term))
-        failure = failure_of(o["status"].term, o["warn"].term)
-        rv = topo.rules.visit("proxy_recurse", topo.pb, failed,
-                              {"ruri": b.pb_forward.visit.options["ruri"], "failure": failure,
-                               "contact": const(SCHEME, "sip")}, f"recurse{b.binding.j}",
-                              fallback={"action": "forward"})
-        retries.append(_retry_record("proxy", rv, b.pb_forward.visit.options["ruri"], failure, z3.BoolVal(False),
-                                     "recurse"))
-    ok = z3.And(at_pb, status == 200)
-    rr = _winner_rr(topo, branches, answers, ok, winner)
-    rr = _chain_answer(topo, legs, chain, at_pb, status, contact, rr, ok)
-    final, final_warn = z3.If(at_pb, status, 480), z3.If(at_pb, warn, 0)
-    failure = failure_of(final, final_warn)
+    first = _attempt(topo, "inv", bindings, target, route_stored, z3.BoolVal(True))
+    failure = failure_of(first.final, first.warn)
+    contact = ite(failure.term == const(FAILURE, "r3xx").term, first.contact, const(SCHEME, "sip"))
     confirmed = z3.Bool("alice!confirms_downgrade")
-    sent_ruri = uac.options["ruri"]
-    uv = topo.rules.visit("uac_retry", topo.ALICE, has_failure(final, final_warn),
-                          {"ruri": sent_ruri, "failure": failure, "contact": const(SCHEME, "sip"),
+    sent_ruri = first.uac.options["ruri"]
+    uv = topo.rules.visit("uac_retry", topo.ALICE, has_failure(first.final, first.warn),
+                          {"ruri": sent_ruri, "failure": failure, "contact": contact,
                            "confirmed": Sym(confirmed, BOOL)}, "retry", fallback={"action": "stop"})
-    retries.append(_retry_record("ua", uv, sent_ruri, failure, confirmed, "retry"))
-    for n, b in enumerate(branches):
-        won = z3.And(ok, winner == n)
-        dialogs += _dialogs(topo, b, first, uac, rr, won, request)
-        _in_dialog(topo, b, first, uac, rr, won, target)
+    new_target = retry_scheme(failure, contact)
+    retry_record = _retry_record("ua", uv, sent_ruri, new_target, failure, confirmed, "retry")
+    retried = retry_record.active  # a new INVITE, same call (RFC 3261 8.1.3.4, 8.1.3.5); at most one per call
+    second = _attempt(topo, "re", bindings, new_target, route_stored, retried)
+    outcomes = first.outcomes + second.outcomes
+    dialogs: list[SymRecord] = []
+    for o in outcomes:
+        dialogs += _dialogs(topo, o)
+    for b in bindings:
+        _in_dialog(topo, b, [o for o in outcomes if o.branch.binding is b])
+    forwards = first.forwards + second.forwards
+    retries = first.retries + [(retry_record, uv)] + second.retries
     encoding = BoundedEncoding(max_bound, topo, bindings, {"target": target, "preload": preload,
                                                           "route_scheme": route_scheme}, forwards, dialogs)
-    encoding.collections = _collections(topo, bindings, forwards, dialogs, (pb_leg.slot, arrive, legs), retries)
+    encoding.malicious = malicious
+    encoding.collections = _collections(topo, bindings, forwards, dialogs, [first.pb_alias, second.pb_alias],
+                                        retries)
     encoding.assertions = topo.assertions + topo.rules.assertions
     return encoding
 
 
-def _branch_answer(topo: Topology, b: Branch) -> list[Any]:
-    """The UAS's final response back to pb (through the edge proxy with its proxy_response_rr)."""
-    status, contact = b.uas.options["status"].term, b.uas.options["contact"]
+def _branch_answer(topo: Topology, b: Branch, label: str) -> list[Any]:
+    """The UAS's final response back to pb (through the edge proxy), with the RR rewrites of a 2xx."""
+    status, contact = b.status, b.contact
     pb_leg, edge_leg = b.pb_forward.outgoing, b.edge_forward.outgoing
     assert pb_leg is not None and edge_leg is not None
     has_path = b.binding.has_path
-    respond(topo, edge_leg, z3.And(b.delivered, has_path), status, contact, edge_leg.rr, f"ans{b.binding.j}!ua-eb")
+    respond(topo, edge_leg, z3.And(b.delivered, has_path), status, contact, edge_leg.rr, f"{label}!ua-eb")
     ok = z3.And(b.delivered, status == 200)
-    after_edge = rewritten(topo, b.edge_forward, z3.And(ok, has_path), edge_leg.rr, f"ans{b.binding.j}!eb")
-    blocked_edge = z3.And(b.pb_forward.sent, has_path, b.edge_forward.visit.blocked)
+    after_edge = rewritten(topo, b.edge_forward, z3.And(ok, has_path), edge_leg.rr, f"{label}!eb")
+    blocked_edge = _blocked_edge(b)
     up_status = z3.If(blocked_edge, 480, status)
-    respond(topo, pb_leg, z3.Or(b.delivered, blocked_edge), up_status, contact, after_edge,
-            f"ans{b.binding.j}!to-pb")
-    return after_edge
+    respond(topo, pb_leg, z3.Or(b.delivered, blocked_edge), up_status, contact, after_edge, f"{label}!to-pb")
+    return rewritten(topo, b.pb_forward, ok, after_edge, f"{label}!pb")
 
 
-def _winner_rr(topo: Topology, branches: list[Branch], answers: list[list[Any]], ok: Term, winner: Term) -> list[
-    Any
-]:
-    """The RR list of the 2xx pb forwards after pb's own proxy_response_rr (the winning branch's)."""
-    if not branches:
-        return []
-    result = answers[0]
-    for n, b in enumerate(branches):
-        rr = rewritten(topo, b.pb_forward, z3.And(ok, winner == n), answers[n], f"ans!pb{n}")
-        if n == 0:
-            result = rr
-        else:
-            result = [RREntry(e.owner, z3.If(winner == n, f.present, e.present), ite(winner == n, f.scheme, e.scheme),
-                              e.is_out) for e, f in zip(result, rr, strict=True)]
+def merge_rr(choices: list[tuple[Term, list[Any]]]) -> list[Any]:
+    """The RR list of whichever choice holds (lists aligned entry by entry; the last is the default).
+
+    An entry shared by every list keeps its identity (``rewritten`` recognises a proxy's own entries).
+    """
+    result = choices[-1][1]
+    for cond, rr in reversed(choices[:-1]):
+        result = [e if e is f else RREntry(e.owner, z3.If(cond, f.present, e.present), ite(cond, f.scheme, e.scheme),
+                                           e.is_out) for e, f in zip(result, rr, strict=True)]
     return result
 
 
+def _winner_rr(answers: list[list[Any]], winner: Term) -> list[Any]:
+    """The RR list of the 2xx pb forwards (the winning branch's, after pb's own proxy_response_rr)."""
+    if not answers:
+        return []
+    return merge_rr([(winner == n, rr) for n, rr in enumerate(answers)])
+
+
 def _chain_answer(topo: Topology, legs: list[Leg], chain: list[Forward], at_pb: Term, status: Term, contact: Sym,
-                  rr: list[Any], ok: Term) -> list[Any]:
+                  rr: list[Any], ok: Term, label: str) -> list[Any]:
     """pb's final response, then each chain proxy's, back to alice (proxy_response_rr on a 2xx)."""
     final = z3.If(at_pb, status, 480)
     for i in range(len(legs) - 1, -1, -1):
         leg = legs[i]
         if i + 1 < len(legs):
             fw = chain[i]
-            rr = rewritten(topo, fw, z3.And(ok, fw.sent), rr, f"ans!p{i + 1}")
-        respond(topo, leg, leg.slot.active, final, contact, rr, f"ans!to{i}")
+            rr = rewritten(topo, fw, z3.And(ok, fw.sent), rr, f"{label}!ans!p{i + 1}")
+        respond(topo, leg, leg.slot.active, final, contact, rr, f"{label}!ans!to{i}")
     return rr
 
 
-def _dialogs(topo: Topology, b: Branch, first: Leg, uac: Any, rr: list[Any], won: Term, request: Term) -> list[
-    SymRecord
-]:
+def _dialogs(topo: Topology, o: Outcome) -> list[SymRecord]:
     """UAS dialog (12.1.1) then UAC dialog (12.1.2) of the 2xx that reaches alice."""
+    b = o.branch
     uas_leg = b.uas_leg.slot.fields
-    o = b.uas.options
     ua_secure = z3.And(uas_leg["secure"].term, is_value(ANY_SCHEME, uas_leg["ruri"], "sips"))
-    uas = dialog_record("uas", ua_secure, convert(uas_leg["contact"], SCHEME), uas_leg["rr_top"], o["contact"],
-                        topo.tls(topo.bob(b.binding.j)), uas_leg, request, won, z3.IntVal(0))
-    f = first.slot.fields
+    uas = dialog_record("uas", ua_secure, convert(uas_leg["contact"], SCHEME), uas_leg["rr_top"], b.contact,
+                        topo.tls(topo.bob(b.binding.j)), uas_leg, b.request, o.won, z3.IntVal(0))
+    f = o.first.slot.fields
     uac_secure = z3.And(f["secure"].term, is_value(ANY_SCHEME, f["ruri"], "sips"))
     uac_req = {"ruri": f["ruri"], "rr_top": const(OPT_SCHEME, "none"), "contact": f["contact"]}
-    uac_record = dialog_record("uac", uac_secure, o["contact"], first_entry(rr), uac.options["contact"],
-                               topo.tls(topo.ALICE), uac_req, request, won, z3.IntVal(1))
+    uac_record = dialog_record("uac", uac_secure, b.contact, first_entry(o.rr), o.uac.options["contact"],
+                               topo.tls(topo.ALICE), uac_req, o.first.slot.request, o.won, z3.IntVal(1))
     return [uas, uac_record]
 
 
-def _in_dialog(topo: Topology, b: Branch, first: Leg, uac: Any, rr: list[Any], won: Term, target: Sym) -> None:
-    """The caller's ACK along its route set, then the callee's BYE along its own."""
-    f = first.slot.fields
+def _in_dialog(topo: Topology, b: BindingState, outcomes: list[Outcome]) -> None:
+    """The caller's ACK along its route set, then the callee's BYE along its own (whichever branch won)."""
+    if not outcomes:
+        return
+    won = z3.Or([o.won for o in outcomes])
+
+    def pick(values: list[Sym]) -> Sym:
+        result = values[-1]
+        for o, v in zip(reversed(outcomes[:-1]), reversed(values[:-1]), strict=True):
+            result = ite(o.won, v, result)
+        return result
+
+    to = pick([o.first.slot.fields["to"] for o in outcomes])
+    frm = pick([o.first.slot.fields["from"] for o in outcomes])
+    rr = merge_rr([(o.won, o.rr) for o in outcomes])
     ack_request = topo.new_request(won)
-    walk(topo, Walk("ACK", topo.ALICE, topo.bob(b.binding.j), rr, b.uas.options["contact"], f["to"], f["from"],
-                    ack_request, won, b.binding), f"ack{b.binding.j}")
+    walk(topo, Walk("ACK", topo.ALICE, topo.bob(b.j), rr, pick([o.branch.contact for o in outcomes]), to, frm,
+                    ack_request, won, b), f"ack{b.j}")
     bye_request = topo.new_request(won)
-    bob_route = list(reversed(b.uas_leg.rr))
-    walk(topo, Walk("BYE", topo.bob(b.binding.j), topo.ALICE, bob_route, uac.options["contact"], f["from"], f["to"],
-                    bye_request, won, b.binding), f"bye{b.binding.j}")
+    bob_route = merge_rr([(o.won, list(reversed(o.branch.uas_leg.rr))) for o in outcomes])
+    walk(topo, Walk("BYE", topo.bob(b.j), topo.ALICE, bob_route, pick([o.uac.options["contact"] for o in outcomes]),
+                    frm, to, bye_request, won, b), f"bye{b.j}")
 
 
 def _decision_indices(topo: Topology) -> dict[int, Term]:
@@ -319,11 +429,13 @@ def _decision_indices(topo: Topology) -> dict[int, Term]:
 
 
 def _collections(topo: Topology, bindings: list[BindingState], forwards: list[Forward], dialogs: list[SymRecord],
-                 pb_in: tuple[Slot, list[Term], list[Leg]], retries: list[SymRecord]) -> dict[str, list[SymRecord]]:
+                 aliases: list[tuple[Slot, list[Term], list[Leg]]], retries: list[tuple[SymRecord, Any]]) -> dict[
+    str, list[SymRecord]
+]:
     hops = topo.hops()
     index_of = {id(slot): rec.values["index"].term for slot, rec in zip(topo.slots, hops, strict=True)}
-    alias, arrive, legs = pb_in
-    index_of[id(alias)] = select(arrive, [Sym(index_of[id(leg.slot)], INT) for leg in legs]).term
+    for alias, arrive, legs in aliases:
+        index_of[id(alias)] = select(arrive, [Sym(index_of[id(leg.slot)], INT) for leg in legs]).term
     decisions = _decision_indices(topo)
     records = []
     for fw in forwards:
@@ -337,10 +449,7 @@ def _collections(topo: Topology, bindings: list[BindingState], forwards: list[Fo
         values["id"] = Sym(ident, INT)
         dialog_records.append(SymRecord(d.active, values))
         ident = ident + z3.If(d.active, 1, 0)
-    visit_of = {id(r): v for r, v in zip(retries, [v for v in topo.rules.visits if v.cp.name in
-                                                     ("proxy_recurse", "uac_retry")], strict=True)}
-    retry_records = [SymRecord(r.active, {**r.values, "index": Sym(decisions[id(visit_of[id(r)])], INT)})
-                     for r in retries]
+    retry_records = [SymRecord(r.active, {**r.values, "index": Sym(decisions[id(v)], INT)}) for r, v in retries]
     return {"hops": hops, "forwards": records, "bindings": [b.record for b in bindings],
             "dialogs": dialog_records, "retries": retry_records}
 

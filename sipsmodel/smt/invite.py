@@ -67,6 +67,10 @@ class Branch:
     delivered: Term
     uas: Visit
     uas_leg: Leg
+    request: Term  # the request id its hops carry (a recursion branch is a new request)
+    status: Term  # the UA's final answer (302 from a redirect UA, else the uas_answer option)
+    warn: Term
+    contact: Sym  # the Contact scheme of a 2xx or 302
 
 
 @dataclass
@@ -194,15 +198,20 @@ def select(conds: list[Term], values: list[Sym]) -> Sym:
     return result
 
 
-def pb_branch(topo: Topology, label: str, b: BindingState, at_pb: Term, pb_in: Leg, in_ruri: Sym, request: Term,
-              ) -> Branch:
-    """pb retargets to binding ``j`` (RFC 3261 16.5, 16.6; RFC 3327): pb's visit, the edge's, the UAS."""
+def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: Leg, in_ruri: Sym, request: Term,
+              recursion: bool = False) -> Branch:
+    """pb retargets to binding ``j`` (RFC 3261 16.5, 16.6; RFC 3327): pb's visit, the edge's, the UAS.
+
+    ``active``: pb holds the request (first branch) or chose to recurse to the twin of the branch's
+    Request-URI (``recursion``: binding ``none``, the same stored Path as Route, docs/semantics.md step 5).
+    """
     j, pb, eb, bob = b.j, topo.pb, topo.eb(b.j), topo.bob(b.j)
-    found = z3.And(at_pb, b.bound, z3.Or(z3.Not(b.key_scheme), b.aor.term == in_ruri.term))
+    found = active if recursion else z3.And(active, b.bound, z3.Or(z3.Not(b.key_scheme), b.aor.term == in_ruri.term))
     receiver = z3.If(b.has_path, eb, bob)
     features = {
         "in_ruri": in_ruri, "in_secure": pb_in.slot.fields["secure"], "responsible": const(BOOL, True),
-        "binding": convert(b.contact, OPT_SCHEME), "route_next": b.path, "dialog_forming": const(BOOL, True),
+        "binding": const(OPT_SCHEME, "none") if recursion else convert(b.contact, OPT_SCHEME),
+        "route_next": b.path, "dialog_forming": const(BOOL, True),
         "tls": Sym(topo.tls(pb), BOOL),
         "next_tls": Sym(z3.If(b.has_path, next_tls(topo, pb, eb), next_tls(topo, pb, bob)), BOOL),
         "flow": const(FLOW, "none"), "last_hop": Sym(z3.Not(b.has_path), BOOL),
@@ -227,14 +236,19 @@ def pb_branch(topo: Topology, label: str, b: BindingState, at_pb: Term, pb_in: L
     delivered = z3.Or(z3.And(fw.sent, z3.Not(b.has_path)), efw.sent)
     leg = _uas_leg(b.has_path, fw.outgoing, efw.outgoing)
     lf = leg.slot.fields
+    redirect = topo.redirect(bob)
     uas = topo.rules.visit(
-        "uas_answer", bob, delivered,
+        "uas_answer", bob, z3.And(delivered, z3.Not(redirect)),
         {"ruri": convert(lf["ruri"], SCHEME), "in_secure": lf["secure"], "rr_top": lf["rr_top"],
          "req_contact": convert(lf["contact"], SCHEME), "tls": Sym(topo.tls(bob), BOOL),
          "sips_ok": Sym(z3.Bool(f"bob{j}!sips_ok"), BOOL), "sip_ok": Sym(z3.Bool(f"bob{j}!sip_ok"), BOOL)},
         f"{label}!uas{j}", fallback={"status": 480, "warn": 0, "contact": "sip"},
     )
-    return Branch(b, found, fw, efw, delivered, uas, leg)
+    o = uas.options
+    status = z3.If(redirect, 302, o["status"].term)
+    warn = z3.If(redirect, 0, o["warn"].term)
+    contact = ite(redirect, topo.redirect_scheme(j), o["contact"])
+    return Branch(b, found, fw, efw, delivered, uas, leg, request, status, warn, contact)
 
 
 def _uas_leg(has_path: Term, direct: Leg, via_edge: Leg) -> Leg:

@@ -132,14 +132,15 @@ def prove(
                           seconds=time.perf_counter() - start, **common)
     prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed)
     extra = [prover.encoding.bound_literal(bound)]
+    family: dict[str, object] = {"family": prover.encoding.family(bound)}
     answer = prover.solver.check(*extra, *assumptions(active))
     if answer == z3.unsat:
         used = minimise_core(prover.solver, extra, literal_ids(prover.solver.unsat_core()), active)
         return Result(verdict="proved", scope="bounded", bound=bound, rules_used=used,
-                      seconds=time.perf_counter() - start, **common)
+                      seconds=time.perf_counter() - start, details=family, **common)
     if answer == z3.unknown:
         return Result(verdict="unknown", bound=bound, reason=prover.solver.reason_unknown(),
-                      seconds=time.perf_counter() - start, **common)
+                      seconds=time.perf_counter() - start, details=family, **common)
     model = shortest_model(prover, extra + assumptions(active))
     return refuted(prop, rule_set, prover.encoding, model, bound, start, common)
 
@@ -180,4 +181,5 @@ def refuted(prop: Property, rule_set: RuleSet, encoding: BoundedEncoding, model:
     return Result(verdict="refuted", bound=bound, counterexample=trace, violation=evaluation.violation,
                   seconds=time.perf_counter() - start,
                   details={"transmissions": len(trace.transmissions), "scenario": scenario.name,
-                           "smt_transmissions": encoding.transmission_count(model)}, **common)
+                           "smt_transmissions": encoding.transmission_count(model),
+                           "family": encoding.family(bound)}, **common)

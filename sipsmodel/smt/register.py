@@ -80,6 +80,7 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     first = z3.If(edge, eb, pb)
     hop1 = {
         **ua_register_hop(ua, route0),
+        "sender": topo.role(bob),
         "receiver": ite(edge, topo.role(eb), topo.role(pb, registrar=True)),
         "last": Sym(z3.Bool(f"reg{j}!last"), BOOL),
         "status": const(INT, 0),

@@ -17,7 +17,7 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import BOOL, INT, KIND, METHOD, OPT_SCHEME, RECORD_SCHEMAS, ROLE, Domain
+from sipsmodel.model.vocab import BOOL, INT, KIND, METHOD, OPT_SCHEME, RECORD_SCHEMAS, ROLE, SCHEME, Domain
 from sipsmodel.smt.compile import Sym, SymRecord, const, fresh
 from sipsmodel.smt.visits import LINK_TRANSPORTS, Rules
 
@@ -114,10 +114,22 @@ class Topology:
     def link(self, a: Term | int, b: Term | int) -> dict[str, Term]:
         return {t: fn(as_int(a), as_int(b)) for t, fn in self.link_fn.items()}
 
+    def redirect(self, position: Term | int) -> Term:
+        """The element is a redirect UA (bob's device with ``redirect_to``, docs/semantics.md call step 3)."""
+        flags = [z3.Bool(f"bob{j}!redirect") for j in range(2)]
+        if isinstance(position, int):
+            return flags[position - self.bob(0)] if position >= self.bob(0) else z3.BoolVal(False)
+        return z3.Or(z3.And(position == self.bob(0), flags[0]), z3.And(position == self.bob(1), flags[1]))
+
+    def redirect_scheme(self, j: int) -> Sym:
+        """The scheme of the Contact a redirect UA ``bob(j)`` returns (``<scheme>:bob@example.com``)."""
+        return fresh(f"bob{j}!redirect_scheme", SCHEME)
+
     def role(self, position: Term | int, registrar: bool = False) -> Sym:
         if registrar:
             return const(ROLE, "registrar")
-        return Sym(z3.If(self.is_proxy(position), const(ROLE, "proxy").term, const(ROLE, "ua").term), ROLE)
+        ua = z3.If(self.redirect(position), const(ROLE, "redirect").term, const(ROLE, "ua").term)
+        return Sym(z3.If(self.is_proxy(position), const(ROLE, "proxy").term, ua), ROLE)
 
     # --- requests and transmissions ------------------------------------------------------------
     def new_request(self, active: Term) -> Term:

@@ -22,7 +22,6 @@ from sipsmodel.smt.concrete import (
 from sipsmodel.smt.encode import BINDINGS, BoundedEncoding, build_encoding
 
 NAMES = ("alice", "p1", "p2", "pb", "eb1", "eb2", "bob1", "bob2")
-FAILURE_CONTINUATIONS = {("uac_retry", "retry"), ("proxy_recurse", "recurse")}
 
 
 @cache
@@ -31,15 +30,14 @@ def encoding(bound: int = 3) -> BoundedEncoding:
 
 
 class RandomChooser:
-    """Random allowed options, avoiding the failure continuations the encoding stops at when it can."""
+    """Random allowed options (the rule engine's default choice 30% of the time)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
 
     def choose(self, element: str, choice_point: str, occurrence: int, features: Mapping[str, Value],
                allowed: list[dict[str, Value]]) -> dict[str, Value]:
-        calm = [o for o in allowed if (choice_point, o.get("action")) not in FAILURE_CONTINUATIONS]
-        pool = calm or allowed
+        pool = allowed
         if self.rng.random() < 0.3:
             return choose_default(choice_point, features, pool)
         return self.rng.choice(pool)
@@ -48,7 +46,8 @@ class RandomChooser:
 def random_params(rng: random.Random) -> TemplateParams:
     devices = tuple(
         Device(edge=(edge := rng.random() < 0.5), outbound=edge and rng.random() < 0.5,
-               want_sips=rng.random() < 0.6, sips_ok=rng.random() < 0.8, sip_ok=rng.random() < 0.8)
+               want_sips=rng.random() < 0.6, sips_ok=rng.random() < 0.8, sip_ok=rng.random() < 0.8,
+               redirect=rng.choice(("sip", "sips")) if rng.random() < 0.25 else None)
         for _ in range(rng.randint(0, BINDINGS))
     )
     tls = {n: rng.random() < 0.8 for n in NAMES}
@@ -71,11 +70,6 @@ def run_both(params: TemplateParams, rule_set: RuleSet, seed: int) -> tuple[Trac
     constraints = scenario_constraints(enc, params) + decision_constraints(enc, trace.decisions)
     observation, _ = smt_observation(enc, constraints, active)
     return trace, observation
-
-
-def continues_failure(trace: Trace) -> bool:
-    """The run retried or recursed (the encoding stops at that decision)."""
-    return bool(trace.collection("retries"))
 
 
 def first_difference(sim: Mapping[str, object], smt: Mapping[str, list[Record]]) -> str | None:

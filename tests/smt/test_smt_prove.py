@@ -25,7 +25,7 @@ def test_refuted_results_carry_a_replayed_shortest_violation(pid: str, rules: st
     assert result.verdict == "refuted" and result.counterexample is not None
     assert not evaluate_property(prop, result.counterexample.observation).holds
     shortest = int(str(result.details["smt_transmissions"]))
-    assert len(result.counterexample.transmissions) >= shortest  # a retry continues past the encoding
+    assert len(result.counterexample.transmissions) >= shortest  # the replay is at least as long as the shortest model
     prover = bounded_prover(prop, rule_set, 3, False, 20.0, 0)
     extra = [prover.encoding.bound_literal(3), *assumptions(active_rule_ids(rule_set))]
     answer = str(prover.solver.check(*extra, prover.size_at_most(shortest - 1)))
