@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sipsmodel.model.expr import Expr, Implies, Quant, Record, Scope, truth
+from sipsmodel.model.trace import Trace
 from sipsmodel.props.property import Property
 
 
@@ -29,6 +30,28 @@ class Evaluation:
             if collection == "forwards":
                 return int(record["out_hop"])
         return None
+
+
+def _retry_transmission(trace: Trace, decision_index: int) -> int | None:
+    """The request a retry or recursion decision led to: the element's next transmission."""
+    decision = next((d for d in trace.decisions if d.index == decision_index), None)
+    if decision is None:
+        return None
+    later = (d for d in trace.decisions if d.index > decision_index and d.element == decision.element)
+    return next((d.transmission for d in later if d.transmission is not None), None)
+
+
+def locate_violation(evaluation: Evaluation, trace: Trace) -> int | None:
+    """The transmission a person should look at: the witness hop, forward, retry, or dialog request."""
+    if evaluation.violation is not None:
+        return evaluation.violation
+    for collection, _, record in evaluation.witness:
+        if collection == "retries":
+            return _retry_transmission(trace, int(record["index"]))
+        if collection == "dialogs":
+            hops = [h for h in trace.collection("hops") if h["request"] == record["request"] and h["kind"] == "request"]
+            return int(hops[-1]["index"]) if hops else None
+    return None
 
 
 def _witness(expr: Expr, scope: Scope) -> tuple[tuple[str, str, Record], ...]:

@@ -20,7 +20,7 @@ from typing import Any
 import z3
 
 from sipsmodel.errors import ModelDisagreement
-from sipsmodel.props import Property, evaluate_property
+from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.report.result import Result
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.compile import SymScope, compile_formula
@@ -178,7 +178,7 @@ def refuted(prop: Property, rule_set: RuleSet, encoding: BoundedEncoding, model:
             f"does not.\nSMT observation:\n{encoding.describe(model)}\nscenario: {scenario}\n"
             f"replayed observation: {dict(trace.observation)}"
         )
-    return Result(verdict="refuted", bound=bound, counterexample=trace, violation=evaluation.violation,
+    return Result(verdict="refuted", bound=bound, counterexample=trace, violation=locate_violation(evaluation, trace),
                   seconds=time.perf_counter() - start,
                   details={"transmissions": len(trace.transmissions), "scenario": scenario.name,
                            "smt_transmissions": encoding.transmission_count(model),
