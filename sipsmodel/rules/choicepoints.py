@@ -99,6 +99,7 @@ _TLS = _f("tls", BOOL, "the deciding element supports TLS (and so SIPS, RFC 3261
 _NEXT_TLS = _f("next_tls", BOOL, "the element the request is sent to supports TLS")
 _TRANSPORT = _o("transport", TRANSPORT, "transport of the outgoing hop")
 _PHYSICAL_TLS = "secure(transport) -> tls and next_tls"
+_MALICIOUS = _f("malicious", BOOL, "the proxy is marked malicious (no rule binds it)")
 
 UAC_INVITE = ChoicePoint(
     name="uac_invite",
@@ -143,7 +144,7 @@ PROXY_FORWARD = ChoicePoint(
         _NEXT_TLS,
         _f("flow", FLOW, "transport of the outbound flow the next hop must reuse (RFC 5626 7); none without one"),
         _f("last_hop", BOOL, "the next element is the user agent the request is delivered to"),
-        _f("malicious", BOOL, "the proxy is marked malicious (no rule binds it)"),
+        _MALICIOUS,
     ),
     options=(
         _o("ruri", SCHEME, "scheme of the Request-URI sent"),
@@ -177,6 +178,7 @@ PROXY_RESPONSE_RR = ChoicePoint(
         _f("rr_out", SCHEME, "scheme of the inserted value on top, as sent in the request"),
         _f("in_secure", BOOL, "the request's incoming leg was TLS-protected"),
         _f("out_secure", BOOL, "the request's outgoing leg was TLS-protected"),
+        _MALICIOUS,
     ),
     options=(_o("rewrite", REWRITE, "keep the value, or rewrite its scheme to sip or sips in the response"),),
     constraints=("rr != single -> rewrite == keep",),
@@ -242,6 +244,7 @@ EDGE_REGISTER = ChoicePoint(
         _f("contact", SCHEME, "scheme of the registered Contact"),
         _TLS,
         _NEXT_TLS,
+        _MALICIOUS,
     ),
     options=(_o("path", OPT_SCHEME, "scheme of the Path value inserted (none: no Path)"), _TRANSPORT),
     constraints=(_PHYSICAL_TLS,),
@@ -279,6 +282,7 @@ PROXY_RECURSE = ChoicePoint(
         _f("ruri", SCHEME, "scheme of the Request-URI of the branch"),
         _f("failure", FAILURE, "the response: 3xx, 416, 480 with warn-code 380, 480 with 381"),
         _f("contact", SCHEME, "3xx: scheme of the Contact returned (sip otherwise)"),
+        _MALICIOUS,
     ),
     options=(_o("action", RECURSE, "recurse (new branch) or forward the response upstream"),),
     constraints=(),

@@ -308,6 +308,7 @@ def _maybe_recurse(state: SimState, branch: Branch, response: SipMessage) -> Non
         "ruri": scheme_of(old) if scheme_of(old) in ("sip", "sips") else "sip",
         "failure": failure,
         "contact": "sips" if contact is not None and contact.scheme == "sips" else "sip",
+        "malicious": state.network.element(owner.element).malicious,
     }
     decision, options = visit(state, owner.element, "proxy_recurse", features)
     if options is None or options["action"] != "recurse":
@@ -328,7 +329,8 @@ def _rewrite_record_route(state: SimState, branch: Branch, response: SipMessage)
     if branch.rr == "none" or owner.request.method != "INVITE":
         return response
     features: dict[str, Value] = {"rr": branch.rr, "rr_out": branch.rr_out,
-                                  "in_secure": is_secure(owner.transport), "out_secure": is_secure(branch.transport)}
+                                  "in_secure": is_secure(owner.transport), "out_secure": is_secure(branch.transport),
+                                  "malicious": state.network.element(owner.element).malicious}
     decision, options = visit(state, owner.element, "proxy_response_rr", features)
     attach(state, decision, len(state.transmissions))
     if options is None or options["rewrite"] == "keep":

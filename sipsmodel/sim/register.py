@@ -106,6 +106,7 @@ def forward_register(state: SimState, txn: ServerTxn, element: Element, message:
     features: dict[str, Value] = {
         "in_ruri": _scheme(scheme_of(target)), "in_secure": is_secure(txn.transport), "contact": _scheme(contact),
         "tls": element.tls, "next_tls": state.network.next_tls(element.name, following.name),
+        "malicious": element.malicious,
     }
     decision, options = visit(state, element.name, "edge_register", features, (element.name, following.name))
     if options is None:

@@ -52,7 +52,7 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     v = topo.rules.visit(
         "proxy_response_rr", fw.element, z3.And(active, inserted),
         {"rr": o["rr"], "rr_out": o["rr_out"], "in_secure": fw.visit.features["in_secure"],
-         "out_secure": fw.outgoing.slot.fields["secure"]},
+         "out_secure": fw.outgoing.slot.fields["secure"], "malicious": Sym(topo.malicious(fw.element), BOOL)},
         f"{label}!rr", fallback={"rewrite": "keep"},
     )
     rewrite = v.options["rewrite"]

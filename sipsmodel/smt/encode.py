@@ -262,7 +262,8 @@ def _attempt(topo: Topology, label: str, bindings: list[BindingState], target: S
         contact = ite(failure.term == const(FAILURE, "r3xx").term, b.contact, const(SCHEME, "sip"))
         old = b.pb_forward.visit.options["ruri"]
         rv = topo.rules.visit("proxy_recurse", topo.pb, failed,
-                              {"ruri": old, "failure": failure, "contact": contact}, f"{label}!recurse{b.binding.j}",
+                              {"ruri": old, "failure": failure, "contact": contact,
+                               "malicious": Sym(topo.malicious(topo.pb), BOOL)}, f"{label}!recurse{b.binding.j}",
                               fallback={"action": "forward"})
         retries.append((_retry_record("proxy", rv, old, retry_scheme(failure, contact), failure, z3.BoolVal(False),
                                       "recurse"), rv))

@@ -90,6 +90,7 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     edge_features = {
         "in_ruri": o["ruri"], "in_secure": hop1["secure"], "contact": o["contact"],
         "tls": Sym(topo.tls(eb), BOOL), "next_tls": Sym(next_tls(topo, eb, pb), BOOL),
+        "malicious": Sym(topo.malicious(eb), BOOL),
     }
     ev = topo.rules.visit("edge_register", eb, z3.And(sends, edge), edge_features, f"reg{j}!edge",
                           link=topo.link(eb, pb))
