@@ -3,24 +3,58 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from types import SimpleNamespace
 
+import pytest
 from click.testing import CliRunner
+from hypothesis import Phase, find, given, settings
+from hypothesis import strategies as st
 
 from sipsmodel.cli import cli
+from sipsmodel.model.expr import Value
 from sipsmodel.props import evaluate_property, load_properties
-from sipsmodel.report.explore import ExploreOptions, explore_cell
+from sipsmodel.report.explore import ExploreOptions, PreferringChooser, explore_cell
+from sipsmodel.rules.engine import choose_default
 from sipsmodel.rules.sets import PRESETS
 
 I1 = next(p for p in load_properties() if p.id == "I-1")
 
 
-def test_i1_under_rfc3261_is_refuted_with_a_short_replayable_flow() -> None:
-    result = explore_cell(I1, PRESETS["rfc3261"], ExploreOptions(examples=400, seed=0), lambda: None)
+@pytest.mark.parametrize("seed", [0, 7])
+def test_i1_under_rfc3261_is_refuted_with_a_short_replayable_flow(seed: int) -> None:
+    result = explore_cell(I1, PRESETS["rfc3261"], ExploreOptions(examples=200, seed=seed), lambda: None)
     assert result.verdict == "refuted" and result.counterexample is not None
-    assert not evaluate_property(I1, result.counterexample.observation).holds
-    assert len(result.counterexample.transmissions) <= 20
-    violating = result.counterexample.transmissions[result.violation or 0]
+    trace = result.counterexample
+    assert not evaluate_property(I1, trace.observation).holds
+    assert len(trace.transmissions) <= 12
+    violating = trace.transmissions[result.violation or 0]
     assert violating.transport not in ("TLS", "TLS-SCTP", "WSS")
+    # the shrunk flow is the three-element one: alice -> pb -> ua1
+    assert {t.sender for t in trace.transmissions} | {t.receiver for t in trace.transmissions} == {"alice", "pb", "ua1"}
+
+
+def test_the_chooser_prefers_the_default_option_and_can_draw_every_allowed_one() -> None:
+    allowed: list[dict[str, Value]] = [{"transport": t} for t in ("UDP", "TCP", "TLS")]
+    features: dict[str, Value] = {"target": "sips", "tls": True, "next_tls": True, "route_stored": "none"}
+    preferred = choose_default("uac_invite", features, allowed)
+    counts: Counter[str] = Counter()
+
+    @settings(max_examples=300, database=None, derandomize=True, phases=[Phase.generate])
+    @given(st.data())
+    def draw(data: st.DataObject) -> None:
+        counts[str(PreferringChooser(data).choose("alice", "uac_invite", 0, features, allowed)["transport"])] += 1
+
+    draw()
+    assert set(counts) == {"UDP", "TCP", "TLS"}
+    assert counts[str(preferred["transport"])] > max(v for k, v in counts.items() if k != preferred["transport"])
+
+    @st.composite
+    def chosen(draw: st.DrawFn) -> dict[str, Value]:
+        data = SimpleNamespace(draw=draw)  # what PreferringChooser uses of a DataObject
+        return PreferringChooser(data).choose("alice", "uac_invite", 0, features, allowed)  # type: ignore[arg-type]
+
+    assert find(chosen(), lambda _options: True, settings=settings(database=None, derandomize=True)) == preferred
 
 
 def test_i1_under_rfc5630_is_sampled_and_reproducible() -> None:
