@@ -25,8 +25,8 @@ NAMES = ("alice", "p1", "p2", "pb", "eb1", "eb2", "bob1", "bob2")
 
 
 @cache
-def encoding(bound: int = 3) -> BoundedEncoding:
-    return build_encoding(bound, False)
+def encoding(bound: int = 3, devices: int = BINDINGS) -> BoundedEncoding:
+    return build_encoding(bound, False, devices)
 
 
 class RandomChooser:
@@ -43,12 +43,12 @@ class RandomChooser:
         return self.rng.choice(pool)
 
 
-def random_params(rng: random.Random) -> TemplateParams:
+def random_params(rng: random.Random, max_devices: int = BINDINGS) -> TemplateParams:
     devices = tuple(
         Device(edge=(edge := rng.random() < 0.5), outbound=edge and rng.random() < 0.5,
                want_sips=rng.random() < 0.6, sips_ok=rng.random() < 0.8, sip_ok=rng.random() < 0.8,
                redirect=rng.choice(("sip", "sips")) if rng.random() < 0.25 else None)
-        for _ in range(rng.randint(0, BINDINGS))
+        for _ in range(rng.randint(0, max_devices))
     )
     tls = {n: rng.random() < 0.8 for n in NAMES}
     links = {}
@@ -61,9 +61,11 @@ def random_params(rng: random.Random) -> TemplateParams:
                           confirms=rng.random() < 0.3)
 
 
-def run_both(params: TemplateParams, rule_set: RuleSet, seed: int) -> tuple[Trace, dict[str, list[Record]] | None]:
+def run_both(params: TemplateParams, rule_set: RuleSet, seed: int, devices: int = BINDINGS) -> tuple[
+    Trace, dict[str, list[Record]] | None
+]:
     """The simulator's trace and the SMT observation of the same concrete run (None: not encodable)."""
-    enc = encoding()
+    enc = encoding(3, devices)
     active = tuple(r.id for r in rule_set.active)
     scenario = params_scenario(enc, params, active)
     trace = simulate(scenario, rule_set, RandomChooser(random.Random(seed)))
