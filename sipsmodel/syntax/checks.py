@@ -81,7 +81,11 @@ def check_uri_params(params: tuple[Param, ...], pos: int) -> None:
                 "a URI parameter name may appear only once (RFC 3261 section 19.1.1)",
             )
         seen.add(lname)
-        _check_uri_param(lname, value, pos)
+        if lname in _CHECKED_URI_PARAMS:
+            _check_uri_param(lname, value, pos)
+
+
+_CHECKED_URI_PARAMS = frozenset({"transport", "user", "method", "ttl", "maddr"})
 
 
 def _check_uri_param(lname: str, value: str | None, pos: int) -> None:

@@ -76,6 +76,9 @@ _STARTS = {
     "uint": "start_number", "tags": "start_tags", "warning": "start_warning", "media": "start_media",
 }  # fmt: skip
 
+#: Kinds whose values hold URIs (checked for sips with transport=udp).
+_URI_KINDS = frozenset({"route", "contact", "addr"})
+
 #: What a parsed header value can be.
 HeaderValue = (
     tuple[Via, ...] | tuple[NameAddr, ...] | Star | NameAddr | tuple[WarningValue, ...] | CSeq | str | int
@@ -150,7 +153,8 @@ def parse_value(kind: str, text: str, strict: bool = True) -> HeaderValue:
     if kind in ("max_forwards", "uint"):
         return _number(kind, text, source)
     value: HeaderValue = run(_STARTS[kind], text, source)
-    check_sips_transport(value, text, strict, source)
+    if kind in _URI_KINDS:  # only these values hold URIs
+        check_sips_transport(value, text, strict, source)
     return value
 
 

@@ -53,8 +53,10 @@ def host_kind(text: str) -> HostKind:
             "bad-ipv6-reference",
             "write an IPv6 address in brackets, e.g. [2001:db8::1] (RFC 5954 grammar)",
         )
-    if _IPV4_RE.fullmatch(text):
-        if is_ipv4(text):
+    match = _IPV4_RE.fullmatch(text)
+    if match is not None:
+        a, b, c, d = match.groups()  # 1..3 digits each: the int of one is at most 999
+        if int(a) <= 255 and int(b) <= 255 and int(c) <= 255 and int(d) <= 255:
             return "v4"
         raise HostError(f"{text!r} has an IPv4 octet above 255", "bad-ipv4", "each octet is 0..255")
     if len(text) <= 255 and _HOSTNAME_RE.fullmatch(text):

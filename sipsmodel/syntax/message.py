@@ -26,7 +26,8 @@ from sipsmodel.syntax.headers import (
     parse_value,
 )
 from sipsmodel.syntax.limits import MAX_HEADER_LINES, MAX_MESSAGE_BYTES
-from sipsmodel.syntax.parser import run
+from sipsmodel.syntax.parser import run, terminal_re
+from sipsmodel.syntax.transform import HeaderLine, StartLine, header_line
 from sipsmodel.syntax.uri import Uri
 from sipsmodel.syntax.values import STAR, CSeq, NameAddr, Star, Via, WarningValue
 
@@ -222,6 +223,35 @@ def _parse_eager(headers: tuple[Header, ...], head: str, offsets: list[int], str
                 raise
 
 
+def parse_head(head: str) -> tuple[StartLine, list[HeaderLine]]:
+    """The start line and the raw header lines of ``head``: what ``run("start_head", head)`` gives.
+
+    The grammar's head is ``(request_line | STATUS_LINE) HEADER_LINE*``. The start line is parsed
+    by Lark on its own: no terminal of it can match past its first LF, so its tokens are those of
+    the whole head. After it, the contextual lexer accepts HEADER_LINE alone, so its tokens are the
+    successive matches of the HEADER_LINE terminal's own regular expression, and LALR accepts any
+    sequence of them; each becomes a header line just as ToValues.head makes it. When the start
+    line or a header line does not match, the whole head goes to Lark, which raises the error.
+    """
+    first_end = head.find("\n") + 1
+    if first_end == 0:
+        return cast(tuple[StartLine, list[HeaderLine]], run("start_head", head, "<message>"))
+    try:
+        start: StartLine = run("start_head", head[:first_end], "<message>")[0]
+    except ParseError:
+        return cast(tuple[StartLine, list[HeaderLine]], run("start_head", head, "<message>"))
+    match = terminal_re("HEADER_LINE").match
+    lines: list[HeaderLine] = []
+    pos, end = first_end, len(head)
+    while pos < end:
+        found = match(head, pos)
+        if found is None:
+            return cast(tuple[StartLine, list[HeaderLine]], run("start_head", head, "<message>"))
+        lines.append(header_line(found.group(), pos))
+        pos = found.end()
+    return start, lines
+
+
 def parse_message(data: bytes | str, strict: bool = True) -> SipMessage:
     """Parse a whole SIP message (RFC 3261 section 7); raise ParseError.
 
@@ -233,7 +263,7 @@ def parse_message(data: bytes | str, strict: bool = True) -> SipMessage:
     head, rest = _split(raw)
     if head.count("\n") > MAX_HEADER_LINES + 1:
         raise _error(f"more than {MAX_HEADER_LINES} header lines", "too-many-headers")
-    start, lines = run("start_head", head, "<message>")
+    start, lines = parse_head(head)
     headers = tuple(Header(name, value) for name, value, _ in lines)
     _parse_eager(headers, head, [pos for _, _, pos in lines], strict)
     body = _body(headers, head, rest)

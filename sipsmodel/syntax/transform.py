@@ -7,7 +7,7 @@ terminals arrive as Lark tokens (``str`` with ``start_pos``).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from lark import Token, Transformer
 
@@ -33,19 +33,8 @@ StartLine = tuple[str, Any, Any, str]
 
 def split_params(text: str, pattern: re.Pattern[str]) -> tuple[Param, ...]:
     """``;name=value`` pairs of a HEADER_PARAMS or VIA_PARAMS token (already checked by the grammar)."""
-    return tuple((m.group(1), m.group(2)) for m in pattern.finditer(text))
-
-
-def _sip_head(tok: str) -> tuple[str, str | None, str | None]:
-    colon = tok.index(":")
-    info = tok[colon + 1 : -1]
-    if not info and not tok.endswith("@"):
-        return tok[:colon].lower(), None, None
-    user, sep, password = info.partition(":")
-    return tok[:colon].lower(), user, password if sep else None
-
-
-_TAIL_START = re.compile(r"[;?]")
+    # both patterns have two groups: the name, and the value (None when absent)
+    return cast(tuple[Param, ...], tuple([m.groups() for m in pattern.finditer(text)]))
 
 
 def _uri_tail(tok: str, pos: int) -> tuple[tuple[Param, ...], tuple[tuple[str, str], ...]]:
@@ -53,18 +42,22 @@ def _uri_tail(tok: str, pos: int) -> tuple[tuple[Param, ...], tuple[tuple[str, s
     params_text, headers_text = (tok, "") if query < 0 else (tok[:query], tok[query + 1 :])
     params: tuple[Param, ...] = ()
     if params_text:
-        pairs = (p.partition("=") for p in params_text[1:].split(";"))
-        params = tuple((n, v if s else None) for n, s, v in pairs)
+        found: list[Param] = []
+        for part in params_text[1:].split(";"):
+            name, sep, value = part.partition("=")
+            found.append((name, value if sep else None))
+        params = tuple(found)
         checks.check_uri_params(params, pos)
     headers: tuple[tuple[str, str], ...] = ()
     if headers_text:
-        headers = tuple((n, v) for n, _, v in (h.partition("=") for h in headers_text.split("&")))
+        headers = tuple([(n, v) for n, _, v in [h.partition("=") for h in headers_text.split("&")]])
         checks.check_param_count(headers, pos)
     return params, headers
 
 
 def _list(children: list[Any]) -> tuple[Any, ...]:
-    items = tuple(c for c in children if not isinstance(c, Token) or c.type != "COMMA")
+    # item (COMMA item)*: the items are at the even indices, the COMMA tokens at the odd ones
+    items = tuple(children[::2])
     if len(items) > MAX_LIST_ITEMS:
         raise SemanticError(
             f"{len(items)} values exceed the limit of {MAX_LIST_ITEMS}", 0, "too-many-values", "split the header"
@@ -80,20 +73,40 @@ def _start_of(tok: Any) -> int:
     return int(getattr(tok, "start_pos", 0) or 0)
 
 
+class _Children:
+    """What Lark's child filter needs of a helper rule's node: its ``children``."""
+
+    __slots__ = ("children",)
+
+    def __init__(self, children: list[Any]) -> None:
+        self.children = children
+
+
 class ToValues(Transformer[Token, Any]):
     """Callbacks for each rule of grammar/sip.lark."""
 
     # --- URIs ---------------------------------------------------------------------------
     def sip_uri(self, c: list[Token]) -> SipUri:
         """SIP-URI / SIPS-URI (RFC 3261 section 25.1)."""
-        scheme, user, password = _sip_head(c[0])
-        text, pos = c[1], _start_of(c[1])
-        cut = _TAIL_START.search(text)
-        if cut is None:
+        head = c[0]
+        colon = head.index(":")
+        scheme = head[:colon].lower()
+        user: str | None = None
+        password: str | None = None
+        if head[-1] == "@":  # SIP_HEAD is the scheme, then a userinfo that ends in "@" if any
+            user, sep, password = head[colon + 1 : -1].partition(":")
+            if not sep:
+                password = None
+        text: str = c[1]
+        pos = c[1].start_pos or 0
+        semi = text.find(";")
+        query = text.find("?")
+        cut = semi if semi >= 0 and (query < 0 or semi < query) else query
+        if cut < 0:
             host, port = checks.split_hostport(text, pos)
             return SipUri(scheme, user, password, host, port)
-        host, port = checks.split_hostport(text[: cut.start()], pos)
-        params, headers = _uri_tail(text[cut.start() :], pos + cut.start())
+        host, port = checks.split_hostport(text[:cut], pos)
+        params, headers = _uri_tail(text[cut:], pos + cut)
         return SipUri(scheme, user, password, host, port, params, headers)
 
     bare_sip_uri = sip_uri
@@ -133,7 +146,10 @@ class ToValues(Transformer[Token, Any]):
 
     def route_param(self, c: list[Any]) -> NameAddr:
         """route-param / rec-route / path-value / sr-value = name-addr *( SEMI rr-param )."""
-        params = _params(c, 1, _HPARAM_RE)
+        if len(c) == 1:
+            same: NameAddr = c[0]  # the name_addr itself: a NameAddr without parameters
+            return same
+        params = split_params(c[1], _HPARAM_RE)
         checks.check_param_count(params, _start_of(c[-1]))
         return NameAddr(c[0].uri, c[0].display_name, params)
 
@@ -150,11 +166,18 @@ class ToValues(Transformer[Token, Any]):
     # --- Via, Warning and simple headers ------------------------------------------------
     def via_parm(self, c: list[Token]) -> Via:
         """via-parm = sent-protocol LWS sent-by *( SEMI via-params )."""
-        protocol, version, transport = (p.strip(" \t") for p in c[0].split("/"))
-        host, port = checks.split_hostport(c[1], _start_of(c[1]))
-        params = _params(c, 2, _VPARAM_RE)
-        checks.check_via_params(params, _start_of(c[-1]))
-        return Via(transport.upper(), host, port, params, protocol.upper(), version)
+        protocol, version, transport = c[0].split("/")  # three TOKENs: a token has no "/"
+        sent_by = c[1]
+        host, port = checks.split_hostport(sent_by, sent_by.start_pos or 0)
+        if len(c) > 2:
+            params = split_params(c[2], _VPARAM_RE)
+            checks.check_via_params(params, c[2].start_pos or 0)
+        else:
+            params = ()
+            checks.check_via_params(params, sent_by.start_pos or 0)
+        return Via(
+            transport.strip(" \t").upper(), host, port, params, protocol.strip(" \t").upper(), version.strip(" \t")
+        )
 
     via_value = warning_value = route_value
 
@@ -187,6 +210,10 @@ class ToValues(Transformer[Token, Any]):
     def _first(self, c: list[Any]) -> Any:
         return c[0]
 
+    def __default__(self, data: Any, children: list[Any], meta: Any) -> _Children:
+        """Lark's helper rules of ``x*`` (``__head_star_1``, ...), spliced into their parent rule."""
+        return _Children(children)
+
     start_addr = start_contact = start_route = start_via = start_warning = _first
     start_cseq = start_media = start_head = _first
 
@@ -215,5 +242,12 @@ def _status_line(tok: Token) -> StartLine:
 
 
 def _header_line(tok: Token) -> HeaderLine:
-    name, _, value = tok.partition(":")
-    return name.rstrip(" \t"), _FOLD_RE.sub(" ", value).strip(" \t\r\n"), _start_of(tok)
+    return header_line(tok, tok.start_pos or 0)
+
+
+def header_line(text: str, pos: int) -> HeaderLine:
+    """(name, unfolded trimmed value, ``pos``) of the text of one HEADER_LINE token at ``pos``."""
+    name, _, value = text.partition(":")
+    if value.find("\n") != len(value) - 1:  # the line is folded (its EOL is its only LF otherwise)
+        value = _FOLD_RE.sub(" ", value)
+    return name.rstrip(" \t"), value.strip(" \t\r\n"), pos
