@@ -352,6 +352,8 @@ def _callee(draw: st.DrawFn, edges: int) -> tuple[Element, str | None, tuple[tup
     via = (f"eb{draw(st.integers(1, edges))}",) if edges and draw(st.sampled_from((False, True, True))) else ()
     follow = draw(st.sampled_from((None, None, None, 1800, 0)))  # a refresh, or a removal (expires 0)
     registration = Registration("", "bob", "example.com", "pb", via=via, outbound=draw(_EITHER), expires=follow)
+    if draw(_rarely(8)):  # a gateway to a non-SIP network: SIPS ends there (SIPS-RULES.md B, point 4b)
+        ua = _replace(ua, gateway=True)
     return ua, redirect, links, registration
 
 

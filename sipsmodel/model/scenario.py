@@ -37,6 +37,7 @@ class Element:
     sip_ok: bool = True
     confirms_downgrade: bool = False
     redirect_to: str | None = None  # a UA that answers every INVITE with a 302 to this URI (redirect server)
+    gateway: bool = False  # a UA that is a gateway to a non-SIP network: a terminal node where SIPS ends
     # presentation and exact values of published flows (no effect on choices)
     display_name: str | None = None
     user: str | None = None  # user part of the UA's Contact (default: its registration's AoR user, else its name)

@@ -198,6 +198,7 @@ UAS_ANSWER = ChoicePoint(
         _TLS,
         _f("sips_ok", BOOL, "the UA's policy accepts SIPS requests"),
         _f("sip_ok", BOOL, "the UA's policy accepts SIP requests"),
+        _f("gateway", BOOL, "the UA is a gateway or B2BUA to a non-SIP network (e.g. the PSTN): SIPS ends there"),
     ),
     options=(
         _o("status", UAS_STATUS, "final response: 200, 400, 416 or 480"),

@@ -220,6 +220,9 @@ RULES: tuple[Rule, ...] = (
     Rule("DEAN-2", BCP, "point 2", "MUST NOT", "proxy",
          "no last-hop exception for sips: a SIPS R-URI stays SIPS",
          {"proxy_forward": "in_ruri == sips -> ruri == sips"}),
+    Rule("DEAN-4b", BCP, "point 4b", "MUST NOT", "gateway",
+         "no non-SIP (PSTN) termination of sips: a gateway does not accept a SIPS request",
+         {"uas_answer": "gateway and ruri == sips -> status != 200"}),
     Rule("DEAN-4a", BCP, "point 4a", "MUST", "UAC, proxy",
          "a SIPS session uses SIPS for every derived request (redirects, retries)",
          {"proxy_recurse": "ruri == sips and (failure in {r416, r480_380} or (failure == r3xx and contact == sip))"

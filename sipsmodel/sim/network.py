@@ -85,5 +85,5 @@ class Network:
     def role(self, element: Element, method: str | None) -> str:
         """The ROLE an element plays for a message (ua, proxy, registrar, redirect)."""
         if element.role == "ua":
-            return "redirect" if element.redirect_to else "ua"
+            return "redirect" if element.redirect_to else "gateway" if element.gateway else "ua"
         return "registrar" if element.registrar and method == "REGISTER" else "proxy"

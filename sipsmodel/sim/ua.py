@@ -134,7 +134,7 @@ def on_request(state: SimState, txn: ServerTxn) -> None:
     features: dict[str, Value] = {
         "ruri": _scheme(scheme_of(message.request_uri)), "in_secure": is_secure(txn.transport),
         "rr_top": opt_scheme(message.record_routes()), "req_contact": _scheme(req_contact),
-        "tls": element.tls, "sips_ok": element.sips_ok, "sip_ok": element.sip_ok,
+        "tls": element.tls, "sips_ok": element.sips_ok, "sip_ok": element.sip_ok, "gateway": element.gateway,
     }
     decision, options = visit(state, element.name, "uas_answer", features)
     txn.answer_decision = decision

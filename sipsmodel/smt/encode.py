@@ -92,7 +92,7 @@ class BoundedEncoding:
         n = len(self.bindings)
         proxies = f"k<={bound} proxies on the caller's path (0 to {bound - 1} before pb)"
         binding = f"{n} binding{'s' if n != 1 else ''} of bob (0 to {n}) with or without edge proxy and outbound"
-        callee = "callee a UAS or a redirect UA (302 to bob's AoR, sip or sips Contact)"
+        callee = "callee a UAS or a redirect UA (302 to bob's AoR, sip or sips Contact), no gateway"
         failure = ("one proxy recursion per branch and one UAC retry (each with its hops), ACK and BYE (no re-INVITE, "
                    "no Service-Route)")
         adversary = "at most one malicious proxy" if self.malicious else "no malicious element"

@@ -241,7 +241,8 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
         "uas_answer", bob, z3.And(delivered, z3.Not(redirect)),
         {"ruri": convert(lf["ruri"], SCHEME), "in_secure": lf["secure"], "rr_top": lf["rr_top"],
          "req_contact": convert(lf["contact"], SCHEME), "tls": Sym(topo.tls(bob), BOOL),
-         "sips_ok": Sym(z3.Bool(f"bob{j}!sips_ok"), BOOL), "sip_ok": Sym(z3.Bool(f"bob{j}!sip_ok"), BOOL)},
+         "sips_ok": Sym(z3.Bool(f"bob{j}!sips_ok"), BOOL), "sip_ok": Sym(z3.Bool(f"bob{j}!sip_ok"), BOOL),
+         "gateway": const(BOOL, False)},  # no gateway in the bounded family (BoundedEncoding.family)
         f"{label}!uas{j}", fallback={"status": 480, "warn": 0, "contact": "sip"},
     )
     o = uas.options

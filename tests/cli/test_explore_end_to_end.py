@@ -21,7 +21,7 @@ from sipsmodel.rules.sets import PRESETS
 I1 = next(p for p in load_properties() if p.id == "I-1")
 
 
-@pytest.mark.parametrize("seed", [0, 7])
+@pytest.mark.parametrize("seed", [0, 2])
 def test_i1_under_rfc3261_is_refuted_with_a_short_replayable_flow(seed: int) -> None:
     result = explore_cell(I1, PRESETS["rfc3261"], ExploreOptions(examples=200, seed=seed), lambda: None)
     assert result.verdict == "refuted" and result.counterexample is not None

@@ -78,6 +78,7 @@ def _kinds(scenario: Scenario) -> set[str]:
     for element in scenario.elements:
         kinds |= {"outbound"} if element.outbound else set()
         kinds |= {"redirect"} if element.redirect_to else set()
+        kinds |= {"gateway"} if element.gateway else set()
         kinds |= {"malicious"} if element.malicious else set()
         kinds |= {"no-tls"} if not element.tls else set()
         kinds |= {"refuses"} if not (element.sips_ok and element.sip_ok) else set()
@@ -102,7 +103,7 @@ def _kinds(scenario: Scenario) -> set[str]:
 def test_every_kind_of_scenario_is_drawn_and_the_interesting_ones_often() -> None:
     drawn = _sample(400)
     seen = Counter(kind for scenario in drawn for kind in _kinds(scenario))
-    for kind in ("direct", "chain", "edge", "forking", "outbound", "redirect", "malicious", "no-tls", "refuses",
+    for kind in ("direct", "chain", "edge", "forking", "outbound", "redirect", "gateway", "malicious", "no-tls", "refuses",
                  "ringing", "confirms", "link-without-tls", "sctp", "via-edge", "reg-outbound", "removal", "refresh",
                  "sip", "sips", "unregistered", "preloaded", "ack", "caller-BYE", "callee-BYE", "caller-INVITE",
                  "callee-INVITE", "calls-2", "size-6"):  # fmt: skip
