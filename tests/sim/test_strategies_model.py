@@ -103,10 +103,10 @@ def _kinds(scenario: Scenario) -> set[str]:
 def test_every_kind_of_scenario_is_drawn_and_the_interesting_ones_often() -> None:
     drawn = _sample(400)
     seen = Counter(kind for scenario in drawn for kind in _kinds(scenario))
-    for kind in ("direct", "chain", "edge", "forking", "outbound", "redirect", "gateway", "malicious", "no-tls", "refuses",
-                 "ringing", "confirms", "link-without-tls", "sctp", "via-edge", "reg-outbound", "removal", "refresh",
-                 "sip", "sips", "unregistered", "preloaded", "ack", "caller-BYE", "callee-BYE", "caller-INVITE",
-                 "callee-INVITE", "calls-2", "size-6"):  # fmt: skip
+    for kind in ("direct", "chain", "edge", "forking", "outbound", "redirect", "gateway", "malicious", "no-tls",
+                 "refuses", "ringing", "confirms", "link-without-tls", "sctp", "via-edge", "reg-outbound", "removal",
+                 "refresh", "sip", "sips", "unregistered", "preloaded", "ack", "caller-BYE", "callee-BYE",
+                 "caller-INVITE", "callee-INVITE", "calls-2", "size-6"):  # fmt: skip
         assert seen[kind] > 0, kind
     n = len(drawn)
     elements = [e for s in drawn for e in s.elements]
