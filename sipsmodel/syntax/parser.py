@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import zlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,15 +100,24 @@ _BAIL = _Bail()
 
 @cache
 def _driver_tables() -> tuple[Any, Any, Any, dict[int, tuple[Any, Any, Any]], Any]:
-    """What ``drive`` reads of Lark: the parse table, the callbacks, and per parser state the
-    compiled scanner patterns, the lexer callbacks and the ignored types of the contextual lexer."""
-    lexer, lalr = _lalr()
-    table = lalr.parse_table
-    lexers: dict[int, tuple[Any, Any, Any]] = {}
-    for state, basic in lexer.lexers.items():
+    """What ``drive`` reads of Lark: the parse table, the callbacks, and (filled on first use, as
+    Lark builds its scanners lazily too) per parser state what ``lexer_entry`` gives."""
+    table = _lalr()[1].parse_table
+    return table.states, table.start_states, table.end_states, {}, _lalr()[1].callbacks
+
+
+def lexer_entry(state: int) -> tuple[Any, Any, Any]:
+    """The contextual lexer's compiled scanner patterns, lexer callbacks and ignored types in ``state``."""
+    lexers = _driver_tables()[3]
+    entry = lexers.get(state)
+    if entry is None:
+        basic = _lalr()[0].lexers[state]
         scanner = basic.scanner  # builds the scanner and basic.callback
-        lexers[state] = (tuple(scanner._mres), frozenset(basic.callback), frozenset(basic.ignore_types))
-    return table.states, table.start_states, table.end_states, lexers, lalr.callbacks
+        entry = lexers[state] = (tuple(scanner._mres), frozenset(basic.callback), frozenset(basic.ignore_types))
+    return entry
+
+
+new_token: Callable[..., Token] = Token._future_new
 
 
 def drive(start: str, text: str) -> Any:
@@ -128,7 +138,8 @@ def drive(start: str, text: str) -> Any:
     end_state = end_states[start]
     pos, end = 0, len(text)
     while pos < end:
-        mres, lexer_callbacks, ignored = lexers[state_stack[-1]]
+        entry = lexers.get(state_stack[-1])
+        mres, lexer_callbacks, ignored = entry if entry is not None else lexer_entry(state_stack[-1])
         for mre in mres:
             found = mre.match(text, pos)
             if found:
@@ -139,7 +150,7 @@ def drive(start: str, text: str) -> Any:
         type_ = found.lastgroup
         if not value or type_ in lexer_callbacks or type_ in ignored:
             raise _BAIL
-        token = Token(type_, value, pos)
+        token = new_token(type_, value, pos)  # what Token(type_, value, pos) calls
         pos += len(value)
         while True:
             action = states[state_stack[-1]].get(type_)
@@ -149,7 +160,17 @@ def drive(start: str, text: str) -> Any:
                 state_stack.append(action[1])
                 value_stack.append(token if type_ not in callbacks else callbacks[type_](token))
                 break
-            _reduce(action[1], state_stack, value_stack, states, callbacks)
+            rule = action[1]  # a reduction, as _reduce below (inlined: this is the hot loop)
+            size = len(rule.expansion)
+            if size:
+                children = value_stack[-size:]
+                del state_stack[-size:]
+                del value_stack[-size:]
+            else:
+                children = []
+            reduced = callbacks[rule](children) if callbacks else children
+            state_stack.append(states[state_stack[-1]][rule.origin.name][1])
+            value_stack.append(reduced)
     end_type = "$END"
     while True:
         action = states[state_stack[-1]].get(end_type)
