@@ -168,6 +168,21 @@ PROXY_FORWARD = ChoicePoint(
             "secure(transport)", "transport == TCP"),
 )
 
+PROXY_TARGET = ChoicePoint(
+    name="proxy_target",
+    element="proxy",
+    summary="the responsible proxy decides whether a binding found under the AoR joins its target set",
+    reference="RFC 3261 16.5; draft-04 4; RFC 5630 5.3",
+    features=(
+        _f("in_ruri", SCHEME, "scheme of the Request-URI as received"),
+        _f("binding", SCHEME, "scheme of the binding's registered Contact"),
+        _MALICIOUS,
+    ),
+    options=(_o("target", BOOL, "the binding is a target (a branch is forwarded to it)"),),
+    constraints=(),
+    prefer=("target",),
+)
+
 PROXY_RESPONSE_RR = ChoicePoint(
     name="proxy_response_rr",
     element="proxy",
@@ -328,7 +343,7 @@ SEND_IN_DIALOG = ChoicePoint(
 CHOICE_POINTS: dict[str, ChoicePoint] = {
     cp.name: cp
     for cp in (
-        UAC_INVITE, PROXY_FORWARD, PROXY_RESPONSE_RR, UAS_ANSWER, UA_REGISTER, EDGE_REGISTER,
+        UAC_INVITE, PROXY_TARGET, PROXY_FORWARD, PROXY_RESPONSE_RR, UAS_ANSWER, UA_REGISTER, EDGE_REGISTER,
         REGISTRAR_ACCEPT, PROXY_RECURSE, UAC_RETRY, SEND_IN_DIALOG,
     )
 }

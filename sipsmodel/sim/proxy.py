@@ -119,11 +119,24 @@ def retarget(state: SimState, txn: ServerTxn, element: Element, message: SipMess
     for binding in found:
         path = [v for v in binding.path if not state.network.names(v.uri, element)]
         how = Retarget(True, binding.id, binding.contact.uri.scheme)
-        if forward_branch(state, txn, message, binding.contact.uri, path, how) is None:
+        if not _targets(state, element, uri, binding.contact.uri) or forward_branch(
+            state, txn, message, binding.contact.uri, path, how
+        ) is None:
             left_out_sip = left_out_sip or binding.contact.uri.scheme == "sip"
     if not txn.branches:
         warn = 380 if uri.scheme == "sips" and left_out_sip else 0
         reject(state, txn, 480, warn)
+
+
+def _targets(state: SimState, element: Element, ruri: Uri, contact: Uri) -> bool:
+    """Visit proxy_target: does this binding join the target set (RFC 3261 16.5)?"""
+    features: dict[str, Value] = {
+        "in_ruri": "sips" if scheme_of(ruri) == "sips" else "sip",
+        "binding": "sips" if scheme_of(contact) == "sips" else "sip",
+        "malicious": element.malicious,
+    }
+    _, options = visit(state, element.name, "proxy_target", features)
+    return options is not None and options["target"] is True
 
 
 def _next_element(

@@ -184,7 +184,8 @@ def _final_at_pb(originals: list[Branch], finals: list[Branch], in_ruri: Sym) ->
     (3xx before 4xx, RFC 3261 16.7 step 6), the first of its class; with no branch sent, 480 with
     warn-code 380 when the Request-URI is sips and a sip binding was left out (RFC 5630 5.3).
     """
-    left_out_sip = z3.Or([z3.And(b.found, b.pb_forward.visit.blocked, b.binding.contact.term ==
+    left_out_sip = z3.Or([z3.And(b.found, z3.Or(z3.Not(b.targeted), b.pb_forward.visit.blocked),
+                                 b.binding.contact.term ==
                                  const(SCHEME, "sip").term) for b in originals] or [z3.BoolVal(False)])
     status: Term = z3.IntVal(480)
     warn: Term = z3.If(z3.And(is_value(SCHEME, in_ruri, "sips"), left_out_sip), 380, 0)

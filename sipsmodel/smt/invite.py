@@ -71,6 +71,7 @@ class Branch:
     status: Term  # the UA's final answer (302 from a redirect UA, else the uas_answer option)
     warn: Term
     contact: Sym  # the Contact scheme of a 2xx or 302
+    targeted: Term  # pb's proxy_target put the binding in its target set (always, for a recursion branch)
 
 
 @dataclass
@@ -217,9 +218,11 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
         "flow": const(FLOW, "none"), "last_hop": Sym(z3.Not(b.has_path), BOOL),
         "malicious": Sym(topo.malicious(pb), BOOL),
     }
+    targeted = z3.BoolVal(True) if recursion else _targeted(topo, label, b, found, in_ruri)
     link = choose_link(topo, b.has_path, (pb, eb), (pb, bob))
     direct_binding = z3.If(b.has_path, -1, b.id)
-    fw = forward(topo, pb, found, pb_in, features, receiver, link, f"{label}!pb{j}", request, direct_binding)
+    fw = forward(topo, pb, z3.And(found, targeted), pb_in, features, receiver, link, f"{label}!pb{j}", request,
+                 direct_binding)
     assert fw.outgoing is not None
     at_edge = z3.And(fw.sent, b.has_path)
     f = fw.outgoing.slot.fields
@@ -249,7 +252,15 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
     status = z3.If(redirect, 302, o["status"].term)
     warn = z3.If(redirect, 0, o["warn"].term)
     contact = ite(redirect, topo.redirect_scheme(j), o["contact"])
-    return Branch(b, found, fw, efw, delivered, uas, leg, request, status, warn, contact)
+    return Branch(b, found, fw, efw, delivered, uas, leg, request, status, warn, contact, targeted)
+
+
+def _targeted(topo: Topology, label: str, b: BindingState, found: Term, in_ruri: Sym) -> Term:
+    """pb's proxy_target visit for a binding found under the key (RFC 3261 16.5; sim/proxy.py ``_targets``)."""
+    features = {"in_ruri": in_ruri, "binding": convert(b.contact, SCHEME),
+                "malicious": Sym(topo.malicious(topo.pb), BOOL)}
+    tv = topo.rules.visit("proxy_target", topo.pb, found, features, f"{label}!target{b.j}", fallback={"target": False})
+    return z3.And(z3.Not(tv.blocked), tv.options["target"].term)
 
 
 def _uas_leg(has_path: Term, direct: Leg, via_edge: Leg) -> Leg:
