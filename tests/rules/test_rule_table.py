@@ -117,3 +117,25 @@ def test_rules_cli_lists_presets_and_rules() -> None:
     assert "R-04-4-c" in [r["id"] for r in data["rules"]]
     bad = runner.invoke(cli, ["rules", "--set", "nope"])
     assert bad.exit_code == 2 and "unknown rule set" in bad.output
+
+
+def test_the_scenario_schema_knows_every_choice_point() -> None:
+    """Scripted choices may name any choice point of the table, and only those."""
+    from sipsmodel.rules import CHOICE_POINTS
+
+    schema_path = Path(__file__).resolve().parents[2] / "sipsmodel" / "model" / "scenario.schema.json"
+    text = json.loads(schema_path.read_text(encoding="utf-8"))
+    found: list[list[str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "choice_point" in node and isinstance(node["choice_point"], dict) and "enum" in node["choice_point"]:
+                found.append(node["choice_point"]["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(text)
+    assert found and all(sorted(enum) == sorted(CHOICE_POINTS) for enum in found)
