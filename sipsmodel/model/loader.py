@@ -9,7 +9,6 @@ and what was found.
 from __future__ import annotations
 
 import json
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from sipsmodel.errors import ParseError, ScenarioError
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Call, Element, Link, Registration, Scenario, ScriptedChoice
+from sipsmodel.model.tomlfile import read_toml
 
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
 _PRESETS = ("rfc3261", "draft-04", "dean-bcp", "rfc5630")
@@ -95,13 +95,7 @@ def scenario_from_mapping(data: dict[str, Any], source: str, base: Path | None =
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario TOML file; raise ScenarioError naming the file and key on any problem."""
     file = Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"{file}: cannot read scenario: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{file}: not valid TOML: {exc}") from None
-    return scenario_from_mapping(data, str(file), file.parent)
+    return scenario_from_mapping(read_toml(file, "scenario"), str(file), file.parent)
 
 
 def _uri_error(source: str, key: str, text: str, kinds: str = "sip: or sips: URI") -> ScenarioError:

@@ -16,12 +16,12 @@ Format (TOML, one file per property under ``properties/``)::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sipsmodel.errors import ParseError, ScenarioError
 from sipsmodel.model.expr import Expr, parse_expr
+from sipsmodel.model.tomlfile import read_toml
 from sipsmodel.model.typecheck import check_formula
 from sipsmodel.model.vocab import RECORD_SCHEMAS
 from sipsmodel.resources import resource_dir
@@ -99,13 +99,7 @@ def property_from_mapping(data: dict[str, object], source: str) -> Property:
 
 def load_property(path: Path) -> Property:
     """Load one property file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    return property_from_mapping(data, str(path))
+    return property_from_mapping(read_toml(path, "property"), str(path))
 
 
 def _sort_key(prop: Property) -> tuple[int, str]:

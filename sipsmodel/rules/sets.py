@@ -7,13 +7,13 @@ trial balloon of section B), ``rfc5630``. A rule that supersedes another removes
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from sipsmodel.errors import ScenarioError
 from sipsmodel.model.expr import Expr
+from sipsmodel.model.tomlfile import read_toml
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.table import BCP, D04, R5630, RULES, RULES_BY_ID
 
@@ -133,10 +133,4 @@ def load_rule_set(name_or_path: str) -> RuleSet:
     path = Path(name_or_path)
     if not path.suffix == ".toml":
         raise ScenarioError(f"unknown rule set {name_or_path!r}; presets: {', '.join(PRESETS)}, or a .toml file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read rule set: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    return rule_set_from_mapping(data, str(path))
+    return rule_set_from_mapping(read_toml(path, "rule set"), str(path))
