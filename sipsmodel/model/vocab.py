@@ -144,7 +144,7 @@ RECORD_SCHEMAS: dict[str, dict[str, tuple[Domain, str]]] = {
         "by": (ACTOR, "ua (a UAC retry or recursion) or proxy (recursion)"),
         "failure": (FAILURE, "the failure that caused it (3xx, 416, 480 with 380 or 381)"),
         "old": (SCHEME, "Request-URI scheme of the failed request"),
-        "new": (SCHEME, "Request-URI scheme of the new request"),
+        "new": (SCHEME, "scheme of the retry's target (3xx Contact or twin): its Request-URI (R-3261-8.1.3.4-b)"),
         "confirmed": (BOOL, "the user confirmed the retry (UAC only)"),
     },
 }

@@ -112,6 +112,7 @@ UAC_INVITE = ChoicePoint(
         _NEXT_TLS,
         _f("route_stored", OPT_SCHEME,
            "scheme of the first entry of the pre-existing route set (outbound proxy or Service-Route); none if empty"),
+        _f("retry", BOOL, "the request retries a failed one: its target is the 3xx Contact or the twin (8.1.3.4)"),
     ),
     options=(
         _o("ruri", SCHEME, "scheme of the Request-URI sent"),

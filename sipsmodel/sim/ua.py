@@ -67,7 +67,7 @@ def caller_aor(state: SimState, ctx: CallCtx, scheme: str) -> SipUri:
     return SipUri(scheme, state.network.user_of(caller), None, caller.domain)
 
 
-def send_invite(state: SimState, ctx: CallCtx, target: SipUri) -> None:
+def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = False) -> None:
     """The UAC visits uac_invite and sends the INVITE (RFC 3261 8.1.1, 8.1.2, 12.1.2)."""
     network = state.network
     caller = network.element(ctx.caller)
@@ -81,7 +81,7 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri) -> None:
         return
     features: dict[str, Value] = {"target": target.scheme, "tls": caller.tls,
                                   "next_tls": network.next_tls(caller.name, following.name),
-                                  "route_stored": opt_scheme(routes)}
+                                  "route_stored": opt_scheme(routes), "retry": retry}
     decision, options = visit(state, caller.name, "uac_invite", features, (caller.name, following.name))
     if options is None:
         state.notes.append(f"{caller.name}: no INVITE to {target.render()} is allowed (uac_invite)")
@@ -233,7 +233,7 @@ def on_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:
     state.retries.append({"index": decision, "by": "ua", "failure": failure, "old": features["ruri"],
                           "new": target.scheme, "confirmed": caller.confirms_downgrade})
     ctx.cseq += 1
-    send_invite(state, ctx, target)
+    send_invite(state, ctx, target, retry=True)
 
 
 def _register_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:

@@ -265,10 +265,10 @@ class AttemptResult:
 
 
 def _attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sym, route_stored: Sym,
-             active: Term) -> AttemptResult:
+             active: Term, retry: bool = False) -> AttemptResult:
     """One INVITE along p1..pm to pb, its branches and recursion branches, and the final response back."""
     request = topo.new_request(active)
-    uac, first = uac_invite(topo, label, target, route_stored, request, active)
+    uac, first = uac_invite(topo, label, target, route_stored, request, active, retry)
     chain, legs = chain_forwards(topo, label, first, request)
     arrive = arrives_at_pb(topo, legs)
     at_pb = z3.Or(arrive)
@@ -349,7 +349,7 @@ def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS) -> 
     new_target = retry_scheme(failure, contact)
     retry_record = _retry_record("ua", uv, sent_ruri, new_target, failure, confirmed, "retry")
     retried = retry_record.active  # a new INVITE, same call (RFC 3261 8.1.3.4, 8.1.3.5); at most one per call
-    second = _attempt(topo, "re", bindings, new_target, route_stored, retried)
+    second = _attempt(topo, "re", bindings, new_target, route_stored, retried, retry=True)
     outcomes = first.outcomes + second.outcomes
     dialogs: list[SymRecord] = []
     for o in outcomes:

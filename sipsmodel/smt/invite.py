@@ -133,7 +133,8 @@ def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> Sy
     return SymRecord(fw.sent, values)
 
 
-def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, request: Term, active: Term) -> tuple[
+def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, request: Term, active: Term,
+               retry: bool = False) -> tuple[
     Visit, Leg
 ]:
     """alice's INVITE (RFC 3261 8.1.1; docs/semantics.md call step 1)."""
@@ -147,7 +148,7 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     v = topo.rules.visit(
         "uac_invite", alice, active,
         {"target": target, "tls": Sym(topo.tls(alice), BOOL), "next_tls": Sym(ntls, BOOL),
-         "route_stored": route_stored},
+         "route_stored": route_stored, "retry": const(BOOL, retry)},
         label, link=link,
     )
     sends = z3.And(active, z3.Not(v.blocked))  # sim/ua.py: no INVITE is allowed, the call is not placed
