@@ -116,6 +116,7 @@ def retarget(state: SimState, txn: ServerTxn, element: Element, message: SipMess
     assert uri is not None
     found = [b for b in state.bindings if b.key == aor_key(uri, b.key_scheme)]
     left_out_sip = False
+    txn.forking = True
     for binding in found:
         path = [v for v in binding.path if not state.network.names(v.uri, element)]
         how = Retarget(True, binding.id, binding.contact.uri.scheme)
@@ -123,7 +124,10 @@ def retarget(state: SimState, txn: ServerTxn, element: Element, message: SipMess
             state, txn, message, binding.contact.uri, path, how
         ) is None:
             left_out_sip = left_out_sip or binding.contact.uri.scheme == "sip"
-    if not txn.branches:
+    txn.forking = False
+    if txn.branches:
+        complete(state, txn)  # every branch may already have failed (an edge proxy's 480)
+    else:
         warn = 380 if uri.scheme == "sips" and left_out_sip else 0
         reject(state, txn, 480, warn)
 
@@ -252,7 +256,7 @@ def on_response(state: SimState, branch: Branch, response: SipMessage) -> None:
 
 def complete(state: SimState, owner: ServerTxn) -> None:
     """Forward the best final response once every branch has one (RFC 3261 16.7 step 6)."""
-    if owner.final_sent or any(b.final is None for b in owner.branches):
+    if owner.final_sent or owner.forking or any(b.final is None for b in owner.branches):
         return
     finals = [b.final for b in owner.branches if b.final is not None]
     rank = {6: 0, 2: 1, 3: 2, 4: 3, 5: 4}

@@ -107,6 +107,7 @@ class ServerTxn:
     binding: int = -1
     branches: list[Branch] = field(default_factory=list)
     final_sent: bool = False
+    forking: bool = False  # a proxy is still creating its branches: no final response yet (16.7 step 6)
     cancelled: bool = False
     answer: tuple[int, int, str] | None = None  # UAS: (status, warn, contact scheme)
     answer_decision: int | None = None
