@@ -42,15 +42,14 @@ Term = Any
 #: Number of bob's devices (bindings) in the template family.
 #:
 #: Forking (2 bindings) is not encoded yet: ``build_encoding(..., bindings=2)`` lays out the branches
-#: one after the other, which agrees with the simulator only when no answer interleaves (the
-#: strict-xfail ``test_fork_run_not_yet_encoded`` pins a run where it does not). What a 2-binding
+#: one after the other, which agrees with the simulator only when no answer interleaves
+#: (``test_fork_runs_are_outside_the_bounded_family_and_it_says_so`` pins such a run). What a 2-binding
 #: layout must mirror (sim/proxy.py, sim/ua.py, sim/deliver.py; the family has no 100 or 180):
 #:
 #: 1. Forwarding, in binding-id order: per found binding pb's ``proxy_forward``, the edge's, the UAS's
-#:    ``uas_answer`` (the answer is queued). An edge with no allowed option answers 480 to pb at once,
-#:    and pb's ``complete`` then looks only at the branches created so far: with branch 0 blocked at
-#:    its edge, pb sends its final 480 upstream *before* forwarding branch 1 (and later still forwards
-#:    branch 1's 2xx, so alice may get 480 then 200).
+#:    ``uas_answer`` (the answer is queued). An edge with no allowed option answers 480 to pb at once;
+#:    pb sends no final response before every branch has been created (16.7 step 6), so a final
+#:    response that can only be sent once all branches failed goes upstream after the loop.
 #: 2. The queue drains in arrival order: branch 0, branch 1, then recursion branches in creation order.
 #:    A failure on a first branch visits ``proxy_recurse`` (only while pb has sent no final response)
 #:    and a recursion branch is forwarded at once (its hops and ``uas_answer`` before the next queued
