@@ -15,7 +15,8 @@ from sipsmodel.rules import PRESETS, RULES, RULES_BY_ID, UNEXPRESSED, allowed_op
 from sipsmodel.rules.engine import check_tables, violated_rules
 from sipsmodel.rules.sets import load_rule_set
 
-SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "SIPS-RULES.md"
+HERE = Path(__file__).resolve().parent
+SNAPSHOT = HERE / "catalogue_ids.txt"
 
 LAST_HOP = dict(
     in_ruri="sips", in_secure=True, responsible=True, binding="sip", route_next="none", dialog_forming=True,
@@ -33,12 +34,28 @@ def test_rule_ids_are_unique_and_named_like_the_catalogue() -> None:
     assert all(re.match(r"^(R-[0-9A-Za-z.]+-[0-9A-Za-z.\-]+|DEAN-\w+)$", i) for i in ids), ids
 
 
+def _catalogue_in_spec() -> set[str] | None:
+    """The R-... IDs of section A of shared/spec/SIPS-RULES.md, when the spec sits beside the checkout."""
+    for folder in HERE.parents:
+        spec = folder / "shared" / "spec" / "SIPS-RULES.md"
+        if spec.exists():
+            text = spec.read_text(encoding="utf-8").split("## B.")[0]
+            return set(re.findall(r"\*\*(R-[^*\s]+)\*\*", text))
+    return None
+
+
 def test_every_catalogue_rule_is_expressed_or_explained() -> None:
-    """Each R-... ID of SIPS-RULES.md section A is in the table or in UNEXPRESSED with a reason."""
-    if not SPEC.exists():
-        pytest.fail(f"the rule catalogue is expected beside the project at {SPEC}")
-    text = SPEC.read_text(encoding="utf-8").split("## B.")[0]
-    catalogue = set(re.findall(r"\*\*(R-[^*\s]+)\*\*", text))
+    """Each R-... ID of SIPS-RULES.md section A is in the table or in UNEXPRESSED with a reason.
+
+    The IDs are kept in catalogue_ids.txt, so the test runs in any clone; where the spec itself is
+    reachable, the snapshot must equal it.
+    """
+    lines = SNAPSHOT.read_text(encoding="utf-8").splitlines()
+    catalogue = {line for line in lines if line and not line.startswith("#")}
+    assert len(catalogue) >= 140
+    in_spec = _catalogue_in_spec()
+    if in_spec is not None:
+        assert catalogue == in_spec
     covered = set(RULES_BY_ID) | {u.id for u in UNEXPRESSED}
     grouped = {c for c in catalogue if c.endswith("..g") or c == "R-5630-AppA"}
     missing = sorted(catalogue - covered - grouped)
