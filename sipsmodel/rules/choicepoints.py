@@ -112,17 +112,23 @@ UAC_INVITE = ChoicePoint(
         _NEXT_TLS,
         _f("route_stored", OPT_SCHEME,
            "scheme of the first entry of the pre-existing route set (outbound proxy or Service-Route); none if empty"),
+        _f("route_strict", BOOL,
+           "the first entry of the pre-existing route set has no lr (a strict router): the request is built as "
+           "12.2.1.1 says (8.1.1.1), with that entry as the Request-URI and the target as the last Route value "
+           "(F-19); False without a route set"),
         _f("retry", BOOL, "the request retries a failed one: its target is the 3xx Contact or the twin (8.1.3.4)"),
     ),
     options=(
-        _o("ruri", SCHEME, "scheme of the Request-URI sent"),
-        _o("route0", OPT_SCHEME, "scheme of the topmost Route value sent (none when no Route)"),
+        _o("ruri", SCHEME, "scheme of the Request-URI sent: the target, or with route_strict the first route entry"),
+        _o("route0", OPT_SCHEME, "scheme of the topmost Route value sent, none without Route; with route_strict the "
+                                 "scheme of the target, sent last in Route (the topmost value for a one-entry route)"),
         _o("contact", SCHEME, "scheme of the Contact sent"),
         _TRANSPORT,
     ),
     constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)"),
-    prefer=("ruri == target", "route0 == route_stored", "contact == ruri", "secure(transport)",
-            "transport == TCP"),
+    prefer=("(ruri == target and not route_strict) or (route0 == target and route_strict)",
+            "(route0 == route_stored and not route_strict) or (ruri == route_stored and route_strict)",
+            "contact == ruri", "secure(transport)", "transport == TCP"),
 )
 
 PROXY_FORWARD = ChoicePoint(

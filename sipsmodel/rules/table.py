@@ -20,13 +20,22 @@ _SIPS_RURI_TLS = "ruri == sips -> secure(transport)"
 _SIPS_ROUTE_TLS = "route0 == sips -> secure(transport)"
 _BEST_EFFORT = "tls and next_tls -> secure(transport)"
 _DOWNGRADE_RETRY = "ruri == sips and failure in {r416, r480_380} and not confirmed -> action == stop"
-_UPDATED_ROUTE = "(ruri == sips and route_stored != none -> route0 == sips) and (ruri == sip -> route0 == route_stored)"
+_UPDATED_ROUTE = (
+    "(not route_strict -> (ruri == sips and route_stored != none -> route0 == sips) and "
+    "(ruri == sip -> route0 == route_stored)) and "
+    "(route_strict -> (route0 == sips -> ruri == sips) and (route0 == sip -> ruri == route_stored))"
+)
+# uac_invite: behind a strict first route (route_strict, F-19) the Request-URI (ruri) is the first route entry,
+# the next hop is resolved from it (8.1.2), and the target (route0) goes last in Route.
+_UAC_NEXT_HOP_SIPS_TLS = "(route0 == sips and not route_strict) or (ruri == sips and route_strict) -> secure(transport)"
+_UAC_TARGET_IS = "((ruri == {0} and not route_strict) or (route0 == {0} and route_strict))"
 _SIPS_CONTACT_IFF_AOR = "(contact == sips) <-> (aor == sips)"
 
 RULES: tuple[Rule, ...] = (
     # --- RFC 3261: UAC --------------------------------------------------------------------------
     Rule("R-3261-8.1.2-b", R3261, "8.1.2", "MUST", "UAC",
-         "a SIPS Request-URI makes the UAC resolve as SIPS, so its first hop is TLS",
+         "a SIPS Request-URI makes the UAC resolve as SIPS, so its first hop is TLS (behind a strict first route "
+         "the Request-URI is that entry, not the target: F-19)",
          {"uac_invite": _SIPS_RURI_TLS, "ua_register": _SIPS_RURI_TLS,
           "send_in_dialog": "not proxy and ruri == sips -> secure(transport)"}),
     Rule("R-3261-8.1.1.8-b", R3261, "8.1.1.8", "MUST", "UAC",
@@ -34,7 +43,7 @@ RULES: tuple[Rule, ...] = (
          {"uac_invite": "ruri == sips or route0 == sips -> contact == sips"}),
     Rule("R-3261-8.1.3.4-b", R3261, "8.1.3.4", "MUST", "UAC",
          "a retry's Request-URI is the whole target URI (the 3xx Contact, or the twin after 416/480)",
-         {"uac_invite": "retry -> ruri == target"}),
+         {"uac_invite": "retry -> " + _UAC_TARGET_IS.format("target")}),
     Rule("R-3261-26.3.1-b", R3261, "26.3.1", "SHOULD", "UAC",
          "a UAC contacting a proxy opens TLS",
          {"uac_invite": "route_stored != none and tls and next_tls -> secure(transport)"}),
@@ -90,11 +99,11 @@ RULES: tuple[Rule, ...] = (
     # --- RFC 3263, 3608, 3327, 5626 -----------------------------------------------------------------
     Rule("R-3263-4.1-c", "RFC 3263", "4.1", "MUST", "client",
          "resolving a SIPS URI keeps only SIPS services, so a SIPS next-hop URI means TLS",
-         {"uac_invite": _SIPS_ROUTE_TLS, "proxy_forward": _SIPS_ROUTE_TLS,
+         {"uac_invite": _UAC_NEXT_HOP_SIPS_TLS, "proxy_forward": _SIPS_ROUTE_TLS,
           "send_in_dialog": "next == sips -> secure(transport)"}),
     Rule("R-3608-ua", "RFC 3608", "6.1", "MUST", "UAC",
          "a stored Service-Route is used as the preloaded route as stored",
-         {"uac_invite": "route0 == route_stored"}),
+         {"uac_invite": "(route0 == route_stored and not route_strict) or (ruri == route_stored and route_strict)"}),
     Rule("R-3327-a", "RFC 3327", "(Path)", "MUST", "proxy",
          "the home proxy preloads Route with the stored Path values as stored",
          {"proxy_forward": "route0 == route_next"}),
@@ -158,7 +167,7 @@ RULES: tuple[Rule, ...] = (
     # --- RFC 5630 -----------------------------------------------------------------------------------
     Rule("R-5630-5.1.1-a", R5630, "5.1.1", "MUST NOT", "UAC",
          "a UAC never turns a SIPS URI into SIP",
-         {"uac_invite": "target == sips -> ruri == sips"}),
+         {"uac_invite": "target == sips -> " + _UAC_TARGET_IS.format("sips")}),
     Rule("R-5630-5.1.1-c", R5630, "5.1.1", "MUST NOT", "UAC",
          "no automatic retry with SIP after 416 or 480/380 to a SIPS request",
          {"uac_retry": _DOWNGRADE_RETRY}, supersedes=("R-3261-8.1.3.5-a",)),
@@ -166,8 +175,8 @@ RULES: tuple[Rule, ...] = (
          "with a SIPS R-URI every route-set entry is changed to SIPS (updates RFC 3608)",
          {"uac_invite": _UPDATED_ROUTE}, supersedes=("R-3608-ua",)),
     Rule("R-5630-5.1.1-e", R5630, "5.1.1", "MUST", "UAC",
-         "a SIPS top Route is reached over TLS even with a SIP R-URI",
-         {"uac_invite": _SIPS_ROUTE_TLS}),
+         "a SIPS top Route is reached over TLS even with a SIP R-URI (a strict one is the SIPS R-URI)",
+         {"uac_invite": _UAC_NEXT_HOP_SIPS_TLS}),
     Rule("R-5630-5.1.1.1-c", R5630, "5.1.1.1", "MUST", "UAC",
          "From and To are SIPS exactly when every Contact is SIPS",
          {"ua_register": _SIPS_CONTACT_IFF_AOR}),

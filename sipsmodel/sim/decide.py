@@ -73,8 +73,13 @@ def _explain(
             "the script was written for another rule set: fix it, or run with the default chooser (--ignore-script)")
 
 
-def check_request(cp_name: str, options: Options, sent: SipMessage, transport: str) -> None:
-    """Re-derive R-URI, top Route, Contact, Via transport and Record-Route from the parsed message."""
+def check_request(cp_name: str, options: Options, sent: SipMessage, transport: str, strict_route: bool = False) -> None:
+    """Re-derive R-URI, top Route, Contact, Via transport and Record-Route from the parsed message.
+
+    ``strict_route``: the request was built for a strict first route entry (RFC 3261 12.2.1.1, the
+    feature ``route_strict`` of uac_invite): ``route0`` is then the scheme of the last Route value,
+    the target (the topmost one when the stored route has a single entry).
+    """
     message = parse_message(sent.render())
     derived: dict[str, Value] = {"transport": transport}
     via = message.vias()[0]
@@ -82,10 +87,11 @@ def check_request(cp_name: str, options: Options, sent: SipMessage, transport: s
         derived["via_lie"] = via.transport == "TLS" and transport != "TLS"
     elif via.transport != transport:
         raise ModelDisagreement(f"{cp_name}: Via says {via.transport} but the hop uses {transport}")
+    routes = message.routes()
     if "ruri" in options:
         derived["ruri"] = scheme_of(message.request_uri)
     if "route0" in options:
-        derived["route0"] = opt_scheme(message.routes())
+        derived["route0"] = opt_scheme(routes[-1:] if strict_route else routes)
     contacts = message.contacts()
     if "contact" in options and isinstance(contacts, list):
         derived["contact"] = scheme_of(contacts[0].uri) if contacts else "none"

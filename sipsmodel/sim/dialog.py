@@ -7,6 +7,8 @@ sender visits ``send_in_dialog`` (docs/semantics.md, A call, step 7).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Element
@@ -59,15 +61,9 @@ def _callee_dialog(state: SimState, ctx: CallCtx) -> Dialog | None:
 def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | None = None) -> None:
     """Build an in-dialog request (RFC 3261 12.2.1.1) and send it hop by hop."""
     owner = state.network.element(dialog.owner)
-    route_set, target = dialog.route_set, dialog.remote_target
-    ruri: Uri = target
-    routes: list[NameAddr] = list(route_set)
-    next_uri, next_scheme = target, "none"
-    if route_set and _loose(route_set[0]):
-        next_uri, next_scheme = route_set[0].uri, _scheme(scheme_of(route_set[0].uri))
-    elif route_set:
-        ruri = route_set[0].uri.without_param("lr") if isinstance(route_set[0].uri, SipUri) else route_set[0].uri
-        routes, next_uri = [*route_set[1:], NameAddr(target)], ruri
+    ruri, routes, next_uri = route_request(dialog.route_set, dialog.remote_target)
+    loose = bool(dialog.route_set) and not is_strict(dialog.route_set)
+    next_scheme = _scheme(scheme_of(next_uri)) if loose else "none"
     if method == "ACK":
         number = dialog.cseq if cseq is None else cseq
     else:
@@ -91,6 +87,28 @@ def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | Non
     response = _hop(state, owner, following, message, next_scheme, ids, proxy=False)
     if method == "INVITE" and response is not None and response.status == 200:
         send_in_dialog(state, dialog, "ACK", number)
+
+
+def route_request(route_set: Sequence[NameAddr], target: Uri) -> tuple[Uri, list[NameAddr], Uri]:
+    """RFC 3261 12.2.1.1: (Request-URI, Route values, URI the next hop is resolved from) for a route set.
+
+    No route set: the target, no Route, next hop from the target. A loose first entry (``lr``): the
+    target, the route set as Route, next hop from that entry. A strict first entry: that entry as the
+    Request-URI, the rest of the route set then the target as Route, next hop from the Request-URI
+    (8.1.2). A UAC with a preloaded route set builds its initial request the same way (8.1.1.1).
+    """
+    if not route_set:
+        return target, [], target
+    first = route_set[0]
+    if _loose(first):
+        return target, list(route_set), first.uri
+    ruri = first.uri.without_param("lr") if isinstance(first.uri, SipUri) else first.uri
+    return ruri, [*route_set[1:], NameAddr(target)], ruri
+
+
+def is_strict(route_set: Sequence[NameAddr]) -> bool:
+    """The route set's first entry is a strict router (no ``lr``, RFC 3261 12.2.1.1)."""
+    return bool(route_set) and not _loose(route_set[0])
 
 
 def _loose(value: NameAddr) -> bool:

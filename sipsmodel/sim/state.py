@@ -89,6 +89,7 @@ class UacTxn:
     final: SipMessage | None = None
     downstream: ServerTxn | None = None
     cancelled: bool = False
+    target: Uri | None = None  # INVITE: the URI addressed (the Request-URI, or the last Route behind a strict router)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from sipsmodel.model.scenario import Call
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import mark_last, send_cancel, send_request, send_response
+from sipsmodel.sim.dialog import is_strict, route_request, run_in_dialog, send_in_dialog
 from sipsmodel.sim.proxy import failure_contact, failure_of, retry_target, trying
 from sipsmodel.sim.state import CallCtx, Dialog, ServerTxn, SimState, UacTxn
 from sipsmodel.sim.wire import (
@@ -31,8 +32,6 @@ def _scheme(value: str) -> str:
 
 def run_call(state: SimState, index: int, call: Call) -> None:
     """One call: the INVITE, every UAS answer, cancellation, then the in-dialog requests."""
-    from sipsmodel.sim.dialog import run_in_dialog
-
     caller = state.network.element(call.caller)
     ctx = CallCtx(index, call, caller.name, call.call_id or f"call{index}@{caller.host}", call.cseq or 1,
                   call.from_tag or state.tag(caller.name))
@@ -68,33 +67,46 @@ def caller_aor(state: SimState, ctx: CallCtx, scheme: str) -> SipUri:
 
 
 def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = False) -> None:
-    """The UAC visits uac_invite and sends the INVITE (RFC 3261 8.1.1, 8.1.2, 12.1.2)."""
+    """The UAC visits uac_invite and sends the INVITE (RFC 3261 8.1.1, 8.1.2, 12.1.2).
+
+    With a stored route whose first entry is a strict router (no ``lr``; SIPS-RULES.md F-19), the
+    request is built as RFC 3261 8.1.1.1 asks, with the 12.2.1.1 algorithm (``dialog.route_request``):
+    the Request-URI is that entry and the target goes last in Route. The options keep describing the
+    wire: ``ruri`` is the scheme of the Request-URI sent (the entry), ``route0`` then gives the
+    target's scheme (the topmost Route value when the route has one entry); the feature
+    ``route_strict`` tells the rules which URI is which.
+    """
     network = state.network
     caller = network.element(ctx.caller)
     routes = stored_route(state, ctx)
-    if routes:
+    if routes:  # a strict first entry is the Request-URI, and so again the next hop (8.1.2)
         following = network.resolve(routes[0].uri)
     else:  # RFC 3261 8.1.2: a UA's outbound proxy (local policy), else the Request-URI
         following = network.element(caller.outbound) if caller.outbound else network.resolve(target)
     if following is None or following is caller:
         state.notes.append(f"{caller.name}: {target.render()} resolves to no other element; call not placed")
         return
+    strict = is_strict(routes)
     features: dict[str, Value] = {"target": target.scheme, "tls": caller.tls,
                                   "next_tls": network.next_tls(caller.name, following.name),
-                                  "route_stored": opt_scheme(routes), "retry": retry}
+                                  "route_stored": opt_scheme(routes), "route_strict": strict, "retry": retry}
     decision, options = visit(state, caller.name, "uac_invite", features, (caller.name, following.name))
     if options is None:
         state.notes.append(f"{caller.name}: no INVITE to {target.render()} is allowed (uac_invite)")
         return
+    first_scheme, target_scheme = options["route0"], options["ruri"]
+    if strict:  # the options describe the wire: the strict entry is the Request-URI, the target is in Route
+        first_scheme, target_scheme = target_scheme, first_scheme
     if routes:
         first = routes[0]
-        uri = first.uri.with_scheme(str(options["route0"])) if isinstance(first.uri, SipUri) else first.uri
+        uri = first.uri.with_scheme(str(first_scheme)) if isinstance(first.uri, SipUri) else first.uri
         routes[0] = NameAddr(uri, first.display_name, first.params)
-    ruri = target.with_scheme(str(options["ruri"]))
+    addressed = target.with_scheme(str(target_scheme))
+    ruri, routes, _ = route_request(routes, addressed)
     transport = str(options["transport"])
     user = network.user_of(caller)
     contact = NameAddr(SipUri(str(options["contact"]), user, None, caller.host), caller.display_name)
-    sender = NameAddr(caller_aor(state, ctx, ruri.scheme), caller.display_name, (("tag", ctx.from_tag),))
+    sender = NameAddr(caller_aor(state, ctx, addressed.scheme), caller.display_name, (("tag", ctx.from_tag),))
     lines = [
         ("Via", make_via(network.via_host(caller), transport, state.branch(caller.name)).render()),
         ("Max-Forwards", "70"),
@@ -106,12 +118,13 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = Fal
         ("Contact", contact.render()),
     ]
     message = build_request("INVITE", ruri, lines)
-    check_request("uac_invite", options, message, transport)
+    check_request("uac_invite", options, message, transport, strict_route=strict)
     req_id = state.new_request()
-    uac = UacTxn(ctx, message, transport, following.name, req_id)
+    uac = UacTxn(ctx, message, transport, following.name, req_id, target=addressed)
     ctx.invites.append(uac)
     attach(state, decision, len(state.transmissions))
-    send_request(state, caller.name, following.name, message, transport, uac, (req_id, ctx.index, ruri.scheme, -1))
+    send_request(state, caller.name, following.name, message, transport, uac,
+                 (req_id, ctx.index, addressed.scheme, -1))
 
 
 def on_request(state: SimState, txn: ServerTxn) -> None:
@@ -215,7 +228,7 @@ def on_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:
         _uac_dialog(state, ctx, uac, response)
         return
     failure = failure_of(response)
-    old = uac.request.request_uri
+    old = uac.target  # the URI the failed INVITE addressed (not a strict route entry in its Request-URI)
     if failure is None or ctx.retried or old is None:
         return
     contact = failure_contact(response) if failure == "r3xx" else None
@@ -245,8 +258,6 @@ def _register_response(state: SimState, uac: UacTxn, response: SipMessage) -> No
 
 def _uac_dialog(state: SimState, ctx: CallCtx, uac: UacTxn, response: SipMessage) -> None:
     """RFC 3261 12.1.2: route set = Record-Route reversed, remote target = the 2xx Contact; then ACK."""
-    from sipsmodel.sim.dialog import send_in_dialog
-
     contacts, to, request = response.contacts(), response.to(), uac.request
     sent_contacts = request.contacts()
     sender = request.from_()

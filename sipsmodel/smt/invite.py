@@ -148,7 +148,7 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     v = topo.rules.visit(
         "uac_invite", alice, active,
         {"target": target, "tls": Sym(topo.tls(alice), BOOL), "next_tls": Sym(ntls, BOOL),
-         "route_stored": route_stored, "retry": const(BOOL, retry)},
+         "route_stored": route_stored, "route_strict": const(BOOL, False), "retry": const(BOOL, retry)},
         label, link=link,
     )
     sends = z3.And(active, z3.Not(v.blocked))  # sim/ua.py: no INVITE is allowed, the call is not placed
