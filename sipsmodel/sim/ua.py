@@ -257,7 +257,18 @@ def _register_response(state: SimState, uac: UacTxn, response: SipMessage) -> No
 
 
 def _uac_dialog(state: SimState, ctx: CallCtx, uac: UacTxn, response: SipMessage) -> None:
-    """RFC 3261 12.1.2: route set = Record-Route reversed, remote target = the 2xx Contact; then ACK."""
+    """RFC 3261 12.1.2: route set = Record-Route reversed, remote target = the 2xx Contact; then ACK.
+
+    The first 2xx of a call makes the call's dialog. A later 2xx with another To tag (another branch
+    of a forked INVITE answered too) establishes a second dialog all the same (RFC 3261 13.2.2.4):
+    the UAC acknowledges it and, as it keeps only the first, ends it at once with a BYE along that
+    dialog's own route set. The second dialog is recorded in ``state.dialogs`` (and so in the
+    observation): the UAC did establish it, and its ACK and BYE are requests of that dialog. A 2xx
+    with the To tag of the call's dialog is a retransmission: it is acknowledged again, nothing more.
+    In this simulator the proxy that forwards the first 2xx cancels the other branches before any
+    UAS answers again (answers are sent one at a time), so a second 2xx is reached only by driving
+    ``on_response`` directly, as the tests do.
+    """
     contacts, to, request = response.contacts(), response.to(), uac.request
     sent_contacts = request.contacts()
     sender = request.from_()
@@ -278,7 +289,12 @@ def _uac_dialog(state: SimState, ctx: CallCtx, uac: UacTxn, response: SipMessage
         state.dialogs.append(dialog)
         if ack_first:
             send_in_dialog(state, dialog, "ACK")
+    elif ctx.dialog.remote_uri.tag == to.tag:
+        state.notes.append(f"{ctx.caller}: the 2xx of call {ctx.index} again; acknowledged again")
+        send_in_dialog(state, ctx.dialog, "ACK")
     else:
-        state.notes.append(f"{ctx.caller}: a second 2xx for call {ctx.index} is acknowledged, no second dialog")
+        state.notes.append(f"{ctx.caller}: a second 2xx for call {ctx.index} (To tag {to.tag}): "
+                           "a second dialog, acknowledged and ended with BYE")
+        state.dialogs.append(dialog)
         send_in_dialog(state, dialog, "ACK")
-
+        send_in_dialog(state, dialog, "BYE")
