@@ -58,7 +58,7 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     rewrite = v.options["rewrite"]
     result = []
     for e in entries:
-        if e.owner == fw.element and e.is_out and any(e is mine for mine in fw.entries):
+        if e.is_out and any(e is mine for mine in fw.entries):  # this proxy's own out value
             keep = rewrite.term == const(REWRITE, "keep").term
             to_sips = rewrite.term == const(REWRITE, "sips").term
             scheme = ite(keep, e.scheme, ite(to_sips, const(SCHEME, "sips"), const(SCHEME, "sip")))

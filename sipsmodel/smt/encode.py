@@ -18,7 +18,7 @@ import z3
 
 from sipsmodel.model.expr import Record
 from sipsmodel.model.scenario import Scenario
-from sipsmodel.model.vocab import ACTOR, ANY_SCHEME, BOOL, FAILURE, INT, OPT_SCHEME, SCHEME
+from sipsmodel.model.vocab import ACTOR, ANY_SCHEME, BOOL, FAILURE, INT, METHOD, OPT_SCHEME, SCHEME
 from sipsmodel.smt.answers import dialog_record, first_entry, respond, rewritten
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, decode, fresh, is_value, ite
 from sipsmodel.smt.indialog import Walk, walk
@@ -35,40 +35,28 @@ from sipsmodel.smt.invite import (
     uac_invite,
 )
 from sipsmodel.smt.register import BindingState, register
-from sipsmodel.smt.topology import Slot, Topology
+from sipsmodel.smt.topology import BASE, Segment, Slot, Topology, positions, response_fields
 
 Term = Any
 
-#: Number of bob's devices (bindings) in the template family.
+#: Number of bob's devices (bindings) in the template family: with two, pb forks.
 #:
-#: Forking (2 bindings) is not encoded yet: ``build_encoding(..., bindings=2)`` lays out the branches
-#: one after the other, which agrees with the simulator only when no answer interleaves
-#: (``test_fork_runs_are_outside_the_bounded_family_and_it_says_so`` pins such a run). What a 2-binding
-#: layout must mirror (sim/proxy.py, sim/ua.py, sim/deliver.py; the family has no 100 or 180):
+#: Forking follows sim/proxy.py, sim/ua.py and sim/deliver.py event for event (the family has no 100
+#: or 180), and the layout mirrors the simulator's order through segments (``topology.Segment``):
 #:
-#: 1. Forwarding, in binding-id order: per found binding pb's ``proxy_forward``, the edge's, the UAS's
-#:    ``uas_answer`` (the answer is queued). An edge with no allowed option answers 480 to pb at once;
-#:    pb sends no final response before every branch has been created (16.7 step 6), so a final
-#:    response that can only be sent once all branches failed goes upstream after the loop.
-#: 2. The queue drains in arrival order: branch 0, branch 1, then recursion branches in creation order.
-#:    A failure on a first branch visits ``proxy_recurse`` (only while pb has sent no final response)
-#:    and a recursion branch is forwarded at once (its hops and ``uas_answer`` before the next queued
-#:    answer; its own answer is queued last).
-#: 3. The first 2xx at pb: pb's ``proxy_response_rr``, the 2xx down the chain (each chain proxy's
-#:    ``proxy_response_rr``), alice's dialog and, as ``in_dialog`` starts with the caller's ACK, the
-#:    whole ACK walk at once; then pb cancels every branch without a final response: CANCEL pb->eb,
-#:    eb->bob (the edge cancels its own branch first), 200 bob->eb, 200 eb->pb (CANCEL direct to bob:
-#:    CANCEL, 200). Each CANCEL is a new request id (origin: its Request-URI's scheme, ``binding`` as on
-#:    the INVITE hop it cancels). When the drain reaches the cancelled UAS it answers 487; the edge
-#:    forwards it and pb absorbs it (no recursion, no second final).
-#: 4. A non-2xx final goes upstream when the last branch has its final (during forwarding, see 1, or
-#:    after any drained answer); alice's ``uac_retry`` and the whole second attempt follow from there.
-#: 5. The winning device's BYE after the drain.
-#:
-#: So the chain answer, the ACK walk and the CANCEL exchanges need one slot block per position they
-#: can take (after each of up to four drained answers, per attempt); with ``sipsmodel check`` at about
-#: 25 s of its 30 s budget, 2 bindings probably have to be restricted to small bounds in ``family``.
-BINDINGS = 1
+#: 1. Forwarding, in binding-id order: per found binding pb's ``proxy_target`` and ``proxy_forward``, the
+#:    edge's, the UAS's ``uas_answer`` (the answer waits); an edge with no allowed option answers 480 to
+#:    pb at once. pb sends no final response before every branch is created (16.7 step 6).
+#: 2. The answers drain in arrival order, one segment each: branch 0, branch 1, then the recursion
+#:    branches. A failure visits ``proxy_recurse``; a recursion branch is forwarded at once (in the
+#:    segment of the answer that caused it) and its own answer drains last.
+#: 3. The final segment (the final response down the chain, alice's dialog and the whole ACK walk) and
+#:    then pb's CANCEL segment come right after the answer that decides: the first 2xx, else the last
+#:    answer. Every branch still without a final response is cancelled (CANCEL pb->eb, eb->bob, 200
+#:    bob->eb, 200 eb->pb; each CANCEL a new request) and its UAS answers 487 when its turn comes.
+#: 4. alice's ``uac_retry`` lies in the final segment of the first attempt; the whole second attempt
+#:    follows. The winning device's BYE comes after everything.
+BINDINGS = 2
 
 
 @dataclass
@@ -99,11 +87,12 @@ class BoundedEncoding:
         return f"{proxies}, {binding}, {callee}, {failure}, {adversary}; {fork}"
 
     def bound_literal(self, k: int) -> Term:
-        """Assumed, restricts the call path to at most ``k`` proxies before the edge (p1..p(k-1), pb)."""
-        literal = z3.Bool(f"bound<={k}")
-        if k < self.max_bound:
-            self.assertions.append(z3.Implies(literal, z3.Not(self.topo.chain[k])))
-        return literal
+        """Assumed, restricts the call path to at most ``k`` proxies before the edge (p1..p(k-1), pb).
+
+        Its meaning is asserted by ``build_encoding`` for every ``k`` below the maximum, so a solver
+        built from ``assertions`` before the first call already knows it.
+        """
+        return z3.Bool(f"bound<={k}")
 
     def transmissions(self) -> list[Term]:
         """The active literal of every transmission slot."""
@@ -121,6 +110,8 @@ class BoundedEncoding:
                 {attr: decode(model, sym) for attr, sym in r.values.items()}
                 for r in records if z3.is_true(model.eval(r.active, model_completion=True))
             ]
+            key = "id" if name in ("dialogs", "bindings") else "index"
+            result[name].sort(key=lambda r: int(r[key]))  # run order, as the simulator
         return result
 
     def describe(self, model: Term) -> str:
@@ -246,6 +237,7 @@ class Outcome:
     uac: Any
     first: Leg
     rr: list[Any]
+    final_rank: Term | int  # the rank of the segment in which the 2xx reaches alice (her ACK follows)
 
 
 @dataclass
@@ -261,67 +253,159 @@ class AttemptResult:
     forwards: list[Forward]
     pb_alias: tuple[Slot, list[Term], list[Leg]]
     retries: list[tuple[SymRecord, Any]]
+    final_segment: Segment
 
 
 def _attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sym, route_stored: Sym,
-             active: Term, retry: bool = False) -> AttemptResult:
-    """One INVITE along p1..pm to pb, its branches and recursion branches, and the final response back."""
-    request = topo.new_request(active)
-    uac, first = uac_invite(topo, label, target, route_stored, request, active, retry)
-    chain, legs = chain_forwards(topo, label, first, request)
-    arrive = arrives_at_pb(topo, legs)
-    at_pb = z3.Or(arrive)
-    pb_in_fields = {a: select(arrive, [leg.slot.fields[a] for leg in legs]) for a in legs[0].slot.fields}
-    pb_leg = Leg(Slot(at_pb, 0, topo.pb, pb_in_fields, request, f"{label}!pb-in"), legs[-1].rr, z3.BoolVal(False))
-    in_ruri = convert(pb_in_fields["ruri"], SCHEME)
-    branches = [pb_branch(topo, label, b, at_pb, pb_leg, in_ruri, request) for b in bindings]
+             active: Term, base: int, retry: bool = False) -> AttemptResult:
+    """One INVITE along p1..pm to pb, its branches and recursion branches, and the final response back.
+
+    Segments (ranks from ``base``): the forwarding (every branch, and the 480 of an edge that cannot
+    send), then one per drained answer in arrival order (first branches, then recursion branches), and
+    the movable final segment (the final response to alice and her ACK) followed by pb's CANCELs, placed
+    after the answer that decided the final response (docs/semantics.md, Forking).
+    """
+    after = z3.Int(f"{label}!final_after")
+    forwarding = Segment(base, f"{label}!forwarding")
+    final_segment = Segment(after + 5, f"{label}!final")
+    cancel_segment = Segment(after + 7, f"{label}!cancel")
+    with topo.in_segment(forwarding):
+        request = topo.new_request(active)
+        uac, first = uac_invite(topo, label, target, route_stored, request, active, retry)
+        chain, legs = chain_forwards(topo, label, first, request)
+        arrive = arrives_at_pb(topo, legs)
+        at_pb = z3.Or(arrive)
+        pb_in_fields = {a: select(arrive, [leg.slot.fields[a] for leg in legs]) for a in legs[0].slot.fields}
+        pb_leg = Leg(Slot(at_pb, 0, topo.pb, pb_in_fields, request, f"{label}!pb-in"), legs[-1].rr,
+                     z3.BoolVal(False))
+        in_ruri = convert(pb_in_fields["ruri"], SCHEME)
+        branches = []
+        for binding in bindings:
+            branches.append(pb_branch(topo, label, binding, at_pb, pb_leg, in_ruri, request))
+            _blocked_answer(topo, branches[-1], f"{label}!blocked{binding.j}")
     _last_flags(topo, legs, chain, branches)
     for b in branches:
         _branch_last(topo, b)
     forwards = chain + [f for b in branches for f in (b.pb_forward, b.edge_forward)]
-    # drain: each UAS answers in the order its request arrived; the answer retraces the branch; pb may
-    # recurse once on a branch's failure (RFC 3261 16.7 step 4), to the twin of the branch's Request-URI
+    # the drain: each UAS answers in the order its request arrived; the answer retraces the branch; pb may
+    # recurse once on a branch's failure (RFC 3261 16.7 step 4), to the twin of the branch's Request-URI.
+    # The first 2xx wins; every branch still without a final response is cancelled and answers 487.
     retries: list[tuple[SymRecord, Any]] = []
-    answers = []
+    drained = _Drain(topo, label)
     recursions = []
-    for b in branches:
-        answers.append(_branch_answer(topo, b, f"{label}!ans{b.binding.j}"))
-        failed = z3.And(b.delivered, has_failure(b.status, b.warn))
-        failure = failure_of(b.status, b.warn)
-        contact = ite(failure.term == const(FAILURE, "r3xx").term, b.contact, const(SCHEME, "sip"))
-        old = b.pb_forward.visit.options["ruri"]
-        rv = topo.rules.visit("proxy_recurse", topo.pb, failed,
-                              {"ruri": old, "failure": failure, "contact": contact,
-                               "malicious": Sym(topo.malicious(topo.pb), BOOL)}, f"{label}!recurse{b.binding.j}",
-                              fallback={"action": "forward"})
-        retries.append((_retry_record("proxy", rv, old, retry_scheme(failure, contact), failure, z3.BoolVal(False),
-                                      "recurse"), rv))
-        chosen = z3.And(rv.active, is_value(rv.options["action"].domain, rv.options["action"], "recurse"))
-        # a 3xx Contact (bob's AoR) resolves to pb itself: no branch is sent (sim/proxy.py forward_branch)
-        twin = z3.And(chosen, z3.Not(failure.term == const(FAILURE, "r3xx").term))
-        sent = z3.Bool(f"{label}!rec{b.binding.j}!request")
-        rec_request = topo.new_request(sent)
-        rec = pb_branch(topo, f"{label}!rec", b.binding, twin, pb_leg, in_ruri, rec_request, recursion=True)
-        topo.assertions.append(sent == rec.pb_forward.sent)
-        _branch_last(topo, rec)
-        forwards += [rec.pb_forward, rec.edge_forward]
-        answers.append(_branch_answer(topo, rec, f"{label}!recans{b.binding.j}"))
-        recursions.append(rec)
+    for n, b in enumerate(branches):
+        with topo.in_segment(Segment(base + 10 * (1 + n), f"{label}!answer{b.binding.j}")) as segment:
+            failed = drained.answer(b, segment)
+            rec, record = _recursion(topo, label, b, failed, pb_leg, in_ruri)
+            retries.append(record)
+            forwards += [rec.pb_forward, rec.edge_forward]
+            recursions.append(rec)
+    for n, rec in enumerate(recursions):
+        with topo.in_segment(Segment(base + 10 * (3 + n), f"{label}!recanswer{rec.binding.j}")) as segment:
+            drained.answer(rec, segment)
     finals = branches + recursions
-    answers = answers[0::2] + answers[1::2]
+    topo.assertions.append(after == drained.deciding(base))
     status, warn, contact, winner = _final_at_pb(branches, finals, in_ruri)
     ok = z3.And(at_pb, status == 200)
-    rr = _winner_rr(answers, winner)
-    rr = _chain_answer(topo, legs, chain, at_pb, status, contact, rr, ok, label)
-    outcomes = [Outcome(z3.And(ok, winner == n), b, uac, first, rr) for n, b in enumerate(finals)]
+    rr = _winner_rr(drained.rr, winner)
+    with topo.in_segment(final_segment):
+        rr = _chain_answer(topo, legs, chain, at_pb, status, contact, rr, ok, label)
+    with topo.in_segment(cancel_segment):
+        for n, x in enumerate(finals):  # pb's branches in the order it created them (16.10)
+            _cancel(topo, x, drained.cancelled[n], f"{label}!cancel{n}")
+    outcomes = [Outcome(z3.And(ok, winner == n), b, uac, first, rr, final_segment.rank) for n, b in enumerate(finals)]
     return AttemptResult(uac, first, z3.If(at_pb, status, 480), z3.If(at_pb, warn, 0), contact, outcomes,
-                         forwards, (pb_leg.slot, arrive, legs), retries)
+                         forwards, (pb_leg.slot, arrive, legs), retries, final_segment)
+
+
+class _Drain:
+    """The answers pb receives in drain order: which one wins, which are cancelled, their RR lists."""
+
+    def __init__(self, topo: Topology, label: str) -> None:
+        self.topo, self.label = topo, label
+        self.winners: list[Term] = []
+        self.cancelled: list[Term] = []
+        self.events: list[tuple[Term, Segment]] = []
+        self.rr: list[list[Any]] = []
+
+    def answer(self, b: Branch, segment: Segment) -> Term:
+        """Lay out ``b``'s answer; return whether it is a failure pb may recurse on."""
+        earlier = z3.Or(self.winners) if self.winners else z3.BoolVal(False)
+        cancelled = z3.And(b.delivered, earlier)
+        self.rr.append(_branch_answer(self.topo, b, cancelled, f"{self.label}!ans{len(self.rr)}"))
+        self.winners.append(z3.And(b.delivered, b.status == 200, z3.Not(earlier)))
+        self.cancelled.append(cancelled)
+        self.events.append((b.delivered, segment))
+        return z3.And(b.delivered, z3.Not(earlier), has_failure(b.status, b.warn))
+
+    def deciding(self, base: int) -> Term:
+        """The rank of the segment after which pb sends its final response: the first 2xx, else the last answer."""
+        last: Term = z3.IntVal(base)
+        for delivered, segment in self.events:
+            last = z3.If(delivered, segment.rank, last)
+        result = last
+        for won, (_, segment) in zip(reversed(self.winners), reversed(self.events), strict=True):
+            result = z3.If(won, segment.rank, result)
+        return result
+
+
+def _recursion(topo: Topology, label: str, b: Branch, failed: Term, pb_leg: Leg, in_ruri: Sym) -> tuple[
+    Branch, tuple[SymRecord, Any]
+]:
+    """pb's proxy_recurse visit on ``b``'s failure and the recursion branch it may send at once."""
+    failure = failure_of(b.status, b.warn)
+    contact = ite(failure.term == const(FAILURE, "r3xx").term, b.contact, const(SCHEME, "sip"))
+    old = b.pb_forward.visit.options["ruri"]
+    rv = topo.rules.visit("proxy_recurse", topo.pb, failed,
+                          {"ruri": old, "failure": failure, "contact": contact,
+                           "malicious": Sym(topo.malicious(topo.pb), BOOL)}, f"{label}!recurse{b.binding.j}",
+                          fallback={"action": "forward"})
+    record = _retry_record("proxy", rv, old, retry_scheme(failure, contact), failure, z3.BoolVal(False), "recurse")
+    chosen = z3.And(rv.active, is_value(rv.options["action"].domain, rv.options["action"], "recurse"))
+    # a 3xx Contact (bob's AoR) resolves to pb itself: no branch is sent (sim/proxy.py forward_branch)
+    twin = z3.And(chosen, z3.Not(failure.term == const(FAILURE, "r3xx").term))
+    sent = z3.Bool(f"{label}!rec{b.binding.j}!request")
+    rec_request = topo.new_request(sent)
+    rec = pb_branch(topo, f"{label}!rec", b.binding, twin, pb_leg, in_ruri, rec_request, recursion=True)
+    topo.assertions.append(sent == rec.pb_forward.sent)
+    _branch_last(topo, rec)
+    _blocked_answer(topo, rec, f"{label}!recblocked{b.binding.j}")
+    return rec, (record, rv)
+
+
+def _blocked_answer(topo: Topology, b: Branch, label: str) -> None:
+    """An edge proxy with no allowed option answers 480 to pb at once (during forwarding)."""
+    pb_leg = b.pb_forward.outgoing
+    assert pb_leg is not None
+    respond(topo, pb_leg, _blocked_edge(b), z3.IntVal(480), const(SCHEME, "sip"), [], label)
+
+
+def _cancel(topo: Topology, b: Branch, on: Term, label: str) -> None:
+    """CANCEL pb->eb, eb->bob, 200 bob->eb, 200 eb->pb (direct: CANCEL, 200); RFC 3261 9.1, 16.10."""
+    pb_leg, edge_leg = b.pb_forward.outgoing, b.edge_forward.outgoing
+    assert pb_leg is not None and edge_leg is not None
+    outer = _cancel_request(topo, pb_leg, on, f"{label}!pb")
+    inner = _cancel_request(topo, edge_leg, z3.And(on, b.binding.has_path), f"{label}!eb")
+    for leg in (inner, outer):
+        f = leg.fields
+        topo.send(leg.active, leg.receiver, leg.sender,
+                  response_fields(f, z3.IntVal(200), const(ANY_SCHEME, "none"), const(OPT_SCHEME, "none"),
+                                  f["receiver"], f["sender"]), leg.request, f"{leg.label}!200")
+
+
+def _cancel_request(topo: Topology, leg: Leg, on: Term, label: str) -> Slot:
+    """The CANCEL of the INVITE hop ``leg``: same Request-URI, top Via, Route, To, From, transport (9.1)."""
+    f = leg.slot.fields
+    fields = {**f, "method": const(METHOD, "CANCEL"), "origin": f["ruri"], "contact": const(ANY_SCHEME, "none"),
+              "rr_top": const(OPT_SCHEME, "none"), "last": const(BOOL, True), "tls_param": const(BOOL, False),
+              "udp_param": const(BOOL, False)}
+    return topo.send(on, leg.slot.sender, leg.slot.receiver, fields, topo.new_request(on), label)
 
 
 def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS) -> BoundedEncoding:
     """Lay out the bounded scenario for every bound up to ``max_bound`` (docs/semantics.md, SMT).
 
-    ``devices`` other than ``BINDINGS`` is for tests only: forking is not encoded (see ``BINDINGS``).
+    ``devices`` (0 to 2) is how many of bob's devices may register; with 2, pb forks (see ``BINDINGS``).
     """
     topo = Topology(max_bound)
     topo.assertions.extend(_malicious(topo, malicious))
@@ -337,24 +421,26 @@ def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS) -> 
     else:
         topo.assertions.append(z3.Not(preload))
     route_stored = ite(preload, convert(route_scheme, OPT_SCHEME), const(OPT_SCHEME, "none"))
-    first = _attempt(topo, "inv", bindings, target, route_stored, z3.BoolVal(True))
+    first = _attempt(topo, "inv", bindings, target, route_stored, z3.BoolVal(True), 100)
     failure = failure_of(first.final, first.warn)
     contact = ite(failure.term == const(FAILURE, "r3xx").term, first.contact, const(SCHEME, "sip"))
     confirmed = z3.Bool("alice!confirms_downgrade")
     sent_ruri = first.uac.options["ruri"]
-    uv = topo.rules.visit("uac_retry", topo.ALICE, has_failure(first.final, first.warn),
-                          {"ruri": sent_ruri, "failure": failure, "contact": contact,
-                           "confirmed": Sym(confirmed, BOOL)}, "retry", fallback={"action": "stop"})
+    with topo.in_segment(first.final_segment):  # alice decides when the final response reaches her
+        uv = topo.rules.visit("uac_retry", topo.ALICE, has_failure(first.final, first.warn),
+                              {"ruri": sent_ruri, "failure": failure, "contact": contact,
+                               "confirmed": Sym(confirmed, BOOL)}, "retry", fallback={"action": "stop"})
     new_target = retry_scheme(failure, contact)
     retry_record = _retry_record("ua", uv, sent_ruri, new_target, failure, confirmed, "retry")
     retried = retry_record.active  # a new INVITE, same call (RFC 3261 8.1.3.4, 8.1.3.5); at most one per call
-    second = _attempt(topo, "re", bindings, new_target, route_stored, retried, retry=True)
+    second = _attempt(topo, "re", bindings, new_target, route_stored, retried, 200, retry=True)
     outcomes = first.outcomes + second.outcomes
     dialogs: list[SymRecord] = []
     for o in outcomes:
         dialogs += _dialogs(topo, o)
+    bye = Segment(1000, "bye")
     for b in bindings:
-        _in_dialog(topo, b, [o for o in outcomes if o.branch.binding is b])
+        _in_dialog(topo, b, [o for o in outcomes if o.branch.binding is b], bye)
     forwards = first.forwards + second.forwards
     retries = first.retries + [(retry_record, uv)] + second.retries
     encoding = BoundedEncoding(max_bound, topo, bindings, {"target": target, "preload": preload,
@@ -362,22 +448,24 @@ def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS) -> 
     encoding.malicious = malicious
     encoding.collections = _collections(topo, bindings, forwards, dialogs, [first.pb_alias, second.pb_alias],
                                         retries)
-    encoding.assertions = topo.assertions + topo.rules.assertions
+    bounds = [z3.Implies(encoding.bound_literal(k), z3.Not(topo.chain[k])) for k in range(1, max_bound)]
+    encoding.assertions = topo.assertions + topo.request_ids() + topo.rules.assertions + bounds
     return encoding
 
 
-def _branch_answer(topo: Topology, b: Branch, label: str) -> list[Any]:
-    """The UAS's final response back to pb (through the edge proxy), with the RR rewrites of a 2xx."""
-    status, contact = b.status, b.contact
+def _branch_answer(topo: Topology, b: Branch, cancelled: Term, label: str) -> list[Any]:
+    """The UAS's final response back to pb (through the edge proxy), with the RR rewrites of a 2xx.
+
+    A cancelled UAS answers 487 instead of what it decided at ``uas_answer`` (sim/ua.py ``drain``).
+    """
+    status, contact = z3.If(cancelled, 487, b.status), b.contact
     pb_leg, edge_leg = b.pb_forward.outgoing, b.edge_forward.outgoing
     assert pb_leg is not None and edge_leg is not None
     has_path = b.binding.has_path
     respond(topo, edge_leg, z3.And(b.delivered, has_path), status, contact, edge_leg.rr, f"{label}!ua-eb")
-    ok = z3.And(b.delivered, status == 200)
+    ok = z3.And(b.delivered, z3.Not(cancelled), b.status == 200)
     after_edge = rewritten(topo, b.edge_forward, z3.And(ok, has_path), edge_leg.rr, f"{label}!eb")
-    blocked_edge = _blocked_edge(b)
-    up_status = z3.If(blocked_edge, 480, status)
-    respond(topo, pb_leg, z3.Or(b.delivered, blocked_edge), up_status, contact, after_edge, f"{label}!to-pb")
+    respond(topo, pb_leg, b.delivered, status, contact, after_edge, f"{label}!to-pb")
     return rewritten(topo, b.pb_forward, ok, after_edge, f"{label}!pb")
 
 
@@ -388,9 +476,17 @@ def merge_rr(choices: list[tuple[Term, list[Any]]]) -> list[Any]:
     """
     result = choices[-1][1]
     for cond, rr in reversed(choices[:-1]):
-        result = [e if e is f else RREntry(e.owner, z3.If(cond, f.present, e.present), ite(cond, f.scheme, e.scheme),
-                                           e.is_out) for e, f in zip(result, rr, strict=True)]
+        result = [e if e is f else RREntry(_merge_owner(cond, f.owner, e.owner), z3.If(cond, f.present, e.present),
+                                           ite(cond, f.scheme, e.scheme), e.is_out)
+                  for e, f in zip(result, rr, strict=True)]
     return result
+
+
+def _merge_owner(cond: Term, a: Term | int, b: Term | int) -> Term | int:
+    """The owner of a merged entry: the branches of two devices have their own edge proxies."""
+    if isinstance(a, int) and isinstance(b, int) and a == b:
+        return a
+    return z3.If(cond, a, b)
 
 
 def _winner_rr(answers: list[list[Any]], winner: Term) -> list[Any]:
@@ -428,7 +524,7 @@ def _dialogs(topo: Topology, o: Outcome) -> list[SymRecord]:
     return [uas, uac_record]
 
 
-def _in_dialog(topo: Topology, b: BindingState, outcomes: list[Outcome]) -> None:
+def _in_dialog(topo: Topology, b: BindingState, outcomes: list[Outcome], bye: Segment) -> None:
     """The caller's ACK along its route set, then the callee's BYE along its own (whichever branch won)."""
     if not outcomes:
         return
@@ -443,22 +539,25 @@ def _in_dialog(topo: Topology, b: BindingState, outcomes: list[Outcome]) -> None
     to = pick([o.first.slot.fields["to"] for o in outcomes])
     frm = pick([o.first.slot.fields["from"] for o in outcomes])
     rr = merge_rr([(o.won, o.rr) for o in outcomes])
-    ack_request = topo.new_request(won)
-    walk(topo, Walk("ACK", topo.ALICE, topo.bob(b.j), rr, pick([o.branch.contact for o in outcomes]), to, frm,
-                    ack_request, won, b), f"ack{b.j}")
-    bye_request = topo.new_request(won)
-    bob_route = merge_rr([(o.won, list(reversed(o.branch.uas_leg.rr))) for o in outcomes])
-    walk(topo, Walk("BYE", topo.bob(b.j), topo.ALICE, bob_route, pick([o.uac.options["contact"] for o in outcomes]),
-                    frm, to, bye_request, won, b), f"bye{b.j}")
+    rank: Term = z3.IntVal(0)
+    for o in outcomes:
+        rank = z3.If(o.won, o.final_rank, rank)
+    with topo.in_segment(Segment(rank + 1, f"ack{b.j}")):  # at once, before pb cancels the other branches
+        ack_request = topo.new_request(won)
+        walk(topo, Walk("ACK", topo.ALICE, topo.bob(b.j), rr, pick([o.branch.contact for o in outcomes]), to, frm,
+                        ack_request, won, b), f"ack{b.j}")
+    with topo.in_segment(bye):  # after every answer has been drained
+        bye_request = topo.new_request(won)
+        bob_route = merge_rr([(o.won, list(reversed(o.branch.uas_leg.rr))) for o in outcomes])
+        walk(topo, Walk("BYE", topo.bob(b.j), topo.ALICE, bob_route,
+                        pick([o.uac.options["contact"] for o in outcomes]), frm, to, bye_request, won, b), f"bye{b.j}")
 
 
 def _decision_indices(topo: Topology) -> dict[int, Term]:
     """Each visit's position in the simulator's decision list (blocked visits count)."""
-    result, count = {}, z3.IntVal(0)
-    for v in topo.rules.visits:
-        result[id(v)] = count
-        count = count + z3.If(v.active, 1, 0)
-    return result
+    visits = topo.rules.visits
+    indices = positions([(v.active, v.segment or BASE) for v in visits])
+    return {id(v): index for v, index in zip(visits, indices, strict=True)}
 
 
 def _collections(topo: Topology, bindings: list[BindingState], forwards: list[Forward], dialogs: list[SymRecord],

@@ -29,7 +29,7 @@ Term = Any
 class RREntry:
     """One Record-Route value a proxy may have inserted (``out`` faces downstream, ``in`` upstream)."""
 
-    owner: int
+    owner: Term | int  # a position (a term once the lists of two devices are merged)
     present: Term
     scheme: Sym
     is_out: bool

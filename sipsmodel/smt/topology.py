@@ -8,10 +8,17 @@ functions), and the policies of the UAs. Transmissions are *slots* appended in t
 sends them; each has an ``active`` literal, and its ``index`` (and each request's id) is the number of
 active slots (requests) before it, so the observation is exactly the simulator's once the inactive
 slots are dropped.
+
+Where the simulator's order depends on the run (a forking proxy forwards the first 2xx, the ACK and
+its CANCELs after whichever answer came first), slots, requests and visits are laid out in
+*segments*: each segment keeps its own order and has a rank, a constant or a term, and whatever lies
+in a segment of lower rank comes before it (:meth:`Topology.ordered`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +50,17 @@ def as_int(position: Term | int) -> Term:
     return z3.IntVal(position) if isinstance(position, int) else position
 
 
+@dataclass(eq=False)
+class Segment:
+    """A stretch of the run whose place among the others is ``rank`` (lower ranks come first)."""
+
+    rank: Term | int
+    label: str
+
+
+BASE = Segment(0, "base")
+
+
 @dataclass
 class Slot:
     """One possible transmission."""
@@ -53,6 +71,43 @@ class Slot:
     fields: dict[str, Sym]
     request: Term  # the request id term (shared by a request's hops and responses)
     label: str
+    segment: Segment = BASE
+
+
+def _before(a: Term | int, b: Term | int) -> Term | bool:
+    if isinstance(a, int) and isinstance(b, int):
+        return a < b
+    return as_int(a) < as_int(b)
+
+
+def positions(items: list[tuple[Term, Segment]]) -> list[Term]:
+    """For each (active, segment) item, the number of active items before it in run order.
+
+    Within a segment the list order holds; a segment of lower rank comes wholly before (ranks of
+    segments with active items are distinct by construction).
+    """
+    totals: dict[int, Term] = {}
+    segments: dict[int, Segment] = {}
+    local: list[Term] = []
+    for active, segment in items:
+        key = id(segment)
+        segments[key] = segment
+        count = totals.get(key, z3.IntVal(0))
+        local.append(count)
+        totals[key] = count + z3.If(active, 1, 0)
+    offsets: dict[int, Term] = {}
+    for key, segment in segments.items():
+        parts = []
+        for other, seg in segments.items():
+            if other == key:
+                continue
+            before = _before(seg.rank, segment.rank)
+            if before is True:
+                parts.append(totals[other])
+            elif before is not False:
+                parts.append(z3.If(before, totals[other], 0))
+        offsets[key] = z3.Sum(parts) if parts else z3.IntVal(0)
+    return [offsets[id(seg)] + count for (_, seg), count in zip(items, local, strict=True)]
 
 
 @dataclass
@@ -62,8 +117,9 @@ class Topology:
     k: int
     rules: Rules = field(default_factory=Rules)
     slots: list[Slot] = field(default_factory=list)
-    requests: list[Term] = field(default_factory=list)
+    requests: list[tuple[Term, Segment, Term]] = field(default_factory=list)
     assertions: list[Term] = field(default_factory=list)
+    segment: Segment = BASE
 
     def __post_init__(self) -> None:
         self.n = self.k + 5
@@ -132,32 +188,47 @@ class Topology:
         return Sym(z3.If(self.is_proxy(position), const(ROLE, "proxy").term, ua), ROLE)
 
     # --- requests and transmissions ------------------------------------------------------------
+    @contextmanager
+    def in_segment(self, segment: Segment) -> Iterator[Segment]:
+        """Lay out slots, requests and visits in ``segment`` (see the module docstring)."""
+        saved, self.segment = self.segment, segment
+        self.rules.segment = segment
+        try:
+            yield segment
+        finally:
+            self.segment = saved
+            self.rules.segment = saved
+
     def new_request(self, active: Term) -> Term:
-        """The id of a request created when ``active`` holds: the number of requests created before."""
-        count = z3.Sum([z3.If(a, 1, 0) for a in self.requests]) if self.requests else z3.IntVal(0)
-        self.requests.append(active)
-        return count
+        """The id of a request created when ``active`` holds: the number of requests created before it."""
+        ident = z3.Int(f"request#{len(self.requests)}")
+        self.requests.append((active, self.segment, ident))
+        return ident
+
+    def request_ids(self) -> list[Term]:
+        """The assertions that give every request its id (call once the layout is complete)."""
+        counts = positions([(a, seg) for a, seg, _ in self.requests])
+        return [ident == count for (_, _, ident), count in zip(self.requests, counts, strict=True)]
 
     def send(self, active: Term, sender: Term | int, receiver: Term | int, fields: dict[str, Sym], request: Term,
              label: str) -> Slot:
         """Append a transmission slot (fields must hold every hops attribute except index and request)."""
-        slot = Slot(active, sender, receiver, fields, request, label)
+        slot = Slot(active, sender, receiver, fields, request, label, self.segment)
         self.slots.append(slot)
         return slot
 
     def hops(self) -> list[SymRecord]:
         """The ``hops`` collection: every slot as a record with its index and request id."""
         records = []
-        count: Term = z3.IntVal(0)
-        for slot in self.slots:
+        indices = positions([(slot.active, slot.segment) for slot in self.slots])
+        for slot, index in zip(self.slots, indices, strict=True):
             values = dict(slot.fields)
-            values["index"] = Sym(count, INT)
+            values["index"] = Sym(index, INT)
             values["request"] = Sym(slot.request, INT)
             missing = set(RECORD_SCHEMAS["hops"]) - set(values)
             if missing:
                 raise KeyError(f"{slot.label}: hop attributes missing: {sorted(missing)}")
             records.append(SymRecord(slot.active, values))
-            count = count + z3.If(slot.active, 1, 0)
         return records
 
 
@@ -187,4 +258,4 @@ def fresh_in(name: str, domain: Domain) -> Sym:
     return fresh(name, domain)
 
 
-__all__ = ["METHOD", "Slot", "Topology", "pick", "pick_sym", "response_fields"]
+__all__ = ["BASE", "METHOD", "Segment", "Slot", "Topology", "pick", "pick_sym", "positions", "response_fields"]

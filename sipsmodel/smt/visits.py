@@ -49,6 +49,7 @@ class Visit:
     options: dict[str, Sym]
     label: str
     blocked: Term = field(default_factory=lambda: z3.BoolVal(False))
+    segment: Any = None  # the topology segment it lies in (``sipsmodel.smt.topology.Segment``)
 
     def scope(self) -> SymScope:
         return SymScope({**self.features, **self.options})
@@ -112,6 +113,7 @@ class Rules:
     def __init__(self) -> None:
         self.assertions: list[Term] = []
         self.visits: list[Visit] = []
+        self.segment: Any = None
 
     def visit(
         self,
@@ -133,7 +135,7 @@ class Rules:
         if missing:
             raise KeyError(f"{label}: features missing at {cp_name}: {sorted(missing)}")
         options = {o.name: fresh(f"{label}!{o.name}", o.domain) for o in cp.options}
-        visit = Visit(cp, element, len(self.visits), active, dict(features), options, label)
+        visit = Visit(cp, element, len(self.visits), active, dict(features), options, label, segment=self.segment)
         for sym in options.values():
             self.assertions.append(domain_constraint(sym))
         body = allowed(cp, visit.scope(), features, link)

@@ -85,3 +85,16 @@ def first_difference(sim: Mapping[str, object], smt: Mapping[str, list[Record]])
                 delta = {k: ((a or {}).get(k), (b or {}).get(k)) for k in keys if (a or {}).get(k) != (b or {}).get(k)}
                 return f"{name}[{i}] (sim, smt): {delta}"
     return None
+
+
+def fork_params(rng: random.Random) -> TemplateParams:
+    """A template scenario biased towards forks: both devices register, most elements offer TLS."""
+    devices = tuple(
+        Device(edge=(edge := rng.random() < 0.5), outbound=edge and rng.random() < 0.3,
+               want_sips=rng.random() < 0.5, sips_ok=rng.random() < 0.9, sip_ok=rng.random() < 0.9,
+               redirect=rng.choice(("sip", "sips")) if rng.random() < 0.15 else None)
+        for _ in range(2)
+    )
+    return TemplateParams(chain=rng.randint(0, 2), target=rng.choice(("sip", "sips")),
+                          route_scheme=rng.choice(("sip", "sips")), devices=devices,
+                          tls={n: rng.random() < 0.95 for n in NAMES}, confirms=rng.random() < 0.3)

@@ -50,18 +50,3 @@ def test_known_runs_agree(seed: int) -> None:
     trace, observation = run_both(params, rules, seed)
     assert observation is not None
     assert first_difference(trace.observation, observation) is None
-
-
-def test_fork_runs_are_outside_the_bounded_family_and_it_says_so() -> None:
-    """Two devices: the simulator forks and cancels (2xx up, ACK, CANCEL, 200, 487; seed 105), which the
-    bounded encoding does not cover, and every bounded answer's family text says forking is not covered."""
-    from sipsmodel.smt.encode import BINDINGS, build_encoding
-
-    seed = 105
-    rng = random.Random(seed)
-    params = random_params(rng, 2)
-    rules = PRESETS[rng.choice(sorted(PRESETS))]
-    trace, _ = run_both(params, rules, seed, devices=2)
-    assert [t.label for t in trace.transmissions].count("CANCEL") == 2
-    family = build_encoding(3, False).family(3)
-    assert BINDINGS == 1 and "forking (and its CANCEL/487) not covered" in family
