@@ -18,7 +18,9 @@ class ParseError(SipsModelError):
     """Text that is not valid SIP (or not valid property-language) syntax.
 
     Carries where (line and column, 1-based), the caret context, what was expected and, for
-    common mistakes, a short label plus a hint on how to fix the input.
+    common mistakes, a short label plus a hint on how to fix the input. ``expected`` holds what
+    was expected in words (e.g. "'>' closing the name-addr"), ``expected_terminals`` the grammar
+    terminals behind it (e.g. ``RAQUOT``; see sipsmodel/syntax/terminals.py).
     """
 
     message: str
@@ -30,6 +32,7 @@ class ParseError(SipsModelError):
     hint: str | None = None
     source: str = "<input>"
     extra: dict[str, object] = field(default_factory=dict)
+    expected_terminals: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -41,8 +44,10 @@ class ParseError(SipsModelError):
             parts[0] += f" [{self.label}]"
         if self.context:
             parts.append(self.context.rstrip("\n"))
-        if self.expected:
-            shown = ", ".join(sorted(self.expected)[:12])
+        if len(self.expected) == 1:
+            parts.append(f"expected {self.expected[0]}")
+        elif self.expected:
+            shown = "; ".join(self.expected[:12])  # descriptions may contain commas
             more = "" if len(self.expected) <= 12 else f" (and {len(self.expected) - 12} more)"
             parts.append(f"expected one of: {shown}{more}")
         if self.hint:

@@ -187,13 +187,18 @@ def parse_expr(text: str, source: str = "<expression>") -> Expr:
     try:
         tree = parser.parse(text)  # type: ignore[attr-defined]
     except UnexpectedInput as exc:
-        expected = tuple(sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ()))
+        from sipsmodel.syntax.diagnostics import expected_terminals
+        from sipsmodel.syntax.terminals import PROPERTY_TERMINALS, anonymous_literals, describe_expected
+
+        terminals = expected_terminals(exc)
+        literals = anonymous_literals(parser.terminals, PROPERTY_TERMINALS)  # type: ignore[attr-defined]
         raise ParseError(
             "syntax error in expression",
             line=getattr(exc, "line", 0) or 0,
             column=getattr(exc, "column", 0) or 0,
             context=exc.get_context(text),
-            expected=expected,
+            expected=describe_expected(terminals, PROPERTY_TERMINALS, literals),
+            expected_terminals=terminals,
             source=source,
             hint="see docs/property-language.md for the syntax",
         ) from None

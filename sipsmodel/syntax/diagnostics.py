@@ -14,6 +14,7 @@ from functools import cache
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from sipsmodel.errors import ParseError
+from sipsmodel.syntax.terminals import SIP_TERMINALS, anonymous_literals, describe_expected
 
 
 class SemanticError(Exception):
@@ -98,12 +99,41 @@ def _example_signatures(start: str, parse: Callable[[str, str], object]) -> dict
     return table
 
 
-def _expected(exc: UnexpectedInput) -> tuple[str, ...]:
+def expected_terminals(exc: UnexpectedInput) -> tuple[str, ...]:
+    """The terminals (and ``$END``) that could really come next where ``exc`` happened, sorted.
+
+    Lark's own list is that of the LALR state, whose lookaheads are merged over every context
+    that shares the state (after a URI: '>' of a name-addr, the SIP version of a request line,
+    the end of the input). The interactive parser Lark attaches to the error feeds each of them
+    to a copy of the parser and keeps those it accepts, so a bare URI expects only its end.
+    """
     if isinstance(exc, UnexpectedToken | UnexpectedEOF):
-        return tuple(sorted(t for t in exc.expected if not t.startswith("$")))
-    if isinstance(exc, UnexpectedCharacters):
-        return tuple(sorted(exc.allowed or ()))
-    return ()
+        names = set(exc.expected)
+    elif isinstance(exc, UnexpectedCharacters):
+        names = set(exc.allowed or ())
+    else:
+        return ()
+    interactive = getattr(exc, "interactive_parser", None)
+    if interactive is not None:
+        try:
+            accepted = set(interactive.accepts())
+        except Exception:  # noqa: BLE001 - the narrowing is a nicety; keep Lark's list then
+            accepted = set()
+        if accepted:
+            names = accepted
+    return tuple(sorted(names))
+
+
+@cache
+def _sip_literals() -> dict[str, str]:
+    from sipsmodel.syntax.parser import lark_parser  # the parser module imports this one
+
+    return anonymous_literals(lark_parser().terminals, SIP_TERMINALS)
+
+
+def expected_text(names: tuple[str, ...]) -> tuple[str, ...]:
+    """What the terminals ``names`` of grammar/sip.lark mean, in words (sipsmodel/syntax/terminals.py)."""
+    return describe_expected(names, SIP_TERMINALS, _sip_literals())
 
 
 def _found(text: str, pos: int) -> str:
@@ -136,12 +166,14 @@ def from_lark(
     label = _example_signatures(start, parse).get(_signature(exc, text))
     hint = EXAMPLES[label][0] if label else None
     line, column = line_col(text, pos)
+    terminals = expected_terminals(exc)
     return ParseError(
         message=f"unexpected {_found(text, pos)}",
         line=line,
         column=column,
         context=caret_context(text, pos),
-        expected=_expected(exc),
+        expected=expected_text(terminals),
+        expected_terminals=terminals,
         label=label,
         hint=hint,
         source=source,

@@ -185,7 +185,8 @@ def test_error_points_at_the_offending_character() -> None:
         parse_uri("sip:alice@%61tlanta.com")
     assert info.value.column == 11
     assert info.value.context.splitlines()[1].index("^") == 10
-    assert "HOSTPORT_TAIL" in info.value.expected
+    assert info.value.expected_terminals == ("HOSTPORT_TAIL",)
+    assert info.value.expected == ("a host name, IPv4 address or [IPv6] reference",)
 
 
 def test_sips_transport_udp_lenient_mode_warns() -> None:
