@@ -281,7 +281,9 @@ def on_cancel(state: SimState, txn: ServerTxn) -> None:
         target.cancelled = True
         if state.network.element(txn.element).role == "proxy":
             cancel_pending(state, target)
-    send_response(state, txn, response_to(txn.request, 200, state.tag(txn.element)))
+    # RFC 3261 9.2: a UAS gives the 200 to CANCEL the To tag of its response to the INVITE
+    tag = target.to_tag or state.tag(txn.element)
+    send_response(state, txn, response_to(txn.request, 200, tag))
 
 
 def failure_of(response: SipMessage) -> str | None:

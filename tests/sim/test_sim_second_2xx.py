@@ -61,6 +61,14 @@ def test_in_a_run_the_other_branch_is_cancelled_before_it_answers() -> None:
     assert not [n for n in trace.notes if "second 2xx" in n]
 
 
+def test_the_200_to_cancel_carries_the_tag_of_the_invite_response() -> None:
+    """RFC 3261 9.2: the UAS answers the CANCEL with the To tag it gives the INVITE's response."""
+    trace = simulate(FORK, PRESETS["rfc3261"])
+    from_ua2 = [t.message for t in trace.transmissions if t.sender == "ua2" and t.message.status in (200, 487)]
+    assert [(m.status, m.cseq().method, m.to().tag) for m in from_ua2 if m.cseq() and m.to()] == [
+        (200, "CANCEL", "two"), (487, "INVITE", "two")]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), st.sampled_from(sorted(PRESETS)))
 def test_random_runs_never_deliver_a_second_2xx(data: st.DataObject, rules: str) -> None:
