@@ -1,9 +1,10 @@
 """Benchmark of the SMT prover (issue 4, Performance). A script, not a test: python benchmarks/bench_smt.py.
 
-Prints: encoding build time and query time per bound (2, 4, 8, 16) for path-shaped queries with one
-solver reused across bounds; the time of each unbounded per-hop proof; every built-in property under
-the four presets at the default bound; and the ratio against exhaustive enumeration of the same
-bounded scenarios in the simulator where enumeration is feasible.
+Prints: encoding build time and size (distinct term nodes) and query time per bound (2, 4, 8, 16) for
+path-shaped queries with one solver reused across bounds, and with a fresh encoding per bound (also in
+z3 resource units, Mu, which do not depend on the machine's load); the time of each unbounded per-hop
+proof; every built-in property under the four presets at the default bound; and the ratio against
+exhaustive enumeration of the same bounded scenarios in the simulator where enumeration is feasible.
 """
 
 from __future__ import annotations
@@ -26,12 +27,34 @@ from sipsmodel.smt.solving import active_rule_ids, assumptions
 PROPS = {p.id: p for p in load_properties()}
 
 
+def term_nodes(terms: list[z3.ExprRef]) -> int:
+    """Distinct nodes of the term DAG (shared subterms counted once)."""
+    seen: set[int] = set()
+    stack = list(terms)
+    while stack:
+        term = stack.pop()
+        if term.get_id() not in seen:
+            seen.add(term.get_id())
+            stack.extend(term.children())
+    return len(seen)
+
+
+def resource_count() -> int:
+    """z3's resource counter (process-wide; a check's cost is the difference around it)."""
+    solver = z3.Solver()
+    solver.check()
+    return int(solver.statistics().get_key_value("rlimit count"))
+
+
 def growth(bounds: list[int]) -> None:
     print("== query time by bound (one solver per property, reused across bounds) ==")
     for k in bounds:
         start = time.perf_counter()
-        build_encoding(k, False)
-        print(f"  encoding build k={k:2d}: {time.perf_counter() - start:6.2f} s")
+        enc = build_encoding(k, False)
+        seconds = time.perf_counter() - start
+        records = [t for rs in enc.collections.values() for r in rs
+                   for t in (r.active, *(v.term for v in r.values.values()))]
+        print(f"  encoding build k={k:2d}: {seconds:6.2f} s, {term_nodes(enc.assertions + records):7d} term nodes")
     for pid, rules in (("I-1", "rfc5630"), ("I-4", "rfc5630"), ("I-4b", "dean-bcp"), ("I-1", "rfc3261")):
         prop, rule_set = PROPS[pid], PRESETS[rules]
         start = time.perf_counter()
@@ -49,8 +72,10 @@ def growth(bounds: list[int]) -> None:
             enc = build_encoding(k, False)
             solver = z3.Solver()
             solver.add(*enc.assertions, z3.Not(compile_formula(prop.formula, SymScope(collections=enc.collections))))
+            before = resource_count()
             answer = solver.check(*assumptions(active_rule_ids(rule_set)))
-            fresh.append(f"k={k}: {answer} {time.perf_counter() - start:5.2f} s")
+            units = (int(solver.statistics().get_key_value("rlimit count")) - before) / 1e6
+            fresh.append(f"k={k}: {answer} {time.perf_counter() - start:5.2f} s {units:6.2f} Mu")
         print(f"  {'':5s} {'':8s} fresh encoding+solver per bound:  " + "  ".join(fresh))
 
 

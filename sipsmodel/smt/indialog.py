@@ -5,17 +5,29 @@ symbolic position) has removed every Route value naming itself, and sends to the
 value left, else (a proxy that is not responsible and has an outbound proxy) to that proxy, else to
 the element the Request-URI resolves to (docs/semantics.md, Resolution). Every step is a
 ``send_in_dialog`` visit of the sender and one transmission slot; the walk must arrive within its steps.
+
+Which value is first left is asked of a *router*. The route sets the encoding builds are runs of
+values per owner (a proxy's ``in`` and ``out`` values side by side), and no owner has two runs:
+then the walk visits the owners of the runs that have a value, in list order, and the state after
+visiting one is a function of that owner alone (every run before it is used up, every run after it
+is intact). :class:`RunRouter` tabulates "is there a run with a value after the owner ``p``'s, whose,
+and the scheme of its first value" once per run, as uninterpreted functions of the position ``p``,
+so a step costs a constant number of terms and the walk is linear in the bound (so is "has an
+outbound proxy", a function of the position defined once per walk). Any other route set (an owner
+that may appear in two runs, or own the sender's position) takes :class:`ConsumedRouter`, which keeps
+the set of values removed so far, one literal per value per step (quadratic). Both give the same
+visits, slots and field values (tests/smt/test_smt_indialog.py proves it on the encoding).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import z3
 
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, SCHEME
-from sipsmodel.smt.compile import Sym, const, convert, ite
+from sipsmodel.smt.compile import Sym, const, convert, ite, sort_of
 from sipsmodel.smt.invite import RREntry
 from sipsmodel.smt.records import send_in_dialog_hop
 from sipsmodel.smt.register import BindingState
@@ -40,6 +52,128 @@ class Walk:
     binding: BindingState
 
 
+@dataclass(frozen=True)
+class NextHop:
+    """At one step: whether a Route value is left, the owner of the first one and its scheme."""
+
+    exists: Term
+    owner: Term
+    scheme: Sym
+
+
+class Router(Protocol):
+    def step(self, s: int, cur: Term) -> NextHop:
+        """The Route values left when ``cur`` sends at step ``s`` (called once per step, in order)."""
+        ...
+
+
+class ConsumedRouter:
+    """Every value's ``consumed`` literal, updated at every step (exact for any route set)."""
+
+    def __init__(self, route: list[RREntry], target: int) -> None:
+        self.route = route
+        self.target = target
+        self.consumed = [z3.BoolVal(False) for _ in route]
+
+    def step(self, s: int, cur: Term) -> NextHop:
+        if s > 0:
+            self.consumed = [z3.Or(c, e.owner == cur) for c, e in zip(self.consumed, self.route, strict=True)]
+        left = [z3.And(e.present, z3.Not(c)) for c, e in zip(self.consumed, self.route, strict=True)]
+        exists = z3.Or(left) if left else z3.BoolVal(False)
+        owner: Term = z3.IntVal(self.target)
+        scheme = const(OPT_SCHEME, "none")
+        for entry, avail in zip(reversed(self.route), reversed(left), strict=True):
+            owner = z3.If(avail, entry.owner, owner)
+            scheme = ite(avail, convert(entry.scheme, OPT_SCHEME), scheme)
+        return NextHop(exists, owner, scheme)
+
+
+def owner_values(owner: Term | int) -> frozenset[int] | None:
+    """The positions an owner term can take (an int, or an If-tree of ints), None when not evident."""
+    if isinstance(owner, int):
+        return frozenset({owner})
+    if z3.is_int_value(owner):
+        return frozenset({owner.as_long()})
+    if z3.is_app_of(owner, z3.Z3_OP_ITE):
+        then, other = owner_values(owner.arg(1)), owner_values(owner.arg(2))
+        return None if then is None or other is None else then | other
+    return None
+
+
+def _same(a: Term | int, b: Term | int) -> bool:
+    if isinstance(a, int) or isinstance(b, int):
+        return isinstance(a, int) and isinstance(b, int) and a == b
+    return bool(a.eq(b))
+
+
+def owner_runs(route: list[RREntry], start: int) -> list[list[RREntry]] | None:
+    """The route set as runs of one owner each, when no position can own two runs nor be ``start``.
+
+    ``None`` when the owners do not evidently satisfy that (then only :class:`ConsumedRouter` is exact).
+    """
+    runs: list[list[RREntry]] = []
+    for entry in route:
+        if runs and _same(runs[-1][0].owner, entry.owner):
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    seen: set[int] = {start}
+    for run in runs:
+        values = owner_values(run[0].owner)
+        if values is None or values & seen:
+            return None
+        seen |= values
+    return runs
+
+
+class RunRouter:
+    """The route set as owner runs, tabulated per owner position (linear; see the module docstring).
+
+    ``exists``, ``owner`` and ``scheme`` after the run of position ``p`` are uninterpreted functions
+    of ``p`` defined at each run's owner. At step 0 every run is intact; at step ``s > 0`` the sender
+    is the owner of the run the previous step went to while a value was left, and once none is left
+    none ever is again (a later sender, reached through an outbound proxy or the Request-URI, finds
+    nothing).
+    """
+
+    def __init__(self, runs: list[list[RREntry]], target: int, label: str) -> None:
+        scheme_sort = sort_of(OPT_SCHEME)
+        self.definitions: list[Term] = []  # the functions at each run's owner (the walk asserts them)
+        self.exists_after = z3.Function(f"{label}!left_after", z3.IntSort(), z3.BoolSort())
+        self.owner_after = z3.Function(f"{label}!next_after", z3.IntSort(), z3.IntSort())
+        self.scheme_after = z3.Function(f"{label}!scheme_after", z3.IntSort(), scheme_sort)
+        following = NextHop(z3.BoolVal(False), z3.IntVal(target), const(OPT_SCHEME, "none"))
+        for run in reversed(runs):
+            owner = run[0].owner
+            self.definitions += [self.exists_after(owner) == following.exists,
+                                 self.owner_after(owner) == following.owner,
+                                 self.scheme_after(owner) == following.scheme.term]
+            present = z3.Or([e.present for e in run])
+            scheme = const(OPT_SCHEME, "none")
+            for entry in reversed(run):
+                scheme = ite(entry.present, convert(entry.scheme, OPT_SCHEME), scheme)
+            following = NextHop(z3.Or(present, following.exists), z3.If(present, owner, following.owner),
+                                ite(present, scheme, following.scheme))
+        self.first = following
+        self.left: Term = following.exists
+
+    def step(self, s: int, cur: Term) -> NextHop:
+        if s == 0:
+            return self.first
+        self.left = z3.And(self.left, self.exists_after(cur))
+        return NextHop(self.left, self.owner_after(cur), Sym(self.scheme_after(cur), OPT_SCHEME))
+
+
+def router(topo: Topology, w: Walk, label: str) -> Router:
+    """The linear router when the route set allows it, else the exact quadratic one."""
+    runs = owner_runs(w.route, w.start)
+    if runs is None:
+        return ConsumedRouter(w.route, w.target)
+    linear = RunRouter(runs, w.target, label)
+    topo.assertions.extend(linear.definitions)
+    return linear
+
+
 def outbound_of(topo: Topology, position: Term) -> tuple[Term, Term]:
     """Whether the element at ``position`` is a proxy with an outbound proxy, and which (p_i -> p_(i+1))."""
     has = z3.BoolVal(False)
@@ -48,9 +182,18 @@ def outbound_of(topo: Topology, position: Term) -> tuple[Term, Term]:
     return has, position + 1
 
 
+def outbound_table(topo: Topology, label: str) -> z3.FuncDeclRef:
+    """``outbound_of``'s first half as a function of the position, defined at every position (linear)."""
+    has = z3.Function(f"{label}!has_outbound", z3.IntSort(), z3.BoolSort())
+    for position in range(topo.n):
+        topo.assertions.append(has(position) == z3.simplify(outbound_of(topo, z3.IntVal(position))[0]))
+    return has
+
+
 def walk(topo: Topology, w: Walk, label: str) -> None:
     """Emit the visits and slots of one in-dialog request (docs/semantics.md call step 7)."""
-    consumed = [z3.BoolVal(False) for _ in w.route]
+    route = router(topo, w, label)
+    has_outbound = outbound_table(topo, label)
     cur: Term = z3.IntVal(w.start)
     done: Term = z3.BoolVal(False)  # arrived, or stopped at a sender with no allowed transport
     arrived: Term = z3.BoolVal(False)
@@ -59,21 +202,12 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
     blocked_at: list[Term] = []
     for s in range(steps):
         act = z3.And(w.active, z3.Not(done))
-        if s > 0:
-            consumed = [z3.Or(c, e.owner == cur) for c, e in zip(consumed, w.route, strict=True)]
-        left = [z3.And(e.present, z3.Not(c)) for c, e in zip(consumed, w.route, strict=True)]
-        exists = z3.Or(left) if left else z3.BoolVal(False)
-        owner: Term = z3.IntVal(w.target)
-        scheme = const(OPT_SCHEME, "none")
-        for entry, avail in zip(reversed(w.route), reversed(left), strict=True):
-            owner = z3.If(avail, entry.owner, owner)
-            scheme = ite(avail, convert(entry.scheme, OPT_SCHEME), scheme)
-        has_outbound, outbound = outbound_of(topo, cur)
-        nxt = z3.If(exists, owner, z3.If(z3.And(topo.is_proxy(cur), has_outbound), outbound, w.target))
+        hop = route.step(s, cur)
+        nxt = z3.If(hop.exists, hop.owner, z3.If(z3.And(topo.is_proxy(cur), has_outbound(cur)), cur + 1, w.target))
         b = w.binding
         to_ua = z3.And(nxt == topo.bob(b.j), b.outbound)
         features = {
-            "proxy": const(BOOL, s > 0), "ruri": w.ruri, "next": ite(exists, scheme, const(OPT_SCHEME, "none")),
+            "proxy": const(BOOL, s > 0), "ruri": w.ruri, "next": ite(hop.exists, hop.scheme, const(OPT_SCHEME, "none")),
             "tls": Sym(topo.tls(cur), BOOL),
             "next_tls": Sym(z3.And(topo.tls(nxt), topo.link(cur, nxt)["TLS"]), BOOL),
             "flow": ite(to_ua, b.flow, const(FLOW, "none")),
@@ -108,4 +242,4 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
             topo.send(slot.active, slot.receiver, slot.sender, response, w.request, f"{slot.label}!resp")
 
 
-__all__ = ["SCHEME", "Walk", "pick", "walk"]
+__all__ = ["SCHEME", "ConsumedRouter", "NextHop", "RunRouter", "Walk", "owner_runs", "pick", "router", "walk"]
