@@ -20,6 +20,10 @@ from sipsmodel.report.result import Result
 from sipsmodel.report.selection import select_properties, select_rule_sets
 from sipsmodel.rules.sets import RuleSet
 
+#: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, restated here so
+#: that planning a run does not import z3; a test keeps the two equal).
+RLIMIT = 60_000_000
+
 TRACE_ONLY_REASON = "scope = trace: the model never produces what it speaks about; it is checked on imported traces"
 
 
@@ -36,6 +40,7 @@ class CheckOptions:
     timeout: float = 20.0
     seed: int = 0
     jobs: int = 1
+    rlimit: int = RLIMIT
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,12 @@ def plan(options: CheckOptions) -> Plan:
     return Plan(tuple(props), tuple(select_rule_sets(options.rules, options.should)))
 
 
-def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int) -> Result:
+def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
+          rlimit: int = RLIMIT) -> Result:
     """Ask the SMT prover (imported here, so z3 loads only when a proof is needed)."""
     from sipsmodel.smt import prove as smt_prove
 
-    return smt_prove(prop, rule_set, bound=bound, malicious=malicious, timeout=timeout, seed=seed)
+    return smt_prove(prop, rule_set, bound=bound, malicious=malicious, timeout=timeout, seed=seed, rlimit=rlimit)
 
 
 def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Result:
@@ -68,7 +74,7 @@ def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Resu
     if prop.scope == "trace":
         result = Result(prop.id, rule_set.name, "trace-only", reason=TRACE_ONLY_REASON)
     else:
-        result = prove(prop, rule_set, options.bound, options.malicious, options.timeout, options.seed)
+        result = prove(prop, rule_set, options.bound, options.malicious, options.timeout, options.seed, options.rlimit)
     expected = expectation(prop, rule_set.name, options.malicious, rule_set.should)
     return replace(
         result,

@@ -39,7 +39,7 @@ def explain_refuted(result: Result, titles: Mapping[str, str]) -> str:
 def explain_proved(result: Result, titles: Mapping[str, str]) -> str:
     """Heading and the rules the proof rests on (the minimised unsat core)."""
     used = ", ".join(result.rules_used) if result.rules_used else "none (the model alone implies it)"
-    return f"{heading(result, titles)}\n  rests on: {used}"
+    return f"{heading(result, titles)}\n  rests on: {used}" + (f"\n  {result.reason}" if result.reason else "")
 
 
 def explain_other(result: Result, titles: Mapping[str, str]) -> str:

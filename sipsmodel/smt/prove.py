@@ -7,8 +7,10 @@ when a step is satisfiable, the negated property is asserted over the bounded sy
 ``unsat`` is ``proved`` (scope ``bounded``) with the rules of the minimised unsat core; ``sat`` is
 shrunk to the fewest active transmissions, decoded into a Scenario and a script, replayed by the
 simulator and reported only when the evaluator sees the violation in the replayed trace (otherwise
-``ModelDisagreement``); ``unknown`` carries z3's reason. One solver per (property, rule set,
-malicious) is kept and reused across bounds.
+``ModelDisagreement``); ``unknown`` carries z3's reason. Every check runs under the deterministic
+resource limit ``rlimit`` (and the wall-clock ``timeout``); a step check that gives up is never read
+as a proof: the bounded check decides, and its result says that the step was unknown. One solver per
+(property, rule set, malicious) is kept and reused across bounds.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.compile import SymScope, compile_formula
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
 from sipsmodel.smt.solving import (
+    RLIMIT,
     active_rule_ids,
     assumptions,
     literal_ids,
@@ -63,41 +66,54 @@ class BoundedProver:
 _PROVERS: dict[tuple[str, str, RuleSet, bool], BoundedProver] = {}
 
 
-def bounded_prover(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int) -> (
-    BoundedProver
-):
+def bounded_prover(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
+                   rlimit: int = RLIMIT) -> BoundedProver:
     """The cached solver for the property (rebuilt only when a larger bound is asked for)."""
     key = (prop.id, prop.formula_text, rule_set, malicious)
     prover = _PROVERS.get(key)
     if prover is None or prover.encoding.max_bound < bound:
         encoding = build_encoding(max(bound, DEFAULT_BOUND), malicious)
-        solver = make_solver(timeout, seed)
+        solver = make_solver(timeout, seed, rlimit)
         solver.add(*encoding.assertions)
         solver.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
         prover = BoundedProver(prop, encoding, solver)
         _PROVERS[key] = prover
     prover.solver.set("timeout", max(1, int(timeout * 1000)))
+    prover.solver.set("rlimit", rlimit)
     prover.solver.set("random_seed", seed)
     return prover
 
 
-def _step_check(prop: Property, active: tuple[str, ...], malicious: bool, timeout: float, seed: int) -> (
-    tuple[str, ...] | None
-):
-    """The unbounded step check: the rules it rests on, or None when some source can break the body."""
+@dataclass(frozen=True)
+class StepOutcome:
+    """The unbounded step check: the rules it rests on when every source is unsat, else None.
+
+    ``unknown`` is z3's reason when a source's check gave up (then ``used`` is None: no unbounded claim).
+    """
+
+    used: tuple[str, ...] | None
+    unknown: str = ""
+
+
+def _step_check(prop: Property, active: tuple[str, ...], malicious: bool, timeout: float, seed: int,
+                rlimit: int = RLIMIT) -> StepOutcome:
+    """The unbounded step check (see :class:`StepOutcome`); sat or unknown on any source means no claim."""
     shape = per_record_shape(prop.formula)
     if shape is None:
-        return None
+        return StepOutcome(None)
     collection, quant = shape
     used: set[str] = set()
     for source in step_sources(collection, record_invariant(quant), malicious):
-        solver = make_solver(timeout, seed)
+        solver = make_solver(timeout, seed, rlimit)
         solver.add(*source.assertions)
         solver.add(violation(quant, source.record))
-        if solver.check(*assumptions(active)) != z3.unsat:
-            return None
+        answer = solver.check(*assumptions(active))
+        if answer == z3.unknown:
+            return StepOutcome(None, f"z3: {solver.reason_unknown()} (step source {source.name})")
+        if answer != z3.unsat:
+            return StepOutcome(None)
         used.update(minimise_core(solver, [], literal_ids(solver.unsat_core()), active))
-    return tuple(sorted(used))
+    return StepOutcome(tuple(sorted(used)))
 
 
 def _expected(prop: Property, rule_set: RuleSet, malicious: bool) -> str | None:
@@ -112,12 +128,15 @@ def prove(
     malicious: bool = False,
     timeout: float = 20.0,
     seed: int = 0,
+    rlimit: int = RLIMIT,
 ) -> Result:
     """Prove or refute ``prop`` under ``rule_set`` (bounded by ``bound`` proxies on the call path).
 
     Returns a Result: ``proved`` (scope ``unbounded`` from a step check, else ``bounded``), ``refuted``
     with the replayed counterexample, or ``unknown`` with z3's reason. Raises ModelDisagreement when
     the simulator does not reproduce a model's violation. DESIGN.md "Verdicts and exit codes".
+    ``timeout`` (seconds, wall clock) and ``rlimit`` (z3 resource units, deterministic; 0 for none)
+    bound each solver check.
     """
     start = time.perf_counter()
     active = active_rule_ids(rule_set)
@@ -125,21 +144,27 @@ def prove(
         "property": prop.id, "rules": rule_set.name, "malicious": malicious, "should": rule_set.should,
         "seed": seed, "solver": z3_version(), "expected": _expected(prop, rule_set, malicious),
     }
+    step_unknown = ""
     if prop.inductive:
-        used = _step_check(prop, active, malicious, timeout, seed)
-        if used is not None:
-            return Result(verdict="proved", scope="unbounded", rules_used=used,
+        step = _step_check(prop, active, malicious, timeout, seed, rlimit)
+        if step.used is not None:
+            return Result(verdict="proved", scope="unbounded", rules_used=step.used,
                           seconds=time.perf_counter() - start, **common)
-    prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed)
+        step_unknown = step.unknown
+    prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed, rlimit)
     extra = [prover.encoding.bound_literal(bound)]
-    family: dict[str, object] = {"family": prover.encoding.family(bound)}
+    family: dict[str, object] = {"family": prover.encoding.family(bound), "timeout": timeout, "rlimit": rlimit}
+    if step_unknown:
+        family["step"] = f"unknown: {step_unknown}"
     answer = prover.solver.check(*extra, *assumptions(active))
     if answer == z3.unsat:
         used = minimise_core(prover.solver, extra, literal_ids(prover.solver.unsat_core()), active)
-        return Result(verdict="proved", scope="bounded", bound=bound, rules_used=used,
+        note = f"the inductive step check gave up ({step_unknown}): proved up to the bound only" if step_unknown else ""
+        return Result(verdict="proved", scope="bounded", bound=bound, rules_used=used, reason=note,
                       seconds=time.perf_counter() - start, details=family, **common)
     if answer == z3.unknown:
-        return Result(verdict="unknown", bound=bound, reason=prover.solver.reason_unknown(),
+        reason = f"z3: {prover.solver.reason_unknown()} (rlimit {rlimit}, timeout {timeout:g} s)"
+        return Result(verdict="unknown", bound=bound, reason=reason,
                       seconds=time.perf_counter() - start, details=family, **common)
     model = shortest_model(prover, extra + assumptions(active))
     return refuted(prop, rule_set, prover.encoding, model, bound, start, common)
