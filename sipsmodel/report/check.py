@@ -10,7 +10,7 @@ each result, so every report format and the exit code judge the same thing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -87,9 +87,10 @@ def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Resu
     )
 
 
-def _check_cell_job(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Result:
-    """Worker-process entry point (module level so the pool can pickle it)."""
-    return check_cell(prop, rule_set, options)
+def _check_property_job(prop: Property, rule_sets: list[RuleSet], options: CheckOptions) -> list[Result]:
+    """Worker-process entry point (module level so the pool can pickle it): one property, its rule sets
+    in plan order, so the property's solver is reused exactly as in a run with one job (same answers)."""
+    return [check_cell(prop, rule_set, options) for rule_set in rule_sets]
 
 
 def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:
@@ -107,12 +108,18 @@ def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = l
 def _run_pool(
     todo: Sequence[tuple[Property, RuleSet]], options: CheckOptions, tick: Callable[[str], None]
 ) -> list[Result]:
+    groups: dict[int, tuple[Property, list[RuleSet]]] = {}
+    for prop, rule_set in todo:
+        groups.setdefault(id(prop), (prop, []))[1].append(rule_set)
     pool = ProcessPoolExecutor(max_workers=options.jobs)
     try:
-        futures: list[Future[Result]] = [pool.submit(_check_cell_job, p, s, options) for p, s in todo]
+        futures = {key: pool.submit(_check_property_job, prop, sets, options) for key, (prop, sets) in groups.items()}
+        done: dict[int, list[Result]] = {}
         results = []
-        for (prop, rule_set), future in zip(todo, futures, strict=True):
-            results.append(future.result())
+        for prop, rule_set in todo:
+            if id(prop) not in done:
+                done[id(prop)] = list(futures[id(prop)].result())
+            results.append(done[id(prop)].pop(0))
             tick(f"{prop.id} {rule_set.name}")
         return results
     finally:

@@ -46,7 +46,7 @@ DEFAULT_BOUND = 3
 
 @dataclass
 class BoundedProver:
-    """One solver for (property, rule set, malicious), reused across bounds with assumption literals."""
+    """One solver for (property, malicious), reused across rule sets and bounds with assumption literals."""
 
     prop: Property
     encoding: BoundedEncoding
@@ -63,16 +63,29 @@ class BoundedProver:
         return self.size_literals[n]
 
 
-_PROVERS: dict[tuple[str, str, RuleSet, bool], BoundedProver] = {}
+_PROVERS: dict[tuple[str, str, bool], BoundedProver] = {}
+_ENCODINGS: dict[tuple[int, bool], BoundedEncoding] = {}
+
+
+def shared_encoding(max_bound: int, malicious: bool) -> BoundedEncoding:
+    """The bounded encoding, built once per process: every property and rule set reads the same terms.
+
+    Solvers only add to their own assertion sets, so sharing the (immutable) terms is safe; what differs
+    per cell is the negated property and the assumed rule literals.
+    """
+    key = (max_bound, malicious)
+    if key not in _ENCODINGS:
+        _ENCODINGS[key] = build_encoding(max_bound, malicious)
+    return _ENCODINGS[key]
 
 
 def bounded_prover(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
                    rlimit: int = RLIMIT) -> BoundedProver:
     """The cached solver for the property (rebuilt only when a larger bound is asked for)."""
-    key = (prop.id, prop.formula_text, rule_set, malicious)
+    key = (prop.id, prop.formula_text, malicious)  # rule sets differ only in the assumed rule literals
     prover = _PROVERS.get(key)
     if prover is None or prover.encoding.max_bound < bound:
-        encoding = build_encoding(max(bound, DEFAULT_BOUND), malicious)
+        encoding = shared_encoding(max(bound, DEFAULT_BOUND), malicious)
         solver = make_solver(timeout, seed, rlimit)
         solver.add(*encoding.assertions)
         solver.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
