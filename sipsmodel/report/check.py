@@ -9,8 +9,8 @@ each result, so every report format and the exit code judge the same thing.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -87,10 +87,9 @@ def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Resu
     )
 
 
-def _check_property_job(prop: Property, rule_sets: list[RuleSet], options: CheckOptions) -> list[Result]:
-    """Worker-process entry point (module level so the pool can pickle it): one property, its rule sets
-    in plan order, so the property's solver is reused exactly as in a run with one job (same answers)."""
-    return [check_cell(prop, rule_set, options) for rule_set in rule_sets]
+def _check_chunk_job(cells: list[tuple[Property, RuleSet]], options: CheckOptions) -> list[Result]:
+    """Worker-process entry point (module level so the pool can pickle it): a fixed share of the cells."""
+    return [check_cell(prop, rule_set, options) for prop, rule_set in cells]
 
 
 def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:
@@ -108,22 +107,28 @@ def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = l
 def _run_pool(
     todo: Sequence[tuple[Property, RuleSet]], options: CheckOptions, tick: Callable[[str], None]
 ) -> list[Result]:
-    groups: dict[int, tuple[Property, list[RuleSet]]] = {}
-    for prop, rule_set in todo:
-        groups.setdefault(id(prop), (prop, []))[1].append(rule_set)
-    pool = ProcessPoolExecutor(max_workers=options.jobs)
-    try:
-        futures = {key: pool.submit(_check_property_job, prop, sets, options) for key, (prop, sets) in groups.items()}
-        done: dict[int, list[Result]] = {}
-        results = []
-        for prop, rule_set in todo:
-            if id(prop) not in done:
-                done[id(prop)] = list(futures[id(prop)].result())
-            results.append(done[id(prop)].pop(0))
-            tick(f"{prop.id} {rule_set.name}")
-        return results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """Property ``n`` (in plan order) goes to worker ``n mod jobs``, each worker a fresh process.
+
+    A property's solver is reused across its rule sets, and z3's answers depend on what the process
+    built before; with a fixed share per fresh process the same command line gives the same results
+    (the verdicts never depend on it; which shortest counterexample is shown may differ with ``--jobs``).
+    """
+    props: dict[int, int] = {}
+    for prop, _ in todo:
+        props.setdefault(id(prop), len(props))
+    shares: list[list[tuple[Property, RuleSet]]] = [[] for _ in range(options.jobs)]
+    for cell in todo:
+        shares[props[id(cell[0])] % options.jobs].append(cell)
+    shares = [share for share in shares if share]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(processes=len(shares), maxtasksperchild=1) as pool:  # one share per fresh process
+        pending = [pool.apply_async(_check_chunk_job, (share, options)) for share in shares]
+        found: dict[tuple[int, str], Result] = {}
+        for share, job in zip(shares, pending, strict=True):
+            for (prop, rule_set), result in zip(share, job.get(), strict=True):
+                found[(id(prop), rule_set.name)] = result
+                tick(f"{prop.id} {rule_set.name}")
+    return [found[(id(prop), rule_set.name)] for prop, rule_set in todo]
 
 
 def run_check(options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:

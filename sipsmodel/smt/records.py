@@ -36,7 +36,7 @@ Fields = dict[str, Sym]
 
 def secure_of(transport: Sym) -> Sym:
     """``sec(h)``: the transport is TLS-protected (RFC 3261 26.2.1)."""
-    return Sym(z3.Or([is_value(TRANSPORT, transport, t) for t in SECURE_TRANSPORTS]), BOOL)
+    return Sym(z3.Or([is_value(TRANSPORT, transport, t) for t in sorted(SECURE_TRANSPORTS)]), BOOL)  # stable order
 
 
 def scheme_as(sym: Sym, domain: Domain) -> Sym:
