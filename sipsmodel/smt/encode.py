@@ -301,7 +301,8 @@ def _attempt(topo: Topology, label: str, bindings: list[BindingState], target: S
             forwards += [rec.pb_forward, rec.edge_forward]
             recursions.append(rec)
     for n, rec in enumerate(recursions):
-        with topo.in_segment(Segment(base + 10 * (3 + n), f"{label}!recanswer{rec.binding.j}")) as segment:
+        rank = base + 10 * (1 + len(branches) + n)  # after every first branch's answer
+        with topo.in_segment(Segment(rank, f"{label}!recanswer{rec.binding.j}")) as segment:
             drained.answer(rec, segment)
     finals = branches + recursions
     topo.assertions.append(after == drained.deciding(base))
@@ -386,11 +387,11 @@ def _cancel(topo: Topology, b: Branch, on: Term, label: str) -> None:
     assert pb_leg is not None and edge_leg is not None
     outer = _cancel_request(topo, pb_leg, on, f"{label}!pb")
     inner = _cancel_request(topo, edge_leg, z3.And(on, b.binding.has_path), f"{label}!eb")
-    for leg in (inner, outer):
-        f = leg.fields
-        topo.send(leg.active, leg.receiver, leg.sender,
+    for slot in (inner, outer):  # the edge answers its CANCEL after the UA has answered the edge's
+        f = slot.fields
+        topo.send(slot.active, slot.receiver, slot.sender,
                   response_fields(f, z3.IntVal(200), const(ANY_SCHEME, "none"), const(OPT_SCHEME, "none"),
-                                  f["receiver"], f["sender"]), leg.request, f"{leg.label}!200")
+                                  f["receiver"], f["sender"]), slot.request, f"{slot.label}!200")
 
 
 def _cancel_request(topo: Topology, leg: Leg, on: Term, label: str) -> Slot:
