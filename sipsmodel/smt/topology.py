@@ -12,7 +12,7 @@ slots are dropped.
 Where the simulator's order depends on the run (a forking proxy forwards the first 2xx, the ACK and
 its CANCELs after whichever answer came first), slots, requests and visits are laid out in
 *segments*: each segment keeps its own order and has a rank, a constant or a term, and whatever lies
-in a segment of lower rank comes before it (:meth:`Topology.ordered`).
+in a segment of lower rank comes before it (:func:`positions`).
 """
 
 from __future__ import annotations
