@@ -13,7 +13,7 @@ visiting one is a function of that owner alone (every run before it is used up, 
 is intact). :class:`RunRouter` tabulates "is there a run with a value after the owner ``p``'s, whose,
 and the scheme of its first value" once per run, as uninterpreted functions of the position ``p``,
 so a step costs a constant number of terms and the walk is linear in the bound (so is "has an
-outbound proxy", a function of the position defined once per walk). Any other route set (an owner
+outbound proxy", ``Topology.has_outbound``). Any other route set (an owner
 that may appear in two runs, or own the sender's position) takes :class:`ConsumedRouter`, which keeps
 the set of values removed so far, one literal per value per step (quadratic). Both give the same
 visits, slots and field values (tests/smt/test_smt_indialog.py proves it on the encoding).
@@ -174,26 +174,9 @@ def router(topo: Topology, w: Walk, label: str) -> Router:
     return linear
 
 
-def outbound_of(topo: Topology, position: Term) -> tuple[Term, Term]:
-    """Whether the element at ``position`` is a proxy with an outbound proxy, and which (p_i -> p_(i+1))."""
-    has = z3.BoolVal(False)
-    for i in range(1, topo.k - 1):
-        has = z3.If(position == i, topo.chain[i + 1], has)
-    return has, position + 1
-
-
-def outbound_table(topo: Topology, label: str) -> z3.FuncDeclRef:
-    """``outbound_of``'s first half as a function of the position, defined at every position (linear)."""
-    has = z3.Function(f"{label}!has_outbound", z3.IntSort(), z3.BoolSort())
-    for position in range(topo.n):
-        topo.assertions.append(has(position) == z3.simplify(outbound_of(topo, z3.IntVal(position))[0]))
-    return has
-
-
 def walk(topo: Topology, w: Walk, label: str) -> None:
     """Emit the visits and slots of one in-dialog request (docs/semantics.md call step 7)."""
     route = router(topo, w, label)
-    has_outbound = outbound_table(topo, label)
     cur: Term = z3.IntVal(w.start)
     done: Term = z3.BoolVal(False)  # arrived, or stopped at a sender with no allowed transport
     arrived: Term = z3.BoolVal(False)
@@ -203,7 +186,7 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
     for s in range(steps):
         act = z3.And(w.active, z3.Not(done))
         hop = route.step(s, cur)
-        nxt = z3.If(hop.exists, hop.owner, z3.If(z3.And(topo.is_proxy(cur), has_outbound(cur)), cur + 1, w.target))
+        nxt = z3.If(hop.exists, hop.owner, z3.If(z3.And(topo.is_proxy(cur), topo.has_outbound(cur)), cur + 1, w.target))
         b = w.binding
         to_ua = z3.And(nxt == topo.bob(b.j), b.outbound)
         features = {

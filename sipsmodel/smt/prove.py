@@ -9,8 +9,9 @@ shrunk to the fewest active transmissions, decoded into a Scenario and a script,
 simulator and reported only when the evaluator sees the violation in the replayed trace (otherwise
 ``ModelDisagreement``); ``unknown`` carries z3's reason. Every check runs under the deterministic
 resource limit ``rlimit`` (and the wall-clock ``timeout``); a step check that gives up is never read
-as a proof: the bounded check decides, and its result says that the step was unknown. One solver per
-(property, rule set, malicious) is kept and reused across bounds.
+as a proof: the bounded check decides, and its result says that the step was unknown. The bounded
+encoding is built once per process, and one solver per (property, malicious) is kept and reused across
+rule sets and bounds.
 """
 
 from __future__ import annotations

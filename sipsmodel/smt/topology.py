@@ -133,6 +133,12 @@ class Topology:
         self.chain = [z3.BoolVal(True)] + [z3.Bool(f"chain_{i}") for i in range(1, self.k)]
         for i in range(2, self.k):
             self.assertions.append(z3.Implies(self.chain[i], self.chain[i - 1]))
+        # p_i (1 <= i < k-1) has p_(i+1) as its outbound proxy when that one is present; one function
+        # of the position, so asking it of a symbolic sender costs one application
+        self.outbound_fn = z3.Function("has_outbound", z3.IntSort(), z3.BoolSort())
+        for position in range(self.n):
+            has = self.chain[position + 1] if 1 <= position < self.k - 1 else z3.BoolVal(False)
+            self.assertions.append(self.outbound_fn(position) == has)
 
     # --- positions --------------------------------------------------------------------------
     ALICE = 0
@@ -166,6 +172,10 @@ class Topology:
 
     def malicious(self, position: Term | int) -> Term:
         return self.malicious_fn(as_int(position))
+
+    def has_outbound(self, position: Term | int) -> Term:
+        """The element at ``position`` is a chain proxy whose outbound proxy (the next one) is present."""
+        return self.outbound_fn(as_int(position))
 
     def link(self, a: Term | int, b: Term | int) -> dict[str, Term]:
         return {t: fn(as_int(a), as_int(b)) for t, fn in self.link_fn.items()}
