@@ -109,6 +109,29 @@ def main() -> None:
     cli(prog_name="sipsmodel")
 
 
+def _read_parse_input(file: Path, as_uri: bool) -> tuple[bytes, str]:
+    """The bytes ``parse`` reads (stdin for ``-``) and the name its errors give them."""
+    from sipsmodel.model.tomlfile import read_bytes_file
+
+    if str(file) == "-":
+        with click.open_file("-", "rb") as stdin:
+            data: bytes = stdin.read()
+        return data, "<stdin>"
+    return read_bytes_file(file, "SIP or SIPS URI" if as_uri else "SIP message", "RFC 3261 syntax"), str(file)
+
+
+def _not_utf8(data: bytes, source: str) -> SipsModelError:
+    """The error for input that is not UTF-8: where the first bad byte is (issue 13)."""
+    from sipsmodel.errors import ParseError
+    from sipsmodel.model.tomlfile import first_bad_byte
+
+    bad = first_bad_byte(data)
+    if bad is None:
+        return ParseError("input is not UTF-8", label="not-utf8", source=source)
+    text = f"input is {bad.reason}: byte 0x{bad.value:02X} at byte offset {bad.offset}"
+    return ParseError(text, bad.line, bad.column, label="not-utf8", source=source)
+
+
 @cli.command("parse")
 @click.option("--uri", "as_uri", is_flag=True, help="Read one URI instead of a whole SIP message.")
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed value as JSON.")
@@ -117,18 +140,16 @@ def main() -> None:
     is_flag=True,
     help="Accept sips: URIs with transport=udp (R-3261-19.1.1-a) with a warning instead of refusing them.",
 )
-@click.argument("file", type=click.File("rb"))
+@click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
 @reports_errors
-def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None:
+def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool) -> None:
     """Parse FILE (or - for stdin) as a SIP message or URI; print canonical text or JSON."""
     import json
 
     from sipsmodel.errors import ParseError
     from sipsmodel.syntax import jsonview, parse_message, parse_uri
 
-    data: bytes = file.read()
-    name = str(getattr(file, "name", "-"))
-    source = "<stdin>" if name in ("-", "<stdin>") else name
+    data, source = _read_parse_input(file, as_uri)
     try:
         if as_uri:
             uri = parse_uri(data.decode("utf-8").strip(), strict=not lenient)
@@ -136,8 +157,8 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
         else:
             message = parse_message(data, strict=not lenient)
             shown = jsonview.message_json(message) if as_json else message.render()
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"input is not UTF-8 ({exc.reason})", label="not-utf8", source=source) from None
+    except UnicodeDecodeError:
+        raise _not_utf8(data, source) from None
     except ParseError as exc:
         exc.source = source
         raise
@@ -206,7 +227,7 @@ def explore_command(
 
 
 @cli.command("simulate")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--rules", "rules", metavar="NAME|FILE.toml", help="Rule set (default: the scenario's, else rfc3261).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--ignore-script", is_flag=True, help="Use the default chooser instead of the scenario's script.")

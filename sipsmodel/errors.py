@@ -64,3 +64,34 @@ class ModelDisagreement(SipsModelError):
 
     This is a bug in sipsmodel, reported loudly (exit code 2), never hidden.
     """
+
+
+@dataclass(eq=False)
+class InputFileError(ScenarioError):
+    """A user's file that cannot be read as what a loader expects (sipsmodel/model/tomlfile.py).
+
+    Names the file, where (1-based line and column, 0-based byte offset, when known), what is wrong,
+    what was expected and, when there is one, how to fix it.
+    """
+
+    path: str
+    problem: str
+    expected: str
+    line: int = 0
+    column: int = 0
+    offset: int | None = None
+    context: str = ""
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        at = f" (byte offset {self.offset})" if self.offset is not None else ""
+        parts = [f"{where}{at}: {self.problem}; expected {self.expected}"]
+        if self.context:
+            parts.append(self.context)
+        if self.hint:
+            parts.append(f"hint: {self.hint}")
+        return "\n".join(parts)

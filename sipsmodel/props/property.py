@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sipsmodel.errors import ParseError, ScenarioError
+from sipsmodel.errors import InputFileError, ParseError, ScenarioError
 from sipsmodel.model.expr import Expr, parse_expr
 from sipsmodel.model.tomlfile import read_toml
 from sipsmodel.model.typecheck import check_formula
@@ -110,9 +110,14 @@ def _sort_key(prop: Property) -> tuple[int, str]:
 def load_properties(directory: Path | None = None) -> list[Property]:
     """Every ``*.toml`` property in ``directory`` (default: the built-in ``properties/``)."""
     folder = directory if directory is not None else resource_dir("properties")
+    expected = "a folder of property files (*.toml, UTF-8 TOML)"
     if not folder.is_dir():
-        raise ScenarioError(f"{folder}: not a directory of property files")
-    props = [load_property(p) for p in sorted(folder.glob("*.toml"))]
+        problem = "is not a directory" if folder.exists() else "does not exist"
+        raise InputFileError(str(folder), problem, expected)
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise InputFileError(str(folder), "holds no *.toml file", expected)
+    props = [load_property(p) for p in files]
     ids = [p.id for p in props]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

@@ -106,7 +106,7 @@ def test_bad_rule_set_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_bad_property_folder_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     code, _, err = run(monkeypatch, fake(), "--properties", str(tmp_path / "missing"))
-    assert code == 2 and "not a directory of property files" in err
+    assert code == 2 and "does not exist; expected a folder of property files" in err
     (tmp_path / "X-1.toml").write_text('id = "X-1"\ntitle = "t"\nformula = "forall h in hops: h.secur"\n')
     code, _, err = run(monkeypatch, fake(), "--properties", str(tmp_path))
     assert code == 2 and "X-1.toml" in err and "h.secur" in err
