@@ -206,22 +206,24 @@ def check_command(
 @click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-1 (repeatable).")
 @click.option("--rules", "rules", multiple=True, metavar="NAME", help="A preset or a rule-set .toml (repeatable).")
 @click.option("--properties", "directory", type=click.Path(path_type=Path), help="A folder of property files.")
-@click.option("--examples", type=click.IntRange(1), default=1000, show_default=True, help="Scenarios per cell.")
+@click.option("--examples", type=click.IntRange(1), default=1000, show_default=True, help="Most scenarios per cell.")
+@click.option("--budget", type=click.FloatRange(0), default=60.0, show_default=True, metavar="SECONDS",
+              help="Time for the whole run, shared out over the cells (0: no limit, only --examples).")
 @click.option("--max-elements", type=click.IntRange(2, 30), default=12, show_default=True, help="Largest topology.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Hypothesis seed (reproduces the run).")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @reports_errors
 def explore_command(
-    props: tuple[str, ...], rules: tuple[str, ...], directory: Path | None, examples: int, max_elements: int,
-    seed: int, fmt: str,
+    props: tuple[str, ...], rules: tuple[str, ...], directory: Path | None, examples: int, budget: float,
+    max_elements: int, seed: int, fmt: str,
 ) -> None:  # fmt: skip
     """Search random scenarios for violations: refuted (shrunk) or sampled, never proved."""
     from sipsmodel.report import expect, explore, formats, progress
 
-    options = explore.ExploreOptions(props, rules, directory, examples, max_elements, seed)
+    options = explore.ExploreOptions(props, rules, directory, examples, max_elements, seed, budget)
     cells = explore.explore_plan(options)
-    with progress.progress_bar(len(cells) * examples, "explore") as tick:
-        results = explore.run_explore(cells, options, lambda: tick(""))
+    with progress.status_bar(len(cells), "explore") as show:
+        results = explore.run_explore(cells, options, lambda status: show(*explore.status_text(status)))
     formats.write_report(fmt, results, {p.id: p for p, _ in cells}, sys.stdout)
     sys.exit(expect.exit_code(results))
 

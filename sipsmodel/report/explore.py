@@ -5,7 +5,15 @@ Theory of operation: for one (property, rule set) cell, a ``@given`` function dr
 and evaluates the property on the trace. A violation raises; Hypothesis then shrinks the scenario and
 the choices and runs the smallest failing example last, so the last trace recorded is the shrunk
 counterexample. No violation in N examples gives the verdict ``sampled``, never ``proved``. The seed
-(``hypothesis.seed``) and ``database=None`` make a run reproducible.
+(``hypothesis.seed``) and ``database=None`` make a run reproducible: the same seed draws the same
+scenarios in the same order.
+
+The whole run has a time budget (issue 13, item 2), shared out over the cells by ``Budget``; when a
+cell's share runs out, the search raises ``_OutOfTime``, a ``KeyboardInterrupt``: Hypothesis re-raises
+that at once without recording the test case (an ``Exception`` would be a failure to shrink, and any
+other early stop breaks its record of what each run drew), so the search stops in generation or in
+shrinking, after at least one scenario per cell and never in the last replay of the shrunk example.
+The budget only truncates the seed's sequence of scenarios; every cell reports how many it saw.
 
 Choices are drawn by ``PreferringChooser``: every option the rule set allows can be drawn, but the
 element's preferred option (what ``DefaultChooser`` takes: a sips: target called as sips:, a UA that
@@ -30,6 +38,7 @@ from hypothesis.reporting import with_reporter
 from sipsmodel.model.expr import Value
 from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property, evaluate_property
+from sipsmodel.report.budget import Budget
 from sipsmodel.report.check import TRACE_ONLY_REASON
 from sipsmodel.report.expect import expectation
 from sipsmodel.report.result import Result
@@ -40,6 +49,9 @@ Options = dict[str, Value]
 
 DEFAULT_EXAMPLES = 1000
 DEFAULT_MAX_ELEMENTS = 12
+DEFAULT_BUDGET = 60.0
+
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -52,10 +64,25 @@ class ExploreOptions:
     examples: int = DEFAULT_EXAMPLES
     max_elements: int = DEFAULT_MAX_ELEMENTS
     seed: int = 0
+    budget: float = DEFAULT_BUDGET  # seconds for the whole run; 0: no time limit
+
+
+@dataclass(frozen=True)
+class ExploreStatus:
+    """What the progress display shows while a cell is searched."""
+
+    cell: str
+    scenarios: int
+    cells_done: int
+    seconds_left: float | None
 
 
 class _Violation(Exception):
     """Raised inside the search when the property fails (Hypothesis shrinks on it)."""
+
+
+class _OutOfTime(KeyboardInterrupt):
+    """Raised inside the search when the cell's time is up; Hypothesis stops at once, as on Ctrl-C."""
 
 
 @dataclass
@@ -65,6 +92,7 @@ class _Search:
     runs: int = 0
     first: int = 0
     found: list[tuple[Trace, int | None]] = field(default_factory=list)
+    out_of_time: bool = False
 
 
 class PreferringChooser:
@@ -101,7 +129,17 @@ def simulate_drawn(prop: Property, rule_set: RuleSet, data: st.DataObject, max_e
     return simulate(scenario, rule_set, chooser=PreferringChooser(data))
 
 
-def _search(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Callable[[], None]) -> _Search:
+def _final_replay() -> bool:
+    """True in Hypothesis's last run of the shrunk example, which must not be cut short (its record breaks)."""
+    from hypothesis.control import current_build_context
+
+    return current_build_context().is_final
+
+
+def _search(
+    prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Callable[[], None], deadline: float | None,
+    clock: Clock,
+) -> _Search:  # fmt: skip
     seen = _Search()
 
     @hypothesis_seed(options.seed)
@@ -118,6 +156,8 @@ def _search(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Ca
     )
     @given(st.data())
     def probe(data: st.DataObject) -> None:
+        if deadline is not None and seen.runs and clock() >= deadline and not _final_replay():
+            raise _OutOfTime
         seen.runs += 1
         tick()
         trace = simulate_drawn(prop, rule_set, data, options.max_elements)
@@ -132,27 +172,45 @@ def _search(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Ca
             probe()
     except _Violation:
         pass
+    except _OutOfTime:
+        seen.out_of_time = True
     return seen
 
 
-def explore_cell(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Callable[[], None]) -> Result:
-    """Search one cell: ``refuted`` with the shrunk counterexample, or ``sampled``."""
+def _stop_note(seen: _Search, deadline: float | None, started: float) -> str:
+    """Why the search of a cell ended early, if its time ran out."""
+    if not seen.out_of_time or deadline is None:
+        return ""
+    return f"; stopped by the time budget (this cell's share: {deadline - started:.1f} s)"
+
+
+def explore_cell(
+    prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Callable[[], None],
+    deadline: float | None = None, clock: Clock = time.monotonic,
+) -> Result:  # fmt: skip
+    """Search one cell until ``deadline`` on ``clock`` (None: no limit): refuted (shrunk) or sampled."""
     expected = expectation(prop, rule_set.name, False, rule_set.should)
     if prop.scope == "trace":
         return Result(prop.id, rule_set.name, "trace-only", expected=expected, reason=TRACE_ONLY_REASON)
-    start = time.perf_counter()
-    seen = _search(prop, rule_set, options, tick)
+    start, started = time.perf_counter(), clock()
+    seen = _search(prop, rule_set, options, tick, deadline, clock)
     where = f"seed {options.seed}, up to {options.max_elements} elements"
+    stop = _stop_note(seen, deadline, started)
     if seen.found:
         trace, violation = seen.found[-1]
         shrinks = seen.runs - seen.first
-        reason = f"found in scenario {seen.first} of random search ({where}), shrunk in {shrinks} more runs"
+        shrunk = f"shrinking stopped by the time budget after {shrinks} more runs" if stop else (
+            f"shrunk in {shrinks} more runs")
+        reason = f"found in scenario {seen.first} of random search ({where}), {shrunk}"
         result = Result(prop.id, rule_set.name, "refuted", counterexample=trace, violation=violation, reason=reason)
     else:
-        reason = f"no violation in {seen.runs} random scenarios ({where}); not a proof"
+        runs = f"{seen.runs} random {'scenario' if seen.runs == 1 else 'scenarios'}"
+        reason = f"no violation in {runs} ({where}){stop}; not a proof"
         result = Result(prop.id, rule_set.name, "sampled", reason=reason)
     seconds = time.perf_counter() - start
-    return replace(result, expected=expected, should=rule_set.should, seed=options.seed, seconds=seconds)
+    return replace(
+        result, expected=expected, should=rule_set.should, seed=options.seed, seconds=seconds, scenarios=seen.runs
+    )
 
 
 def explore_plan(options: ExploreOptions) -> list[tuple[Property, RuleSet]]:
@@ -161,8 +219,27 @@ def explore_plan(options: ExploreOptions) -> list[tuple[Property, RuleSet]]:
     return [(p, s) for p in props for s in select_rule_sets(options.rules)]
 
 
+def status_text(status: ExploreStatus) -> tuple[str, int, str]:
+    """What the progress bar shows: the cell and its count, the cells done, the time left."""
+    left = "no time limit" if status.seconds_left is None else f"{status.seconds_left:.0f} s left"
+    return f"{status.cell}: {status.scenarios} scenarios", status.cells_done, left
+
+
 def run_explore(
-    cells: list[tuple[Property, RuleSet]], options: ExploreOptions, tick: Callable[[], None] = lambda: None
-) -> list[Result]:
-    """Explore every cell in order."""
-    return [explore_cell(p, s, options, tick) for p, s in cells]
+    cells: list[tuple[Property, RuleSet]], options: ExploreOptions,
+    progress: Callable[[ExploreStatus], None] = lambda _status: None, clock: Clock = time.monotonic,
+) -> list[Result]:  # fmt: skip
+    """Explore every cell in order, within ``options.budget`` seconds shared out over the searched cells."""
+    searched = sum(1 for prop, _ in cells if prop.scope != "trace")
+    budget = Budget(options.budget, searched, clock)
+    results: list[Result] = []
+    for prop, rule_set in cells:
+        deadline = budget.next_cell() if prop.scope != "trace" else None
+        name, count = f"{prop.id} {rule_set.name}", [0]
+
+        def tick(name: str = name, count: list[int] = count) -> None:
+            count[0] += 1
+            progress(ExploreStatus(name, count[0], len(results), budget.seconds_left()))
+
+        results.append(explore_cell(prop, rule_set, options, tick, deadline, clock))
+    return results

@@ -45,4 +45,13 @@ def summary(results: Sequence[Result]) -> str:
         text += f"; {count} {'differs' if count == 1 else 'differ'} from {'its' if count == 1 else 'their'} expectation"
     if states[NOT_FOUND]:
         text += f"; {states[NOT_FOUND]} expected refutations not found by sampling"
-    return text
+    return text + scenario_counts(results)
+
+
+def scenario_counts(results: Sequence[Result]) -> str:
+    """``; 2345 random scenarios (12 to 1000 per cell)`` for explore's cells, '' when no cell ran any."""
+    counts = [r.scenarios for r in results if r.scenarios is not None]
+    if not counts:
+        return ""
+    spread = f"{counts[0]} in the cell" if len(counts) == 1 else f"{min(counts)} to {max(counts)} per cell"
+    return f"; {sum(counts)} random scenarios ({spread})"

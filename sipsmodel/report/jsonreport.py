@@ -36,6 +36,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "seed": result.seed,
         "reason": result.reason,
         "family": result.details.get("family"),
+        "scenarios": result.scenarios,
     }
 
 

@@ -36,6 +36,7 @@ class Result:
     seed: int | None = None
     solver: str = ""
     details: dict[str, object] = field(default_factory=dict)
+    scenarios: int | None = None  # explore: how many random scenarios the cell ran (its weight)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -54,7 +55,9 @@ class Result:
 
     @builtins.property
     def label(self) -> str:
-        """Short text for tables: ``proved (k<=4)``, ``proved (all sizes)``, ``refuted``, ``unknown``."""
+        """Short text for tables: ``proved (k<=4)``, ``proved (all sizes)``, ``refuted``, ``sampled (n=312)``."""
         if self.verdict == "proved":
             return "proved (all sizes)" if self.scope == "unbounded" else f"proved (k<={self.bound})"
+        if self.verdict == "sampled" and self.scenarios is not None:
+            return f"sampled (n={self.scenarios})"
         return self.verdict

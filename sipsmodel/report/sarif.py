@@ -64,6 +64,7 @@ def sarif_result(result: Result, prop: Property | None, rule_index: int) -> dict
             "malicious": result.malicious,
             "should": result.should,
             "transmissions": 0 if result.counterexample is None else len(result.counterexample.transmissions),
+            "scenarios": result.scenarios,
         },
     }
     if prop is not None and prop.source:
@@ -77,6 +78,16 @@ def _descriptors(results: Sequence[Result], props: Mapping[str, Property]) -> li
     return [descriptor(props[i]) if i in props else {"id": i, "shortDescription": {"text": i}} for i in ids]
 
 
+def _weights(results: Sequence[Result]) -> dict[str, Any]:
+    """Explore's cells with the number of random scenarios each ran (a sampled cell has no SARIF result)."""
+    cells = [
+        {"property": r.property, "rules": r.rules, "verdict": r.verdict, "scenarios": r.scenarios}
+        for r in results
+        if r.scenarios is not None
+    ]
+    return {"explored": cells} if cells else {}
+
+
 def report_sarif(results: Sequence[Result], props: Mapping[str, Property]) -> dict[str, Any]:
     """The whole SARIF log as a JSON-ready mapping."""
     rules = _descriptors(results, props)
@@ -84,7 +95,7 @@ def report_sarif(results: Sequence[Result], props: Mapping[str, Property]) -> di
     tool = tool_block()
     found = [sarif_result(r, props.get(r.property), index[r.property]) for r in results if r.verdict == "refuted"]
     driver = {"name": TOOL_NAME, "version": tool["version"], "semanticVersion": tool["version"], "rules": rules}
-    run = {"tool": {"driver": driver}, "results": found, "properties": {"z3": tool["z3"]}}
+    run = {"tool": {"driver": driver}, "results": found, "properties": {"z3": tool["z3"], **_weights(results)}}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -39,6 +39,7 @@ def test_defaults_agree_with_the_library() -> None:
     params = {p.name: p.default for p in cli.commands["explore"].params}
     assert params["examples"] == explore.DEFAULT_EXAMPLES
     assert params["max_elements"] == explore.DEFAULT_MAX_ELEMENTS
+    assert params["budget"] == explore.DEFAULT_BUDGET
 
 
 def test_refuted_cells_are_shrunk_and_sampled_cells_are_never_proved(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,7 +85,7 @@ def test_sampled_against_an_expected_refutation_is_not_found_but_exits_0(monkeyp
     monkeypatch.setattr(explore, "simulate_drawn", never)
     outcome = CliRunner().invoke(cli, ["explore", "--property", "I-1", "--rules", "rfc3261", "--examples", "5"])
     assert outcome.exit_code == 0
-    assert "sampled not found, expected refuted" in outcome.stdout
+    assert "sampled (n=1) not found, expected refuted" in outcome.stdout
 
 
 def test_trace_only_properties_are_listed(monkeypatch: pytest.MonkeyPatch) -> None:
