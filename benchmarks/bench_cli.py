@@ -2,8 +2,10 @@
 
 Run: ``python benchmarks/bench_cli.py [--limit 120] [--quick]``. Each call is a fresh process (the
 console entry point, as a user runs it) under a time limit; the script prints one line per call
-(seconds, exit code, and TRACEBACK or TIMEOUT when it went wrong), then the slowest calls. It exits 1
-when any call printed a Python traceback or ran out of time, so it doubles as a smoke test.
+(wall-clock seconds, CPU seconds of the process and its children, exit code, and TRACEBACK or TIMEOUT
+when it went wrong), then the slowest calls. CPU seconds vary less than wall-clock ones on a machine
+shared with other jobs. It exits 1 when any call printed a Python traceback or ran out of time, so it
+doubles as a smoke test.
 
 Subcommands are read from ``sipsmodel.cli.cli``, so a new subcommand is covered without editing this
 file. ``--quick`` skips the calls that run a whole default job (``check``, ``explore``: about 20 s and
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -33,9 +36,10 @@ TYPICAL: tuple[tuple[tuple[str, ...], bytes], ...] = (
     (("parse", "--uri", "-"), URI),
     (("simulate", "scenarios/draft-04-9.1.toml"), b""),
     (("rules", "--set", "rfc5630"), b""),
+    (("check", "--jobs", "2"), b""),
 )
-#: Calls that run a whole default job; skipped by --quick.
-LONG = {("check",), ("explore",)}
+#: Subcommands whose calls (but --help) run a whole default job; skipped by --quick.
+LONG = {"check", "explore"}
 
 
 @dataclass(frozen=True)
@@ -44,20 +48,26 @@ class Call:
 
     argv: tuple[str, ...]
     seconds: float
+    cpu: float
     code: int | None
     problem: str
 
     def line(self) -> str:
-        """``  12.34 s  exit 0   sipsmodel check``."""
+        """``  12.34 s   11.90 s cpu  exit 0   sipsmodel check``."""
         code = "-" if self.code is None else str(self.code)
         flag = f"  {self.problem}" if self.problem else ""
-        return f"{self.seconds:8.2f} s  exit {code:<3} sipsmodel {' '.join(self.argv)}{flag}"
+        return f"{self.seconds:8.2f} s {self.cpu:8.2f} s cpu  exit {code:<3} sipsmodel {' '.join(self.argv)}{flag}"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(argv: tuple[str, ...], stdin: bytes, limit: float) -> Call:
     """Run ``sipsmodel argv`` (in the checkout, in its own process group); kill the group after ``limit``."""
     command = [sys.executable, "-m", "sipsmodel", *argv]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen(
         command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
@@ -66,10 +76,11 @@ def run(argv: tuple[str, ...], stdin: bytes, limit: float) -> Call:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        return Call(argv, time.perf_counter() - start, None, f"TIMEOUT (limit {limit:g} s)")
-    seconds = time.perf_counter() - start
+        spent = _children_cpu() - cpu
+        return Call(argv, time.perf_counter() - start, spent, None, f"TIMEOUT (limit {limit:g} s)")
+    seconds, spent = time.perf_counter() - start, _children_cpu() - cpu
     problem = "TRACEBACK" if b"Traceback (most recent call last)" in err else ""
-    return Call(argv, seconds, proc.returncode, problem)
+    return Call(argv, seconds, spent, proc.returncode, problem)
 
 
 def needs_arguments(command: click.Command) -> bool:
@@ -81,10 +92,9 @@ def plan(quick: bool) -> list[tuple[tuple[str, ...], bytes]]:
     """``--help`` of the tool and of each subcommand, each subcommand with no arguments, the typical calls."""
     calls: list[tuple[tuple[str, ...], bytes]] = [(("--help",), b"")]
     for name in sorted(cli.commands):
-        calls.append(((name, "--help"), b""))
-        if not (quick and (name,) in LONG):
-            calls.append(((name,), b""))
-    return calls + list(TYPICAL)
+        calls += [((name, "--help"), b""), ((name,), b"")]
+    calls += TYPICAL
+    return [(argv, stdin) for argv, stdin in calls if not (quick and argv[0] in LONG and "--help" not in argv)]
 
 
 def main() -> int:
