@@ -199,7 +199,8 @@ def explore_cell(
     if seen.found:
         trace, violation = seen.found[-1]
         shrinks = seen.runs - seen.first
-        shrunk = f"shrinking stopped by the time budget after {shrinks} more runs" if stop else (
+        stopped = seen.out_of_time and deadline is not None
+        shrunk = f"shrinking stopped by the time budget after {shrinks} more runs" if stopped else (
             f"shrunk in {shrinks} more runs")
         reason = f"found in scenario {seen.first} of random search ({where}), {shrunk}"
         result = Result(prop.id, rule_set.name, "refuted", counterexample=trace, violation=violation, reason=reason)
