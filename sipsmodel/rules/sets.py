@@ -123,7 +123,10 @@ def rule_set_from_mapping(data: dict[str, object], source: str) -> RuleSet:
     rules = [r for r in PRESETS[base].rules if r.id not in removed]
     rules += [RULES_BY_ID[i] for i in _string_list(data, "add", source) if i not in {r.id for r in rules}]
     result = compose(name, rules, str(data.get("description", f"{base} customised")))
-    return result.with_should(str(data.get("should", "binding")))
+    should = data.get("should", "binding")
+    if should not in SHOULD_MODES:
+        raise ScenarioError(f"{source}: key 'should': expected one of {list(SHOULD_MODES)}, found {should!r}")
+    return result.with_should(str(should))
 
 
 def load_rule_set(name_or_path: str) -> RuleSet:

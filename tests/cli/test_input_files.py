@@ -158,3 +158,11 @@ def test_an_oversized_file_is_refused_without_reading_it_all(tmp_path: Path) -> 
     path.write_bytes(b"x" * 100)
     with pytest.raises(InputFileError, match="is larger than 10 bytes"):
         read_bytes_file(path, "trace", max_bytes=10)
+
+
+def test_a_bad_should_mode_in_a_rule_set_names_the_file_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('name = "mine"\nshould = "sometimes"\n', encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["rules", "--set", str(path)])
+    assert outcome.exit_code == 2
+    assert f"{path}: key 'should': expected one of ['binding', 'optional'], found 'sometimes'" in outcome.stderr
