@@ -216,8 +216,6 @@ def _framing(
     and reports what a strict one refuses.
     """
     length = _content_length(headers, head)
-    lines = [line_col(head, o) for h, o in zip(headers, offsets, strict=True) if h.key == "Content-Length"]
-    where = lines[0] if lines else (1, 1)
     if length is None and stream:
         if strict:
             raise _error(
@@ -232,8 +230,17 @@ def _framing(
         if strict:
             raise _error(what, "content-length-exceeds-body", hint=_LENGTH_HINT)
         why = "the body is taken as received, so that the message and what it carries are kept"
-        return rest, [Leniency(FRAMING_RULE, what, where[0], where[1], why)]
+        line, column = _first_line_of(headers, head, offsets, "Content-Length")
+        return rest, [Leniency(FRAMING_RULE, what, line, column, why)]
     return (rest if length is None else rest[:length]), []
+
+
+def _first_line_of(headers: tuple[Header, ...], head: str, offsets: list[int], key: str) -> tuple[int, int]:
+    """Line and column where the first header ``key`` starts (1, 1 when there is none)."""
+    for header, offset in zip(headers, offsets, strict=True):
+        if header.key == key:
+            return line_col(head, offset)
+    return 1, 1
 
 
 _LENGTH_HINT = "fix Content-Length to the body's size in octets (RFC 3261 section 20.14)"
@@ -307,7 +314,8 @@ def parse_message(data: bytes | str, strict: bool = True, *, stream: bool = Fals
 
     ``stream=True`` says the octets were framed from a stream (TCP, TLS), where Content-Length
     is required (RFC 3261 section 20.14). ``strict=False`` accepts what ``parse_message_lenient``
-    accepts and emits one SipsTransportWarning per leniency; that function returns them as values.
+    accepts and emits one warning per leniency (a SipsTransportWarning or a LeniencyWarning);
+    that function returns them as values.
     """
     if strict:
         return _read(data, True, stream)[0]
@@ -319,7 +327,7 @@ def parse_message(data: bytes | str, strict: bool = True, *, stream: bool = Fals
 def parse_message_lenient(data: bytes | str, *, stream: bool = False) -> tuple[SipMessage, tuple[Leniency, ...]]:
     """Parse a message leniently: the message and every Leniency in it, each time; raise ParseError.
 
-    What a strict parse refuses only because a rule forbids it (today: a ``sips:`` URI with
+    What a strict parse refuses only because a rule forbids it (a ``sips:`` URI with
     ``transport=udp``, R-3261-19.1.1-a) is accepted and reported, once per occurrence, with its
     line and column (lines counted from the start line). A body shorter than Content-Length, or
     a message from a stream (``stream=True``) without Content-Length, is taken as it is and
