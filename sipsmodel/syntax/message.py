@@ -227,20 +227,18 @@ def _framing(
         return rest, [Leniency(FRAMING_RULE, "no Content-Length in a message read from a stream", 1, 1, why)]
     if length is not None and length > len(rest):
         what = f"Content-Length {length} is larger than the {len(rest)} octets of body"
+        at = _offset_of(headers, offsets, "Content-Length")
         if strict:
-            raise _error(what, "content-length-exceeds-body", hint=_LENGTH_HINT)
+            raise _error(what, "content-length-exceeds-body", head, at, _LENGTH_HINT)
         why = "the body is taken as received, so that the message and what it carries are kept"
-        line, column = _first_line_of(headers, head, offsets, "Content-Length")
+        line, column = line_col(head, at)
         return rest, [Leniency(FRAMING_RULE, what, line, column, why)]
     return (rest if length is None else rest[:length]), []
 
 
-def _first_line_of(headers: tuple[Header, ...], head: str, offsets: list[int], key: str) -> tuple[int, int]:
-    """Line and column where the first header ``key`` starts (1, 1 when there is none)."""
-    for header, offset in zip(headers, offsets, strict=True):
-        if header.key == key:
-            return line_col(head, offset)
-    return 1, 1
+def _offset_of(headers: tuple[Header, ...], offsets: list[int], key: str) -> int:
+    """Offset in the head of the first header ``key`` (0 when there is none)."""
+    return next((offset for header, offset in zip(headers, offsets, strict=True) if header.key == key), 0)
 
 
 _LENGTH_HINT = "fix Content-Length to the body's size in octets (RFC 3261 section 20.14)"
