@@ -245,3 +245,13 @@ def test_other_formats(tmp_path: Path, fmt: str) -> None:
         found = [r for r in log["runs"][0]["results"] if r["ruleId"] == "I-2"]
         assert found[0]["locations"][0]["logicalLocations"][0]["name"] == "record 4"
         assert found[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("k.data")
+
+
+def test_property_and_rules_options(tmp_path: Path) -> None:
+    path = str(write(tmp_path, "k.data", s.sipdump()))
+    code, report = run_json("--property", "I-2", path)
+    assert {v["property"] for v in report["violations"]} == {"I-2"}  # type: ignore[attr-defined]
+    _, only_5630 = run_json("--property", "I-2", "--rules", "rfc5630", path)
+    assert only_5630["violations"][0]["rules"] == ["R-5630-5.3-a"]  # type: ignore[index]
+    result = CliRunner().invoke(cli, ["trace", "--property", "I-99", path])
+    assert result.exit_code == 2 and "unknown property" in result.output
