@@ -5,12 +5,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import trace_samples as s
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sipsmodel.errors import ScenarioError
 from sipsmodel.props import load_properties
 from sipsmodel.trace import TraceOptions, run_trace
+from sipsmodel.trace.pcap import PCAP_MAGICS, PCAPNG_MAGIC
 
 PROPS = load_properties()
 
@@ -39,3 +42,28 @@ def test_arbitrary_messages_in_sipdump_records(payloads: list[bytes]) -> None:
 def test_damaged_sipdump_files(noise: bytes, cut: int) -> None:
     data = s.sipdump()
     _run(data[:cut] + noise + data[cut:])  # never raises: every problem is a reported Problem
+
+
+def _packets() -> list[bytes]:
+    return [s.udp_packet(m, src, dst) for m, src, dst, _ in s.CALL]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.booleans(), st.integers(min_value=0, max_value=2500), st.binary(max_size=64), st.integers(0, 2500))
+def test_damaged_pcap_files(ng: bool, at: int, noise: bytes, cut: int) -> None:
+    data = s.pcap(_packets(), ng)
+    damaged = (data[:at] + noise + data[at + len(noise):])[: max(cut, 4)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "c.pcap"
+        path.write_bytes(damaged)
+        if damaged[:4] not in (*PCAP_MAGICS, PCAPNG_MAGIC):
+            with pytest.raises(ScenarioError, match="not a trace sipsmodel reads"):
+                run_trace(TraceOptions([path], PROPS))
+            return
+        report = run_trace(TraceOptions([path], PROPS))
+    boundaries, end = {24}, 24
+    for packet in _packets():
+        end += 16 + len(packet)
+        boundaries.add(end)
+    if not ng and damaged == data[: len(damaged)] and len(damaged) not in boundaries:
+        assert report.problems, "a capture cut inside a packet must say where it stopped"
