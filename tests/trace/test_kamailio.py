@@ -12,13 +12,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import kamailio_flows as flows
 import pytest
 from click.testing import CliRunner
+from kamailio_harness import Capture, Kamailio, free_port, tls_contexts
 
 from sipsmodel.cli import cli
 from sipsmodel.replay.agent import Agent
-import kamailio_flows as flows
-from kamailio_harness import Capture, Kamailio, free_port, tls_contexts
 
 
 @pytest.fixture
