@@ -282,3 +282,17 @@ def test_records_are_counted_across_inputs(tmp_path: Path) -> None:
     assert properties_of(report)["I-2"] == [s.DOWNGRADE_RECORD]
     i2 = next(v for v in report["violations"] if v["property"] == "I-2")  # type: ignore[attr-defined]
     assert i2["frame"] == 2 and i2["transmission"]["source"].endswith("b.pcap")
+
+
+def test_sarif_follows_the_essentials_of_sarif_2_1_0(tmp_path: Path) -> None:
+    import importlib.util
+
+    import jsonschema
+
+    spec = importlib.util.spec_from_file_location(
+        "sarif_essentials", Path(__file__).parents[1] / "report" / "test_report_sarif.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = CliRunner().invoke(cli, ["trace", "--format", "sarif", str(write(tmp_path, "k.data", s.sipdump()))])
+    jsonschema.validate(json.loads(result.output), module.SARIF_ESSENTIALS)
