@@ -1,0 +1,1 @@
+"""Replay on a real server: a loopback-only SIP user agent (agent.py)."""
