@@ -1,0 +1,85 @@
+"""``sipsmodel export`` and ``sipsmodel replay``: a counterexample to SIPp, pcap or JSON, and to a real proxy.
+
+Thin: options in, library calls (``sipsmodel.replay``), text out. Issue 12; DESIGN.md flow 7.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from sipsmodel.cli import reports_errors
+from sipsmodel.replay.flow import Flow, FlowError, flow_from_json, load_flow
+
+EXPORT_FORMATS = ("sipp", "pcap", "json")
+
+
+def obtain_flow(counterexample: Path | None, property_id: str | None, rules: str | None, seed: int) -> Flow:
+    """The flow of a counterexample file, or of the one ``check`` computes for ``--property --rules``."""
+    if counterexample is not None:
+        return load_flow(counterexample, property_id, rules)
+    if not property_id or not rules:
+        raise FlowError("give a COUNTEREXAMPLE file, or both --property ID and --rules NAME to compute one")
+    from sipsmodel.report import check
+    from sipsmodel.report.jsonreport import result_json
+
+    options = check.CheckOptions(rules=(rules,), properties=(property_id,), seed=seed)
+    cells = check.plan(options)
+    results = check.run_plan(cells, options)
+    refuted = [r for r in results if r.counterexample is not None]
+    if not refuted:
+        shown = ", ".join(f"{r.property} under {r.rules}: {r.label}" for r in results)
+        raise FlowError(f"no counterexample to export ({shown}); only a refuted property has one")
+    return flow_from_json({"results": [result_json(refuted[0])]}, f"check --explain {property_id} --rules {rules}")
+
+
+def _default_output(flow: Flow, target: str) -> Path:
+    stem = "-".join(flow.name.split()) or "flow"
+    return Path(f"{stem}-sipp" if target == "sipp" else f"{stem}.pcapng")
+
+
+def write_export(flow: Flow, target: str, output: Path | None) -> str:
+    """Write the export; return what to tell the user (JSON itself when written to stdout)."""
+    if target == "json":
+        from sipsmodel.replay.export_json import flow_json
+
+        text = json.dumps(flow_json(flow), indent=2, ensure_ascii=False) + "\n"
+        if output is None:
+            return text
+        output.write_text(text, encoding="utf-8")
+        return f"wrote {output}\n"
+    path = output or _default_output(flow, target)
+    if target == "pcap":
+        from sipsmodel.replay.export_pcap import write_pcapng
+
+        with path.open("wb") as out:
+            count = write_pcapng(flow, out)
+        return f"wrote {path}: {count} packets (pcapng; TLS hops on TCP port 5061, marked in packet comments)\n"
+    from sipsmodel.replay.export_sipp import command_line, scenario_xml
+    from sipsmodel.replay.roles import ua_roles
+
+    path.mkdir(parents=True, exist_ok=True)
+    lines = [f"wrote {path}/ (start the roles in this order against the proxy, one SIPp each):"]
+    for role in ua_roles(flow):
+        name = f"{role.name}.xml"
+        (path / name).write_text(scenario_xml(flow, role), encoding="utf-8")
+        lines.append(f"  {command_line(role, name)}")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("export")
+@click.argument("counterexample", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "target", type=click.Choice(EXPORT_FORMATS), required=True, help="What to write.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Directory (sipp) or file (pcap, json).")
+@click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
+@click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed when computing.")
+@reports_errors
+def export_command(counterexample: Path | None, target: str, output: Path | None, property_id: str | None,
+                   rules: str | None, seed: int) -> None:  # fmt: skip
+    """Export a counterexample (check --explain ID --rules NAME --format json) as SIPp scenarios, pcap or JSON."""
+    flow = obtain_flow(counterexample, property_id, rules, seed)
+    sys.stdout.write(write_export(flow, target, output))
