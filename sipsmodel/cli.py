@@ -20,7 +20,7 @@ from sipsmodel.errors import ModelDisagreement, SipsModelError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_ERROR = 2
-REPORT_FORMATS = ("text", "json", "markdown", "sarif")
+REPORT_FORMATS: tuple[str, ...] = ("text", "json", "markdown", "sarif")
 
 
 def _dist_version(name: str) -> str:
@@ -231,6 +231,9 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
     for note in trace.notes:
         click.echo(f"note: {note}")
 
+from sipsmodel.cli_trace import trace_command  # noqa: E402
+
+cli.add_command(trace_command)
 
 from sipsmodel.cli_replay import export_command  # noqa: E402  (registered last: it imports reports_errors)
 

@@ -1,6 +1,6 @@
 """Properties (I-... of SIPS-RULES.md section E): loading ``properties/`` and evaluating on traces."""
 
-from sipsmodel.props.evaluate import Evaluation, evaluate_property, locate_violation
+from sipsmodel.props.evaluate import Evaluation, evaluate_property, locate_violation, violations
 from sipsmodel.props.property import VERDICTS, Property, load_properties, load_property
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "load_properties",
     "load_property",
     "locate_violation",
+    "violations",
 ]

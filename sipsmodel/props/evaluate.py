@@ -74,3 +74,19 @@ def evaluate_property(prop: Property, observation: Mapping[str, Sequence[Record]
     if truth(prop.formula, scope):
         return Evaluation(True)
     return Evaluation(False, _witness(prop.formula, scope))
+
+
+def violations(prop: Property, observation: Mapping[str, Sequence[Record]]) -> list[Evaluation]:
+    """Every violation of ``prop``: one per item of its outermost ``forall`` that fails, with its witness."""
+    formula = prop.formula
+    scope = Scope({}, {}, observation)
+    if not (isinstance(formula, Quant) and formula.kind == "forall"):
+        return [] if truth(formula, scope) else [Evaluation(False, _witness(formula, scope))]
+    found: list[Evaluation] = []
+    for item in scope.collections[formula.collection]:
+        inner = scope.bind(formula.var, item)
+        if formula.where is not None and not truth(formula.where, inner):
+            continue
+        if not truth(formula.body, inner):
+            found.append(Evaluation(False, ((formula.collection, formula.var, item), *_witness(formula.body, inner))))
+    return found

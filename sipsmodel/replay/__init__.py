@@ -1,4 +1,5 @@
-"""From model to wire: export a counterexample (SIPp scenarios, pcap, JSON) and replay it on a real proxy.
+"""From model to wire: export a counterexample (SIPp scenarios, pcap, JSON) and replay it on a real proxy
+with the loopback-only SIP user agent (agent.py).
 
 DESIGN.md flow 7; issue 12. May import model, syntax and trace.
 """
