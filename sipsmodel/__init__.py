@@ -19,6 +19,8 @@ __all__ = [
     "__version__",
     "parse_header",
     "parse_message",
+    "parse_message_lenient",
+    "parse_name_addr",
     "parse_uri",
     "uri_equal",
 ]
@@ -27,11 +29,20 @@ _LAZY = {
     "parse_uri": "sipsmodel.syntax",
     "parse_message": "sipsmodel.syntax",
     "parse_header": "sipsmodel.syntax",
+    "parse_message_lenient": "sipsmodel.syntax",
+    "parse_name_addr": "sipsmodel.syntax",
     "uri_equal": "sipsmodel.syntax",
 }
 
 if TYPE_CHECKING:
-    from sipsmodel.syntax import parse_header, parse_message, parse_uri, uri_equal
+    from sipsmodel.syntax import (
+        parse_header,
+        parse_message,
+        parse_message_lenient,
+        parse_name_addr,
+        parse_uri,
+        uri_equal,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -115,7 +115,7 @@ def main() -> None:
 @click.option(
     "--lenient",
     is_flag=True,
-    help="Accept sips: URIs with transport=udp (R-3261-19.1.1-a) with a warning instead of refusing them.",
+    help="Accept sips: URIs with transport=udp (R-3261-19.1.1-a), each reported on stderr, instead of refusing them.",
 )
 @click.argument("file", type=click.File("rb"))
 @reports_errors
@@ -124,23 +124,27 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
     import json
 
     from sipsmodel.errors import ParseError
-    from sipsmodel.syntax import jsonview, parse_message, parse_uri
+    from sipsmodel.syntax import jsonview, parse_message, parse_message_lenient, parse_uri, parse_uri_lenient
 
     data: bytes = file.read()
     name = str(getattr(file, "name", "-"))
     source = "<stdin>" if name in ("-", "<stdin>") else name
+    leniencies: tuple[Any, ...] = ()
     try:
         if as_uri:
-            uri = parse_uri(data.decode("utf-8").strip(), strict=not lenient)
+            text = data.decode("utf-8").strip()
+            uri, leniencies = parse_uri_lenient(text) if lenient else (parse_uri(text), ())
             shown: Any = jsonview.uri_json(uri) if as_json else uri.render()
         else:
-            message = parse_message(data, strict=not lenient)
+            message, leniencies = parse_message_lenient(data) if lenient else (parse_message(data), ())
             shown = jsonview.message_json(message) if as_json else message.render()
     except UnicodeDecodeError as exc:
         raise ParseError(f"input is not UTF-8 ({exc.reason})", label="not-utf8", source=source) from None
     except ParseError as exc:
         exc.source = source
         raise
+    for leniency in leniencies:
+        click.echo(leniency.render(source), err=True)
     if as_json:
         click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
     elif as_uri:

@@ -31,7 +31,7 @@ def _where_json(where: Where | None) -> dict[str, Any] | None:
         return None
     return {
         "index": where.index + 1, "source": where.source, "from": where.sender, "to": where.receiver,
-        "transport": where.transport, "lines": list(where.lines),
+        "src": where.src, "dst": where.dst, "transport": where.transport, "lines": list(where.lines),
     }  # fmt: skip
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sipsmodel.syntax.compare import aor_key, uri_equal
-from sipsmodel.syntax.headers import (
-    HeaderValue,
-    SipsTransportWarning,
-    canonical_name,
-    check_sips_transport,
-    parse_header,
+from sipsmodel.syntax.headers import HeaderValue, canonical_name, check_sips_transport, parse_header, parse_name_addr
+from sipsmodel.syntax.lenient import Leniency, SipsTransportWarning, sips_udp_leniencies, warn_each
+from sipsmodel.syntax.message import (
+    Header,
+    SipMessage,
+    build_request,
+    build_response,
+    parse_message,
+    parse_message_lenient,
 )
-from sipsmodel.syntax.message import Header, SipMessage, build_request, build_response, parse_message
 from sipsmodel.syntax.parser import run
 from sipsmodel.syntax.uri import AbsoluteUri, Param, SipUri, Uri
 from sipsmodel.syntax.values import STAR, CSeq, MediaType, NameAddr, RawValue, Star, Via, WarningValue
@@ -27,6 +29,7 @@ __all__ = [
     "CSeq",
     "Header",
     "HeaderValue",
+    "Leniency",
     "MediaType",
     "NameAddr",
     "Param",
@@ -44,7 +47,10 @@ __all__ = [
     "canonical_name",
     "parse_header",
     "parse_message",
+    "parse_message_lenient",
+    "parse_name_addr",
     "parse_uri",
+    "parse_uri_lenient",
     "uri_equal",
 ]
 
@@ -60,10 +66,24 @@ def parse_uri(text: str, strict: bool = True) -> Uri:
 
     A ``sips:`` URI with ``transport=udp`` (R-3261-19.1.1-a) is refused with label
     ``sips-transport-udp`` unless ``strict=False``, which accepts it and emits a
-    SipsTransportWarning. Duplicate parameters (R-3261-19.1.1-b) and escaped hosts
-    (R-3261-19.1.2-a) are always refused.
+    SipsTransportWarning (``parse_uri_lenient`` returns it as a Leniency instead). Duplicate
+    parameters (R-3261-19.1.1-b) and escaped hosts (R-3261-19.1.2-a) are always refused.
+    """
+    if strict:
+        uri = _parse_uri_cached(text)
+        if uri.is_sips and isinstance(uri, SipUri) and uri.has_param("transport"):
+            check_sips_transport(uri, text, True, "<uri>")
+        return uri
+    uri, leniencies = parse_uri_lenient(text)
+    warn_each(leniencies, "<uri>")
+    return uri
+
+
+def parse_uri_lenient(text: str) -> tuple[Uri, tuple[Leniency, ...]]:
+    """Parse a URI leniently: the URI and every Leniency in it (line 1, column in ``text``).
+
+    A ``sips:`` URI with ``transport=udp`` is accepted and reported (R-3261-19.1.1-a); syntax
+    errors still raise ParseError.
     """
     uri = _parse_uri_cached(text)
-    if uri.is_sips and isinstance(uri, SipUri) and uri.has_param("transport"):
-        check_sips_transport(uri, text, strict, "<uri>")
-    return uri
+    return uri, tuple(sips_udp_leniencies(uri, text, lambda pos: (1, pos + 1)))

@@ -8,15 +8,14 @@ values are cached on (kind, text, strict), so repeated values cost one dictionar
 
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sipsmodel.errors import ParseError
 from sipsmodel.syntax import checks
 from sipsmodel.syntax.diagnostics import SemanticError, from_semantic
+from sipsmodel.syntax.lenient import sips_udp_leniencies, sips_udp_uris, warn_each
 from sipsmodel.syntax.parser import run
-from sipsmodel.syntax.uri import SipUri, Uri
 from sipsmodel.syntax.values import CSeq, MediaType, NameAddr, RawValue, Star, Via, WarningValue
 
 #: canonical name -> value kind (the start symbol's short name, or "raw").
@@ -77,17 +76,13 @@ _STARTS = {
 }  # fmt: skip
 
 #: Kinds whose values hold URIs (checked for sips with transport=udp).
-_URI_KINDS = frozenset({"route", "contact", "addr"})
+URI_KINDS = frozenset({"route", "contact", "addr"})
 
 #: What a parsed header value can be.
 HeaderValue = (
     tuple[Via, ...] | tuple[NameAddr, ...] | Star | NameAddr | tuple[WarningValue, ...] | CSeq | str | int
     | tuple[str, ...] | MediaType | RawValue
 )  # fmt: skip
-
-
-class SipsTransportWarning(UserWarning):
-    """A ``sips:`` URI with ``transport=udp`` was accepted because strict=False (R-3261-19.1.1-a)."""
 
 
 @lru_cache(maxsize=1024)
@@ -102,36 +97,26 @@ def kind_of(name: str) -> str:
     return KINDS.get(canonical_name(name), "raw")
 
 
-def _uris_in(value: Any) -> list[Uri]:
-    if isinstance(value, SipUri):
-        return [value]
-    if isinstance(value, NameAddr):
-        return [value.uri]
-    if isinstance(value, tuple) and not isinstance(value, CSeq):
-        return [uri for item in value for uri in _uris_in(item)]
-    return []
-
-
 def check_sips_transport(value: Any, text: str, strict: bool, source: str) -> None:
-    """Refuse (strict) or warn about a sips URI with transport=udp (R-3261-19.1.1-a)."""
-    for uri in _uris_in(value):
-        if isinstance(uri, SipUri) and uri.is_sips and (uri.param("transport") or "").lower() == "udp":
-            message = "a sips URI cannot name transport=udp"
-            if not strict:
-                warnings.warn(f"{source}: {message} (accepted: strict=False)", SipsTransportWarning, 3)
-                continue
-            pos = text.lower().find("transport=udp")
-            raise from_semantic(
-                SemanticError(
-                    message,
-                    pos,
-                    "sips-transport-udp",
-                    "use transport=tcp (or tls-sctp/sctp), or a sip: URI (RFC 3261 section 19.1.1); "
-                    "pass strict=False (CLI: --lenient) to accept it with a warning",
-                ),
-                text,
-                source,
-            )
+    """Refuse a sips URI with transport=udp when ``strict`` (R-3261-19.1.1-a).
+
+    A lenient parse (``strict=False``) accepts it here; the leniency is reported by the caller,
+    outside the parse caches, from the value (sipsmodel/syntax/lenient.py).
+    """
+    if not strict or not sips_udp_uris(value):
+        return
+    pos = text.lower().find("transport=udp")
+    raise from_semantic(
+        SemanticError(
+            "a sips URI cannot name transport=udp",
+            pos,
+            "sips-transport-udp",
+            "use transport=tcp (or tls-sctp/sctp), or a sip: URI (RFC 3261 section 19.1.1); "
+            "pass strict=False (CLI: --lenient) to accept it and report it as a leniency",
+        ),
+        text,
+        source,
+    )
 
 
 def _number(kind: str, text: str, source: str) -> int:
@@ -153,9 +138,13 @@ def parse_value(kind: str, text: str, strict: bool = True) -> HeaderValue:
     if kind in ("max_forwards", "uint"):
         return _number(kind, text, source)
     value: HeaderValue = run(_STARTS[kind], text, source)
-    if kind in _URI_KINDS:  # only these values hold URIs
+    if kind in URI_KINDS:  # only these values hold URIs
         check_sips_transport(value, text, strict, source)
     return value
+
+
+def _unfold(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\n ", " ").replace("\n\t", " ").strip(" \t")
 
 
 def parse_header(name: str, value: str, strict: bool = True) -> HeaderValue:
@@ -164,10 +153,34 @@ def parse_header(name: str, value: str, strict: bool = True) -> HeaderValue:
     List headers (Via, Route, Record-Route, Path, Service-Route, Contact, Warning, Require,
     Supported) give a tuple; To/From give a NameAddr; ``Contact: *`` gives STAR; CSeq a CSeq;
     Call-ID a str; Max-Forwards, Expires and Content-Length an int; Content-Type a MediaType.
+    ``strict=False`` accepts a sips URI with transport=udp and emits a SipsTransportWarning.
     """
-    text = value.replace("\r\n", "\n").replace("\n ", " ").replace("\n\t", " ").strip(" \t")
+    text = _unfold(value)
+    source = f"<{canonical_name(name)} header>"
     try:
-        return parse_value(kind_of(name), text, strict)
+        parsed = parse_value(kind_of(name), text, strict)
     except ParseError as exc:
-        exc.source = f"<{canonical_name(name)} header>"
+        exc.source = source
         raise
+    if not strict:
+        warn_each(sips_udp_leniencies(parsed, text, lambda pos: (1, pos + 1)), source)
+    return parsed
+
+
+def parse_name_addr(text: str, strict: bool = True) -> NameAddr:
+    """Parse one address with its header parameters, as in To and From; raise ParseError.
+
+    The address is a name-addr (``"Bob" <sips:bob@biloxi.com>``) or an addr-spec
+    (``sips:bob@biloxi.com``), followed by ``;name=value`` parameters (RFC 3261 sections 20.10,
+    20.20, 20.39). ``strict=False`` accepts a sips URI with transport=udp (R-3261-19.1.1-a) and
+    emits a SipsTransportWarning.
+    """
+    unfolded = _unfold(text)
+    try:
+        value = parse_value("addr", unfolded, strict)
+    except ParseError as exc:
+        exc.source = "<name-addr>"
+        raise
+    if not strict:
+        warn_each(sips_udp_leniencies(value, unfolded, lambda pos: (1, pos + 1)), "<name-addr>")
+    return cast(NameAddr, value)

@@ -11,7 +11,7 @@ Content-Length are discarded as section 18.3 says.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -19,12 +19,14 @@ from sipsmodel.errors import ParseError
 from sipsmodel.syntax.diagnostics import caret_context, line_col
 from sipsmodel.syntax.headers import (
     LIST_KINDS,
+    URI_KINDS,
     HeaderValue,
     canonical_name,
     check_sips_transport,
     kind_of,
     parse_value,
 )
+from sipsmodel.syntax.lenient import Leniency, sips_udp_leniencies, warn_each
 from sipsmodel.syntax.limits import MAX_HEADER_LINES, MAX_MESSAGE_BYTES
 from sipsmodel.syntax.parser import run, terminal_re
 from sipsmodel.syntax.transform import HeaderLine, StartLine, header_line
@@ -252,11 +254,8 @@ def parse_head(head: str) -> tuple[StartLine, list[HeaderLine]]:
     return start, lines
 
 
-def parse_message(data: bytes | str, strict: bool = True) -> SipMessage:
-    """Parse a whole SIP message (RFC 3261 section 7); raise ParseError.
-
-    ``strict=False`` accepts ``sips:`` URIs with ``transport=udp`` with a warning.
-    """
+def _read(data: bytes | str, strict: bool) -> tuple[SipMessage, str, list[int]]:
+    """The message, its head as text and the offset of each header line in the head."""
     raw = data.encode("utf-8", errors="surrogateescape") if isinstance(data, str) else bytes(data)
     if len(raw) > MAX_MESSAGE_BYTES:
         raise _error(f"message of {len(raw)} octets exceeds the limit of {MAX_MESSAGE_BYTES}", "message-too-large")
@@ -265,12 +264,58 @@ def parse_message(data: bytes | str, strict: bool = True) -> SipMessage:
         raise _error(f"more than {MAX_HEADER_LINES} header lines", "too-many-headers")
     start, lines = parse_head(head)
     headers = tuple(Header(name, value) for name, value, _ in lines)
-    _parse_eager(headers, head, [pos for _, _, pos in lines], strict)
+    offsets = [pos for _, _, pos in lines]
+    _parse_eager(headers, head, offsets, strict)
     body = _body(headers, head, rest)
     if start[0] == "request":
         check_sips_transport(start[2], head.split("\n", 1)[0], strict, "<request line>")
-        return SipMessage(start[1], start[2], None, None, headers, body, start[3], strict)
-    return SipMessage(None, None, start[1], start[2], headers, body, start[3], strict)
+        return SipMessage(start[1], start[2], None, None, headers, body, start[3], strict), head, offsets
+    return SipMessage(None, None, start[1], start[2], headers, body, start[3], strict), head, offsets
+
+
+def parse_message(data: bytes | str, strict: bool = True) -> SipMessage:
+    """Parse a whole SIP message (RFC 3261 section 7); raise ParseError.
+
+    ``strict=False`` accepts ``sips:`` URIs with ``transport=udp`` (R-3261-19.1.1-a) and emits
+    one SipsTransportWarning per occurrence; ``parse_message_lenient`` returns them as values.
+    """
+    if strict:
+        return _read(data, True)[0]
+    message, leniencies = parse_message_lenient(data)
+    warn_each(leniencies, "<message>")
+    return message
+
+
+def parse_message_lenient(data: bytes | str) -> tuple[SipMessage, tuple[Leniency, ...]]:
+    """Parse a message leniently: the message and every Leniency in it, each time; raise ParseError.
+
+    What a strict parse refuses only because a rule forbids it (today: a ``sips:`` URI with
+    ``transport=udp``, R-3261-19.1.1-a) is accepted and reported, once per occurrence, with its
+    line and column (lines counted from the start line). Syntax errors still raise ParseError.
+    The Request-URI and every header that holds URIs (Route, Record-Route, Path, Service-Route,
+    Contact, To, From, Reply-To, Refer-To, Referred-By) are looked at; a lazily parsed header
+    whose value does not parse is left to raise when it is asked for, as in a strict parse.
+    """
+    message, head, offsets = _read(data, False)
+    found: list[Leniency] = []
+    if message.request_uri is not None:
+        first_line = head.split("\n", 1)[0]
+        found += sips_udp_leniencies(message.request_uri, first_line, lambda pos: (1, pos + 1))
+    ends = [*offsets[1:], len(head)]
+    for header, offset, end in zip(message.headers, offsets, ends, strict=True):
+        if kind_of(header.key) not in URI_KINDS:
+            continue
+        try:
+            value = header.parsed(False)
+        except ParseError:
+            continue
+        found += sips_udp_leniencies(value, head[offset:end], _located_in(head, offset))
+    return message, tuple(found)
+
+
+def _located_in(head: str, offset: int) -> Callable[[int], tuple[int, int]]:
+    """Line and column in ``head`` of an offset in the header line that starts at ``offset``."""
+    return lambda pos: line_col(head, offset + pos)
 
 
 def _with_length(headers: Sequence[tuple[str, str]], body: str) -> tuple[Header, ...]:

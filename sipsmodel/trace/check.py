@@ -30,12 +30,14 @@ class Where:
     receiver: str
     transport: str
     lines: tuple[str, ...]
+    src: str = ""
+    dst: str = ""
 
     @classmethod
     def of(cls, hop: Hop, sender: str, receiver: str) -> Where:
         head = hop.frame.data.split(b"\r\n\r\n", 1)[0].decode("utf-8", errors="replace")
         return cls(hop.index, hop.frame.record, hop.frame.frame, hop.frame.source, sender, receiver,
-                   hop.frame.transport or "unknown", tuple(head.splitlines()))
+                   hop.frame.transport or "unknown", tuple(head.splitlines()), str(hop.frame.src), str(hop.frame.dst))
 
 
 @dataclass(frozen=True)
@@ -129,15 +131,16 @@ class Checker:
         self.found.append(Violation(prop.id, prop.title, rules, element, where, ladder))
 
     def _locate(self, evaluation: Evaluation, observed: Observed) -> tuple[str, Where | None]:
+        """The element to blame and the transmission to show: the witness hop, forward, dialog or binding."""
         collection, _, record = evaluation.witness[0] if evaluation.witness else ("", "", {})
-        if collection == "bindings":
-            place = self.binding_places.get(int(record["id"]))
-            return (place[1], place[0]) if place is not None else ("unknown registrar", None)
         trace = Trace("trace", observed.transmissions, observation=observed.observation)
         index = locate_violation(evaluation, trace)
         hop = next((h for h in observed.hops if h.index == index), None)
         item = next((t for t in observed.transmissions if t.index == index), None)
         if hop is None or item is None:
+            if collection == "bindings":
+                place = self.binding_places.get(int(record["id"]))
+                return (place[1], place[0]) if place is not None else ("unknown registrar", None)
             return ("unknown", None)
         element = item.sender
         if collection == "dialogs":

@@ -130,7 +130,8 @@ class Elements:
         """The two addresses are one element (a proxy's receiving and sending sockets)."""
         ra, rb = self.root(a), self.root(b)
         if ra != rb:
-            self._parent[max(ra, rb, key=str)] = min(ra, rb, key=str)
+            low, high = sorted((ra, rb), key=lambda e: (e.host, e.port))
+            self._parent[high] = low
             for group in (self._forwarders, self._registrars, self._secure):
                 if ra in group or rb in group:
                     group.update({ra, rb})

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from sipsmodel.cli import cli
@@ -96,10 +96,30 @@ def test_error_has_caret_label_and_exit_code_2() -> None:
     assert "\n                       ^" in err and "hint:" in err
 
 
-def test_lenient_flag_accepts_sips_udp() -> None:
-    with pytest.warns(SipsTransportWarning):
-        code, out, _ = run("parse", "--uri", "--lenient", "-", stdin="sips:alice@atlanta.com;transport=udp")
+def test_lenient_flag_accepts_sips_udp_with_the_tools_own_diagnostic() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SipsTransportWarning)  # no Python warning reaches the user
+        code, out, err = run("parse", "--uri", "--lenient", "-", stdin="sips:alice@atlanta.com;transport=udp")
     assert code == 0 and out.startswith("sips:alice@atlanta.com;transport=udp")
+    assert err.splitlines() == [
+        "<stdin>:1:24: accepted leniently: a sips URI names transport=udp (sips:alice@atlanta.com;transport=udp)"
+        " [R-3261-19.1.1-a]; RFC 3261 section 19.1.1 forbids it; read anyway so that the message and its"
+        " violation are kept"
+    ]
+
+
+def test_lenient_message_reports_each_occurrence_every_run(tmp_path: Path) -> None:
+    path = tmp_path / "udp.sip"
+    text = INVITE.replace("INVITE sips:bob@biloxi.com SIP", "INVITE sips:bob@biloxi.com;transport=udp SIP")
+    path.write_bytes(text.replace("<sips:alice@pc33.atlanta.com>", "<sips:alice@pc33.atlanta.com;transport=UDP>").encode())
+    for _ in range(2):  # the parse caches must not swallow the second run's diagnostics
+        code, out, err = run("parse", "--lenient", str(path))
+        assert code == 0 and out.startswith("INVITE sips:bob@biloxi.com;transport=udp SIP/2.0\r\n")
+        lines = err.splitlines()
+        assert [line.split(": accepted leniently: ")[0] for line in lines] == [f"{path}:1:28", f"{path}:8:39"]
+        assert all("[R-3261-19.1.1-a]" in line and "Warning" not in line for line in lines)
+    code, _, err = run("parse", str(path))
+    assert code == 2 and "[sips-transport-udp]" in err
 
 
 def test_message_error_exit_code_2(tmp_path: Path) -> None:
