@@ -83,3 +83,52 @@ def export_command(counterexample: Path | None, target: str, output: Path | None
     """Export a counterexample (check --explain ID --rules NAME --format json) as SIPp scenarios, pcap or JSON."""
     flow = obtain_flow(counterexample, property_id, rules, seed)
     sys.stdout.write(write_export(flow, target, output))
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        raise FlowError(f"--proxy {text!r}: expected HOST:PORT such as 127.0.0.1:5060 (IPv6 as [::1]:5060)")
+    return host.strip("[]"), int(port)
+
+
+@click.command("replay")
+@click.argument("counterexample", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--proxy", "proxy", required=True, metavar="HOST:PORT", help="The proxy's UDP and TCP address.")
+@click.option("--tls-port", type=click.IntRange(1, 65535), metavar="P", help="The proxy's TLS port [default: 5061].")
+@click.option("--register/--no-register", default=True, show_default=True,
+              help="Play the flow's registrations first (off: the proxy must already know the Contacts).")
+@click.option("--allow-remote", is_flag=True, help="Let --proxy be a non-loopback address.")
+@click.option("--sipdump", "dumps", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="The proxy's own sipdump (text or pcap), read after the run and checked instead (repeatable).")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="UA TLS certificate.")
+@click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="UA TLS private key.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder of the recording.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=3.0, show_default=True,
+              help="Seconds to wait for each message.")
+@click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
+@click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def replay_command(counterexample: Path | None, proxy: str, tls_port: int | None, register: bool,
+                   allow_remote: bool, dumps: tuple[Path, ...], cert: Path | None, key: Path | None,
+                   output: Path | None, timeout: float, property_id: str | None, rules: str | None,
+                   fmt: str) -> None:  # fmt: skip
+    """Play a counterexample's user agents against a real proxy and check what it did.
+
+    Exit 1 when the proxy violates a property (the counterexample's: exhibited; another: different),
+    0 when it violates none (not exhibited), 2 on an error."""
+    from sipsmodel.replay.replay import ReplayOptions, check_target, replay, report_json, report_text
+    from sipsmodel.report.selection import select_properties
+
+    host, port = _host_port(proxy)
+    check_target(host, allow_remote)
+    if (cert is None) != (key is None):
+        raise FlowError("--cert and --key go together (the UAs' TLS certificate and its private key)")
+    flow = obtain_flow(counterexample, property_id, rules, 0)
+    folder = output or Path("-".join(flow.name.split()) + "-replay")
+    options = ReplayOptions(host, port, tls_port or 5061, folder, register, allow_remote, timeout,
+                            (cert, key) if cert and key else None, dumps)
+    report = replay(flow, options, select_properties(()))
+    sys.stdout.write(json.dumps(report_json(report), indent=2) + "\n" if fmt == "json" else report_text(report))
+    sys.exit(1 if report.found else 0)

@@ -1,0 +1,307 @@
+"""Playing the user agents of a flow against a real proxy with the loopback agent, recording what they saw.
+
+Theory of operation: every UA of the flow gets one ``Agent`` per transport it uses in the flow, bound to
+its loopback address. The flow's hops are walked in order: a hop a UA sends is adapted
+(``sipsmodel.replay.adapt``) and sent to the proxy (its TLS port for a TLS hop); a hop a UA receives is
+waited for, on any of that UA's agents, for at most ``timeout`` seconds; hops between proxies are the
+real proxy's business and are skipped. Provisional responses, retransmissions and the proxy's ACKs of
+non-2xx answers that the flow does not show are recorded and passed over; a UAC acknowledges a non-2xx
+final answer to its INVITE itself (RFC 3261 section 17.1.1.3). The run stops at the first hop that does
+not come, or that comes as something else: that step and what the proxy sent instead are the outcome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import ssl
+import time
+from dataclasses import dataclass, field, replace
+
+from sipsmodel.replay.adapt import RunState, ack_bytes, learn_dialog, own_hosts, request_bytes, response_bytes
+from sipsmodel.replay.agent import Agent, Incoming
+from sipsmodel.replay.flow import Flow, FlowHop
+from sipsmodel.syntax import SipMessage
+
+
+@dataclass(frozen=True)
+class Target:
+    """The proxy under test: its address, its port for UDP and TCP, and its TLS port."""
+
+    host: str
+    port: int
+    tls_port: int
+
+    def address(self, transport: str) -> tuple[str, int]:
+        return (self.host, self.tls_port if transport == "TLS" else self.port)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One message a UA sent or received: the flow step it belongs to (None when the flow has none)."""
+
+    ua: str
+    sent: bool
+    transport: str
+    local: tuple[str, int]
+    remote: tuple[str, int]
+    data: bytes
+    time: float
+    step: int | None = None
+
+    @property
+    def start_line(self) -> str:
+        return self.data.split(b"\r\n", 1)[0].decode("utf-8", errors="replace")
+
+
+@dataclass
+class Outcome:
+    """How far the flow went on the real proxy, and everything the UAs exchanged."""
+
+    exchanges: list[Exchange] = field(default_factory=list)
+    stopped_at: FlowHop | None = None
+    reason: str = ""
+    answers: list[Exchange] = field(default_factory=list)  # what the proxy sent instead, when it stopped
+    skipped: list[FlowHop] = field(default_factory=list)
+
+    @property
+    def completed(self) -> bool:
+        return self.stopped_at is None
+
+
+class StepFailed(Exception):
+    """The hop a UA waited for did not come (or came as something else)."""
+
+
+@dataclass
+class Player:
+    """One run of a flow's UAs against ``target``."""
+
+    flow: Flow
+    target: Target
+    contexts: tuple[ssl.SSLContext, ssl.SSLContext] | None = None
+    timeout: float = 3.0
+    register: bool = True
+    outcome: Outcome = field(default_factory=Outcome)
+    agents: dict[tuple[str, str], Agent] = field(default_factory=dict)
+    queues: dict[str, list[tuple[Agent, Incoming, int]]] = field(default_factory=dict)  # (.., exchange index)
+    pending: dict[tuple[str, str, int], tuple[Agent, Incoming]] = field(default_factory=dict)  # to answer
+    invites: dict[tuple[str, int], bytes] = field(default_factory=dict)  # (UA, CSeq) -> the INVITE sent
+    finals: dict[tuple[str, int], Incoming] = field(default_factory=dict)  # (UA, CSeq) -> final answer
+
+    def __post_init__(self) -> None:
+        self.state = RunState(secrets.token_hex(4))
+        messages = [(h.sender, h.message) for h in self.flow.hops]
+        self.hosts = {ua.name: own_hosts(ua.name, messages) for ua in self.flow.user_agents}
+
+    def run(self) -> Outcome:
+        """Play every hop that involves a UA, in order; stop at the first that fails."""
+        try:
+            self._open_agents()
+            for hop in self.flow.hops:
+                if not self.register and hop.method == "REGISTER":
+                    self.outcome.skipped.append(hop)
+                    continue
+                try:
+                    self._play(hop)
+                except StepFailed as failure:
+                    self.outcome.stopped_at, self.outcome.reason = hop, str(failure)
+                    self._collect_answers()
+                    break
+        finally:
+            for agent in self.agents.values():
+                agent.close()
+        return self.outcome
+
+    # -- agents ----------------------------------------------------------------------------------
+
+    def _open_agents(self) -> None:
+        for hop in self.flow.hops:
+            for name in (hop.sender, hop.receiver):
+                element = self.flow.element(name)
+                if element.is_ua and (name, hop.transport) not in self.agents:
+                    self.agents[(name, hop.transport)] = self._agent(element.address, hop.transport, name)
+            self.queues.setdefault(hop.sender, [])
+            self.queues.setdefault(hop.receiver, [])
+
+    def _agent(self, host: str, transport: str, name: str) -> Agent:
+        if transport == "TLS" and self.contexts is None:
+            raise ValueError("a TLS hop needs TLS contexts (a certificate for the UAs)")
+        server, client = self.contexts if self.contexts else (None, None)
+        if transport not in ("UDP", "TCP", "TLS"):
+            raise ValueError(f"the replay agent has no {transport} transport; expected UDP, TCP or TLS")
+        return Agent(transport, host=host, server_context=server, client_context=client, user=name)
+
+    # -- one hop ---------------------------------------------------------------------------------
+
+    def _play(self, hop: FlowHop) -> None:
+        sender, receiver = self.flow.element(hop.sender), self.flow.element(hop.receiver)
+        if sender.is_ua:
+            self._send(hop)
+        elif receiver.is_ua:
+            self._receive(hop)
+
+    def _send(self, hop: FlowHop) -> None:
+        agent = self.agents[(hop.sender, hop.transport)]
+        message = hop.message
+        hosts = self.hosts.get(hop.sender, set())
+        cseq = message.cseq()
+        number = cseq.number if cseq else 0
+        if message.is_request:
+            data = self._request(hop, agent, hosts, number)
+            destination = self.target.address(hop.transport)
+            agent.send(data, destination, self.timeout)
+            self._record(hop.sender, agent, True, destination, data, hop.index)
+            return
+        received = self.pending.get((hop.sender, message.call_id() or "", number))
+        if received is None:
+            raise StepFailed(f"F{hop.index + 1}: {hop.sender} has no received request to answer")
+        answering, incoming = received
+        data = response_bytes(message, incoming, answering, hosts)
+        answering.reply(incoming, data)
+        self._record(hop.sender, answering, True, self._remote(incoming, answering), data, hop.index)
+
+    def _request(self, hop: FlowHop, agent: Agent, hosts: set[str], number: int) -> bytes:
+        message = hop.message
+        if message.method == "ACK" and (hop.sender, number) in self.invites and self._last_final_failed(hop):
+            return ack_bytes(self.invites[(hop.sender, number)], self.finals[(hop.sender, number)])
+        data = request_bytes(hop.sender, message, agent, self.state, hosts)
+        if message.method == "INVITE":
+            self.invites[(hop.sender, number)] = data
+        return data
+
+    def _last_final_failed(self, hop: FlowHop) -> bool:
+        cseq = hop.message.cseq()
+        final = self.finals.get((hop.sender, cseq.number if cseq else 0))
+        return final is not None and not final.start_line.split(" ")[1].startswith("2")
+
+    def _receive(self, hop: FlowHop) -> None:
+        agent, incoming = self._wait_for(hop)
+        message = hop.message
+        cseq = message.cseq()
+        number = cseq.number if cseq else 0
+        if message.is_request:
+            self.pending[(hop.receiver, message.call_id() or "", number)] = (agent, incoming)
+            to = message.to()
+            if message.method == "INVITE" and (to is None or to.tag is None):
+                learn_dialog(hop.receiver, incoming, self.state, as_uac=False)
+            return
+        status = message.status or 0
+        if hop.method == "INVITE" and status >= 200:
+            self.finals[(hop.receiver, number)] = incoming
+            if status < 300:
+                learn_dialog(hop.receiver, incoming, self.state, as_uac=True)
+            elif not self._flow_acks(hop):
+                self._acknowledge(hop.receiver, number, incoming)
+
+    def _flow_acks(self, hop: FlowHop) -> bool:
+        later = [h for h in self.flow.hops if h.index > hop.index and h.sender == hop.receiver]
+        return bool(later) and later[0].message.method == "ACK"
+
+    def _acknowledge(self, ua: str, number: int, response: Incoming) -> None:
+        invite = self.invites.get((ua, number))
+        if invite is None:
+            return
+        transport = next(t for (name, t), a in self.agents.items() if name == ua and invite_on(a, invite))
+        agent = self.agents[(ua, transport)]
+        data = ack_bytes(invite, response)
+        destination = self.target.address(transport)
+        agent.send(data, destination, self.timeout)
+        self._record(ua, agent, True, destination, data, None)
+
+    # -- waiting ---------------------------------------------------------------------------------
+
+    def _wait_for(self, hop: FlowHop) -> tuple[Agent, Incoming]:
+        """The message of ``hop`` at its receiver, from the queue or the wire; StepFailed on anything else."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            queue = self.queues[hop.receiver]
+            while queue:
+                agent, incoming, index = queue.pop(0)
+                if self._matches(hop.message, incoming, index):
+                    self.outcome.exchanges[index] = replace(self.outcome.exchanges[index], step=hop.index)
+                    return agent, incoming
+                self._pass_over(hop, incoming, index)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StepFailed(f"F{hop.index + 1} ({_describe(hop)}) did not reach {hop.receiver} "
+                                 f"within {self.timeout:g} s")
+            self._poll(min(left, 0.05))
+
+    def _poll(self, seconds: float) -> None:
+        """Receive what is there on every agent; record it at once (arrival order) and queue it for its UA."""
+        for (name, _), agent in self.agents.items():
+            with contextlib.suppress(TimeoutError):
+                incoming = agent.receive(seconds / max(1, len(self.agents)))
+                self._record(name, agent, False, self._remote(incoming, agent), incoming.data, None)
+                self.queues[name].append((agent, incoming, len(self.outcome.exchanges) - 1))
+
+    def _pass_over(self, hop: FlowHop, incoming: Incoming, index: int) -> None:
+        """A message the flow does not show here: provisional, retransmitted or the proxy's ACK is skipped;
+        any other final response or request means the proxy did something else."""
+        line = incoming.start_line
+        if line.startswith(("SIP/2.0 1", "ACK ")) or self._repeated(index):
+            return
+        self.outcome.answers.append(self.outcome.exchanges[index])
+        raise StepFailed(f"F{hop.index + 1} ({_describe(hop)}): {hop.receiver} received '{line}' instead")
+
+    def _repeated(self, index: int) -> bool:
+        """A retransmission: the same octets already received by the same UA."""
+        this = self.outcome.exchanges[index]
+        return any(not e.sent and e.ua == this.ua and e.data == this.data for e in self.outcome.exchanges[:index])
+
+    def _matches(self, expected: SipMessage, incoming: Incoming, index: int) -> bool:
+        line = incoming.start_line
+        if self._repeated(index):
+            return False
+        if expected.is_request:
+            return line.startswith(f"{expected.method} ")
+        cseq = incoming.header("CSeq") or ""
+        return line.startswith(f"SIP/2.0 {expected.status} ") and cseq.split()[-1:] == [_method(expected)]
+
+    def _collect_answers(self) -> None:
+        """After a stop: what the proxy sent (and still sends within a short grace time) to any UA; a final
+        answer to an INVITE a UA sent is acknowledged (RFC 3261 section 17.1.1.3)."""
+        deadline = time.monotonic() + min(self.timeout, 1.0)
+        while time.monotonic() < deadline:
+            self._poll(0.05)
+        for name, queue in self.queues.items():
+            for _, incoming, index in queue:
+                line = incoming.start_line
+                if line.startswith("SIP/2.0 1") or self._repeated(index):
+                    continue
+                self.outcome.answers.append(self.outcome.exchanges[index])
+                cseq = (incoming.header("CSeq") or "0 X").split()
+                if line.startswith("SIP/2.0 ") and cseq[-1] == "INVITE" and not line.startswith("SIP/2.0 2"):
+                    self._acknowledge(name, int(cseq[0]) if cseq[0].isdigit() else 0, incoming)
+            queue.clear()
+
+    # -- records ---------------------------------------------------------------------------------
+
+    def _remote(self, incoming: Incoming, agent: Agent) -> tuple[str, int]:
+        """The proxy as the trace names it: its listening address for the agent's transport (a stream the
+        proxy opened comes from an ephemeral port; the element is the same)."""
+        if incoming.peer[0] == self.target.host:
+            return self.target.address(agent.transport)
+        return incoming.peer
+
+    def _record(self, ua: str, agent: Agent, sent: bool, remote: tuple[str, int], data: bytes,
+                step: int | None) -> None:  # fmt: skip
+        self.outcome.exchanges.append(
+            Exchange(ua, sent, agent.transport, (agent.host, agent.port), remote, data, time.time(), step))
+
+
+def invite_on(agent: Agent, invite: bytes) -> bool:
+    """Whether ``invite`` went out on ``agent`` (its Via names the agent's transport, host and port)."""
+    return f"SIP/2.0/{agent.transport} {agent.host}:{agent.port};".encode() in invite
+
+
+def _method(message: SipMessage) -> str:
+    cseq = message.cseq()
+    return cseq.method if cseq else ""
+
+
+def _describe(hop: FlowHop) -> str:
+    message = hop.message
+    what = f"{message.method}" if message.is_request else f"{message.status} to {_method(message)}"
+    return f"{hop.sender} -> {hop.receiver} {what} over {hop.transport}"

@@ -1,0 +1,218 @@
+"""``replay``: play a counterexample's user agents against a real proxy, check what it did, compare.
+
+The run (``sipsmodel.replay.player``) records every message the UAs sent and received; the recording
+is written as a sipdump text file (the format of Kamailio's sipdump module, which carries each
+message's transport) and checked with ``sipsmodel.trace.run_trace``, together with the proxy's own
+sipdump when one is given. The verdict: ``exhibited`` (the property the counterexample violates is
+violated by the real proxy), ``different`` (other properties are violated, not that one), or
+``not exhibited`` (nothing is violated; when the proxy refused the flow, the step and its answer).
+DESIGN.md flow 7; issue 12.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sipsmodel.errors import SipsModelError
+from sipsmodel.props import Property
+from sipsmodel.replay.flow import Flow
+from sipsmodel.replay.player import Exchange, Outcome, Player, Target
+from sipsmodel.trace import MappedElement, TraceOptions, TraceReport, run_trace
+from sipsmodel.trace.frames import Endpoint
+
+VERDICTS = ("exhibited", "different", "not exhibited")
+RECORDING = "replay-uas.sipdump"
+
+
+class ReplayError(SipsModelError):
+    """A replay that must not or cannot run (a non-loopback proxy, no certificate, no openssl)."""
+
+
+@dataclass(frozen=True)
+class ReplayOptions:
+    """Where the proxy is and how to play."""
+
+    host: str
+    port: int
+    tls_port: int
+    folder: Path
+    register: bool = True
+    allow_remote: bool = False
+    timeout: float = 3.0
+    certificate: tuple[Path, Path] | None = None
+    proxy_dumps: tuple[Path, ...] = ()
+
+
+@dataclass
+class ReplayReport:
+    """The outcome of the run, the trace check, and the verdict."""
+
+    flow: Flow
+    outcome: Outcome
+    trace: TraceReport
+    recording: Path
+    checked: tuple[Path, ...]
+
+    @property
+    def found(self) -> list[str]:
+        return sorted({v.property for v in self.trace.violations})
+
+    @property
+    def verdict(self) -> str:
+        if self.flow.property_id in self.found:
+            return "exhibited"
+        return "different" if self.found else "not exhibited"
+
+
+def check_target(host: str, allow_remote: bool) -> str:
+    """``host`` if it is an IP address the replay may send to: loopback, or any with ``allow_remote``."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise ReplayError(f"--proxy {host!r}: expected an IP address such as 127.0.0.1 or ::1") from None
+    if not address.is_loopback and not allow_remote:
+        raise ReplayError(f"--proxy {host} is not a loopback address; replay sends only to loopback addresses "
+                          "unless --allow-remote is given")
+    if not address.is_loopback:
+        raise ReplayError(f"--proxy {host}: the replay's user agents bind loopback addresses only, so a remote "
+                          "proxy could not reach their Contacts; play the exported SIPp scenarios "
+                          "(sipsmodel export --to sipp) on a host the proxy can reach instead")
+    return host
+
+
+def replay(flow: Flow, options: ReplayOptions, properties: Sequence[Property]) -> ReplayReport:
+    """Play, record, check."""
+    check_target(options.host, options.allow_remote)
+    options.folder.mkdir(parents=True, exist_ok=True)
+    contexts = _contexts(flow, options)
+    target = Target(options.host, options.port, options.tls_port)
+    outcome = Player(flow, target, contexts, options.timeout, options.register).run()
+    recording = options.folder / RECORDING
+    write_sipdump(outcome.exchanges, recording)
+    checked = options.proxy_dumps or (recording,)
+    elements = element_map(flow, outcome.exchanges, target)
+    report = run_trace(TraceOptions(list(checked), list(properties), elements, ladders=False))
+    return ReplayReport(flow, outcome, report, recording, tuple(checked))
+
+
+def element_map(flow: Flow, exchanges: Sequence[Exchange], target: Target) -> list[MappedElement]:
+    """The proxy (both its ports, its role in the flow) and each UA (the addresses its agents listened on)."""
+    proxies = [e for e in flow.elements if not e.is_ua]
+    role = "registrar" if any(e.role == "registrar" for e in proxies) else "proxy"
+    mapped = [MappedElement("proxy", (Endpoint(target.host, target.port), Endpoint(target.host, target.tls_port)),
+                            role)]
+    for ua in flow.user_agents:
+        addresses = tuple(dict.fromkeys(Endpoint(*x.local) for x in exchanges if x.ua == ua.name))
+        if addresses:
+            mapped.append(MappedElement(ua.name, addresses, "ua"))
+    return mapped
+
+
+def write_sipdump(exchanges: Sequence[Exchange], path: Path) -> None:
+    """The UAs' recording as a sipdump text file (Kamailio's format; ``sipsmodel.trace.sipdump`` reads it)."""
+    with path.open("wb") as out:
+        for item in exchanges:
+            src, dst = (item.local, item.remote) if item.sent else (item.remote, item.local)
+            family = "ipv6" if ":" in src[0] else "ipv4"
+            head = (f"====================\ntag: {'snd' if item.sent else 'rcv'}\npid: 0\nprocess: 0\n"
+                    f"time: {item.time:.6f}\ndate: -\nproto: {item.transport.lower()} {family}\n"
+                    f"srcip: {src[0]}\nsrcport: {src[1]}\ndstip: {dst[0]}\ndstport: {dst[1]}\n"
+                    "~~~~~~~~~~~~~~~~~~~~\n")
+            out.write(head.encode("ascii") + item.data + b"||||||||||||||||||||\n")
+
+
+def _contexts(flow: Flow, options: ReplayOptions) -> tuple[ssl.SSLContext, ssl.SSLContext] | None:
+    """TLS contexts of the UAs: their certificate (given, or self-signed for the run) and a client that
+    does not verify the proxy (a loopback test of the proxy's routing, not of its certificate)."""
+    if not any(h.transport == "TLS" for h in flow.hops):
+        return None
+    cert, key = options.certificate or _self_signed(options.folder)
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        server.load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ReplayError(f"--cert {cert} --key {key}: cannot load the certificate ({exc})") from None
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client.check_hostname = False
+    client.verify_mode = ssl.CERT_NONE
+    return server, client
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "ua-cert.pem", folder / "ua-key.pem"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+               "-days", "1", "-subj", "/CN=sipsmodel-replay"]
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ReplayError(f"the flow has TLS hops and no --cert/--key was given; making a self-signed certificate "
+                          f"with openssl failed ({exc}); install openssl or pass --cert and --key") from None
+    return cert, key
+
+
+def report_text(report: ReplayReport) -> str:
+    """What the replay did and what it means, for a person."""
+    flow = report.flow
+    lines = [f"replay of {flow.name} against the proxy: {report.verdict}"]
+    if report.verdict == "exhibited":
+        lines.append(f"  the real proxy violates {flow.property_id}, as the counterexample does")
+    elif report.verdict == "different":
+        lines.append(f"  the real proxy does not violate {flow.property_id}; it violates {', '.join(report.found)}")
+    else:
+        lines.append(f"  the real proxy violates none of the checked properties ({flow.property_id} included)")
+    lines += ["", *_steps(report)]
+    for violation in report.trace.violations:
+        where = violation.where
+        place = f" at record {where.record} ({where.sender} -> {where.receiver} over {where.transport})" if where \
+            else ""
+        lines.append(f"violation: {violation.property} {violation.title}{place}")
+    lines.append(f"checked: {', '.join(str(p) for p in report.checked)} ({report.trace.records} records)")
+    return "\n".join(lines) + "\n"
+
+
+def _steps(report: ReplayReport) -> list[str]:
+    outcome = report.outcome
+    lines = []
+    if outcome.skipped:
+        lines.append(f"skipped (--no-register): {', '.join(f'F{h.index + 1}' for h in outcome.skipped)}")
+    if outcome.completed:
+        lines.append(f"every step of the flow's user agents happened ({len(outcome.exchanges)} messages at the UAs)")
+    else:
+        assert outcome.stopped_at is not None
+        lines.append(f"the flow stopped at F{outcome.stopped_at.index + 1}: {outcome.reason}")
+        for answer in outcome.answers:
+            lines.append(f"  the proxy sent {answer.ua}: {answer.start_line}")
+    return lines
+
+
+def report_json(report: ReplayReport) -> dict[str, Any]:
+    """``{"flow", "property", "verdict", "found", "completed", "stopped_at", "reason", "answers", ...}``."""
+    outcome = report.outcome
+    return {
+        "flow": report.flow.name,
+        "property": report.flow.property_id,
+        "rules": report.flow.rules,
+        "verdict": report.verdict,
+        "found": report.found,
+        "completed": outcome.completed,
+        "stopped_at": None if outcome.stopped_at is None else outcome.stopped_at.index,
+        "reason": outcome.reason,
+        "answers": [{"ua": a.ua, "start_line": a.start_line} for a in outcome.answers],
+        "skipped": [h.index for h in outcome.skipped],
+        "messages": len(outcome.exchanges),
+        "violations": [
+            {"property": v.property, "record": v.where.record if v.where else None,
+             "source": v.where.source if v.where else None,
+             "transport": v.where.transport if v.where else None,
+             "start_line": v.where.lines[0] if v.where and v.where.lines else None}
+            for v in report.trace.violations
+        ],  # fmt: skip
+        "recording": str(report.recording),
+        "checked": [str(p) for p in report.checked],
+    }
