@@ -59,19 +59,24 @@ def own_hosts(ua: str, messages: list[tuple[str, SipMessage]]) -> set[str]:
     return hosts
 
 
-def localize_contact(header: Header, agent: Agent, hosts: set[str]) -> str:
-    """The Contact line with the agent's host and port where the model had one of the UA's own hosts."""
+def localize_contact(header: Header, host: str, ports: tuple[int, int | None], hosts: set[str]) -> str:
+    """The Contact line with the UA's real host and port where the model had one of the UA's own hosts: the
+    TLS port for a sips: URI (or transport=tls), the UDP and TCP port otherwise."""
     values = header.parsed()
     shown = []
     for value in values if isinstance(values, tuple) else (values,):
         if isinstance(value, NameAddr) and isinstance(value.uri, SipUri) and value.uri.host in hosts:
-            value = replace(value, uri=replace(value.uri, host=agent.host, port=agent.port))
+            uri = value.uri
+            secure = uri.is_sips or (uri.param("transport") or "").lower() == "tls"
+            port = ports[1] if secure and ports[1] is not None else ports[0]
+            value = replace(value, uri=replace(uri, host=host, port=port))
         shown.append(value.render() if isinstance(value, NameAddr) else str(value))
     return "Contact: " + ", ".join(shown)
 
 
-def request_bytes(ua: str, message: SipMessage, agent: Agent, state: RunState, hosts: set[str]) -> bytes:
-    """A request of the flow as UA ``ua`` sends it in this run."""
+def request_bytes(ua: str, message: SipMessage, agent: Agent, state: RunState,
+                  contact: tuple[set[str], tuple[int, int | None]]) -> bytes:
+    """A request of the flow as UA ``ua`` sends it in this run (``contact``: its model hosts, its ports)."""
     call_id = message.call_id() or ""
     dialog = state.dialogs.get((ua, call_id)) if _in_dialog(message) else None
     uri = dialog.target if dialog else (message.request_uri.render() if message.request_uri else "")
@@ -93,7 +98,7 @@ def request_bytes(ua: str, message: SipMessage, agent: Agent, state: RunState, h
         elif key == "Call-ID":
             lines.append(f"Call-ID: {state.call_id(call_id)}")
         elif key == "Contact":
-            lines.append(localize_contact(header, agent, hosts))
+            lines.append(localize_contact(header, agent.host, contact[1], contact[0]))
         elif key != "Content-Length":
             lines.append(header.render())
     if dialog is not None and not routes_written:
@@ -101,7 +106,8 @@ def request_bytes(ua: str, message: SipMessage, agent: Agent, state: RunState, h
     return _finish(lines, message.body)
 
 
-def response_bytes(message: SipMessage, incoming: Incoming, agent: Agent, hosts: set[str]) -> bytes:
+def response_bytes(message: SipMessage, incoming: Incoming, host: str, ports: tuple[int, int | None],
+                   hosts: set[str]) -> bytes:
     """A response of the flow, answering the request actually received (RFC 3261 section 8.2.6.2)."""
     received = parse_message(incoming.data, strict=False)
     lines = [f"SIP/2.0 {message.status} {message.reason}"]
@@ -114,7 +120,7 @@ def response_bytes(message: SipMessage, incoming: Incoming, agent: Agent, hosts:
             lines.append(header.render() + (f";tag={tag}" if tag and had is not None and had.tag is None else ""))
     for header in message.headers:
         if header.key == "Contact":
-            lines.append(localize_contact(header, agent, hosts))
+            lines.append(localize_contact(header, host, ports, hosts))
         elif header.key not in (*_COPIED, "To", "Record-Route", "Content-Length"):
             lines.append(header.render())
     return _finish(lines, message.body)

@@ -110,8 +110,8 @@ def flow_from_json(data: Any, source: str, property_id: str | None = None, rules
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         cell = _pick_cell(data["results"], source, property_id, rules)
         return _flow(cell["counterexample"], source, cell.get("property"), str(cell.get("rules", "")))
-    if isinstance(data, dict) and isinstance(data.get("transmissions"), list):
-        return _flow(data, source, data.get("property"), str(data.get("rules", "")))
+    if isinstance(data, dict) and isinstance(data.get("transmissions"), list):  # --property names what to look for
+        return _flow(data, source, property_id or data.get("property"), rules or str(data.get("rules", "")))
     raise FlowError(
         f"{source}: expected a JSON object with 'results' (sipsmodel check --format json) or 'transmissions' "
         "(sipsmodel simulate --format json, sipsmodel export --to json)"

@@ -116,21 +116,30 @@ class Player:
     # -- agents ----------------------------------------------------------------------------------
 
     def _open_agents(self) -> None:
-        for hop in self.flow.hops:
-            for name in (hop.sender, hop.receiver):
-                element = self.flow.element(name)
-                if element.is_ua and (name, hop.transport) not in self.agents:
-                    self.agents[(name, hop.transport)] = self._agent(element.address, hop.transport, name)
-            self.queues.setdefault(hop.sender, [])
-            self.queues.setdefault(hop.receiver, [])
+        """Per UA: UDP and TCP on one port (a sip: Contact may be reached over either, RFC 3263) and TLS on
+        another (a sips: Contact), whatever transports the flow shows, since the real proxy chooses."""
+        for ua in self.flow.user_agents:
+            plain = self._plain_pair(ua.address, ua.name)
+            self.agents[(ua.name, "UDP")], self.agents[(ua.name, "TCP")] = plain
+            if self.contexts is not None:
+                server, client = self.contexts
+                self.agents[(ua.name, "TLS")] = Agent("TLS", host=ua.address, server_context=server,
+                                                      client_context=client, user=ua.name)
+            self.queues[ua.name] = []
 
-    def _agent(self, host: str, transport: str, name: str) -> Agent:
-        if transport == "TLS" and self.contexts is None:
-            raise ValueError("a TLS hop needs TLS contexts (a certificate for the UAs)")
-        server, client = self.contexts if self.contexts else (None, None)
-        if transport not in ("UDP", "TCP", "TLS"):
-            raise ValueError(f"the replay agent has no {transport} transport; expected UDP, TCP or TLS")
-        return Agent(transport, host=host, server_context=server, client_context=client, user=name)
+    def _plain_pair(self, host: str, name: str) -> tuple[Agent, Agent]:
+        for _ in range(20):
+            udp = Agent("UDP", host=host, user=name)
+            try:
+                return udp, Agent("TCP", host=host, port=udp.port, user=name)
+            except OSError:
+                udp.close()
+        raise OSError(f"no port free for both UDP and TCP on {host}")
+
+    def _ports(self, ua: str) -> tuple[int, int | None]:
+        """The UA's port for sip: Contacts (UDP and TCP) and for sips: Contacts (TLS, None without TLS)."""
+        tls = self.agents.get((ua, "TLS"))
+        return self.agents[(ua, "UDP")].port, None if tls is None else tls.port
 
     # -- one hop ---------------------------------------------------------------------------------
 
@@ -142,7 +151,10 @@ class Player:
             self._receive(hop)
 
     def _send(self, hop: FlowHop) -> None:
-        agent = self.agents[(hop.sender, hop.transport)]
+        agent = self.agents.get((hop.sender, hop.transport))
+        if agent is None:
+            raise StepFailed(f"F{hop.index + 1}: the replay agent has no {hop.transport} (UDP, TCP, and TLS "
+                             "with a certificate)")
         message = hop.message
         hosts = self.hosts.get(hop.sender, set())
         cseq = message.cseq()
@@ -157,7 +169,7 @@ class Player:
         if received is None:
             raise StepFailed(f"F{hop.index + 1}: {hop.sender} has no received request to answer")
         answering, incoming = received
-        data = response_bytes(message, incoming, answering, hosts)
+        data = response_bytes(message, incoming, answering.host, self._ports(hop.sender), hosts)
         answering.reply(incoming, data)
         self._record(hop.sender, answering, True, self._remote(incoming, answering), data, hop.index)
 
@@ -165,7 +177,7 @@ class Player:
         message = hop.message
         if message.method == "ACK" and (hop.sender, number) in self.invites and self._last_final_failed(hop):
             return ack_bytes(self.invites[(hop.sender, number)], self.finals[(hop.sender, number)])
-        data = request_bytes(hop.sender, message, agent, self.state, hosts)
+        data = request_bytes(hop.sender, message, agent, self.state, (hosts, self._ports(hop.sender)))
         if message.method == "INVITE":
             self.invites[(hop.sender, number)] = data
         return data

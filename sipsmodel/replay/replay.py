@@ -90,7 +90,7 @@ def replay(flow: Flow, options: ReplayOptions, properties: Sequence[Property]) -
     """Play, record, check."""
     check_target(options.host, options.allow_remote)
     options.folder.mkdir(parents=True, exist_ok=True)
-    contexts = _contexts(flow, options)
+    contexts = _contexts(options)
     target = Target(options.host, options.port, options.tls_port)
     outcome = Player(flow, target, contexts, options.timeout, options.register).run()
     recording = options.folder / RECORDING
@@ -127,11 +127,10 @@ def write_sipdump(exchanges: Sequence[Exchange], path: Path) -> None:
             out.write(head.encode("ascii") + item.data + b"||||||||||||||||||||\n")
 
 
-def _contexts(flow: Flow, options: ReplayOptions) -> tuple[ssl.SSLContext, ssl.SSLContext] | None:
-    """TLS contexts of the UAs: their certificate (given, or self-signed for the run) and a client that
-    does not verify the proxy (a loopback test of the proxy's routing, not of its certificate)."""
-    if not any(h.transport == "TLS" for h in flow.hops):
-        return None
+def _contexts(options: ReplayOptions) -> tuple[ssl.SSLContext, ssl.SSLContext] | None:
+    """TLS contexts of the UAs (always: the real proxy may choose TLS where the model did not): their
+    certificate (given, or self-signed for the run) and a client that does not verify the proxy (a
+    loopback test of the proxy's routing, not of its certificate)."""
     cert, key = options.certificate or _self_signed(options.folder)
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
