@@ -18,9 +18,8 @@ import dpkt
 from dpkt import pcapng
 
 from sipsmodel.replay.flow import Flow
-from sipsmodel.replay.wire import Segment, wire_plan
+from sipsmodel.replay.wire import START_TIME, Segment, wire_plan
 
-START_TIME = 946684800.0
 STEP = 0.010
 SNAPLEN = 65535
 SYN, ACK, PSH = dpkt.tcp.TH_SYN, dpkt.tcp.TH_ACK, dpkt.tcp.TH_PUSH

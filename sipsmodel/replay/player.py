@@ -53,6 +53,10 @@ class Exchange:
     def start_line(self) -> str:
         return self.data.split(b"\r\n", 1)[0].decode("utf-8", errors="replace")
 
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (full name, case-insensitive), as the agent reads it."""
+        return Incoming(self.data, self.remote).header(name)
+
 
 @dataclass
 class Outcome:
@@ -62,7 +66,8 @@ class Outcome:
     stopped_at: FlowHop | None = None
     reason: str = ""
     answers: list[Exchange] = field(default_factory=list)  # what the proxy sent instead, when it stopped
-    skipped: list[FlowHop] = field(default_factory=list)
+    skipped: list[FlowHop] = field(default_factory=list)  # registrations not played (--no-register)
+    absent: list[FlowHop] = field(default_factory=list)  # provisional responses the proxy did not send
 
     @property
     def completed(self) -> bool:
@@ -188,7 +193,11 @@ class Player:
         return final is not None and not final.start_line.split(" ")[1].startswith("2")
 
     def _receive(self, hop: FlowHop) -> None:
-        agent, incoming = self._wait_for(hop)
+        received = self._wait_for(hop)
+        if received is None:
+            self.outcome.absent.append(hop)
+            return
+        agent, incoming = received
         message = hop.message
         cseq = message.cseq()
         number = cseq.number if cseq else 0
@@ -223,22 +232,34 @@ class Player:
 
     # -- waiting ---------------------------------------------------------------------------------
 
-    def _wait_for(self, hop: FlowHop) -> tuple[Agent, Incoming]:
-        """The message of ``hop`` at its receiver, from the queue or the wire; StepFailed on anything else."""
+    def _wait_for(self, hop: FlowHop) -> tuple[Agent, Incoming] | None:
+        """The message of ``hop`` at its receiver, from the queue or the wire; StepFailed on anything else.
+        None for a provisional response the proxy did not send (it sent a later message, or nothing)."""
+        provisional = (hop.message.status or 0) in range(100, 200)
         deadline = time.monotonic() + self.timeout
         while True:
             queue = self.queues[hop.receiver]
             while queue:
-                agent, incoming, index = queue.pop(0)
+                agent, incoming, index = queue[0]
                 if self._matches(hop.message, incoming, index):
+                    queue.pop(0)
                     self.outcome.exchanges[index] = replace(self.outcome.exchanges[index], step=hop.index)
                     return agent, incoming
-                self._pass_over(hop, incoming, index)
+                if provisional and not self._skippable(incoming, index):
+                    return None  # the proxy went on without it; the message waits for its own hop
+                queue.pop(0)
+                self._pass_over(hop, agent, incoming, index)
             left = deadline - time.monotonic()
             if left <= 0:
+                if provisional:
+                    return None
                 raise StepFailed(f"F{hop.index + 1} ({_describe(hop)}) did not reach {hop.receiver} "
                                  f"within {self.timeout:g} s")
             self._poll(min(left, 0.05))
+
+    def _skippable(self, incoming: Incoming, index: int) -> bool:
+        """Provisional, the proxy's ACK of a non-2xx answer, or a retransmission: passed over silently."""
+        return incoming.start_line.startswith(("SIP/2.0 1", "ACK ")) or self._repeated(index)
 
     def _poll(self, seconds: float) -> None:
         """Receive what is there on every agent; record it at once (arrival order) and queue it for its UA."""
@@ -248,14 +269,22 @@ class Player:
                 self._record(name, agent, False, self._remote(incoming, agent), incoming.data, None)
                 self.queues[name].append((agent, incoming, len(self.outcome.exchanges) - 1))
 
-    def _pass_over(self, hop: FlowHop, incoming: Incoming, index: int) -> None:
-        """A message the flow does not show here: provisional, retransmitted or the proxy's ACK is skipped;
-        any other final response or request means the proxy did something else."""
-        line = incoming.start_line
-        if line.startswith(("SIP/2.0 1", "ACK ")) or self._repeated(index):
+    def _pass_over(self, hop: FlowHop, agent: Agent, incoming: Incoming, index: int) -> None:
+        """A message the flow does not show here: skippable ones are skipped; any other final response or
+        request means the proxy did something else."""
+        if self._skippable(incoming, index):
             return
+        self._answered(hop.receiver, incoming, index)
+        raise StepFailed(f"F{hop.index + 1} ({_describe(hop)}): {hop.receiver} received "
+                         f"'{incoming.start_line}' instead")
+
+    def _answered(self, ua: str, incoming: Incoming, index: int) -> None:
+        """Keep what the proxy sent instead of the flow; acknowledge a non-2xx answer to an INVITE the UA sent."""
         self.outcome.answers.append(self.outcome.exchanges[index])
-        raise StepFailed(f"F{hop.index + 1} ({_describe(hop)}): {hop.receiver} received '{line}' instead")
+        line = incoming.start_line
+        cseq = (incoming.header("CSeq") or "0 X").split()
+        if line.startswith("SIP/2.0 ") and not line.startswith("SIP/2.0 2") and cseq[-1] == "INVITE":
+            self._acknowledge(ua, int(cseq[0]) if cseq[0].isdigit() else 0, incoming)
 
     def _repeated(self, index: int) -> bool:
         """A retransmission: the same octets already received by the same UA."""
@@ -279,13 +308,8 @@ class Player:
             self._poll(0.05)
         for name, queue in self.queues.items():
             for _, incoming, index in queue:
-                line = incoming.start_line
-                if line.startswith("SIP/2.0 1") or self._repeated(index):
-                    continue
-                self.outcome.answers.append(self.outcome.exchanges[index])
-                cseq = (incoming.header("CSeq") or "0 X").split()
-                if line.startswith("SIP/2.0 ") and cseq[-1] == "INVITE" and not line.startswith("SIP/2.0 2"):
-                    self._acknowledge(name, int(cseq[0]) if cseq[0].isdigit() else 0, incoming)
+                if not self._skippable(incoming, index):
+                    self._answered(name, incoming, index)
             queue.clear()
 
     # -- records ---------------------------------------------------------------------------------

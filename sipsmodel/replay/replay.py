@@ -23,11 +23,14 @@ from sipsmodel.errors import SipsModelError
 from sipsmodel.props import Property
 from sipsmodel.replay.flow import Flow
 from sipsmodel.replay.player import Exchange, Outcome, Player, Target
+from sipsmodel.replay.wire import FIRST_EPHEMERAL_PORT, START_TIME, wire_plan
 from sipsmodel.trace import MappedElement, TraceOptions, TraceReport, run_trace
+from sipsmodel.trace.elements import MAP_ROLES
 from sipsmodel.trace.frames import Endpoint
 
 VERDICTS = ("exhibited", "different", "not exhibited")
 RECORDING = "replay-uas.sipdump"
+MODEL_RECORDING = "counterexample.sipdump"
 
 
 class ReplayError(SipsModelError):
@@ -58,16 +61,30 @@ class ReplayReport:
     trace: TraceReport
     recording: Path
     checked: tuple[Path, ...]
+    model: TraceReport  # the counterexample's own flow through the same trace checker
 
     @property
     def found(self) -> list[str]:
+        """The properties the real proxy's run violates."""
         return sorted({v.property for v in self.trace.violations})
 
     @property
+    def in_model(self) -> list[str]:
+        """The properties the counterexample's own flow violates, read by the same checker."""
+        return sorted({v.property for v in self.model.violations})
+
+    @property
+    def new(self) -> list[str]:
+        """Violated in the real run and not in the counterexample: what the proxy did differently."""
+        return sorted(set(self.found) - set(self.in_model))
+
+    @property
     def verdict(self) -> str:
+        """exhibited: the counterexample's property is violated; different: the run violates something the
+        counterexample does not; not exhibited: neither (what is left comes from the flow's own UAs)."""
         if self.flow.property_id in self.found:
             return "exhibited"
-        return "different" if self.found else "not exhibited"
+        return "different" if self.new else "not exhibited"
 
 
 def check_target(host: str, allow_remote: bool) -> str:
@@ -98,7 +115,10 @@ def replay(flow: Flow, options: ReplayOptions, properties: Sequence[Property]) -
     checked = options.proxy_dumps or (recording,)
     elements = element_map(flow, outcome.exchanges, target)
     report = run_trace(TraceOptions(list(checked), list(properties), elements, ladders=False))
-    return ReplayReport(flow, outcome, report, recording, tuple(checked))
+    model_path = options.folder / MODEL_RECORDING
+    write_flow_sipdump(flow, model_path)
+    model = run_trace(TraceOptions([model_path], list(properties), model_element_map(flow), ladders=False))
+    return ReplayReport(flow, outcome, report, recording, tuple(checked), model)
 
 
 def element_map(flow: Flow, exchanges: Sequence[Exchange], target: Target) -> list[MappedElement]:
@@ -114,17 +134,40 @@ def element_map(flow: Flow, exchanges: Sequence[Exchange], target: Target) -> li
     return mapped
 
 
+def model_element_map(flow: Flow) -> list[MappedElement]:
+    """The flow's elements at their addresses in the wire plan, with their roles."""
+    addresses: dict[str, list[Endpoint]] = {}
+    for segment in wire_plan(flow):
+        for name, end in ((segment.hop.sender, segment.src), (segment.hop.receiver, segment.dst)):
+            if end[1] < FIRST_EPHEMERAL_PORT and Endpoint(*end) not in addresses.setdefault(name, []):
+                addresses[name].append(Endpoint(*end))
+    roles = {"redirect": "ua"}
+    return [MappedElement(e.name, tuple(addresses.get(e.name, ())), roles.get(e.role, e.role))
+            for e in flow.elements if addresses.get(e.name) and e.role in (*MAP_ROLES, "redirect")]
+
+
+def write_flow_sipdump(flow: Flow, path: Path) -> None:
+    """The counterexample's own flow as a sipdump text file, each hop with its model transport."""
+    records = [(s.src, s.dst, s.hop.transport, s.payload, START_TIME + n) for n, s in enumerate(wire_plan(flow))]
+    _write_records(records, path)
+
+
 def write_sipdump(exchanges: Sequence[Exchange], path: Path) -> None:
     """The UAs' recording as a sipdump text file (Kamailio's format; ``sipsmodel.trace.sipdump`` reads it)."""
+    records = [((x.local, x.remote) if x.sent else (x.remote, x.local)) + (x.transport, x.data, x.time)
+               for x in exchanges]
+    _write_records(records, path)
+
+
+def _write_records(records: Sequence[tuple[tuple[str, int], tuple[str, int], str, bytes, float]],
+                   path: Path) -> None:  # fmt: skip
     with path.open("wb") as out:
-        for item in exchanges:
-            src, dst = (item.local, item.remote) if item.sent else (item.remote, item.local)
+        for src, dst, transport, data, when in records:
             family = "ipv6" if ":" in src[0] else "ipv4"
-            head = (f"====================\ntag: {'snd' if item.sent else 'rcv'}\npid: 0\nprocess: 0\n"
-                    f"time: {item.time:.6f}\ndate: -\nproto: {item.transport.lower()} {family}\n"
-                    f"srcip: {src[0]}\nsrcport: {src[1]}\ndstip: {dst[0]}\ndstport: {dst[1]}\n"
-                    "~~~~~~~~~~~~~~~~~~~~\n")
-            out.write(head.encode("ascii") + item.data + b"||||||||||||||||||||\n")
+            head = (f"====================\ntag: rcv\npid: 0\nprocess: 0\ntime: {when:.6f}\ndate: -\n"
+                    f"proto: {transport.lower()} {family}\nsrcip: {src[0]}\nsrcport: {src[1]}\n"
+                    f"dstip: {dst[0]}\ndstport: {dst[1]}\n~~~~~~~~~~~~~~~~~~~~\n")
+            out.write(head.encode("ascii") + data + b"||||||||||||||||||||\n")
 
 
 def _contexts(options: ReplayOptions) -> tuple[ssl.SSLContext, ssl.SSLContext] | None:
@@ -162,9 +205,12 @@ def report_text(report: ReplayReport) -> str:
     if report.verdict == "exhibited":
         lines.append(f"  the real proxy violates {flow.property_id}, as the counterexample does")
     elif report.verdict == "different":
-        lines.append(f"  the real proxy does not violate {flow.property_id}; it violates {', '.join(report.found)}")
+        lines.append(f"  the real proxy does not violate {flow.property_id}; it violates what the counterexample "
+                     f"does not: {', '.join(report.new)}")
     else:
-        lines.append(f"  the real proxy violates none of the checked properties ({flow.property_id} included)")
+        lines.append(f"  the real proxy does not violate {flow.property_id}, nor anything the counterexample "
+                     "does not")
+    lines.append(f"  the counterexample's own flow violates: {', '.join(report.in_model) or 'nothing'}")
     lines += ["", *_steps(report)]
     for violation in report.trace.violations:
         where = violation.where
@@ -178,6 +224,8 @@ def report_text(report: ReplayReport) -> str:
 def _steps(report: ReplayReport) -> list[str]:
     outcome = report.outcome
     lines = []
+    if outcome.absent:
+        lines.append(f"not sent by the proxy (provisional): {', '.join(f'F{h.index + 1}' for h in outcome.absent)}")
     if outcome.skipped:
         lines.append(f"skipped (--no-register): {', '.join(f'F{h.index + 1}' for h in outcome.skipped)}")
     if outcome.completed:
@@ -186,7 +234,9 @@ def _steps(report: ReplayReport) -> list[str]:
         assert outcome.stopped_at is not None
         lines.append(f"the flow stopped at F{outcome.stopped_at.index + 1}: {outcome.reason}")
         for answer in outcome.answers:
-            lines.append(f"  the proxy sent {answer.ua}: {answer.start_line}")
+            warning = answer.header("Warning")
+            lines.append(f"  the proxy sent {answer.ua}: {answer.start_line}" + (f" (Warning: {warning})" if warning
+                                                                                  else ""))
     return lines
 
 
@@ -199,11 +249,14 @@ def report_json(report: ReplayReport) -> dict[str, Any]:
         "rules": report.flow.rules,
         "verdict": report.verdict,
         "found": report.found,
+        "in_counterexample": report.in_model,
+        "new": report.new,
         "completed": outcome.completed,
         "stopped_at": None if outcome.stopped_at is None else outcome.stopped_at.index,
         "reason": outcome.reason,
-        "answers": [{"ua": a.ua, "start_line": a.start_line} for a in outcome.answers],
+        "answers": [{"ua": a.ua, "start_line": a.start_line, "warning": a.header("Warning")} for a in outcome.answers],
         "skipped": [h.index for h in outcome.skipped],
+        "absent": [h.index for h in outcome.absent],
         "messages": len(outcome.exchanges),
         "violations": [
             {"property": v.property, "record": v.where.record if v.where else None,

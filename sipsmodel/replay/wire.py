@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from sipsmodel.replay.flow import Flow, FlowHop, listening_port
 
 FIRST_EPHEMERAL_PORT = 49152
+#: Time of the first message of an exported flow: 2000-01-01 00:00:00 UTC (exports are reproducible).
+START_TIME = 946684800.0
 
 
 @dataclass(frozen=True)
