@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from sipsmodel.cli import cli
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+FLOWS = Path(__file__).resolve().parent / "flows"
 
 
 def _run(args: list[str]) -> str:
@@ -44,6 +45,14 @@ def simulated_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
         path.write_text(_run(["simulate", str(SCENARIOS / f"{name}.toml"), "--format", "json"]))
         files[name] = path
     return files
+
+
+@pytest.fixture(scope="session")
+def downgrade_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``simulate --format json`` of flows/sips-to-sip-contact-udp.toml: the sip: Contact downgrade (I-1)."""
+    path = tmp_path_factory.mktemp("downgrade") / "sips-to-sip-contact-udp.json"
+    path.write_text(_run(["simulate", str(FLOWS / "sips-to-sip-contact-udp.toml"), "--format", "json"]))
+    return path
 
 
 def load_json(path: Path) -> dict[str, object]:
