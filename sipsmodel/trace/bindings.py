@@ -61,9 +61,11 @@ class Binder:
     live: dict[tuple[str, str], Live] = field(default_factory=dict)
     next_id: int = 0
     now: float | None = None
+    version: int = 0
 
     def register(self, request: Hop, elements: Elements) -> None:
         """Apply one REGISTER the registrar accepted."""
+        self.version += 1
         message = request.message
         to = message.to()
         aor = _aor(to.uri if to is not None else None)
@@ -101,7 +103,9 @@ class Binder:
         if now is None:
             return
         self.now = now
-        self.live = {k: v for k, v in self.live.items() if v.until is None or v.until >= now}
+        if any(v.until is not None and v.until < now for v in self.live.values()):
+            self.live = {k: v for k, v in self.live.items() if v.until is None or v.until >= now}
+            self.version += 1
 
     def lookup(self, uri: Uri | None, now: float | None) -> int:
         """The id of the live binding whose Contact is ``uri`` (RFC 3261 19.1.4 comparison), else -1."""

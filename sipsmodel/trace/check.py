@@ -91,6 +91,7 @@ class Checker:
     groups: int = 0
     _seen: set[tuple[str, int | None, str]] = field(default_factory=set)
     _reads: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    _bindings_version: int = -1
 
     def __post_init__(self) -> None:
         self._reads = {p.id: reads(p.formula) for p in self.properties}
@@ -99,7 +100,11 @@ class Checker:
         """Evaluate every decidable property on one closed group."""
         self.groups += 1
         self._remember_bindings(observed)
+        bindings_changed = observed.bindings_version != self._bindings_version
+        self._bindings_version = observed.bindings_version
         for prop in self.properties:
+            if not bindings_changed and {c for c, _ in self._reads[prop.id]} == {"bindings"}:
+                continue  # a property of the bindings alone: already evaluated on these bindings
             why = blocking(self._reads[prop.id], observed.unknown)
             if why is not None:
                 reason, count = self.undecided.get(prop.id, (why, 0))

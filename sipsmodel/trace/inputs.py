@@ -9,14 +9,13 @@ URI with ``transport=udp`` is read): each leniency is reported at its record, ev
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from sipsmodel.errors import ParseError, ScenarioError
-from sipsmodel.syntax import SipMessage, SipsTransportWarning, parse_message
+from sipsmodel.syntax import SipMessage, parse_message_lenient
 from sipsmodel.trace.frames import Frame, Item, Problem
 from sipsmodel.trace.logs import looks_like_plain, looks_like_sipp, read_plain, read_sipp
 from sipsmodel.trace.pcap import PcapReader, looks_like_pcap
@@ -29,7 +28,7 @@ _SNIFF = 4096
 
 @dataclass(frozen=True)
 class Leniency:
-    """A message read although it breaks a rule (RFC 3261 19.1.1: a sips URI with transport=udp)."""
+    """A message read although it breaks a rule (sipsmodel.syntax.Leniency), at its record and frame."""
 
     record: int
     frame: int | None
@@ -119,15 +118,9 @@ def _pcap(stream: BinaryIO, path: Path, keylog: Path | None) -> Iterator[Item]:
 
 
 def parse(frame: Frame) -> tuple[SipMessage, list[Leniency]]:
-    """Parse one captured message leniently; ParseError names the record."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SipsTransportWarning)
-        message = parse_message(frame.data, strict=False)
-    leniencies = [
-        Leniency(frame.record, frame.frame, "R-3261-19.1.1-a", "sips URI with transport=udp", str(w.message))
-        for w in caught if issubclass(w.category, SipsTransportWarning)
-    ]  # fmt: skip
-    return message, leniencies
+    """Parse one captured message leniently, every leniency at its record; ParseError on bad syntax."""
+    message, found = parse_message_lenient(frame.data)
+    return message, [Leniency(frame.record, frame.frame, n.rule, n.what, n.why, n.line, n.column) for n in found]
 
 
 def renumber(frame: Frame, info: InputFile) -> Frame:

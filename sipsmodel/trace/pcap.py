@@ -65,8 +65,9 @@ class PcapReader:
     def read(self, stream: BinaryIO) -> Iterator[Item]:
         """Every SIP message of the capture, with a Problem per damaged packet or at a damaged end."""
         try:
-            reader: Any = (_rewind_pcapng(stream) if stream.read(4) == PCAPNG_MAGIC
-                           else _rewind_pcap(stream))
+            magic = stream.read(4)
+            stream.seek(0)
+            reader: Any = dpkt.pcapng.Reader(stream) if magic == PCAPNG_MAGIC else dpkt.pcap.Reader(stream)
         except (ValueError, dpkt.dpkt.Error) as exc:
             yield Problem(self.source, "file header", f"not a readable pcap or pcapng file ({exc})", fatal=True)
             return
@@ -171,16 +172,6 @@ class PcapReader:
                 yield Problem(self.source, f"TCP stream {src} -> {dst}",
                               f"{len(flow.buffer)} octets at the end of the capture do not complete a SIP message")
         self._flows.clear()
-
-
-def _rewind_pcapng(stream: BinaryIO) -> Any:
-    stream.seek(0)  # dpkt's pcapng reader reads the section header block from the first octet
-    return dpkt.pcapng.Reader(stream)
-
-
-def _rewind_pcap(stream: BinaryIO) -> Any:
-    stream.seek(0)
-    return dpkt.pcap.Reader(stream)
 
 
 def _ip_layer(datalink: int, buf: bytes) -> Any:

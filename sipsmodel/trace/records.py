@@ -82,20 +82,18 @@ class Observed:
     hops: tuple[Hop, ...]
     binding_hops: dict[int, int]
     dialog_owners: dict[int, str]
+    bindings_version: int = 0
 
 
 def _has_transport(uri: Uri | None, value: str) -> bool:
     return isinstance(uri, SipUri) and (uri.param("transport") or "").lower() == value
 
 
-def _uris(message: SipMessage) -> list[Uri]:
-    values: list[NameAddr] = [*message.routes(), *message.record_routes(), *message.paths()]
-    contacts = message.contacts()
-    if isinstance(contacts, list):
-        values += contacts
-    values += [v for v in (message.to(), message.from_()) if v is not None]
-    uris = [v.uri for v in values]
-    return uris if message.request_uri is None else [message.request_uri, *uris]
+def _tls_param(message: SipMessage, routes: list[NameAddr], record_routes: list[NameAddr],
+               contacts: list[NameAddr], others: list[NameAddr]) -> bool:  # fmt: skip
+    """Some URI of the message carries transport=tls (RFC 3261 26.2.2 deprecates it)."""
+    values = [*routes, *record_routes, *message.paths(), *contacts, *others]
+    return _has_transport(message.request_uri, "tls") or any(_has_transport(v.uri, "tls") for v in values)
 
 
 @dataclass
@@ -128,7 +126,11 @@ class _Context:
 
 def _hop_record(ctx: _Context, hop: Hop, call: int) -> Record:
     message, frame = hop.message, hop.frame
-    contact, to, sender = first_contact(message), message.to(), message.from_()
+    to, sender = message.to(), message.from_()
+    listed = message.contacts()
+    contacts = listed if isinstance(listed, list) else []
+    contact = contacts[0] if contacts else None
+    routes, record_routes = message.routes(), message.record_routes()
     vias = message.vias()
     request = hop if message.is_request else _request_of(ctx, hop)
     initial = _initial(ctx, hop)
@@ -142,12 +144,12 @@ def _hop_record(ctx: _Context, hop: Hop, call: int) -> Record:
         "initial": initial, "transport": frame.transport or "UDP", "secure": hop.secure,
         "via_secure": bool(vias) and is_secure(vias[0].transport),
         "ruri": scheme_of(message.request_uri), "origin": ctx.origin(request) if request is not None else "none",
-        "route0": first_scheme(message.routes()), "contact": scheme_of(contact.uri if contact else None),
+        "route0": first_scheme(routes), "contact": scheme_of(contact.uri if contact else None),
         "to": scheme_of(to.uri if to else None), "from": scheme_of(sender.uri if sender else None),
-        "rr_top": first_scheme(message.record_routes()),
+        "rr_top": first_scheme(record_routes),
         "sender": ctx.elements.role(frame.src, role_method), "receiver": ctx.elements.role(frame.dst, role_method),
         "last": ctx.last(hop), "binding": hop.binding if message.is_request else -1,
-        "tls_param": any(_has_transport(u, "tls") for u in _uris(message)),
+        "tls_param": _tls_param(message, routes, record_routes, contacts, [v for v in (to, sender) if v is not None]),
         "udp_param": _has_transport(message.request_uri, "udp"),
     }  # fmt: skip
 
@@ -261,4 +263,4 @@ def observe_group(hops: list[Hop], call: int, elements: Elements, binder: Binder
     observation: dict[str, list[Record]] = {
         "hops": hop_records, "forwards": forwards, "bindings": binder.records(), "dialogs": dialogs, "retries": [],
     }
-    return Observed(transmissions, observation, ctx.unknown, tuple(hops), binder.hops(), owners)
+    return Observed(transmissions, observation, ctx.unknown, tuple(hops), binder.hops(), owners, binder.version)

@@ -47,3 +47,25 @@ def call(caller: Agent, callee: Agent, proxy: tuple[str, int], target: str) -> N
     bye = callee.receive_until("BYE", WAIT)
     callee.reply(bye, callee.response(bye, 200, "OK"))
     caller.receive_until("SIP/2.0 200", WAIT)
+
+
+def register_for(ua: Agent, proxy: tuple[str, int], aor: str, contact: str) -> None:
+    """REGISTER ``contact`` for ``aor`` on behalf of another UA (RFC 3261 10.2: third-party registration)."""
+    ua.send(ua.request("REGISTER", "sip:example.test", f"<{aor}>", f"<{aor}>;tag={new_tag()}", f"reg-{new_tag()}",
+                       1, ("Expires: 300", f"Contact: <{contact}>"), contact=False), proxy)
+    ua.receive_until("SIP/2.0 200", WAIT)
+
+
+def call_out(caller: Agent, proxy: tuple[str, int], target: str) -> None:
+    """The caller's side of a call to a UAS it does not drive (SIPp): INVITE, 200, ACK, BYE, 200."""
+    call_id, tag = f"call-{new_tag()}", new_tag()
+    scheme = target.split(":", 1)[0]
+    from_, to = f"<{scheme}:alice@example.test>;tag={tag}", f"<{target}>"
+    caller.send(caller.request("INVITE", target, to, from_, call_id, 1), proxy)
+    ok = caller.receive_until("SIP/2.0 200", WAIT)
+    to_tag = parse_message(ok.data, strict=False).to()
+    assert to_tag is not None
+    to_tagged = f"{to};tag={to_tag.tag}"
+    caller.send(_in_dialog(caller, "ACK", ok, call_id, from_, to_tagged, 1), proxy)
+    caller.send(_in_dialog(caller, "BYE", ok, call_id, from_, to_tagged, 2), proxy)
+    caller.receive_until("SIP/2.0 200", WAIT)

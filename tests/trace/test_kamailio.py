@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from sipsmodel.cli import cli
 from sipsmodel.replay.agent import Agent
 import kamailio_flows as flows
-from kamailio_harness import Kamailio, tls_contexts
+from kamailio_harness import Capture, Kamailio, free_port, tls_contexts
 
 
 @pytest.fixture
@@ -31,9 +31,9 @@ def kamailio(tmp_path: Path) -> Iterator[Kamailio]:
         proxy.stop()
 
 
-def agent(proxy: Kamailio, transport: str, user: str) -> Agent:
+def agent(proxy: Kamailio, transport: str, user: str, port: int = 0) -> Agent:
     server, client = tls_contexts(proxy.cert, proxy.key, proxy.folder / "keys.log")
-    return Agent(transport, user=user, server_context=server, client_context=client)
+    return Agent(transport, port=port, user=user, server_context=server, client_context=client)
 
 
 def trace_json(*paths: Path) -> tuple[int, dict[str, object]]:
@@ -63,8 +63,11 @@ def proxy_name(proxy: Kamailio) -> str:
     return f"127.0.0.1:{min(proxy.sip_port, proxy.tls_port)}"
 
 
-def run_flow(proxy: Kamailio, caller_transport: str, callee_transport: str, target: str) -> None:
-    with agent(proxy, caller_transport, "alice") as alice, agent(proxy, callee_transport, "bob") as bob:
+def run_flow(proxy: Kamailio, caller_transport: str, callee_transport: str, target: str,
+             ports: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
+    """Bob registers, alice calls ``target`` through the proxy; wait until sipdump has written it all."""
+    with agent(proxy, caller_transport, "alice", ports[0]) as alice, \
+            agent(proxy, callee_transport, "bob", ports[1]) as bob:
         scheme = "sips" if callee_transport == "TLS" else "sip"
         flows.register(bob, proxy.tls if callee_transport == "TLS" else proxy.udp, f"{scheme}:bob@example.test")
         flows.call(alice, bob, proxy.tls if caller_transport == "TLS" else proxy.udp, target)
@@ -140,3 +143,26 @@ def test_sipdump_pcap_and_text_give_the_same_findings(kamailio: Kamailio, callee
     assert pcap["records"] == text["records"] == 13
     assert findings(pcap) == findings(text)
     assert {u["property"] for u in pcap["undecided"]} == {u["property"] for u in text["undecided"]}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("callee", ["TLS", "UDP"])
+def test_loopback_capture_with_key_log_gives_the_same_findings(kamailio: Kamailio, callee: str) -> None:
+    """dumpcap on lo while the call runs; tshark decrypts TLS with the agents' key log."""
+    ports = (free_port(), free_port())
+    capture = Capture(kamailio.folder / "wire.pcapng", (kamailio.sip_port, kamailio.tls_port, *ports))
+    try:
+        capture.start()
+        run_flow(kamailio, "TLS", callee, "sips:bob@example.test", ports)
+    finally:
+        capture.stop()
+    _, text = trace_json(kamailio.sipdump_text())
+    result = CliRunner().invoke(cli, ["trace", "--format", "json", "--keylog", str(kamailio.folder / "keys.log"),
+                                      str(capture.path)])
+    wire = json.loads(result.output)
+    assert wire["inputs"][0]["problems"] == []
+    assert wire["records"] == 13
+    assert findings(wire) == findings(text)
+    assert all(v["frame"] for v in wire["violations"])  # a pcap names the frame of each finding
+    without_keys = CliRunner().invoke(cli, ["trace", "--format", "json", str(capture.path)])
+    problems = json.loads(without_keys.output)["inputs"][0]["problems"]
+    assert any("not decrypted" in p["why"] for p in problems)
