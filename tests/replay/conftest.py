@@ -3,9 +3,12 @@ and simulator runs of published flows with a dialog (draft-04 section 9 Record-R
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -102,11 +105,38 @@ def messages(folder: Path, scenario: str) -> str:
     return "".join(p.read_text() for p in sorted(folder.glob(f"{scenario}_*_messages.log")))
 
 
+def play(scenario: Path, transport: str, host: str, port: int,
+         target: tuple[str, int]) -> subprocess.CompletedProcess[str]:
+    """One bounded SIPp run of ``scenario`` over ``transport`` (u1, t1) against ``target``."""
+    command = sipp(scenario, host, port, f"{target[0]}:{target[1]}")
+    command[command.index("-t") + 1] = transport
+    return subprocess.run(command, cwd=scenario.parent, capture_output=True, text=True, timeout=SECONDS + 10)
+
+
+@contextlib.contextmanager
+def background(scenario: Path, transport: str, host: str, port: int) -> Iterator[subprocess.Popen[str]]:
+    """A SIPp server scenario running while the block runs; killed if still running at the end."""
+    command = sipp(scenario, host, port)
+    command[command.index("-t") + 1] = transport
+    with subprocess.Popen(command, cwd=scenario.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True) as process:
+        try:
+            time.sleep(0.3)
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
 class Sipp:
     """The SIPp helpers as one fixture (test modules here are not a package)."""
 
     run_pair = staticmethod(run_pair)
     messages = staticmethod(messages)
+    free_port = staticmethod(free_port)
+    play = staticmethod(play)
+    background = staticmethod(background)
 
 
 @pytest.fixture

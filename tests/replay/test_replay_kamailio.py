@@ -9,10 +9,12 @@ did, read from what the user agents received and from Kamailio's own sipdump.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -139,3 +141,34 @@ def test_replay_command_against_kamailio(stock: Kamailio, downgrade_file: Path, 
     data = json.loads(result.output)
     assert (data["verdict"], data["completed"], data["property"]) == ("exhibited", True, "I-1")
     assert (tmp_path / "out" / "replay-uas.sipdump").exists()
+
+
+def test_exported_sipp_scenarios_play_the_downgrade_through_kamailio(stock: Kamailio, downgrade_file: Path,
+                                                                     tmp_path: Path, sipp_tool: Any) -> None:
+    """bob's register and uas scenarios over UDP, alice's uac scenario over TCP (Debian's SIPp is built without
+    TLS, so -t l1 is not available): SIPp follows the dialog through the real proxy's Record-Route."""
+    folder = tmp_path / "sipp"
+    assert CliRunner().invoke(cli, ["export", str(downgrade_file), "--to", "sipp", "-o", str(folder)]).exit_code == 0
+    bob_port = sipp_tool.free_port("127.0.0.10")
+    register = sipp_tool.play(folder / "bob-register.xml", "u1", "127.0.0.10", bob_port, stock.udp)
+    assert register.returncode == 0, register.stderr
+    with sipp_tool.background(folder / "bob-uas.xml", "u1", "127.0.0.10", bob_port) as callee:
+        caller = sipp_tool.play(folder / "alice-uac.xml", "t1", "127.0.0.12", sipp_tool.free_port("127.0.0.12"),
+                                stock.udp)
+        assert caller.returncode == 0, caller.stderr
+        assert callee.wait(timeout=30) == 0
+    bob, alice = sipp_tool.messages(folder, "bob-uas"), sipp_tool.messages(folder, "alice-uac")
+    assert f"INVITE sip:bob@127.0.0.10:{bob_port} SIP/2.0" in bob  # retargeted to the sip: Contact, over UDP
+    assert "UDP message received" in bob and "TCP message sent" in alice
+    record_route = re.search(r"^Record-Route: (.+)$", alice, re.MULTILINE)
+    assert record_route is not None
+    routes = [r.strip() for r in record_route.group(1).split(",")]
+    for method in ("ACK", "BYE"):  # [next_url] and [routes]: the Contact of the 200 and the reversed route set
+        request = alice.split(f"\n{method} ", 1)[1].split("\n\n", 1)[0]
+        assert request.startswith(f"sip:bob@127.0.0.10:{bob_port} SIP/2.0")
+        assert f"Route: {', '.join(reversed(routes))}" in request
+    stock.wait_for_records(len(load_flow(downgrade_file).hops))
+    dumped = run_trace(TraceOptions([stock.sipdump_text()], load_properties(), [], ladders=False))
+    # I-1 at the proxy's INVITE to bob over UDP; and at alice's own INVITE, sent over TCP for want of TLS in SIPp
+    assert {(v.where.transport, v.where.lines[0]) for v in dumped.violations if v.property == "I-1" and v.where} == {
+        ("UDP", f"INVITE sip:bob@127.0.0.10:{bob_port} SIP/2.0"), ("TCP", "INVITE sips:bob@example.com SIP/2.0")}
