@@ -67,6 +67,8 @@ def write_export(flow: Flow, target: str, output: Path | None) -> str:
         name = f"{role.name}.xml"
         (path / name).write_text(scenario_xml(flow, role), encoding="utf-8")
         lines.append(f"  {command_line(role, name)}")
+    if any(role.transport == "TLS" for role in ua_roles(flow)):
+        lines.append("(-t l1 needs a SIPp built with OpenSSL; see docs/replay.md)")
     return "\n".join(lines) + "\n"
 
 
