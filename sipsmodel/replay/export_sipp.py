@@ -5,8 +5,8 @@ UA's own Via (``[transport] [local_ip]:[local_port];branch=[branch]``), its Cont
 ``[call_id]``, ``[len]``; a response copies the request's Via, From, To, Call-ID and Record-Route
 (``[last_*:]``); the UAC records the route set from the 2xx (``rrs="true"``) and sends in-dialog
 requests to ``[next_url]`` with ``[routes]`` and the peer's tag (``[peer_tag_param]``); the UAS records
-it from the INVITE. The ACK of a non-2xx final response reuses the INVITE's branch (``[branch-N]``,
-RFC 3261 section 17.1.1.3). Each scenario's first comment is its SIPp command line.
+it from the INVITE. The ACK of a non-2xx final response and a CANCEL reuse the INVITE's branch
+(``[branch-N]``, RFC 3261 sections 17.1.1.3 and 9.1). Each scenario's first comment is its SIPp command line.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _step_xml(role: UaRole, step: Step, position: int, since_invite: int) -> Ite
     if step.action == "recv":
         yield from _recv_xml(role, step, position)
         return
-    text = _ack_text(step, since_invite) if step.added else _send_text(role, step)
+    text = _ack_text(step, since_invite) if step.added else _send_text(role, step, since_invite)
     yield "  <send>"
     yield "    <![CDATA["
     yield from (f"      {line}" if line else "" for line in text.split("\n"))
@@ -112,11 +112,11 @@ def _to_tag(message: SipMessage) -> str | None:
     return None if to is None else to.tag
 
 
-def _send_text(role: UaRole, step: Step) -> str:
+def _send_text(role: UaRole, step: Step, since_invite: int) -> str:
     message = step.hop.message
     if message.is_request:
         start = _request_line(role, message)
-        headers = list(_request_headers(role, message))
+        headers = list(_request_headers(role, message, since_invite))
     else:
         start = f"SIP/2.0 {message.status} {message.reason}"
         tagged = step.request is not None and _to_tag(step.request.message) is not None
@@ -133,12 +133,14 @@ def _request_line(role: UaRole, message: SipMessage) -> str:
     return f"{message.method} {uri} SIP/2.0"
 
 
-def _request_headers(role: UaRole, message: SipMessage) -> Iterator[str]:
+def _request_headers(role: UaRole, message: SipMessage, since_invite: int) -> Iterator[str]:
+    """A UA's request; a CANCEL keeps its INVITE's branch (RFC 3261 section 9.1)."""
     routes_done = False
     for header in message.headers:
         key = header.key
         if key == "Via":
-            yield f"Via: SIP/2.0/[transport] {LOCAL};branch=[branch]"
+            branch = f"[branch-{since_invite}]" if message.method == "CANCEL" else "[branch]"
+            yield f"Via: SIP/2.0/[transport] {LOCAL};branch={branch}"
         elif key == "Route" and _in_dialog(message):
             if not routes_done:
                 routes_done = True
