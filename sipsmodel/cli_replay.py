@@ -101,8 +101,9 @@ def _host_port(text: str) -> tuple[str, int]:
 @click.option("--register/--no-register", default=True, show_default=True,
               help="Play the flow's registrations first (off: the proxy must already know the Contacts).")
 @click.option("--allow-remote", is_flag=True, help="Let --proxy be a non-loopback address.")
-@click.option("--sipdump", "dumps", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-              help="The proxy's own sipdump (text or pcap), read after the run and checked instead (repeatable).")
+@click.option("--sipdump", "dumps", multiple=True, type=click.Path(path_type=Path), metavar="FILE|DIR",
+              help="The proxy's own sipdump file, or the folder it writes to (its *.data files of the run), read "
+                   "after the run and checked instead of the UAs' recording (repeatable).")
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="UA TLS certificate.")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="UA TLS private key.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder of the recording.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,16 +110,49 @@ def replay(flow: Flow, options: ReplayOptions, properties: Sequence[Property]) -
     options.folder.mkdir(parents=True, exist_ok=True)
     contexts = _contexts(options)
     target = Target(options.host, options.port, options.tls_port)
+    started = time.time()
     outcome = Player(flow, target, contexts, options.timeout, options.register).run()
     recording = options.folder / RECORDING
     write_sipdump(outcome.exchanges, recording)
-    checked = options.proxy_dumps or (recording,)
+    checked = proxy_dumps(options.proxy_dumps, started, options.timeout) or (recording,)
     elements = element_map(flow, outcome.exchanges, target)
     report = run_trace(TraceOptions(list(checked), list(properties), elements, ladders=False))
     model_path = options.folder / MODEL_RECORDING
     write_flow_sipdump(flow, model_path)
     model = run_trace(TraceOptions([model_path], list(properties), model_element_map(flow), ladders=False))
     return ReplayReport(flow, outcome, report, recording, tuple(checked), model)
+
+
+def proxy_dumps(given: Sequence[Path], started: float, timeout: float) -> tuple[Path, ...]:
+    """The proxy's sipdump files to check: each file given, and in each folder given the sipdump text files
+    (``*.data``) written since the run started; each is read once its size has been still for 0.5 s
+    (Kamailio's sipdump writes on a timer), waiting at most ``timeout`` seconds."""
+    found: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            fresh = sorted(p for p in path.glob("*.data") if p.stat().st_mtime >= started - 1)
+            if not fresh:
+                raise ReplayError(f"--sipdump {path}: no sipdump text file (*.data) written during the run")
+            found += fresh
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ReplayError(f"--sipdump {path}: no such file or folder; expected the proxy's sipdump file or "
+                              "the folder it writes to")
+    for path in found:
+        _wait_still(path, timeout)
+    return tuple(found)
+
+
+def _wait_still(path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    size = -1
+    while time.monotonic() < deadline:
+        now = path.stat().st_size
+        if now == size:
+            return
+        size = now
+        time.sleep(0.5)
 
 
 def element_map(flow: Flow, exchanges: Sequence[Exchange], target: Target) -> list[MappedElement]:

@@ -136,10 +136,14 @@ def test_prover_counterexamples_meet_a_proxy_that_keeps_the_sips_contact(stock: 
 def test_replay_command_against_kamailio(stock: Kamailio, downgrade_file: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, [
         "replay", str(downgrade_file), "--property", "I-1", "--proxy", f"127.0.0.1:{stock.sip_port}",
-        "--tls-port", str(stock.tls_port), "--timeout", str(WAIT), "-o", str(tmp_path / "out"), "--format", "json"])
+        "--tls-port", str(stock.tls_port), "--timeout", str(WAIT), "-o", str(tmp_path / "out"), "--format", "json",
+        "--sipdump", str(stock.folder)])
     assert result.exit_code == 1, result.output
     data = json.loads(result.output)
     assert (data["verdict"], data["completed"], data["property"]) == ("exhibited", True, "I-1")
+    assert data["checked"] == [str(stock.sipdump_text())]  # Kamailio's own record of the run was checked
+    assert any(v["property"] == "I-1" and v["transport"] == "UDP" and v["start_line"].startswith("INVITE sip:bob@")
+               for v in data["violations"])
     assert (tmp_path / "out" / "replay-uas.sipdump").exists()
 
 
