@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from sipsmodel.replay.adapt import RunState, ack_bytes, learn_dialog, own_hosts, request_bytes, response_bytes
 from sipsmodel.replay.agent import Agent, Incoming
 from sipsmodel.replay.flow import Flow, FlowHop
-from sipsmodel.syntax import SipMessage
+from sipsmodel.syntax import SipMessage, SipUri, parse_uri
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class Player:
         number = cseq.number if cseq else 0
         if message.is_request:
             data = self._request(hop, agent, hosts, number)
-            destination = self.target.address(hop.transport)
+            destination = self._destination(hop)
             agent.send(data, destination, self.timeout)
             self._record(hop.sender, agent, True, destination, data, hop.index)
             return
@@ -177,6 +177,18 @@ class Player:
         data = response_bytes(message, incoming, answering.host, self._ports(hop.sender), hosts)
         answering.reply(incoming, data)
         self._record(hop.sender, answering, True, self._remote(incoming, answering), data, hop.index)
+
+    def _destination(self, hop: FlowHop) -> tuple[str, int]:
+        """The proxy, except for an in-dialog request of a dialog without a route set: its remote target
+        (RFC 3261 section 12.2.1.1), one of the run's own UAs."""
+        dialog = self.state.dialogs.get((hop.sender, hop.message.call_id() or ""))
+        to = hop.message.to()
+        if dialog is None or dialog.routes or to is None or to.tag is None or hop.message.method == "CANCEL":
+            return self.target.address(hop.transport)
+        target = parse_uri(dialog.target)
+        if not isinstance(target, SipUri) or target.port is None:
+            return self.target.address(hop.transport)
+        return (target.host, target.port)
 
     def _request(self, hop: FlowHop, agent: Agent, hosts: set[str], number: int) -> bytes:
         message = hop.message
