@@ -31,9 +31,11 @@ def elements_json(trace: Trace) -> list[dict[str, str]]:
     """The elements of the flow in order of first appearance, each with its role as the hops record it."""
     roles: dict[str, str] = {}
     for hop in trace.collection("hops"):
-        item = trace.transmissions[int(hop["index"])]
-        roles.setdefault(item.sender, str(hop["sender"]))
-        roles.setdefault(item.receiver, str(hop["receiver"]))
+        index = int(hop["index"])
+        if 0 <= index < len(trace.transmissions) and "sender" in hop:
+            item = trace.transmissions[index]
+            roles.setdefault(item.sender, str(hop["sender"]))
+            roles.setdefault(item.receiver, str(hop["receiver"]))
     names = dict.fromkeys(n for t in trace.transmissions for n in (t.sender, t.receiver))
     return [{"name": name, "role": roles.get(name, "unknown")} for name in names]
 
