@@ -180,15 +180,16 @@ class Player:
 
     def _destination(self, hop: FlowHop) -> tuple[str, int]:
         """The proxy, except for an in-dialog request of a dialog without a route set: its remote target
-        (RFC 3261 section 12.2.1.1), one of the run's own UAs."""
+        (RFC 3261 section 12.2.1.1) when that is one of the run's own UAs (replay sends nowhere else)."""
         dialog = self.state.dialogs.get((hop.sender, hop.message.call_id() or ""))
         to = hop.message.to()
         if dialog is None or dialog.routes or to is None or to.tag is None or hop.message.method == "CANCEL":
             return self.target.address(hop.transport)
         target = parse_uri(dialog.target)
-        if not isinstance(target, SipUri) or target.port is None:
+        own = {(a.host, a.port) for a in self.agents.values()}
+        if not isinstance(target, SipUri) or (target.host, target.port) not in own:
             return self.target.address(hop.transport)
-        return (target.host, target.port)
+        return (target.host, target.port or 0)
 
     def _request(self, hop: FlowHop, agent: Agent, hosts: set[str], number: int) -> bytes:
         message = hop.message
