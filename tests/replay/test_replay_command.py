@@ -68,3 +68,21 @@ def test_a_played_request_carries_the_runs_address_branch_and_call_id(check_file
     assert (contact.host, contact.port) == ("127.0.0.10", 6001 if contact.is_sips else agent.port)
     assert sent.to() == register.message.to() and sent.request_uri == register.message.request_uri
 
+
+
+def test_in_dialog_requests_go_nowhere_but_the_proxy_or_the_runs_own_uas(simulated_files: dict[str, Path]) -> None:
+    from sipsmodel.replay.adapt import Dialog
+    from sipsmodel.replay.player import Player, Target
+
+    flow = load_flow(simulated_files["draft-04-rr1"])
+    bye = next(h for h in flow.hops if h.message.method == "BYE" and h.sender == "a")
+    player = Player(flow, Target("127.0.0.1", 5060, 5061))
+    key = ("a", bye.message.call_id() or "")
+    player.state.dialogs[key] = Dialog("sip:b@127.0.0.1:7777", ("<sip:127.0.0.1;lr>",), "b2")
+    assert player._destination(bye) == ("127.0.0.1", 5061 if bye.transport == "TLS" else 5060)  # via the route set
+    player.state.dialogs[key] = Dialog("sip:b@198.51.100.7:5060", (), "b2")  # no route set, a foreign target
+    assert player._destination(bye)[0] == "127.0.0.1"
+    with Agent("UDP", host="127.0.0.11") as own:
+        player.agents[("b", "UDP")] = own
+        player.state.dialogs[key] = Dialog(f"sip:b@127.0.0.11:{own.port}", (), "b2")
+        assert player._destination(bye) == ("127.0.0.11", own.port)  # the run's own UA b
