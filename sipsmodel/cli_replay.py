@@ -14,7 +14,7 @@ import click
 from sipsmodel.cli import reports_errors
 from sipsmodel.replay.flow import Flow, FlowError, flow_from_json, load_flow
 
-EXPORT_FORMATS = ("sipp", "pcap", "json")
+EXPORT_FORMATS = ("sipp", "pcap", "json", "sipdump")
 
 
 def obtain_flow(counterexample: Path | None, property_id: str | None, rules: str | None, seed: int) -> Flow:
@@ -38,7 +38,7 @@ def obtain_flow(counterexample: Path | None, property_id: str | None, rules: str
 
 def _default_output(flow: Flow, target: str) -> Path:
     stem = "-".join(flow.name.split()) or "flow"
-    return Path(f"{stem}-sipp" if target == "sipp" else f"{stem}.pcapng")
+    return Path(f"{stem}-sipp" if target == "sipp" else f"{stem}.sipdump" if target == "sipdump" else f"{stem}.pcapng")
 
 
 def write_export(flow: Flow, target: str, output: Path | None) -> str:
@@ -52,6 +52,11 @@ def write_export(flow: Flow, target: str, output: Path | None) -> str:
         output.write_text(text, encoding="utf-8")
         return f"wrote {output}\n"
     path = output or _default_output(flow, target)
+    if target == "sipdump":
+        from sipsmodel.replay.export_sipdump import write_flow_sipdump
+
+        write_flow_sipdump(flow, path)
+        return f"wrote {path}: {len(flow.hops)} records (sipdump text, each with its hop's transport)\n"
     if target == "pcap":
         from sipsmodel.replay.export_pcap import write_pcapng
 
@@ -75,14 +80,14 @@ def write_export(flow: Flow, target: str, output: Path | None) -> str:
 @click.command("export")
 @click.argument("counterexample", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--to", "target", type=click.Choice(EXPORT_FORMATS), required=True, help="What to write.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Directory (sipp) or file (pcap, json).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Directory (sipp) or file (pcap, json, sipdump).")
 @click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
 @click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed when computing.")
 @reports_errors
 def export_command(counterexample: Path | None, target: str, output: Path | None, property_id: str | None,
                    rules: str | None, seed: int) -> None:  # fmt: skip
-    """Export a counterexample (check --explain ID --rules NAME --format json) as SIPp scenarios, pcap or JSON."""
+    """Export a counterexample (check --explain ID --rules NAME --format json): SIPp, pcap, JSON or sipdump."""
     flow = obtain_flow(counterexample, property_id, rules, seed)
     sys.stdout.write(write_export(flow, target, output))
 

@@ -22,9 +22,10 @@ from typing import Any
 
 from sipsmodel.errors import SipsModelError
 from sipsmodel.props import Property
+from sipsmodel.replay.export_sipdump import write_flow_sipdump, write_records
 from sipsmodel.replay.flow import Flow
 from sipsmodel.replay.player import Exchange, Outcome, Player, Target
-from sipsmodel.replay.wire import FIRST_EPHEMERAL_PORT, START_TIME, wire_plan
+from sipsmodel.replay.wire import FIRST_EPHEMERAL_PORT, wire_plan
 from sipsmodel.trace import MappedElement, TraceOptions, TraceReport, run_trace
 from sipsmodel.trace.elements import MAP_ROLES
 from sipsmodel.trace.frames import Endpoint
@@ -180,28 +181,10 @@ def model_element_map(flow: Flow) -> list[MappedElement]:
             for e in flow.elements if addresses.get(e.name) and e.role in (*MAP_ROLES, "redirect")]
 
 
-def write_flow_sipdump(flow: Flow, path: Path) -> None:
-    """The counterexample's own flow as a sipdump text file, each hop with its model transport."""
-    records = [(s.src, s.dst, s.hop.transport, s.payload, START_TIME + n) for n, s in enumerate(wire_plan(flow))]
-    _write_records(records, path)
-
-
 def write_sipdump(exchanges: Sequence[Exchange], path: Path) -> None:
     """The UAs' recording as a sipdump text file (Kamailio's format; ``sipsmodel.trace.sipdump`` reads it)."""
-    records = [((x.local, x.remote) if x.sent else (x.remote, x.local)) + (x.transport, x.data, x.time)
-               for x in exchanges]
-    _write_records(records, path)
-
-
-def _write_records(records: Sequence[tuple[tuple[str, int], tuple[str, int], str, bytes, float]],
-                   path: Path) -> None:  # fmt: skip
-    with path.open("wb") as out:
-        for src, dst, transport, data, when in records:
-            family = "ipv6" if ":" in src[0] else "ipv4"
-            head = (f"====================\ntag: rcv\npid: 0\nprocess: 0\ntime: {when:.6f}\ndate: -\n"
-                    f"proto: {transport.lower()} {family}\nsrcip: {src[0]}\nsrcport: {src[1]}\n"
-                    f"dstip: {dst[0]}\ndstport: {dst[1]}\n~~~~~~~~~~~~~~~~~~~~\n")
-            out.write(head.encode("ascii") + data + b"||||||||||||||||||||\n")
+    write_records([((x.local, x.remote) if x.sent else (x.remote, x.local)) + (x.transport, x.data, x.time)
+                   for x in exchanges], path)
 
 
 def _contexts(options: ReplayOptions) -> tuple[ssl.SSLContext, ssl.SSLContext] | None:
