@@ -128,3 +128,47 @@ def test_every_published_flow_exports(tmp_path: Path) -> None:
                                                                    for h in flow.hops)}
         again = flow_from_json(flow_json(flow), scenario.name)
         assert [h.message for h in again.hops] == [h.message for h in flow.hops]
+
+
+def test_sipp_loads_every_scenario_of_every_published_flow(tmp_path: Path, sipp_tool: Any) -> None:
+    """SIPp parses a scenario when it starts and stops at once, naming the problem, on a bad one (an unknown
+    keyword, element or attribute). Every role of every flow of scenarios/ is started (UDP, one call, all at
+    once on their own ports, against a closed port) and must still run, or have ended, without any such
+    complaint; then every process is stopped. A bad scenario, written here, shows the complaint looks so."""
+    import json
+    import subprocess
+    import time
+
+    from sipsmodel.replay.flow import flow_from_json
+
+    folder = Path(__file__).resolve().parents[2] / "scenarios"
+    files = []
+    for scenario in sorted(folder.glob("*.toml")):
+        result = CliRunner().invoke(cli, ["simulate", str(scenario), "--format", "json"])
+        flow = flow_from_json(json.loads(result.output), scenario.name)
+        for name, text in scenarios(flow).items():
+            path = tmp_path / f"{scenario.stem}-{name}"
+            path.write_text(text)
+            files.append(path)
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<?xml version="1.0"?>\n<scenario name="bad">\n<recv request="INVITE"/>\n<send><![CDATA[\n'
+                   'SIP/2.0 200 OK\n[last_Via:]\n[no_such_keyword]\n\n]]></send>\n</scenario>\n')
+    processes = []
+    try:
+        for path in [*files, bad]:
+            command = ["sipp", "-sf", path.name, "-t", "u1", "-i", "127.0.0.10", "-p", str(sipp_tool.free_port("127.0.0.10")),
+                       "-m", "1", "-timeout", "5s", "-nostdin", "127.0.0.10:9"]
+            processes.append(subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE, text=True))
+        time.sleep(3)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+    complaints = {path.name: process.communicate(timeout=10)[1] for path, process in zip([*files, bad], processes,
+                                                                                         strict=True)}
+    assert "Unsupported keyword 'no_such_keyword' in xml scenario file" in complaints.pop("bad.xml")
+    assert len(complaints) == len(files) > 30
+    for name, stderr in complaints.items():
+        lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("Resolving remote")]
+        assert lines == [], f"{name}: {lines}"
