@@ -156,7 +156,8 @@ def test_sipp_loads_every_scenario_of_every_published_flow(tmp_path: Path, sipp_
     processes = []
     try:
         for path in [*files, bad]:
-            command = ["sipp", "-sf", path.name, "-t", "u1", "-i", "127.0.0.10", "-p", str(sipp_tool.free_port("127.0.0.10")),
+            port = str(sipp_tool.free_port("127.0.0.10"))
+            command = ["sipp", "-sf", path.name, "-t", "u1", "-i", "127.0.0.10", "-p", port,
                        "-m", "1", "-timeout", "5s", "-nostdin", "127.0.0.10:9"]
             processes.append(subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
                                               stderr=subprocess.PIPE, text=True))
