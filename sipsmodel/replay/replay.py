@@ -18,10 +18,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sipsmodel.errors import SipsModelError
-from sipsmodel.props import Property
 from sipsmodel.replay.export_sipdump import write_flow_sipdump, write_records
 from sipsmodel.replay.flow import Flow
 from sipsmodel.replay.player import Exchange, Outcome, Player, Target
@@ -29,6 +28,9 @@ from sipsmodel.replay.wire import FIRST_EPHEMERAL_PORT, wire_plan
 from sipsmodel.trace import MappedElement, TraceOptions, TraceReport, run_trace
 from sipsmodel.trace.elements import MAP_ROLES
 from sipsmodel.trace.frames import Endpoint
+
+if TYPE_CHECKING:  # the properties come from the caller (DESIGN.md: replay imports model, syntax, trace)
+    from sipsmodel.props import Property
 
 VERDICTS = ("exhibited", "different", "not exhibited")
 RECORDING = "replay-uas.sipdump"
