@@ -6,8 +6,11 @@ BYE, 200, 200 as the proxy logs them; one call in ten is a sips request downgrad
 Contact, the rest all TLS; a REGISTER refresh every 50 calls), then checks it end to end (read, parse,
 records, every property) in a fresh process, and prints messages per second (goal: >= 5,000) by the
 wall clock and by the process's CPU time (the figure that does not depend on what else the machine
-runs), and the peak resident memory. The same is done for a file of ``--small`` messages: the memory ratio shows
-whether memory grows with the file (it should stay near 1: only open calls and live bindings are kept).
+runs), and the peak resident memory. Then it runs both files again under tracemalloc and splits the heap left at the
+end into the parser's caches (bounded by their lru_cache sizes), the findings (one per violation: they
+grow with the number of violations, by design) and everything else, whose ratio between the two files
+shows whether memory grows with the file (it should stay near 1: only open calls and live bindings are
+kept while reading).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,7 +72,7 @@ def call(n: int) -> list[tuple[str, tuple, tuple, str]]:
         (_message(f"INVITE {contact} SIP/2.0", rr, via_p, via_a, *invite), out_proxy, bob, proto),
         (_message("SIP/2.0 200 OK", rr, via_p, via_a, *ok), bob, out_proxy, proto),
         (_message("SIP/2.0 200 OK", rr, via_a, *ok), PROXY_TLS, ALICE, "tls"),
-        (_message(f"ACK {contact} SIP/2.0", via_a2, f"Route: <sips:10.0.0.2:5061;lr>", *ack), ALICE, PROXY_TLS, "tls"),
+        (_message(f"ACK {contact} SIP/2.0", via_a2, "Route: <sips:10.0.0.2:5061;lr>", *ack), ALICE, PROXY_TLS, "tls"),
         (_message(f"ACK {contact} SIP/2.0", via_p2, via_a2, *ack), out_proxy, bob, proto),
         (_message(f"BYE {contact} SIP/2.0", via_a3, "Route: <sips:10.0.0.2:5061;lr>", *bye), ALICE, PROXY_TLS, "tls"),
         (_message(f"BYE {contact} SIP/2.0", via_p3, via_a3, *bye), out_proxy, bob, proto),
@@ -97,26 +99,50 @@ def write_sipdump(path: Path, total: int) -> None:
 
 
 CHILD = """
-import json, resource, sys, time
+import gc, json, resource, sys, time, tracemalloc
 from pathlib import Path
 from sipsmodel.props import load_properties
+from sipsmodel.syntax import _parse_uri_cached
+from sipsmodel.syntax.headers import parse_value
+from sipsmodel.syntax.host import host_kind
 from sipsmodel.trace import TraceOptions, run_trace
 props = load_properties()
+memory = sys.argv[2] == "memory"
+if memory:
+    tracemalloc.start()
 start, cpu = time.perf_counter(), time.process_time()
 report = run_trace(TraceOptions([Path(sys.argv[1])], props, ladders=False))
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-print(json.dumps({"messages": report.messages, "seconds": seconds, "cpu": cpu, "violations": len(report.violations),
-                  "problems": len(report.problems), "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+figures = {"messages": report.messages, "seconds": seconds, "cpu": cpu, "violations": len(report.violations),
+           "problems": len(report.problems), "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+if memory:
+    gc.collect()
+    held, figures["peak"] = tracemalloc.get_traced_memory()
+    for cache in (_parse_uri_cached, parse_value, host_kind):
+        cache.cache_clear()
+    gc.collect()
+    after_caches = tracemalloc.get_traced_memory()[0]
+    del report
+    gc.collect()
+    rest = tracemalloc.get_traced_memory()[0]
+    figures.update({"caches": held - after_caches, "findings": after_caches - rest, "rest": rest})
+print(json.dumps(figures))
 """
 
 
-def measure(total: int, folder: Path) -> dict[str, float]:
+def measure(total: int, folder: Path, mode: str) -> dict[str, float]:
     path = folder / f"sipdump-{total}.data"
-    write_sipdump(path, total)
-    done = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True)
+    if not path.exists():
+        write_sipdump(path, total)
+    done = subprocess.run([sys.executable, "-c", CHILD, str(path), mode], capture_output=True, text=True,
+                          check=True)
     figures: dict[str, float] = json.loads(done.stdout)
     figures["megabytes"] = path.stat().st_size / 1e6
     return figures
+
+
+def _mib(value: float) -> str:
+    return f"{value / 2**20:.1f} MiB"
 
 
 def main() -> None:
@@ -125,15 +151,22 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        rows = [(n, measure(n, Path(folder))) for n in (args.small, args.messages)]
-    for total, f in rows:
+        sizes = (args.small, args.messages)
+        speed = [measure(n, Path(folder), "speed") for n in sizes]
+        memory = [measure(n, Path(folder), "memory") for n in sizes]
+    for total, f in zip(sizes, speed, strict=True):
         rate, cpu_rate = f["messages"] / f["seconds"], f["messages"] / f["cpu"]
-        print(f"{total:>7} messages ({f['megabytes']:.1f} MB sipdump): {f['seconds']:.1f} s wall, {rate:,.0f} messages/s; "
-              f"{f['cpu']:.1f} s CPU, {cpu_rate:,.0f} messages/s of CPU (goal >= 5,000), peak RSS {f['rss_kib'] / 1024:.0f} MiB, {f['violations']:.0f} violations, "
-              f"{f['problems']:.0f} unreadable records")
-    small, large = rows[0][1], rows[1][1]
-    print(f"peak memory ratio {args.messages} / {args.small} messages: {large['rss_kib'] / small['rss_kib']:.2f} "
-          f"(file size ratio {large['megabytes'] / small['megabytes']:.1f})")
+        print(f"{total:>7} messages ({f['megabytes']:.1f} MB sipdump): {f['seconds']:.1f} s wall, {rate:,.0f} "
+              f"messages/s; {f['cpu']:.1f} s CPU, {cpu_rate:,.0f} messages/s of CPU (goal >= 5,000); "
+              f"peak RSS {f['rss_kib'] / 1024:.0f} MiB; {f['violations']:.0f} violations, {f['problems']:.0f} "
+              "unreadable records")
+    for total, f in zip(sizes, memory, strict=True):
+        print(f"{total:>7} messages, Python heap (tracemalloc): peak {_mib(f['peak'])}; at the end "
+              f"{_mib(f['caches'])} in the parser's bounded caches (lru_cache maxsize), {_mib(f['findings'])} in "
+              f"the {f['violations']:.0f} findings, {_mib(f['rest'])} everything else")
+    small, large = memory
+    print(f"{args.messages} / {args.small} messages: heap without caches and findings "
+          f"{large['rest'] / small['rest']:.2f}x, file {large['megabytes'] / small['megabytes']:.1f}x")
 
 
 if __name__ == "__main__":

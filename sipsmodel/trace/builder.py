@@ -36,6 +36,7 @@ from sipsmodel.trace.records import Hop, Observed, observe_group
 
 IDLE_SECONDS = 32.0  # 64*T1, RFC 3261 section 17.1.1.2 (Timer B)
 MAX_OPEN = 4096
+MAX_CLOSED = 4096  # closed Call-IDs whose messages are remembered to fold late retransmissions
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Builder:
     elements: Elements
     binder: Binder = field(default_factory=Binder)
     _open: OrderedDict[str, Group] = field(default_factory=OrderedDict)
+    _closed: OrderedDict[str, set[tuple[object, ...]]] = field(default_factory=OrderedDict)
     _next_index: int = 0
     _next_request: int = 0
     _next_call: int = 0
@@ -69,6 +71,9 @@ class Builder:
             yield from self._close_idle(frame.time)
         call_id = message.call_id() or ""
         group = self._open.get(call_id)
+        if group is None and _fingerprint(frame, message) in self._closed.get(call_id, ()):
+            self.folded += 1  # a late retransmission of a message of a closed group
+            return
         if group is None:
             group = self._open[call_id] = Group(call_id)
             if len(self._open) > MAX_OPEN:
@@ -86,15 +91,15 @@ class Builder:
             yield self._close(next(iter(self._open)))
 
     def _close_idle(self, now: float) -> Iterator[Observed]:
-        idle = [k for k, g in self._open.items() if g.last_time is not None and now - g.last_time > IDLE_SECONDS]
-        for key in idle:
+        """Close the groups idle for longer than 64*T1 (the least recently active come first)."""
+        while self._open:
+            key, group = next(iter(self._open.items()))
+            if group.last_time is None or now - group.last_time <= IDLE_SECONDS:
+                return
             yield self._close(key)
 
     def _fold(self, group: Group, frame: Frame, message: SipMessage) -> bool:
-        cseq, to = message.cseq(), message.to()
-        vias = message.vias()
-        key = (frame.src, frame.dst, message.method, message.status, vias[0].branch if vias else None,
-               None if cseq is None else (cseq.number, cseq.method), None if to is None else to.tag)
+        key = _fingerprint(frame, message)
         if key in group.seen:
             self.folded += 1
             return True
@@ -146,6 +151,9 @@ class Builder:
 
     def _close(self, call_id: str) -> Observed:
         group = self._open.pop(call_id)
+        self._closed[call_id] = group.seen
+        if len(self._closed) > MAX_CLOSED:
+            self._closed.popitem(last=False)
         is_call = any(h.method not in ("REGISTER",) for h in group.hops)
         call = self._next_call if is_call else -1
         if is_call:
@@ -153,3 +161,11 @@ class Builder:
         observed = observe_group(group.hops, call, self.elements, self.binder, self._next_dialog)
         self._next_dialog += len(observed.observation["dialogs"])
         return observed
+
+
+def _fingerprint(frame: Frame, message: SipMessage) -> tuple[object, ...]:
+    """What makes a message a retransmission of another (RFC 3261 17.1.1.2, 17.2.1)."""
+    cseq, to = message.cseq(), message.to()
+    vias = message.vias()
+    return (frame.src, frame.dst, message.method, message.status, vias[0].branch if vias else None,
+            None if cseq is None else (cseq.number, cseq.method), None if to is None else to.tag)

@@ -8,13 +8,13 @@ transport is never read from Via: a Via is what the sender claims (SIPS-RULES.md
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Transports a capture can show; "TLS" is a TLS-protected TCP stream.
 CAPTURE_TRANSPORTS = ("UDP", "TCP", "TLS", "SCTP", "TLS-SCTP", "WS", "WSS")
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """One end of a transmission: an IP address (or a name when the format has none) and a port."""
 
     host: str

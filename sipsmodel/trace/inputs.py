@@ -125,7 +125,7 @@ def parse(frame: Frame) -> tuple[SipMessage, list[Leniency]]:
 
 def renumber(frame: Frame, info: InputFile) -> Frame:
     """The frame with its record number counted across all inputs (1-based)."""
-    return replace(frame, record=info.first_record + frame.record)
+    return frame if info.first_record == 0 else replace(frame, record=info.first_record + frame.record)
 
 
 def parse_problem(frame: Frame, exc: ParseError) -> Problem:

@@ -11,8 +11,10 @@ Each record is a block::
     <the SIP message exactly as received or sent>
     ||||||||||||||||||||
 
-The reader streams: it holds one record at a time. A block whose metadata cannot be read becomes a
-Problem naming its record number and byte offset, and reading goes on at the next ``=====`` line.
+The reader streams: it reads the file in blocks and holds one record at a time. A record whose
+metadata cannot be read becomes a Problem naming its record number and byte offset, and reading goes
+on at the next ``=====`` line. The writer puts ``||||`` right after the message's last octet, so the
+message is everything between the ``~~~~`` line and the last ``||||`` line of the record.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from typing import BinaryIO
 from sipsmodel.trace.frames import Endpoint, Frame, Item, Problem
 
 START = b"===================="
-BODY = b"~~~~~~~~~~~~~~~~~~~~"
-END = b"||||||||||||||||||||"
+START_LINE, BODY_LINE, END_LINE = START + b"\n", b"~" * 20 + b"\n", b"|" * 20 + b"\n"
+_BLOCK = 1 << 20
 _PROTOS = {b"udp": "UDP", b"tcp": "TCP", b"tls": "TLS", b"sctp": "SCTP", b"ws": "WS", b"wss": "WSS"}
 _FIELDS = ("tag", "proto", "srcip", "srcport", "dstip", "dstport")
 
@@ -35,38 +37,44 @@ def looks_like_sipdump(head: bytes) -> bool:
 
 
 def read_sipdump(stream: BinaryIO, source: str) -> Iterator[Item]:
-    """Every record of a sipdump text file, in order."""
-    record, offset, position = 0, 0, 0
-    meta: dict[str, bytes] | None = None
-    body: list[bytes] | None = None
-    for line in stream:
-        start, position = position, position + len(line)
-        bare = line.rstrip(b"\r\n")
-        if bare == START:
-            if meta is not None:
-                record += 1
-                yield Problem(source, f"record {record} (byte {offset})", "record not closed by a '||||' line",
-                              record=record)
-            meta, body, offset = {}, None, start
-        elif meta is None:
+    """Every record of a sipdump text file, in order (read in blocks; one record held at a time)."""
+    buffer, base, record = b"", 0, 0
+    while True:
+        chunk = stream.read(_BLOCK)
+        buffer += chunk
+        start = buffer.find(START_LINE)
+        if start < 0:
+            base, buffer = base + max(0, len(buffer) - len(START_LINE)), buffer[-len(START_LINE):]
+            if not chunk:
+                return
             continue
-        elif body is None:
-            if bare == BODY:
-                body = []
-            else:
-                key, _, value = bare.partition(b":")
-                meta[key.strip().decode("ascii", "replace")] = value.strip()
-        elif bare.endswith(END):  # the writer puts the marker right after the message's last octet
-            body.append(bare[: -len(END)])
+        while True:
+            following = buffer.find(START_LINE, start + len(START_LINE))
+            if following < 0:
+                break
             record += 1
-            yield _record(meta, b"".join(body), source, record, offset)
-            meta, body = None, None
-        else:
-            body.append(line)
-    if meta is not None:
-        record += 1
-        yield Problem(source, f"record {record} (byte {offset})", "the file ends inside this record",
-                      record=record, fatal=True)
+            yield _block(buffer[start:following], source, record, base + start, final=False)
+            start = following
+        if not chunk:
+            record += 1
+            yield _block(buffer[start:], source, record, base + start, final=True)
+            return
+        base, buffer = base + start, buffer[start:]
+
+
+def _block(block: bytes, source: str, record: int, offset: int, final: bool) -> Item:
+    """One record: ``====`` line, metadata, ``~~~~`` line, the message, ``||||`` line."""
+    where = f"record {record} (byte {offset})"
+    head, separator, rest = block.partition(BODY_LINE)
+    end = rest.rfind(END_LINE)
+    if not separator or end < 0:
+        why = "the file ends inside this record" if final else "record not closed by a '||||' line"
+        return Problem(source, where, why, record=record, fatal=final)
+    meta: dict[str, bytes] = {}
+    for line in head.split(b"\n")[1:]:
+        key, _, value = line.partition(b":")
+        meta[key.strip().decode("ascii", "replace")] = value.strip()
+    return _record(meta, rest[:end], source, record, offset)
 
 
 def _record(meta: dict[str, bytes], data: bytes, source: str, record: int, offset: int) -> Item:

@@ -255,3 +255,15 @@ def test_property_and_rules_options(tmp_path: Path) -> None:
     assert only_5630["violations"][0]["rules"] == ["R-5630-5.3-a"]  # type: ignore[index]
     result = CliRunner().invoke(cli, ["trace", "--property", "I-99", path])
     assert result.exit_code == 2 and "unknown property" in result.output
+
+
+def test_late_retransmission_after_the_call_is_over_is_folded(tmp_path: Path) -> None:
+    bye = s.msg("BYE sips:bob@10.0.0.3:5070 SIP/2.0", "Via: SIP/2.0/TLS 10.0.0.1:40000;branch=z9hG4bKbye",
+                "Max-Forwards: 70", "To: <sips:bob@example.test>;tag=b1", "From: <sips:alice@example.test>;tag=a1",
+                "Call-ID: call-1", "CSeq: 2 BYE")
+    ok = s.msg("SIP/2.0 200 OK", "Via: SIP/2.0/TLS 10.0.0.1:40000;branch=z9hG4bKbye",
+               "To: <sips:bob@example.test>;tag=b1", "From: <sips:alice@example.test>;tag=a1", "Call-ID: call-1",
+               "CSeq: 2 BYE")
+    records = ((bye, s.A, s.P_TLS, "tls"), (ok, s.P_TLS, s.A, "tls"), (ok, s.P_TLS, s.A, "tls"))
+    report = run_trace(TraceOptions([write(tmp_path, "k.data", s.sipdump(records))], load_properties()))
+    assert (report.messages, report.folded, report.groups) == (3, 1, 1)
