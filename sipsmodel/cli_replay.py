@@ -8,17 +8,22 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sipsmodel.cli import reports_errors
-from sipsmodel.replay.flow import Flow, FlowError, flow_from_json, load_flow
+
+if TYPE_CHECKING:  # the parser and the replay package load only when a command runs (fast --help)
+    from sipsmodel.replay.flow import Flow
 
 EXPORT_FORMATS = ("sipp", "pcap", "json", "sipdump")
 
 
 def obtain_flow(counterexample: Path | None, property_id: str | None, rules: str | None, seed: int) -> Flow:
     """The flow of a counterexample file, or of the one ``check`` computes for ``--property --rules``."""
+    from sipsmodel.replay.flow import FlowError, flow_from_json, load_flow
+
     if counterexample is not None:
         return load_flow(counterexample, property_id, rules)
     if not property_id or not rules:
@@ -93,6 +98,8 @@ def export_command(counterexample: Path | None, target: str, output: Path | None
 
 
 def _host_port(text: str) -> tuple[str, int]:
+    from sipsmodel.replay.flow import FlowError
+
     host, sep, port = text.rpartition(":")
     if not sep or not port.isdigit() or not host:
         raise FlowError(f"--proxy {text!r}: expected HOST:PORT such as 127.0.0.1:5060 (IPv6 as [::1]:5060)")
@@ -126,6 +133,7 @@ def replay_command(counterexample: Path | None, proxy: str, tls_port: int | None
 
     Exit 1 when the proxy violates a property (the counterexample's: exhibited; another: different),
     0 when it violates none (not exhibited), 2 on an error."""
+    from sipsmodel.replay.flow import FlowError
     from sipsmodel.replay.replay import ReplayOptions, check_target, replay, report_json, report_text
     from sipsmodel.report.selection import select_properties
 
