@@ -151,7 +151,12 @@ def _display_names() -> st.SearchStrategy[str | None]:
         max_size=12,
     )
     token_run = st.lists(tokens(6), min_size=1, max_size=3).map(" ".join)
-    return st.none() | token_run | free
+    # NUL, BEL, DEL, ...: a quoted-pair carries any of %x00-09 / %x0B-0C / %x0E-7F (RFC 4475 3.1.1.2)
+    controls = st.text(alphabet=st.sampled_from(_QUOTABLE_CONTROLS + 'ab "\\'), min_size=1, max_size=6)
+    return st.none() | token_run | free | controls
+
+
+_QUOTABLE_CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
 
 
 def _header_params() -> st.SearchStrategy[tuple[Param, ...]]:

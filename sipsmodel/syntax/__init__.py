@@ -10,7 +10,13 @@ from functools import lru_cache
 
 from sipsmodel.syntax.compare import aor_key, uri_equal
 from sipsmodel.syntax.headers import HeaderValue, canonical_name, check_sips_transport, parse_header, parse_name_addr
-from sipsmodel.syntax.lenient import Leniency, SipsTransportWarning, sips_udp_leniencies, warn_each
+from sipsmodel.syntax.lenient import (
+    Leniency,
+    LeniencyWarning,
+    SipsTransportWarning,
+    sips_udp_leniencies,
+    warn_each,
+)
 from sipsmodel.syntax.message import (
     Header,
     SipMessage,
@@ -30,6 +36,7 @@ __all__ = [
     "Header",
     "HeaderValue",
     "Leniency",
+    "LeniencyWarning",
     "MediaType",
     "NameAddr",
     "Param",

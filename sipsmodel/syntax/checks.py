@@ -127,6 +127,14 @@ def check_tag_params(params: tuple[Param, ...], pos: int) -> None:
             raise SemanticError("the tag parameter needs a token value", pos, "bad-tag", "write tag=<token>")
 
 
+def _is_received(value: str) -> bool:
+    """via-received = "received" EQUAL (IPv4address / IPv6address); an IPv6 address in brackets
+    is accepted too, as RFC 5118 section 4.5 asks (implementations send both forms)."""
+    if value.startswith("[") and value.endswith("]"):
+        return is_ipv6(value[1:-1])
+    return is_ipv4(value) or is_ipv6(value)
+
+
 def check_via_params(params: tuple[Param, ...], pos: int) -> None:
     """Check ttl, maddr, received, branch and rport of a via-parm (RFC 3261 20.42, RFC 3581)."""
     check_param_count(params, pos)
@@ -136,12 +144,12 @@ def check_via_params(params: tuple[Param, ...], pos: int) -> None:
             bounded_int(value or "", 0, 255, "ttl", pos)
         elif lname == "maddr":
             check_host(value or "", pos)
-        elif lname == "received" and not (is_ipv4(value or "") or is_ipv6(value or "")):
+        elif lname == "received" and not _is_received(value or ""):
             raise SemanticError(
                 f"received {value!r} is not an IPv4 or IPv6 address",
                 pos,
                 "bad-received",
-                "received holds an IP address, IPv6 without brackets (RFC 3261 section 20.42)",
+                "received holds an IP address, e.g. received=192.0.2.1 or received=2001:db8::1 (RFC 3261 20.42)",
             )
         elif lname == "branch" and (value is None or not is_token(value)):
             raise SemanticError(

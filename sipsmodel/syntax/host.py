@@ -29,17 +29,36 @@ def is_ipv4(text: str) -> bool:
     return match is not None and all(int(octet) <= 255 for octet in match.groups())
 
 
-def is_ipv6(text: str) -> bool:
-    """Whether ``text`` is an IPv6address as corrected by RFC 5954 (no brackets, no zone)."""
+def _ipv6_address(text: str) -> str | None:
+    """The address ``text`` names in the form ipaddress reads, or None when it is no IPv6address.
+
+    Besides RFC 5954's IPv6address this tolerates the one form the RFC 3261 ABNF (from RFC 2373)
+    accidentally allows: a hexpart ending in "::" followed by ":" IPv4address, as in
+    ``2001:db8:::192.0.2.1``. RFC 5118 section 4.10 asks receivers to tolerate both; the three
+    colons name the address of the two-colon form.
+    """
     if not text or "%" in text or "[" in text:
-        return False
+        return None
+    head, sep, tail = text.partition(":::")
+    if sep:
+        if "::" in head or ":" in tail or not is_ipv4(tail):
+            return None
+        text = f"{head}::{tail}"
     import ipaddress  # imported here: keeps start-up of the CLI fast
 
     try:
         ipaddress.IPv6Address(text)
     except ValueError:
-        return False
-    return True
+        return None
+    return text
+
+
+def is_ipv6(text: str) -> bool:
+    """Whether ``text`` is an IPv6address as corrected by RFC 5954 (no brackets, no zone).
+
+    The three-colon form of the RFC 3261 ABNF is tolerated too (RFC 5118 section 4.10).
+    """
+    return _ipv6_address(text) is not None
 
 
 @lru_cache(maxsize=8192)
@@ -73,5 +92,5 @@ def normalize_host(text: str) -> str:
     if text.startswith("["):
         import ipaddress
 
-        return "[" + ipaddress.IPv6Address(text[1:-1]).compressed + "]"
+        return "[" + ipaddress.IPv6Address(_ipv6_address(text[1:-1]) or text[1:-1]).compressed + "]"
     return text.lower()

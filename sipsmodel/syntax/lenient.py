@@ -3,8 +3,10 @@
 A real trace must never lose a message that carries a violation, so ``parse_message_lenient``
 reads such a message and returns one ``Leniency`` per occurrence, every time it is called: the
 detection runs on the parsed values, outside the parse caches, so a cached value never swallows a
-repeat. Today there is one leniency: a ``sips:`` URI with ``transport=udp`` (R-3261-19.1.1-a),
-which a strict parse refuses with the label ``sips-transport-udp``.
+repeat. The leniencies: a ``sips:`` URI with ``transport=udp`` (R-3261-19.1.1-a), which a strict
+parse refuses with the label ``sips-transport-udp``, and two framing faults of RFC 3261 section
+18.3 (a body shorter than Content-Length; no Content-Length over a stream), found in
+sipsmodel/syntax/message.py.
 """
 
 from __future__ import annotations
@@ -28,7 +30,11 @@ _SIPS_UDP_WHY = "RFC 3261 section 19.1.1 forbids it; read anyway so that the mes
 _SIPS_UDP_RE = re.compile(r"sips:[^\s<>\"]*?;(transport=udp)(?![A-Za-z0-9\-_.!~*'()%\[\]/:&+$])", re.IGNORECASE)
 
 
-class SipsTransportWarning(UserWarning):
+class LeniencyWarning(UserWarning):
+    """Something a rule forbids was accepted because strict=False (one warning per Leniency)."""
+
+
+class SipsTransportWarning(LeniencyWarning):
     """A ``sips:`` URI with ``transport=udp`` was accepted because strict=False (R-3261-19.1.1-a)."""
 
 
@@ -36,9 +42,10 @@ class SipsTransportWarning(UserWarning):
 class Leniency:
     """One thing a lenient parse accepted although ``rule`` forbids it.
 
-    ``what`` says what was accepted, ``line`` and ``column`` (1-based) where: lines are counted
-    from the start line of the message (for a URI parsed alone, line 1), ``why`` why it was
-    accepted rather than refused. R-3261-19.1.1-a.
+    ``rule`` is an ID of SIPS-RULES.md (``R-3261-19.1.1-a``) or an RFC section. ``what`` says
+    what was accepted, ``line`` and ``column`` (1-based) where: lines are counted from the start
+    line of the message (for a URI parsed alone, line 1), ``why`` why it was accepted rather than
+    refused. R-3261-19.1.1-a, RFC 3261 section 18.3.
     """
 
     rule: str
@@ -92,6 +99,10 @@ def sips_udp_leniencies(value: Any, text: str, where: Callable[[int], tuple[int,
 
 
 def warn_each(leniencies: Iterable[Leniency], source: str, stacklevel: int = 3) -> None:
-    """Emit one SipsTransportWarning per leniency (the ``strict=False`` behaviour of the old API)."""
+    """Emit one warning per leniency (the ``strict=False`` behaviour of the older API).
+
+    A sips URI with transport=udp gives a SipsTransportWarning, any other a LeniencyWarning.
+    """
     for leniency in leniencies:
-        warnings.warn(leniency.render(source), SipsTransportWarning, stacklevel)
+        category = SipsTransportWarning if leniency.rule == SIPS_UDP_RULE else LeniencyWarning
+        warnings.warn(leniency.render(source), category, stacklevel)

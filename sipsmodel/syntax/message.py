@@ -4,8 +4,8 @@
 ``start_head`` rule of grammar/sip.lark (start line, raw header lines, unfolding), then parses the
 Request-URI and the headers the model needs (Via, Route, Record-Route, Path, Contact, To, From)
 eagerly and every other header only when asked. The body is delimited by Content-Length, or is
-the rest of the datagram when Content-Length is absent (RFC 3261 section 18.3); octets beyond
-Content-Length are discarded as section 18.3 says.
+the rest of the datagram when Content-Length is absent (RFC 3261 section 18.3; from a stream,
+``stream=True``, it is required); octets beyond Content-Length are discarded as section 18.3 says.
 """
 
 from __future__ import annotations
@@ -201,16 +201,47 @@ def _content_length(headers: tuple[Header, ...], head: str) -> int | None:
     return next(iter(lengths)) if lengths else None
 
 
-def _body(headers: tuple[Header, ...], head: str, rest: bytes) -> str:
+#: Where the framing rules of a message body come from (RFC 3261 sections 18.3 and 20.14).
+FRAMING_RULE = "RFC 3261 section 18.3"
+
+
+def _framing(
+    headers: tuple[Header, ...], head: str, offsets: list[int], rest: bytes, stream: bool, strict: bool
+) -> tuple[bytes, list[Leniency]]:
+    """The body that Content-Length frames, and the framing leniencies of a lenient parse.
+
+    RFC 3261 section 18.3: octets beyond Content-Length are discarded; a body shorter than
+    Content-Length is an error; over a stream Content-Length is required (section 20.14), over a
+    datagram its absence means the rest of the datagram. A lenient parse takes the body as it is
+    and reports what a strict one refuses.
+    """
     length = _content_length(headers, head)
+    if length is None and stream:
+        if strict:
+            raise _error(
+                "no Content-Length in a message read from a stream",
+                "content-length-missing",
+                hint="over TCP, TLS, SCTP or WebSocket every message carries Content-Length (RFC 3261 section 20.14)",
+            )
+        why = "the body is taken to be the rest of the octets given"
+        return rest, [Leniency(FRAMING_RULE, "no Content-Length in a message read from a stream", 1, 1, why)]
     if length is not None and length > len(rest):
-        raise _error(
-            f"Content-Length {length} is larger than the {len(rest)} octets of body",
-            "content-length-exceeds-body",
-            hint="fix Content-Length to the body's size in octets (RFC 3261 section 20.14)",
-        )
-    body = rest if length is None else rest[:length]
-    return body.decode("utf-8", errors="surrogateescape")
+        what = f"Content-Length {length} is larger than the {len(rest)} octets of body"
+        at = _offset_of(headers, offsets, "Content-Length")
+        if strict:
+            raise _error(what, "content-length-exceeds-body", head, at, _LENGTH_HINT)
+        why = "the body is taken as received, so that the message and what it carries are kept"
+        line, column = line_col(head, at)
+        return rest, [Leniency(FRAMING_RULE, what, line, column, why)]
+    return (rest if length is None else rest[:length]), []
+
+
+def _offset_of(headers: tuple[Header, ...], offsets: list[int], key: str) -> int:
+    """Offset in the head of the first header ``key`` (0 when there is none)."""
+    return next((offset for header, offset in zip(headers, offsets, strict=True) if header.key == key), 0)
+
+
+_LENGTH_HINT = "fix Content-Length to the body's size in octets (RFC 3261 section 20.14)"
 
 
 def _parse_eager(headers: tuple[Header, ...], head: str, offsets: list[int], strict: bool) -> None:
@@ -254,8 +285,8 @@ def parse_head(head: str) -> tuple[StartLine, list[HeaderLine]]:
     return start, lines
 
 
-def _read(data: bytes | str, strict: bool) -> tuple[SipMessage, str, list[int]]:
-    """The message, its head as text and the offset of each header line in the head."""
+def _read(data: bytes | str, strict: bool, stream: bool) -> tuple[SipMessage, str, list[int], list[Leniency]]:
+    """The message, its head as text, the offset of each header line in it, framing leniencies."""
     raw = data.encode("utf-8", errors="surrogateescape") if isinstance(data, str) else bytes(data)
     if len(raw) > MAX_MESSAGE_BYTES:
         raise _error(f"message of {len(raw)} octets exceeds the limit of {MAX_MESSAGE_BYTES}", "message-too-large")
@@ -266,37 +297,44 @@ def _read(data: bytes | str, strict: bool) -> tuple[SipMessage, str, list[int]]:
     headers = tuple(Header(name, value) for name, value, _ in lines)
     offsets = [pos for _, _, pos in lines]
     _parse_eager(headers, head, offsets, strict)
-    body = _body(headers, head, rest)
+    octets, framing = _framing(headers, head, offsets, rest, stream, strict)
+    body = octets.decode("utf-8", errors="surrogateescape")
     if start[0] == "request":
         check_sips_transport(start[2], head.split("\n", 1)[0], strict, "<request line>")
-        return SipMessage(start[1], start[2], None, None, headers, body, start[3], strict), head, offsets
-    return SipMessage(None, None, start[1], start[2], headers, body, start[3], strict), head, offsets
+        message = SipMessage(start[1], start[2], None, None, headers, body, start[3], strict)
+    else:
+        message = SipMessage(None, None, start[1], start[2], headers, body, start[3], strict)
+    return message, head, offsets, framing
 
 
-def parse_message(data: bytes | str, strict: bool = True) -> SipMessage:
+def parse_message(data: bytes | str, strict: bool = True, *, stream: bool = False) -> SipMessage:
     """Parse a whole SIP message (RFC 3261 section 7); raise ParseError.
 
-    ``strict=False`` accepts ``sips:`` URIs with ``transport=udp`` (R-3261-19.1.1-a) and emits
-    one SipsTransportWarning per occurrence; ``parse_message_lenient`` returns them as values.
+    ``stream=True`` says the octets were framed from a stream (TCP, TLS), where Content-Length
+    is required (RFC 3261 section 20.14). ``strict=False`` accepts what ``parse_message_lenient``
+    accepts and emits one warning per leniency (a SipsTransportWarning or a LeniencyWarning);
+    that function returns them as values.
     """
     if strict:
-        return _read(data, True)[0]
-    message, leniencies = parse_message_lenient(data)
+        return _read(data, True, stream)[0]
+    message, leniencies = parse_message_lenient(data, stream=stream)
     warn_each(leniencies, "<message>")
     return message
 
 
-def parse_message_lenient(data: bytes | str) -> tuple[SipMessage, tuple[Leniency, ...]]:
+def parse_message_lenient(data: bytes | str, *, stream: bool = False) -> tuple[SipMessage, tuple[Leniency, ...]]:
     """Parse a message leniently: the message and every Leniency in it, each time; raise ParseError.
 
-    What a strict parse refuses only because a rule forbids it (today: a ``sips:`` URI with
+    What a strict parse refuses only because a rule forbids it (a ``sips:`` URI with
     ``transport=udp``, R-3261-19.1.1-a) is accepted and reported, once per occurrence, with its
-    line and column (lines counted from the start line). Syntax errors still raise ParseError.
+    line and column (lines counted from the start line). A body shorter than Content-Length, or
+    a message from a stream (``stream=True``) without Content-Length, is taken as it is and
+    reported too (RFC 3261 section 18.3). Syntax errors still raise ParseError.
     The Request-URI and every header that holds URIs (Route, Record-Route, Path, Service-Route,
     Contact, To, From, Reply-To, Refer-To, Referred-By) are looked at; a lazily parsed header
     whose value does not parse is left to raise when it is asked for, as in a strict parse.
     """
-    message, head, offsets = _read(data, False)
+    message, head, offsets, framing = _read(data, False, stream)
     found: list[Leniency] = []
     if message.request_uri is not None:
         first_line = head.split("\n", 1)[0]
@@ -310,7 +348,7 @@ def parse_message_lenient(data: bytes | str) -> tuple[SipMessage, tuple[Leniency
         except ParseError:
             continue
         found += sips_udp_leniencies(value, head[offset:end], _located_in(head, offset))
-    return message, tuple(found)
+    return message, (*found, *framing)
 
 
 def _located_in(head: str, offset: int) -> Callable[[int], tuple[int, int]]:

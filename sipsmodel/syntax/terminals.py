@@ -26,7 +26,7 @@ SIP_TERMINALS: dict[str, str] = {
     "VERSION_EOL": "' SIP/2.0' and the end of the request line",
     "STATUS_LINE": "a status line, e.g. 'SIP/2.0 200 OK'",
     "HEADER_LINE": "a header line 'Name: value'",
-    "FIELD_TEXT": "header value text (no control characters)",
+    "FIELD_TEXT": "header value text (no control characters unless escaped by a backslash)",
     "EOL": "a line end (CRLF)",
     # URIs
     "SIP_HEAD": "a 'sip:' or 'sips:' URI",

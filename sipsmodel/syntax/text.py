@@ -76,6 +76,13 @@ def unquote(text: str) -> str:
     return text
 
 
+_QUOTE_RE = re.compile(r'["\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+
 def quote(text: str) -> str:
-    """``text`` as a ``quoted-string``, escaping ``"`` and ``\\`` (RFC 3261 section 25.1)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` as a ``quoted-string`` (RFC 3261 section 25.1).
+
+    ``"``, ``\\`` and the control characters a quoted-pair allows (%x00-08, %x0B-0C, %x0E-1F,
+    %x7F) are written as quoted-pairs; CR and LF cannot be quoted and are kept as they are.
+    """
+    return '"' + _QUOTE_RE.sub(lambda match: "\\" + match.group(), text) + '"'

@@ -237,7 +237,12 @@ def _with_params(value: NameAddr | Uri, params: tuple[Param, ...]) -> NameAddr:
 
 def _status_line(tok: Token) -> StartLine:
     version, code, reason = tok.rstrip("\r\n").split(" ", 2)
-    status = checks.bounded_int(code, 100, 699, "status", _start_of(tok) + len(version) + 1)
+    pos = _start_of(tok) + len(version) + 1
+    if len(code) != 3:
+        raise SemanticError(
+            f"status code {code[:20]!r} is not three digits", pos, "bad-status", "Status-Code = 3DIGIT, 100..699"
+        )
+    status = checks.bounded_int(code, 100, 699, "status", pos)
     return ("response", status, reason, version.upper())
 
 

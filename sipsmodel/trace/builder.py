@@ -36,7 +36,7 @@ from sipsmodel.trace.records import Hop, Observed, observe_group
 
 IDLE_SECONDS = 32.0  # 64*T1, RFC 3261 section 17.1.1.2 (Timer B)
 MAX_OPEN = 4096
-MAX_CLOSED = 4096  # closed Call-IDs whose messages are remembered to fold late retransmissions
+MAX_CLOSED = 4096  # closed Call-IDs whose messages are remembered (for 64*T1) to fold late retransmissions
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Builder:
     elements: Elements
     binder: Binder = field(default_factory=Binder)
     _open: OrderedDict[str, Group] = field(default_factory=OrderedDict)
-    _closed: OrderedDict[str, set[tuple[object, ...]]] = field(default_factory=OrderedDict)
+    _closed: OrderedDict[str, tuple[float | None, set[tuple[object, ...]]]] = field(default_factory=OrderedDict)
     _next_index: int = 0
     _next_request: int = 0
     _next_call: int = 0
@@ -71,7 +71,7 @@ class Builder:
             yield from self._close_idle(frame.time)
         call_id = message.call_id() or ""
         group = self._open.get(call_id)
-        if group is None and _fingerprint(frame, message) in self._closed.get(call_id, ()):
+        if group is None and _fingerprint(frame, message) in self._closed.get(call_id, (None, set()))[1]:
             self.folded += 1  # a late retransmission of a message of a closed group
             return
         if group is None:
@@ -151,8 +151,13 @@ class Builder:
 
     def _close(self, call_id: str) -> Observed:
         group = self._open.pop(call_id)
-        self._closed[call_id] = group.seen
-        if len(self._closed) > MAX_CLOSED:
+        self._closed[call_id] = (group.last_time, group.seen)
+        self._closed.move_to_end(call_id)
+        while self._closed:
+            when = next(iter(self._closed.values()))[0]
+            stale = when is not None and group.last_time is not None and group.last_time - when > IDLE_SECONDS
+            if len(self._closed) <= MAX_CLOSED and not stale:
+                break
             self._closed.popitem(last=False)
         is_call = any(h.method not in ("REGISTER",) for h in group.hops)
         call = self._next_call if is_call else -1

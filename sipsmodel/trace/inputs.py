@@ -108,13 +108,19 @@ def _pcap(stream: BinaryIO, path: Path, keylog: Path | None) -> Iterator[Item]:
             yield from (Problem(str(path), "TLS", why) for why in problems)
         except (TlsUnavailable, OSError) as exc:
             failure = str(exc)
+    decrypted = {(m.src, m.dst) for messages in reader.decrypted.values() for m in messages}
     yield from reader.read(stream)
-    if reader.tls_flows and (keylog is None or failure):
-        flows = ", ".join(f"{a} -> {b}" for a, b in reader.tls_flows[:6])
-        more = "" if len(reader.tls_flows) <= 6 else f" and {len(reader.tls_flows) - 6} more"
+    missed = [flow for flow in reader.tls_flows if flow not in decrypted]
+    if not missed:
+        return
+    more = "" if len(missed) <= 6 else f" and {len(missed) - 6} more"
+    flows = ", ".join(f"{a} -> {b}" for a, b in missed[:6]) + more
+    if keylog is None or failure:
         why = failure or f"give --keylog FILE (an SSLKEYLOGFILE of one end) and {TSHARK_HINT}"
-        yield Problem(str(path), "TLS", f"{len(reader.tls_flows)} TLS stream directions were not decrypted "
-                      f"({flows}{more}): {why}")
+        yield Problem(str(path), "TLS", f"{len(missed)} TLS stream directions were not decrypted ({flows}): {why}")
+    else:
+        yield Problem(str(path), "TLS", f"no SIP message could be decrypted in {len(missed)} TLS stream directions "
+                      f"({flows}) with the key log {keylog}: its keys do not cover them, or they carry no SIP")
 
 
 def parse(frame: Frame) -> tuple[SipMessage, list[Leniency]]:

@@ -51,6 +51,27 @@ class _Flow:
     reported: bool = False
 
 
+class _Watched:
+    """A file whose short reads are noticed: dpkt yields a truncated last record without a word."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.name = getattr(stream, "name", "<capture>")
+        self.position = 0
+        self.short = False
+        self.short_at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if 0 < len(data) < size and not self.short:
+            self.short, self.short_at = True, self.position
+        self.position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.position
+
+
 @dataclass
 class PcapReader:
     """Reads one capture file; ``tls_flows`` lists the TLS connections it could not read itself."""
@@ -60,29 +81,29 @@ class PcapReader:
     tls_flows: list[tuple[Endpoint, Endpoint]] = field(default_factory=list)
     _flows: dict[tuple[Endpoint, Endpoint], _Flow] = field(default_factory=dict)
     decrypted: dict[int, list[TlsMessage]] = field(default_factory=dict)
-    _truncated: int = 0
 
     def read(self, stream: BinaryIO) -> Iterator[Item]:
         """Every SIP message of the capture, with a Problem per damaged packet or at a damaged end."""
+        watched = _Watched(stream)
         try:
             magic = stream.read(4)
             stream.seek(0)
-            reader: Any = dpkt.pcapng.Reader(stream) if magic == PCAPNG_MAGIC else dpkt.pcap.Reader(stream)
-        except (ValueError, dpkt.dpkt.Error) as exc:
+            reader: Any = dpkt.pcapng.Reader(watched) if magic == PCAPNG_MAGIC else dpkt.pcap.Reader(watched)
+        except (ValueError, dpkt.dpkt.Error, struct.error) as exc:
             yield Problem(self.source, "file header", f"not a readable pcap or pcapng file ({exc})", fatal=True)
             return
         number = 0
         try:
             for number, (time, buf) in enumerate(reader, start=1):
+                if watched.short:
+                    yield Problem(self.source, f"frame {number} (byte {watched.short_at})", "the file ends inside "
+                                  "this frame; reading stopped", frame=number, fatal=True)
+                    break
                 yield from self._packet(reader.datalink(), number, float(time), buf)
                 yield from self._tls_messages(self.decrypted.pop(number, []))
         except (ValueError, dpkt.dpkt.Error, EOFError, struct.error) as exc:
-            where = f"after frame {number}" + (f" (byte {stream.tell()})" if stream.seekable() else "")
-            yield Problem(self.source, where, f"the capture is damaged or truncated here; reading stopped ({exc})",
-                          frame=number, fatal=True)
-        if self._truncated and self._truncated == number:
-            where = f"frame {number}" + (f" (byte {stream.tell()})" if stream.seekable() else "")
-            yield Problem(self.source, where, "the file ends inside this frame; reading stopped", frame=number,
+            yield Problem(self.source, f"after frame {number} (byte {watched.position})",
+                          f"the capture is damaged or truncated here; reading stopped ({exc})", frame=number,
                           fatal=True)
         yield from self._tls_messages([m for frame in sorted(self.decrypted) for m in self.decrypted[frame]])
         yield from self._leftovers()
@@ -104,8 +125,7 @@ class PcapReader:
         declared = ip.len - ip.hl * 4 if isinstance(ip, dpkt.ip.IP) else ip.plen
         if declared > len(ip.data):
             yield Problem(self.source, f"frame {number}", f"truncated packet: {len(ip.data)} of {declared} "
-                          "payload octets captured (snap length, or the file ends here)", frame=number)
-            self._truncated = number
+                          "payload octets captured (the capture's snap length)", frame=number)
             return
         src, dst = _address(ip, "src"), _address(ip, "dst")
         payload = ip.data

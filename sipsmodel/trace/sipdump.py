@@ -32,17 +32,23 @@ _FIELDS = ("tag", "proto", "srcip", "srcport", "dstip", "dstport")
 
 
 def looks_like_sipdump(head: bytes) -> bool:
-    """The file starts with a sipdump record separator."""
-    return head.lstrip(b"\r\n").startswith(START)
+    """The file's first octets hold a sipdump record start (``====`` line, then ``tag:``)."""
+    return START_LINE + b"tag:" in head
 
 
 def read_sipdump(stream: BinaryIO, source: str) -> Iterator[Item]:
     """Every record of a sipdump text file, in order (read in blocks; one record held at a time)."""
-    buffer, base, record = b"", 0, 0
+    buffer, base, record, leading = b"", 0, 0, True
     while True:
         chunk = stream.read(_BLOCK)
         buffer += chunk
         start = buffer.find(START_LINE)
+        if leading and (start >= 0 or not chunk):
+            leading = False
+            junk = buffer[:start] if start >= 0 else buffer
+            if junk.strip():
+                yield Problem(source, f"byte {base}", f"{len(junk)} octets before the first sipdump record are not "
+                              "a record")
         if start < 0:
             base, buffer = base + max(0, len(buffer) - len(START_LINE)), buffer[-len(START_LINE):]
             if not chunk:

@@ -82,6 +82,8 @@ TABLE: list[tuple[str, str, Any, str | None]] = [
     ("Via", "SIP/2.0/SCTP 192.0.2.7;branch=z9hG4bK1, SIP/2.0/TLS x.org;received=::ffff:192.0.2.1",
      (Via("SCTP", "192.0.2.7", None, (("branch", "z9hG4bK1"),)), Via("TLS", "x.org", None,
                                                                      (("received", "::ffff:192.0.2.1"),))), None),
+    # received=[IPv6] with brackets, which RFC 5118 section 4.5 asks receivers to accept, kept as written
+    ("Via", "SIP/2.0/UDP a.com;received=[::1]", (Via("UDP", "a.com", None, (("received", "[::1]"),)),), None),
     # Warning: warn-code incl. 380 and 381 (RFC 5630), hostport or pseudonym agent, quoted text
     ("Warning", '380 pb.example.com "SIPS Not Allowed"', (WarningValue(380, "pb.example.com", "SIPS Not Allowed"),),
      None),
@@ -180,7 +182,8 @@ ERRORS: list[tuple[str, str, str | None]] = [
     ("Contact", "<sips:bob@b.com;transport=udp>", "sips-transport-udp"),
     ("Via", "SIP/2.0/UDP", None),
     ("Via", "SIP/2.0/UDP a.com;received=a.com", "bad-received"),
-    ("Via", "SIP/2.0/UDP a.com;received=[::1]", "bad-received"),
+    ("Via", "SIP/2.0/UDP a.com;received=[192.0.2.1]", "bad-received"),  # brackets hold IPv6 only
+    ("Via", "SIP/2.0/UDP a.com;received=[::1", "bad-received"),
     ("Via", "SIP/2.0/UDP a.com;ttl=256", "bad-ttl"),
     ("Via", "SIP/2.0/UDP a.com:70000", "bad-port"),
     ("Via", "SIP/2.0/UDP a.com;rport=65536", "bad-rport"),

@@ -10,6 +10,7 @@ import sipsmodel
 from sipsmodel.errors import ParseError
 from sipsmodel.syntax import (
     Leniency,
+    LeniencyWarning,
     NameAddr,
     SipsTransportWarning,
     SipUri,
@@ -120,3 +121,14 @@ def test_leniency_render_is_one_line() -> None:
 def test_strict_uri_path_is_unchanged() -> None:
     with pytest.raises(ParseError):
         parse_uri("sips:alice@atlanta.com;transport=udp")
+
+
+def test_framing_leniency_warns_with_its_own_category() -> None:
+    data = UDP_MESSAGE.replace(b"transport=udp", b"transport=tcp").replace(b"transport=UDP", b"transport=tcp")
+    data = data.replace(b"CSeq: 1 INVITE\r\n", b"CSeq: 1 INVITE\r\nContent-Length: 9\r\n") + b"abc"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        message = parse_message(data, strict=False)
+    assert message.body == "abc"
+    assert [w.category for w in caught] == [LeniencyWarning]
+    assert "Content-Length 9 is larger than the 3 octets of body [RFC 3261 section 18.3]" in str(caught[0].message)

@@ -176,7 +176,8 @@ class Capture:
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline and not (self.path.exists() and self.path.stat().st_size > 0):
             if self.process.poll() is not None:
-                raise RuntimeError(f"dumpcap exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"dumpcap exited: {error}")
             time.sleep(0.1)
         time.sleep(0.5)
 

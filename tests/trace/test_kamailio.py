@@ -12,13 +12,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import kamailio_flows as flows
 import pytest
 from click.testing import CliRunner
+from kamailio_harness import Capture, Kamailio, free_port, tls_contexts
 
 from sipsmodel.cli import cli
 from sipsmodel.replay.agent import Agent
-import kamailio_flows as flows
-from kamailio_harness import Capture, Kamailio, free_port, tls_contexts
 
 
 @pytest.fixture
@@ -166,3 +166,8 @@ def test_loopback_capture_with_key_log_gives_the_same_findings(kamailio: Kamaili
     without_keys = CliRunner().invoke(cli, ["trace", "--format", "json", str(capture.path)])
     problems = json.loads(without_keys.output)["inputs"][0]["problems"]
     assert any("not decrypted" in p["why"] for p in problems)
+    wrong = kamailio.folder / "empty-keys.log"
+    wrong.write_text("")
+    wrong_keys = CliRunner().invoke(cli, ["trace", "--format", "json", "--keylog", str(wrong), str(capture.path)])
+    problems = json.loads(wrong_keys.output)["inputs"][0]["problems"]
+    assert any("no SIP message could be decrypted" in p["why"] for p in problems)

@@ -37,7 +37,8 @@ def sipp_uas(kamailio: Kamailio) -> Iterator[tuple[int, Path]]:
     assert binary is not None, "sipp is not installed (Debian: apt-get install sip-tester)"
     port, log = free_port(), kamailio.folder / "sipp-messages.log"
     process = subprocess.Popen(
-        [binary, "-sf", str(Path(__file__).parent / "sipp" / "uas.xml"), "-i", "127.0.0.1", "-p", str(port), "-m", "1", "-nostdin", "-trace_msg",
+        [binary, "-sf", str(Path(__file__).parent / "sipp" / "uas.xml"), "-i", "127.0.0.1", "-p", str(port),
+         "-m", "1", "-nostdin", "-trace_msg",
          "-message_file", str(log), "-timeout", "30s"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip

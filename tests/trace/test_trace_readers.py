@@ -74,7 +74,8 @@ def test_observation_follows_the_record_schemas(tmp_path: Path) -> None:
 
 def test_damaged_sipdump_records_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
     garbage = s.sipdump_record(b"\x00\xff not SIP at all\r\n\r\n", s.A, s.P_TLS, "tls")
-    bad_meta = b"====================\ntag: rcv\nproto: carrier-pigeon ipv4\n~~~~~~~~~~~~~~~~~~~~\nx||||||||||||||||||||\n"
+    bad_meta = (b"====================\ntag: rcv\nproto: carrier-pigeon ipv4\n~~~~~~~~~~~~~~~~~~~~\n"
+                b"x||||||||||||||||||||\n")
     data = s.sipdump(s.CALL[:3]) + garbage + bad_meta + s.sipdump(s.CALL[3:])
     code, report = run_json(str(write(tmp_path, "k.data", data)))
     assert code == 1
@@ -162,7 +163,8 @@ def test_tls_without_a_key_log_is_reported(tmp_path: Path) -> None:
 
 
 def test_sipp_log(tmp_path: Path) -> None:
-    sent = b"----------------------------------------------- 2023-11-14\t22:13:20.000000\nUDP message sent (10 bytes):\n\n"
+    sent = (b"----------------------------------------------- 2023-11-14\t22:13:20.000000\n"
+            b"UDP message sent (10 bytes):\n\n")
     received = (b"----------------------------------------------- 2023-11-14\t22:13:20.100000\n"
                 b"UDP message received [10] bytes :\n\n")  # fmt: skip
     data = sent + s.INVITE_IN + b"\n\n" + received + s.OK_IN + b"\n\n"
@@ -188,7 +190,8 @@ def test_plain_log_without_transport_leaves_transport_properties_undecided(tmp_p
 
 
 def test_every_leniency_is_reported_at_its_record(tmp_path: Path) -> None:
-    lenient = s.INVITE_IN.replace(b"INVITE sips:bob@example.test SIP/2.0", b"INVITE sips:bob@example.test;transport=udp SIP/2.0")
+    lenient = s.INVITE_IN.replace(b"INVITE sips:bob@example.test SIP/2.0",
+                                  b"INVITE sips:bob@example.test;transport=udp SIP/2.0")
     data = s.sipdump(((lenient, s.A, s.P_TLS, "tls"), (lenient, s.A, s.P_TLS, "tls")))
     code, report = run_json(str(write(tmp_path, "k.data", data)))
     assert [(n["record"], n["rule"]) for n in report["leniencies"]] == [(1, "R-3261-19.1.1-a"), (2, "R-3261-19.1.1-a")]  # type: ignore[attr-defined]
