@@ -15,7 +15,7 @@ from sipsmodel.model.vocab import is_secure
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri
 from sipsmodel.trace.bindings import Binder
 from sipsmodel.trace.elements import Elements
-from sipsmodel.trace.frames import Frame
+from sipsmodel.trace.frames import Endpoint, Frame
 
 _METHODS = ("INVITE", "ACK", "BYE", "REGISTER", "CANCEL")
 Unknown = dict[tuple[str, str], str]
@@ -101,6 +101,19 @@ class _Context:
     hops: dict[int, Hop]
     elements: Elements
     unknown: Unknown = field(default_factory=dict)
+    _roles: dict[tuple[Endpoint, str], str] = field(default_factory=dict)
+    _names: dict[Endpoint, str] = field(default_factory=dict)
+
+    def role(self, address: Endpoint, method: str) -> str:
+        key = (address, method)
+        if key not in self._roles:
+            self._roles[key] = self.elements.role(address, method)
+        return self._roles[key]
+
+    def name(self, address: Endpoint) -> str:
+        if address not in self._names:
+            self._names[address] = self.elements.name(address)
+        return self._names[address]
 
     def origin(self, hop: Hop) -> str:
         """The Request-URI scheme as the originating UAC sent the request (unknown if it is not captured)."""
@@ -147,7 +160,7 @@ def _hop_record(ctx: _Context, hop: Hop, call: int) -> Record:
         "route0": first_scheme(routes), "contact": scheme_of(contact.uri if contact else None),
         "to": scheme_of(to.uri if to else None), "from": scheme_of(sender.uri if sender else None),
         "rr_top": first_scheme(record_routes),
-        "sender": ctx.elements.role(frame.src, role_method), "receiver": ctx.elements.role(frame.dst, role_method),
+        "sender": ctx.role(frame.src, role_method), "receiver": ctx.role(frame.dst, role_method),
         "last": ctx.last(hop), "binding": hop.binding if message.is_request else -1,
         "tls_param": _tls_param(message, routes, record_routes, contacts, [v for v in (to, sender) if v is not None]),
         "udp_param": _has_transport(message.request_uri, "udp"),
@@ -256,7 +269,7 @@ def observe_group(hops: list[Hop], call: int, elements: Elements, binder: Binder
     dialogs, owners = _dialogs(ctx, call, first_dialog)
     ctx.unknown.update(binder.unknown())
     transmissions = tuple(
-        Transmission(h.index, elements.name(h.frame.src), elements.name(h.frame.dst), h.frame.transport or "?",
+        Transmission(h.index, ctx.name(h.frame.src), ctx.name(h.frame.dst), h.frame.transport or "?",
                      h.message)
         for h in hops
     )

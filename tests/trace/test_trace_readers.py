@@ -270,3 +270,29 @@ def test_late_retransmission_after_the_call_is_over_is_folded(tmp_path: Path) ->
     records = ((bye, s.A, s.P_TLS, "tls"), (ok, s.P_TLS, s.A, "tls"), (ok, s.P_TLS, s.A, "tls"))
     report = run_trace(TraceOptions([write(tmp_path, "k.data", s.sipdump(records))], load_properties()))
     assert (report.messages, report.folded, report.groups) == (3, 1, 1)
+
+
+def test_records_are_counted_across_inputs(tmp_path: Path) -> None:
+    first = write(tmp_path, "a.data", s.sipdump(s.CALL[:2]))
+    second = write(tmp_path, "b.pcap", s.pcap([s.udp_packet(m, src, dst) for m, src, dst, _ in s.CALL[2:]]))
+    code, report = run_json(str(first), str(second))
+    assert [(i["format"], i["first_record"], i["records"]) for i in report["inputs"]] == [  # type: ignore[attr-defined]
+        ("sipdump", 1, 2), ("pcap", 3, 4)]
+    assert report["records"] == 6
+    assert properties_of(report)["I-2"] == [s.DOWNGRADE_RECORD]
+    i2 = next(v for v in report["violations"] if v["property"] == "I-2")  # type: ignore[attr-defined]
+    assert i2["frame"] == 2 and i2["transmission"]["source"].endswith("b.pcap")
+
+
+def test_sarif_follows_the_essentials_of_sarif_2_1_0(tmp_path: Path) -> None:
+    import importlib.util
+
+    import jsonschema
+
+    spec = importlib.util.spec_from_file_location(
+        "sarif_essentials", Path(__file__).parents[1] / "report" / "test_report_sarif.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = CliRunner().invoke(cli, ["trace", "--format", "sarif", str(write(tmp_path, "k.data", s.sipdump()))])
+    jsonschema.validate(json.loads(result.output), module.SARIF_ESSENTIALS)
