@@ -261,3 +261,8 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
 from sipsmodel.cli_trace import trace_command  # noqa: E402
 
 cli.add_command(trace_command)
+
+from sipsmodel.cli_replay import export_command, replay_command  # noqa: E402  (last: imports reports_errors)
+
+cli.add_command(export_command)
+cli.add_command(replay_command)

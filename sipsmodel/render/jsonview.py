@@ -27,10 +27,24 @@ def transmission_json(item: Transmission) -> dict[str, Any]:
     }
 
 
+def elements_json(trace: Trace) -> list[dict[str, str]]:
+    """The elements of the flow in order of first appearance, each with its role as the hops record it."""
+    roles: dict[str, str] = {}
+    for hop in trace.collection("hops"):
+        index = int(hop["index"])
+        if 0 <= index < len(trace.transmissions) and "sender" in hop:
+            item = trace.transmissions[index]
+            roles.setdefault(item.sender, str(hop["sender"]))
+            roles.setdefault(item.receiver, str(hop["receiver"]))
+    names = dict.fromkeys(n for t in trace.transmissions for n in (t.sender, t.receiver))
+    return [{"name": name, "role": roles.get(name, "unknown")} for name in names]
+
+
 def render_json(trace: Trace) -> dict[str, Any]:
-    """``{"rules", "transmissions", "bindings", "dialogs"}`` (bindings and dialogs as observed)."""
+    """``{"rules", "elements", "transmissions", "bindings", "dialogs"}`` (bindings and dialogs as observed)."""
     return {
         "rules": trace.rules,
+        "elements": elements_json(trace),
         "transmissions": [transmission_json(t) for t in trace.transmissions],
         "bindings": [dict(b) for b in trace.collection("bindings")],
         "dialogs": [dict(d) for d in trace.collection("dialogs")],

@@ -7,16 +7,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from sipsmodel.render import transmission_json
+from sipsmodel.render.jsonview import elements_json
 from sipsmodel.report.result import Result
 from sipsmodel.report.tool import tool_block
 
 
 def counterexample_json(result: Result) -> dict[str, Any] | None:
-    """``{"transmissions": [...], "violation": index}`` for a refuted cell with a trace, else None."""
+    """``{"elements": [...], "transmissions": [...], "violation": index}`` for a refuted cell with a trace."""
     if result.counterexample is None:
         return None
     items = [transmission_json(t) for t in result.counterexample.transmissions]
-    return {"transmissions": items, "violation": result.violation}
+    return {"elements": elements_json(result.counterexample), "transmissions": items, "violation": result.violation}
 
 
 def result_json(result: Result) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def test_refuted_cells_are_shrunk_and_sampled_cells_are_never_proved(monkeypatch
     refuted, sampled = json.loads(out)["results"]
     assert code == 0
     assert refuted["verdict"] == "refuted" and refuted["expected"] == "refuted"
-    assert refuted["counterexample"] == {"transmissions": [], "violation": 0}
+    assert refuted["counterexample"] == {"elements": [], "transmissions": [], "violation": 0}
     assert sampled["verdict"] == "sampled" and sampled["expected"] == "proved"
     assert "no violation in 50 random scenarios" in sampled["reason"] and "seed 0" in sampled["reason"]
 

@@ -1,0 +1,88 @@
+"""``sipsmodel replay`` refuses what it must not do before it sends anything (issue 12, item 2), and the
+messages it plays carry the run's own addresses, branches and Call-IDs (sipsmodel.replay.adapt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sipsmodel.cli import cli
+from sipsmodel.replay import load_flow
+from sipsmodel.replay.adapt import RunState, own_hosts, request_bytes
+from sipsmodel.replay.agent import Agent
+from sipsmodel.replay.replay import ReplayError, check_target
+from sipsmodel.syntax import parse_message
+
+
+@pytest.mark.parametrize("proxy", ["192.0.2.1:5060", "[2001:db8::1]:5060", "10.0.0.1:5060"])
+def test_a_non_loopback_proxy_is_refused(check_files: dict[str, Path], proxy: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["replay", str(check_files["I-1"]), "--proxy", proxy, "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "replay sends only to loopback addresses unless --allow-remote is given" in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing was started, nothing written
+
+
+def test_allow_remote_lifts_the_refusal_but_the_loopback_agents_cannot_serve_a_remote_proxy() -> None:
+    assert check_target("127.0.0.1", False) == "127.0.0.1" and check_target("::1", False) == "::1"
+    with pytest.raises(ReplayError, match="user agents bind loopback addresses only"):
+        check_target("192.0.2.1", True)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--proxy", "localhost:5060"], "expected an IP address"),
+    (["--proxy", "127.0.0.1"], "expected HOST:PORT"),
+])  # fmt: skip
+def test_bad_proxy_addresses_say_what_is_expected(check_files: dict[str, Path], args: list[str],
+                                                  message: str) -> None:
+    result = CliRunner().invoke(cli, ["replay", str(check_files["I-1"]), *args])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_cert_and_key_go_together(check_files: dict[str, Path], tmp_path: Path) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("x")
+    result = CliRunner().invoke(cli, ["replay", str(check_files["I-1"]), "--proxy", "127.0.0.1:5060",
+                                      "--cert", str(cert)])
+    assert result.exit_code == 2 and "--cert and --key go together" in result.output
+
+
+def test_a_played_request_carries_the_runs_address_branch_and_call_id(check_files: dict[str, Path]) -> None:
+    flow = load_flow(check_files["I-1"])
+    register = flow.hops[0]
+    assert register.message.method == "REGISTER"
+    state = RunState("run1")
+    with Agent("UDP", host="127.0.0.10") as agent:
+        hosts = own_hosts(register.sender, [(h.sender, h.message) for h in flow.hops])
+        data = request_bytes(register.sender, register.message, agent, state, (hosts, (agent.port, 6001)))
+    sent = parse_message(data)
+    model_via = register.message.vias()[0]
+    via = sent.vias()[0]
+    assert (via.transport, via.host, via.port) == ("UDP", "127.0.0.10", agent.port)
+    assert via.param("branch") == state.branch(model_via.param("branch"))  # the same model branch, the same branch
+    assert sent.call_id() == f"{register.message.call_id()}-run1"
+    contact = sent.contacts()[0].uri  # type: ignore[index]
+    model_contact = register.message.contacts()[0].uri  # type: ignore[index]
+    assert (contact.scheme, contact.user) == (model_contact.scheme, model_contact.user)
+    assert (contact.host, contact.port) == ("127.0.0.10", 6001 if contact.is_sips else agent.port)
+    assert sent.to() == register.message.to() and sent.request_uri == register.message.request_uri
+
+
+
+def test_in_dialog_requests_go_nowhere_but_the_proxy_or_the_runs_own_uas(simulated_files: dict[str, Path]) -> None:
+    from sipsmodel.replay.adapt import Dialog
+    from sipsmodel.replay.player import Player, Target
+
+    flow = load_flow(simulated_files["draft-04-rr1"])
+    bye = next(h for h in flow.hops if h.message.method == "BYE" and h.sender == "a")
+    player = Player(flow, Target("127.0.0.1", 5060, 5061))
+    key = ("a", bye.message.call_id() or "")
+    player.state.dialogs[key] = Dialog("sip:b@127.0.0.1:7777", ("<sip:127.0.0.1;lr>",), "b2")
+    assert player._destination(bye) == ("127.0.0.1", 5061 if bye.transport == "TLS" else 5060)  # via the route set
+    player.state.dialogs[key] = Dialog("sip:b@198.51.100.7:5060", (), "b2")  # no route set, a foreign target
+    assert player._destination(bye)[0] == "127.0.0.1"
+    with Agent("UDP", host="127.0.0.11") as own:
+        player.agents[("b", "UDP")] = own
+        player.state.dialogs[key] = Dialog(f"sip:b@127.0.0.11:{own.port}", (), "b2")
+        assert player._destination(bye) == ("127.0.0.11", own.port)  # the run's own UA b
