@@ -18,7 +18,7 @@ from sipsmodel.cli import REPORT_FORMATS, reports_errors
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--rules", "rules", metavar="NAME|FILE", help="Show only the rules of this rule set in each finding.")
-@click.option("--elements", "elements", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--elements", "elements", type=click.Path(path_type=Path),
               metavar="MAP.toml", help="Element map: names, roles, responsible domains, TLS support.")
 @click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-1 (repeatable).")
 @click.option("--keylog", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",

@@ -22,6 +22,8 @@ from sipsmodel.model.tomlfile import first_bad_byte, read_text_file, read_toml
 from sipsmodel.resources import resource_dir
 
 SCENARIO = resource_dir("scenarios") / "draft-04-9.1.toml"
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+SIPDUMP = EXAMPLES / "kamailio-downgrade.data"
 RULE_SET = 'name = "mine"\nbase = "rfc5630"\nremove = ["R-5630-5.3-a"]\n'
 INVITE = (
     "INVITE sips:bob@biloxi.com SIP/2.0\r\nVia: SIP/2.0/TLS pc33.atlanta.com;branch=z9hG4bK776asdhds\r\n"
@@ -57,6 +59,12 @@ LOADERS = (
     ),
     Loader("SIP message of parse", ("parse", "{path}"), INVITE, toml=False),
     Loader("URI of parse", ("parse", "--uri", "{path}"), "sips:alice@atlanta.com;transport=tcp", toml=False),
+    Loader("trace file of trace", ("trace", "{path}"), SIPDUMP.read_text(encoding="utf-8"), toml=False),
+    Loader(
+        "element map of trace",
+        ("trace", str(SIPDUMP), "--elements", "{path}"),
+        (EXAMPLES / "kamailio-downgrade.toml").read_text(encoding="utf-8"),
+    ),
 )
 
 LATIN_1 = 'name = "Désiré"\nbase = "rfc3261"\n'.encode("latin-1")
