@@ -230,3 +230,8 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
     click.echo(render_trace(trace, titles=loaded.labels))
     for note in trace.notes:
         click.echo(f"note: {note}")
+
+
+from sipsmodel.cli_ambiguities import ambiguities_command  # noqa: E402
+
+cli.add_command(ambiguities_command)

@@ -1,0 +1,205 @@
+"""``sipsmodel ambiguities``: choices the rule set leaves open that flip a property (SIPS-RULES.md F).
+
+Theory of operation. Two searches, each finding reported with a witness pair (``decide.witness``):
+
+* **Readings** (exhaustive within the bound): for every F-item with readings and every reading the
+  set does not take, the bounded verdict of every property under the set and under the set with that
+  reading (one solver check each, ``smt.verdict``). A verdict that differs is a finding; the failing
+  side's counterexample and its replay under the other reading form the witness pair.
+* **Open choices** (sampled): at every visit of a refuted property's counterexample where the set
+  allows two or more options (a MAY, an optional SHOULD, silence), every other allowed option is
+  replayed under the same set; a replay that conforms and on which the property holds is a finding.
+  It shows that the choice decides this flow, not that fixing it changes the verdict: ``sampled``.
+
+A finding maps to the F-item whose readings constrain the options that differ; otherwise it is new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sipsmodel.decide.witness import WitnessPair, make_pair
+from sipsmodel.model.expr import Value, flat_scope, parse_expr, truth
+from sipsmodel.model.trace import Decision, Trace
+from sipsmodel.props import Property, evaluate_property, locate_violation
+from sipsmodel.rules.engine import allowed_options
+from sipsmodel.rules.readings import AMBIGUITIES, AMBIGUITIES_BY_ITEM, F_ITEMS, Ambiguity
+from sipsmodel.rules.sets import RuleSet
+from sipsmodel.smt.prove import DEFAULT_BOUND
+from sipsmodel.smt.verdict import Counterexample, bounded_verdict, counterexample
+
+READING_SEARCH = "exhaustive within the bound (k<={bound}): one solver query per property and reading"
+CHOICE_SEARCH = "sampled: the open choices of each counterexample, replayed (not a proof that fixing them suffices)"
+
+
+@dataclass
+class Finding:
+    """One choice that decides a property, with the witness pair of its first property."""
+
+    rule_set: str
+    kind: str  # "reading" or "choice"
+    f_item: str | None
+    choice_point: str
+    state: dict[str, Value]
+    options: list[str]
+    properties: list[str]
+    rules: list[str]
+    search: str
+    witness: WitnessPair | None
+    verdicts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Search:
+    """The verdicts and counterexamples of one rule set, computed once and shared by both searches."""
+
+    rule_set: RuleSet
+    props: Sequence[Property]
+    bound: int
+    verdicts: dict[str, str] = field(default_factory=dict)
+    examples: dict[tuple[str, str], Counterexample | None] = field(default_factory=dict)
+
+    def verdict(self, prop: Property, rule_set: RuleSet) -> str:
+        if rule_set is self.rule_set:
+            if prop.id not in self.verdicts:
+                self.verdicts[prop.id] = bounded_verdict(prop, rule_set, self.bound)
+            return self.verdicts[prop.id]
+        return bounded_verdict(prop, rule_set, self.bound)
+
+    def example(self, prop: Property, rule_set: RuleSet) -> Counterexample | None:
+        key = (prop.id, rule_set.name)
+        if key not in self.examples:
+            self.examples[key] = counterexample(prop, rule_set, self.bound)
+        return self.examples[key]
+
+
+def _options_text(options: dict[str, Value]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in options.items())
+
+
+def reading_findings(search: Search, ambiguity: Ambiguity, letter: str) -> Finding | None:
+    """The properties whose verdict the reading ``letter`` flips, with a witness pair, or None."""
+    base = search.rule_set
+    variant = base.with_readings({ambiguity.item: letter})
+    current = dict(base.readings)[ambiguity.item]
+    flips: dict[str, dict[str, str]] = {}
+    pair: WitnessPair | None = None
+    for prop in search.props:
+        before, after = search.verdict(prop, base), search.verdict(prop, variant)
+        if before == after or "unknown" in (before, after):
+            continue
+        flips[prop.id] = {f"{ambiguity.item}/{current}": before, f"{ambiguity.item}/{letter}": after}
+        if pair is None:
+            failing, holding = (base, variant) if before == "refuted" else (variant, base)
+            example = search.example(prop, failing)
+            if example is not None:
+                pair = make_pair(prop, example.scenario, example.trace, failing, holding)
+    if not flips:
+        return None
+    choice = pair.choice if pair is not None else None
+    return Finding(
+        base.name, "reading", ambiguity.item,
+        choice.choice_point if choice else ", ".join(ambiguity.choice_points),
+        dict(choice.features) if choice else {},
+        [f"{ambiguity.item}/{current}", f"{ambiguity.item}/{letter}"],
+        sorted(flips), [f"{ambiguity.item}/{current}", f"{ambiguity.item}/{letter}"],
+        READING_SEARCH.format(bound=search.bound), pair, flips)
+
+
+def _f_item_of(decision: Decision, option: dict[str, Value]) -> str | None:
+    """The F-item one of whose readings allows one option and forbids the other here (None: not in F)."""
+    taken = flat_scope({**decision.features, **decision.options})
+    other = flat_scope({**decision.features, **option})
+    for ambiguity in AMBIGUITIES:
+        for reading in ambiguity.readings:
+            text = reading.at.get(decision.choice_point)
+            if text is None:
+                continue
+            expr = parse_expr(text, source=f"reading {reading.id}")
+            if truth(expr, taken) != truth(expr, other):
+                return ambiguity.item
+    return None
+
+
+#: Options that are an element's own policy, not a reading of the texts: a callee may always refuse a call.
+POLICY_OPTIONS = frozenset({("uas_answer", "status"), ("uas_answer", "warn")})
+
+
+def _alternatives(rule_set: RuleSet, decision: Decision) -> list[tuple[str, dict[str, Value]]]:
+    """Allowed options that differ from the one taken in exactly one option value (the smallest change)."""
+    taken = dict(decision.options)
+    out = []
+    for option in allowed_options(decision.choice_point, dict(decision.features), rule_set):
+        changed = [k for k in taken if option.get(k) != taken[k]]
+        if len(changed) == 1 and (decision.choice_point, changed[0]) not in POLICY_OPTIONS:
+            out.append((changed[0], option))
+    return out
+
+
+def _before_violation(trace: Trace, prop: Property) -> list[Decision]:
+    """The decisions up to the one that sent the violating transmission (later ones cannot undo it)."""
+    evaluation = evaluate_property(prop, trace.observation)
+    at = locate_violation(evaluation, trace)
+    if at is None:
+        return list(trace.decisions)
+    last = max((d.index for d in trace.decisions if d.transmission is not None and d.transmission <= at), default=-1)
+    return [d for d in trace.decisions if d.index <= last]
+
+
+def choice_findings(search: Search, prop: Property, found: dict[tuple[str, str], Finding]) -> None:
+    """Open choices of the counterexample that, taken otherwise, make the property hold (sampled)."""
+    rule_set = search.rule_set
+    example = search.example(prop, rule_set)
+    if example is None:
+        return
+    for decision in _before_violation(example.trace, prop):
+        if decision.allowed < 2 or not decision.options:
+            continue
+        key = (decision.element, decision.choice_point, decision.occurrence)
+        for name, option in _alternatives(rule_set, decision):
+            group = (decision.choice_point, name)
+            if group in found and prop.id in found[group].properties:
+                continue
+            pair = make_pair(prop, example.scenario, example.trace, rule_set, rule_set, {key: option})
+            if pair is None or pair.choice.index != decision.index:
+                continue
+            if group in found:
+                found[group].properties.append(prop.id)
+                continue
+            found[group] = Finding(
+                rule_set.name, "choice", _f_item_of(decision, option), decision.choice_point,
+                dict(decision.features), [f"{name}={decision.options[name]}", f"{name}={option[name]}"], [prop.id],
+                [], CHOICE_SEARCH, pair)
+
+
+def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bound: int = DEFAULT_BOUND,
+                     tick: Callable[[str], None] = lambda _d: None) -> list[Finding]:
+    """Every finding of both searches over ``rule_sets`` and ``props`` (trace-only properties skipped)."""
+    checked = [p for p in props if p.scope != "trace"]
+    findings: list[Finding] = []
+    for rule_set in rule_sets:
+        search = Search(rule_set, checked, bound)
+        for ambiguity in AMBIGUITIES:
+            current = dict(rule_set.readings).get(ambiguity.item)
+            for reading in ambiguity.readings:
+                if current is not None and reading.letter != current:
+                    finding = reading_findings(search, ambiguity, reading.letter)
+                    if finding is not None:
+                        findings.append(finding)
+            tick(f"{rule_set.name} {ambiguity.item}")
+        found: dict[tuple[str, str], Finding] = {}
+        for prop in checked:
+            if search.verdict(prop, rule_set) == "refuted":
+                choice_findings(search, prop, found)
+            tick(f"{rule_set.name} {prop.id}")
+        findings += found.values()
+    return findings
+
+
+def coverage(findings: Sequence[Finding]) -> dict[str, str]:
+    """Each F-item: ``found`` (a witness pair), ``not-security-relevant`` (expressed, no flip), or
+    ``not-expressible``."""
+    found = {f.f_item for f in findings if f.witness is not None}
+    return {item: "found" if item in found else "not-security-relevant" if item in AMBIGUITIES_BY_ITEM
+            else "not-expressible" for item in F_ITEMS}
