@@ -163,17 +163,20 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
 @click.option("--rlimit", type=click.IntRange(0), default=None, metavar="N",
               help="Z3 resource units per check (deterministic; 0: none)  [default: 60000000]")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
+@click.option("--reading", "readings", multiple=True, metavar="F-N=X", help="Take reading X of F-N (repeatable).")
+@click.option("--all-readings", is_flag=True, help="Also give each cell's verdict under every reading.")
 @reports_errors
 def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
     malicious: bool, fmt: str, jobs: int, explain: str | None, timeout: float, rlimit: int | None, seed: int,
+    readings: tuple[str, ...], all_readings: bool,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.report import check, expect, formats, progress
 
     chosen = (explain,) if explain else props
     options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed, jobs,
-                                 check.RLIMIT if rlimit is None else rlimit)
+                                 check.RLIMIT if rlimit is None else rlimit, readings, all_readings)
     cells = check.plan(options)
     with progress.progress_bar(len(cells.cells), "check") as tick:
         results = check.run_plan(cells, options, tick)

@@ -36,6 +36,7 @@ class Result:
     seed: int | None = None
     solver: str = ""
     details: dict[str, object] = field(default_factory=dict)
+    readings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -54,7 +55,9 @@ class Result:
 
     @builtins.property
     def label(self) -> str:
-        """Short text for tables: ``proved (k<=4)``, ``proved (all sizes)``, ``refuted``, ``unknown``."""
+        """Short text for tables: ``proved (k<=4)``, ``proved (all sizes)``, ``refuted``, ``unknown``;
+        the readings the verdict rests on follow (``refuted (F-12/a)``, ``proved (k<=3; F-3/b)``)."""
         if self.verdict == "proved":
-            return "proved (all sizes)" if self.scope == "unbounded" else f"proved (k<={self.bound})"
-        return self.verdict
+            text = "proved (all sizes)" if self.scope == "unbounded" else f"proved (k<={self.bound})"
+            return f"{text[:-1]}; {', '.join(self.readings)})" if self.readings else text
+        return f"{self.verdict} ({', '.join(self.readings)})" if self.readings else self.verdict
