@@ -238,3 +238,7 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
 from sipsmodel.cli_ambiguities import ambiguities_command  # noqa: E402
 
 cli.add_command(ambiguities_command)
+
+from sipsmodel.cli_diff import diff_command  # noqa: E402
+
+cli.add_command(diff_command)

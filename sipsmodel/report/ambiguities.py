@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sipsmodel.decide.ambiguities import Finding
+from sipsmodel.decide.diff import PermissionChange, VerdictChange
 from sipsmodel.decide.witness import Flow, WitnessPair
 from sipsmodel.render import render_json, render_ladder
 from sipsmodel.report.tool import tool_block
@@ -134,3 +135,36 @@ def render_html_report(findings: Sequence[Finding], coverage: Mapping[str, str])
 
 RENDERERS = {"text": render_text_report, "json": render_json_report, "markdown": render_markdown_report,
              "html": render_html_report}
+
+
+def render_diff(changes: Sequence[VerdictChange], permissions: Sequence[PermissionChange], fmt: str) -> str:
+    """The diff report: verdict changes with witness pairs, then permission changes."""
+    if fmt == "json":
+        data = {"tool": tool_block(),
+                "verdicts": [{"property": c.property, "verdicts": c.verdicts,
+                              "witness": None if c.witness is None else [
+                                  flow_json(c.witness.failing, c.witness.differing),
+                                  flow_json(c.witness.holding, c.witness.differing)]} for c in changes],
+                "choice_points": [{"choice_point": p.choice_point, "allowed_by": p.allowed_by,
+                                   "forbidden_by": p.forbidden_by, "state": p.state, "option": p.option,
+                                   "rules": list(p.rules)} for p in permissions]}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    lines = [f"{len(changes)} properties change verdict"]
+    for c in changes:
+        lines += ["", "=" * 72, f"{c.property}: " + ", ".join(f"{k} {v}" for k, v in c.verdicts.items())]
+        if c.witness is None:
+            lines.append("  witness: none found (the verdicts differ, but no replayed pair shows it)")
+        else:
+            lines += [f"  witness: scenario {c.witness.scenario}; first choice that differs: "
+                      f"{c.witness.choice.element}/{c.witness.choice.choice_point}", "", side_by_side(c.witness)]
+    lines += ["", "=" * 72, f"{len(permissions)} choice points where one set allows what the other forbids"]
+    for p in permissions:
+        lines.append(f"  {p.choice_point}: {p.allowed_by} allows, {p.forbidden_by} forbids ({', '.join(p.rules)})")
+        lines.append(f"      state:  {_state_text(p.state)}")
+        lines.append(f"      option: {_state_text(p.option)}")
+    text = "\n".join(lines) + "\n"
+    if fmt == "markdown":
+        return f"# Diff\n\n```text\n{text}```\n"
+    if fmt == "html":
+        return f"<!DOCTYPE html>\n<html><body><h1>Diff</h1><pre>{html.escape(text)}</pre></body></html>\n"
+    return text

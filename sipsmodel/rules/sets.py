@@ -183,3 +183,9 @@ def load_rule_set(name_or_path: str) -> RuleSet:
     if not path.suffix == ".toml":
         raise ScenarioError(f"unknown rule set {name_or_path!r}; presets: {', '.join(PRESETS)}, or a .toml file")
     return rule_set_from_mapping(read_toml(path, "rule set"), str(path))
+
+
+def load_rule_set_spec(spec: str) -> RuleSet:
+    """``NAME`` or ``NAME+F-8=b+F-12=b``: a preset or .toml file with some readings changed."""
+    name, *readings = spec.split("+")
+    return with_reading_options(load_rule_set(name), readings)
