@@ -197,6 +197,25 @@ def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bo
     return findings
 
 
+#: Why an F-item has no reading in the model (SIPS-RULES.md section F; docs/ambiguities.md).
+NOT_EXPRESSIBLE: dict[str, str] = {
+    "F-1": "the dialog's secure flag is not a feature of send_in_dialog (it reads the R-URI and Route schemes)",
+    "F-5": "a proxy always removes all of its own Route entries (model mechanics); spirals and Path order are fixed",
+    "F-10": "replacing or adding a Contact is the registrar's mechanics (uri_equal), not a choice point",
+    "F-11": "GRUU is not modelled",
+    "F-13": "an erratum of the RFC 5630 6.4 example: the model always reuses the outbound flow (R-5626-7)",
+    "F-14": "the model generates no transport parameters, numeric hosts or ports (RFC 3263 is not modelled)",
+    "F-15": "UAS checks of the Via chain are not modelled (R-04-4.1-b)",
+    "F-16": "two definitions of the secure flag: a difference between properties, no element chooses",
+    "F-17": "the model never generates transport=tls (received values come only from real traces)",
+    "F-18": "each registrar's test is a rule (R-04-5-e, R-5630-5.2-b): `diff --rules draft-04 --rules rfc5630` "
+            "shows it; a mixed deployment of two registrars is not modelled",
+    "F-21": "the reason text of warn-code 380 is not observable in the model",
+    "F-22": "IPv6 grammar and URI equality are the syntax layer's; hosts in the model are names",
+    "F-23": "the model generates no transport parameters, so URI equality never meets one",
+}
+
+
 def coverage(findings: Sequence[Finding]) -> dict[str, str]:
     """Each F-item: ``found`` (a witness pair), ``not-security-relevant`` (expressed, no flip), or
     ``not-expressible``."""

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sipsmodel.decide.ambiguities import Finding
+from sipsmodel.decide.ambiguities import NOT_EXPRESSIBLE, Finding
 from sipsmodel.decide.diff import PermissionChange, VerdictChange
 from sipsmodel.decide.witness import Flow, WitnessPair
 from sipsmodel.render import render_json, render_ladder
@@ -50,8 +50,9 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def render_json_report(findings: Sequence[Finding], coverage: Mapping[str, str]) -> str:
+    reasons = {item: NOT_EXPRESSIBLE[item] for item, status in coverage.items() if item in NOT_EXPRESSIBLE}
     return json.dumps({"tool": tool_block(), "findings": [finding_json(f) for f in findings],
-                       "coverage": dict(coverage)}, indent=2, ensure_ascii=False)
+                       "coverage": dict(coverage), "not_expressible": reasons}, indent=2, ensure_ascii=False) + "\n"
 
 
 def _marked_ladder(flow: Flow, differing: int | None) -> list[str]:

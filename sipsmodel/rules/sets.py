@@ -186,6 +186,7 @@ def load_rule_set(name_or_path: str) -> RuleSet:
 
 
 def load_rule_set_spec(spec: str) -> RuleSet:
-    """``NAME`` or ``NAME+F-8=b+F-12=b``: a preset or .toml file with some readings changed."""
+    """``NAME`` or ``NAME+F-8=b+F-12/b``: a preset or .toml file with some readings changed (the names
+    ``with_readings`` gives are accepted back)."""
     name, *readings = spec.split("+")
-    return with_reading_options(load_rule_set(name), readings)
+    return with_reading_options(load_rule_set(name), [r.replace("/", "=", 1) for r in readings])
