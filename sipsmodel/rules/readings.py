@@ -82,8 +82,8 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         _r("F-2", "a", "RFC 3261 26.2.2; draft-04 4 (text)",
            "the last-hop exception stands: the responsible proxy may send a SIPS request to a SIP-only binding"),
         _r("F-2", "b", "draft-04 4 (its example)",
-           "a SIPS request is never routed to a SIP-only binding (the example answers 480)",
-           {"proxy_forward": "in_ruri == sips -> binding != sip"}),
+           "a SIPS request stays SIPS and is never routed to a SIP-only binding (the example answers 480)",
+           {"proxy_forward": "in_ruri == sips -> ruri == sips and binding != sip"}),
     ), _all("a")),
     Ambiguity("F-3", "Whether the AoR key includes the scheme", (
         _r("F-3", "a", "RFC 3261 10.3 step 5, 19.1.4",
@@ -127,6 +127,10 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         _r("F-8", "c", "RFC 5630 5.3 with RFC 5626 7 (the registering UA)",
            "the duty falls on registration: a SIPS Contact is registered only over TLS, so its flow is TLS",
            {"ua_register": "contact == sips -> secure(transport)"}),
+        _r("F-8", "d", "RFC 5630 5.3 (to the UAS means the whole way)",
+           "both: the retargeting proxy uses TLS to a SIPS-registered Contact and the Contact was registered over TLS",
+           {"proxy_forward": "in_ruri == sip and binding == sips -> secure(transport)",
+            "ua_register": "contact == sips -> secure(transport)"}),
     ), _all("a")),
     Ambiguity("F-9", "The permissive 26.4.4 paragraph 2 survives in RFC 5630", (
         _r("F-9", "a", "RFC 3261 26.4.4",

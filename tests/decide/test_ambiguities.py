@@ -29,6 +29,7 @@ def reading_finding(rule_set: str, prop: str, item: str) -> Finding:
     ("rfc3261", "I-9", "F-3", "registrar_accept"),
     ("rfc3261", "I-3", "F-20", "proxy_forward"),
     ("draft-04", "I-1", "F-6", "proxy_forward"),
+    ("draft-04", "I-2", "F-2", "proxy_forward"),
 ])
 def test_reading_findings_carry_a_witness_pair(rule_set: str, prop: str, item: str, choice_point: str) -> None:
     finding = reading_finding(rule_set, prop, item)
@@ -57,6 +58,16 @@ def test_open_choice_findings_are_sampled_and_replayed() -> None:
         assert finding.search.startswith("sampled")
         assert_witness(finding)
     assert any(f.f_item == "F-12" and f.choice_point == "uac_retry" for f in found)
+
+
+@pytest.mark.parametrize(("rule_set", "prop", "item", "choice_point"), [
+    ("draft-04", "I-1", "F-9", "proxy_target"),
+    ("rfc5630", "I-10", "F-24", "proxy_forward"),
+])
+def test_open_choice_findings_pinned_to_f_items(rule_set: str, prop: str, item: str, choice_point: str) -> None:
+    found = [f for f in findings_for(rule_set, prop) if f.kind == "choice" and f.f_item == item]
+    assert found and found[0].choice_point == choice_point
+    assert_witness(found[0])
 
 
 def test_mutation_a_rule_that_fixes_the_choice_removes_the_f12_finding(tmp_path: Path) -> None:
