@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sipsmodel.decide.witness import WitnessPair, make_pair
-from sipsmodel.model.expr import Value, flat_scope, parse_expr, truth
+from sipsmodel.model.expr import Value, flat_scope, names_in, parse_expr, truth
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.rules.engine import allowed_options
@@ -137,6 +137,11 @@ def _alternatives(rule_set: RuleSet, decision: Decision) -> list[tuple[str, dict
     return out
 
 
+def _rules_about(rule_set: RuleSet, cp: str, option: str) -> list[str]:
+    """The set's rules that constrain ``option`` at ``cp`` somewhere, yet leave it open in this state."""
+    return [rule.id for rule, expr in rule_set.constraints_at(cp) if option in names_in(expr)]
+
+
 def _before_violation(trace: Trace, prop: Property) -> list[Decision]:
     """The decisions up to the one that sent the violating transmission (later ones cannot undo it)."""
     evaluation = evaluate_property(prop, trace.observation)
@@ -170,7 +175,7 @@ def choice_findings(search: Search, prop: Property, found: dict[tuple[str, str],
             found[group] = Finding(
                 rule_set.name, "choice", _f_item_of(decision, option), decision.choice_point,
                 dict(decision.features), [f"{name}={decision.options[name]}", f"{name}={option[name]}"], [prop.id],
-                [], CHOICE_SEARCH, pair)
+                _rules_about(rule_set, decision.choice_point, name), CHOICE_SEARCH, pair)
 
 
 def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bound: int = DEFAULT_BOUND,
