@@ -27,10 +27,11 @@ from sipsmodel.rules.engine import allowed_options
 from sipsmodel.rules.readings import AMBIGUITIES, AMBIGUITIES_BY_ITEM, F_ITEMS, Ambiguity
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.prove import DEFAULT_BOUND
-from sipsmodel.smt.verdict import Counterexample, bounded_verdict, counterexample
+from sipsmodel.smt.verdict import Counterexample, bounded_verdict, counterexample, verdict_with_choice_fixed
 
 READING_SEARCH = "exhaustive within the bound (k<={bound}): one solver query per property and reading"
-CHOICE_SEARCH = "sampled: the open choices of each counterexample, replayed (not a proof that fixing them suffices)"
+CHOICE_SEARCH = ("sampled: the open choices of each counterexample, replayed; whether fixing the choice in that state "
+                 "changes the verdict is one solver query (verdicts)")
 
 
 @dataclass
@@ -137,6 +138,18 @@ def _alternatives(rule_set: RuleSet, decision: Decision) -> list[tuple[str, dict
     return out
 
 
+def _fixed_verdict(prop: Property, rule_set: RuleSet, decision: Decision, option: str, value: Value,
+                   bound: int) -> dict[str, str]:
+    """The verdict as it is, and with the choice fixed to the holding option in this state (a solver query)."""
+    before = f"{option}={decision.options[option]}"
+    after = f"{option}={value}"
+    if option == "transport":
+        return {before: "refuted", after: "not queried (the link also restricts a transport)"}
+    fixed = verdict_with_choice_fixed(prop, rule_set, decision.choice_point, dict(decision.features), option, value,
+                                      bound)
+    return {before: "refuted", f"{after} whenever the state is as here": fixed}
+
+
 def _rules_about(rule_set: RuleSet, cp: str, option: str) -> list[str]:
     """The set's rules that constrain ``option`` at ``cp`` somewhere, yet leave it open in this state."""
     return [rule.id for rule, expr in rule_set.constraints_at(cp) if option in names_in(expr)]
@@ -169,13 +182,15 @@ def choice_findings(search: Search, prop: Property, found: dict[tuple[str, str],
             pair = make_pair(prop, example.scenario, example.trace, rule_set, rule_set, {key: option})
             if pair is None or pair.choice.index != decision.index:
                 continue
+            flips = _fixed_verdict(prop, rule_set, decision, name, option[name], search.bound)
             if group in found:
                 found[group].properties.append(prop.id)
+                found[group].verdicts[prop.id] = flips
                 continue
             found[group] = Finding(
                 rule_set.name, "choice", _f_item_of(decision, option), decision.choice_point,
                 dict(decision.features), [f"{name}={decision.options[name]}", f"{name}={option[name]}"], [prop.id],
-                _rules_about(rule_set, decision.choice_point, name), CHOICE_SEARCH, pair)
+                _rules_about(rule_set, decision.choice_point, name), CHOICE_SEARCH, pair, {prop.id: flips})
 
 
 def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bound: int = DEFAULT_BOUND,

@@ -96,6 +96,8 @@ def finding_text(finding: Finding) -> list[str]:
              f"  state:      {_state_text(finding.state)}",
              f"  properties: {', '.join(finding.properties)}",
              f"  search:     {finding.search}"]
+    for prop, verdicts in finding.verdicts.items():
+        lines.append(f"  verdicts:   {prop}: " + "; ".join(f"{k} {v}" for k, v in verdicts.items()))
     if pair is None:
         lines.append("  witness:    none found (the verdicts differ, but no replayed pair shows it)")
         return lines
@@ -120,7 +122,8 @@ def render_markdown_report(findings: Sequence[Finding], coverage: Mapping[str, s
     out = ["# Ambiguities", ""]
     for f in findings:
         text = finding_text(f)
-        out += [f"## {text[0]}", "", *[f"- {line.strip()}" for line in text[1:6]], ""]
+        details = [line for line in text[1:] if line.startswith("  ") and not line.startswith("   ")]
+        out += [f"## {text[0]}", "", *[f"- {line.strip()}" for line in details], ""]
         if f.witness is not None:
             out += ["```text", side_by_side(f.witness), "```", ""]
     out += ["## Coverage of section F", "", "| item | status |", "|---|---|"]

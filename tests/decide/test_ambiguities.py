@@ -57,7 +57,9 @@ def test_open_choice_findings_are_sampled_and_replayed() -> None:
     for finding in found:
         assert finding.search.startswith("sampled")
         assert_witness(finding)
-    assert any(f.f_item == "F-12" and f.choice_point == "uac_retry" for f in found)
+    (retry,) = [f for f in found if f.f_item == "F-12" and f.choice_point == "uac_retry"]
+    assert retry.options == ["action=retry", "action=stop"]
+    assert retry.verdicts["I-13"] == {"action=retry": "refuted", "action=stop whenever the state is as here": "proved"}
 
 
 @pytest.mark.parametrize(("rule_set", "prop", "item", "choice_point"), [
