@@ -77,7 +77,8 @@ def cli() -> None:
 
 
 @cli.command("rules")
-@click.option("--set", "set_name", metavar="NAME", help="A preset (rfc3261, draft-04, dean-bcp, rfc5630) or a .toml.")
+@click.option("--set", "set_name", metavar="NAME",
+              help="A preset (rfc3261, draft-04, dean-bcp, rfc5630) or a .toml, optionally +F-N=X (a reading).")
 @click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="SHOULD binding or optional.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
@@ -86,7 +87,7 @@ def rules_command(set_name: str | None, should: str | None, fmt: str) -> None:
     import json
 
     from sipsmodel.rules import describe
-    from sipsmodel.rules.sets import PRESETS, load_rule_set
+    from sipsmodel.rules.sets import PRESETS, load_rule_set_spec
 
     if set_name is None:
         if fmt == "json":
@@ -95,7 +96,7 @@ def rules_command(set_name: str | None, should: str | None, fmt: str) -> None:
         else:
             click.echo(describe.presets_text())
         return
-    rule_set = load_rule_set(set_name)
+    rule_set = load_rule_set_spec(set_name)
     if should is not None:
         rule_set = rule_set.with_should(should)
     if fmt == "json":
