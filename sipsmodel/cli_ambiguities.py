@@ -26,10 +26,11 @@ def ambiguities_command(rules: tuple[str, ...], props: tuple[str, ...], director
     from sipsmodel.report.ambiguities import RENDERERS
     from sipsmodel.report.progress import progress_bar
     from sipsmodel.report.selection import select_properties, select_rule_sets
+    from sipsmodel.rules.readings import AMBIGUITIES
     from sipsmodel.rules.sets import with_reading_options
 
     chosen = select_properties(props, directory)
     sets = [with_reading_options(s, list(readings)) for s in select_rule_sets(rules)]
-    with progress_bar(len(sets) * 40, "ambiguities") as tick:
+    with progress_bar(len(sets) * (len(AMBIGUITIES) + len(chosen)), "ambiguities") as tick:
         findings = find_ambiguities(sets, chosen, bound, tick)
     sys.stdout.write(RENDERERS[fmt](findings, coverage(findings)))

@@ -195,7 +195,8 @@ def choice_findings(search: Search, prop: Property, found: dict[tuple[str, str],
 
 def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bound: int = DEFAULT_BOUND,
                      tick: Callable[[str], None] = lambda _d: None) -> list[Finding]:
-    """Every finding of both searches over ``rule_sets`` and ``props`` (trace-only properties skipped)."""
+    """Every finding of both searches over ``rule_sets`` and ``props`` (trace-only properties skipped),
+    grouped by F-item."""
     checked = [p for p in props if p.scope != "trace"]
     findings: list[Finding] = []
     for rule_set in rule_sets:
@@ -214,7 +215,12 @@ def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bo
                 choice_findings(search, prop, found)
             tick(f"{rule_set.name} {prop.id}")
         findings += found.values()
-    return findings
+    return sorted(findings, key=_item_order)
+
+
+def _item_order(finding: Finding) -> int:
+    """Findings grouped by F-item in catalogue order, new ones (no F-item) last."""
+    return F_ITEMS.index(finding.f_item) if finding.f_item in F_ITEMS else len(F_ITEMS)
 
 
 #: Why an F-item has no reading in the model (SIPS-RULES.md section F; docs/ambiguities.md).
