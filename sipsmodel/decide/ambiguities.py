@@ -50,6 +50,17 @@ class Finding:
     witness: WitnessPair | None
     verdicts: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    @property
+    def flips(self) -> bool | None:
+        """Whether the choice flips a verdict within the bound: a reading finding always does; an open
+        choice does when fixing it in that state proves a property (None: not queried, a transport)."""
+        if self.kind == "reading":
+            return True
+        after = [v for verdicts in self.verdicts.values() for k, v in verdicts.items() if k != self.options[0]]
+        if "proved" in after:
+            return True
+        return None if all(v.startswith("not queried") for v in after) else False
+
 
 @dataclass
 class Search:
@@ -218,9 +229,10 @@ def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bo
     return sorted(findings, key=_item_order)
 
 
-def _item_order(finding: Finding) -> int:
-    """Findings grouped by F-item in catalogue order, new ones (no F-item) last."""
-    return F_ITEMS.index(finding.f_item) if finding.f_item in F_ITEMS else len(F_ITEMS)
+def _item_order(finding: Finding) -> tuple[int, bool]:
+    """Findings grouped by F-item in catalogue order, new ones (no F-item) last; in each group the
+    choices that flip a verdict first."""
+    return (F_ITEMS.index(finding.f_item) if finding.f_item in F_ITEMS else len(F_ITEMS), finding.flips is not True)
 
 
 #: Why an F-item has no reading in the model (SIPS-RULES.md section F; docs/ambiguities.md).

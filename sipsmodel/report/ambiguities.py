@@ -42,6 +42,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "options": finding.options,
         "properties": finding.properties,
         "verdicts": finding.verdicts,
+        "flips": finding.flips,
         "rules": finding.rules,
         "search": finding.search,
         "witness": None if pair is None else [flow_json(pair.failing, pair.differing),
@@ -87,6 +88,12 @@ def _state_text(state: Mapping[str, object]) -> str:
     return ", ".join(f"{k}={v}" for k, v in state.items()) or "(see the witness)"
 
 
+def _flips_text(flips: bool | None) -> str:
+    if flips is None:
+        return "not queried (a transport choice)"
+    return "yes: a verdict changes within the bound" if flips else "no: the choice decides this flow only"
+
+
 def finding_text(finding: Finding) -> list[str]:
     pair = finding.witness
     item = finding.f_item or "NEW (not in SIPS-RULES.md section F)"
@@ -95,7 +102,8 @@ def finding_text(finding: Finding) -> list[str]:
              f"  options:    {'  versus  '.join(finding.options)}",
              f"  state:      {_state_text(finding.state)}",
              f"  properties: {', '.join(finding.properties)}",
-             f"  search:     {finding.search}"]
+             f"  search:     {finding.search}",
+             f"  flips:      {_flips_text(finding.flips)}"]
     for prop, verdicts in finding.verdicts.items():
         lines.append(f"  verdicts:   {prop}: " + "; ".join(f"{k} {v}" for k, v in verdicts.items()))
     if pair is None:

@@ -60,6 +60,7 @@ def test_open_choice_findings_are_sampled_and_replayed() -> None:
     (retry,) = [f for f in found if f.f_item == "F-12" and f.choice_point == "uac_retry"]
     assert retry.options == ["action=retry", "action=stop"]
     assert retry.verdicts["I-13"] == {"action=retry": "refuted", "action=stop whenever the state is as here": "proved"}
+    assert retry.flips is True
 
 
 @pytest.mark.parametrize(("rule_set", "prop", "item", "choice_point"), [
