@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sipsmodel.decide.finding import Finding
+from sipsmodel.decide.flows import builtin_scenarios, flow_findings
 from sipsmodel.decide.witness import WitnessPair, make_pair
 from sipsmodel.model.expr import Value, flat_scope, names_in, parse_expr, truth
 from sipsmodel.model.trace import Decision, Trace
@@ -32,34 +34,6 @@ from sipsmodel.smt.verdict import Counterexample, bounded_verdict, counterexampl
 READING_SEARCH = "exhaustive within the bound (k<={bound}): one solver query per property and reading"
 CHOICE_SEARCH = ("sampled: the open choices of each counterexample, replayed; whether fixing the choice in that state "
                  "changes the verdict is one solver query (verdicts)")
-
-
-@dataclass
-class Finding:
-    """One choice that decides a property, with the witness pair of its first property."""
-
-    rule_set: str
-    kind: str  # "reading" or "choice"
-    f_item: str | None
-    choice_point: str
-    state: dict[str, Value]
-    options: list[str]
-    properties: list[str]
-    rules: list[str]
-    search: str
-    witness: WitnessPair | None
-    verdicts: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    @property
-    def flips(self) -> bool | None:
-        """Whether the choice flips a verdict within the bound: a reading finding always does; an open
-        choice does when fixing it in that state proves a property (None: not queried, a transport)."""
-        if self.kind == "reading":
-            return True
-        after = [v for verdicts in self.verdicts.values() for k, v in verdicts.items() if k != self.options[0]]
-        if "proved" in after:
-            return True
-        return None if all(v.startswith("not queried") for v in after) else False
 
 
 @dataclass
@@ -209,6 +183,7 @@ def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bo
     """Every finding of both searches over ``rule_sets`` and ``props`` (trace-only properties skipped),
     grouped by F-item."""
     checked = [p for p in props if p.scope != "trace"]
+    scenarios = builtin_scenarios()
     findings: list[Finding] = []
     for rule_set in rule_sets:
         search = Search(rule_set, checked, bound)
@@ -220,6 +195,8 @@ def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bo
                     if finding is not None:
                         findings.append(finding)
             tick(f"{rule_set.name} {ambiguity.item}")
+        known = {(opt, p) for f in findings if f.rule_set == rule_set.name for opt in f.options for p in f.properties}
+        findings += flow_findings(rule_set, checked, scenarios, known)
         found: dict[tuple[str, str], Finding] = {}
         for prop in checked:
             if search.verdict(prop, rule_set) == "refuted":

@@ -13,8 +13,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sipsmodel.decide.ambiguities import NOT_EXPRESSIBLE, Finding
+from sipsmodel.decide.ambiguities import NOT_EXPRESSIBLE
 from sipsmodel.decide.diff import PermissionChange, VerdictChange
+from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import Flow, WitnessPair
 from sipsmodel.render import render_json, render_ladder
 from sipsmodel.report.tool import tool_block
@@ -90,7 +91,7 @@ def _state_text(state: Mapping[str, object]) -> str:
 
 def _flips_text(flips: bool | None) -> str:
     if flips is None:
-        return "not queried (a transport choice)"
+        return "not queried (a transport choice, or a built-in flow: see search)"
     return "yes: a verdict changes within the bound" if flips else "no: the choice decides this flow only"
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from witness_checks import assert_witness
 
-from sipsmodel.decide.ambiguities import Finding, coverage, find_ambiguities
+from sipsmodel.decide.ambiguities import coverage, find_ambiguities
+from sipsmodel.decide.finding import Finding
 from sipsmodel.props import load_properties
 from sipsmodel.rules.sets import PRESETS, load_rule_set
 
@@ -87,3 +88,14 @@ def test_coverage_names_every_f_item() -> None:
     assert list(cover) == [f"F-{n}" for n in range(1, 25)]
     assert cover["F-12"] == "found" and cover["F-11"] == "not-expressible"
     assert cover["F-8"] in ("found", "not-security-relevant")
+
+
+@pytest.mark.parametrize(("rule_set", "prop", "item"), [
+    ("rfc3261", "I-1", "F-19"),  # scenarios/f19-strict-preloaded-route.toml: outside the bounded family
+    ("draft-04", "I-10", "F-8"),
+])
+def test_readings_that_decide_a_builtin_flow(rule_set: str, prop: str, item: str) -> None:
+    found = [f for f in findings_for(rule_set, prop) if f.kind == "flow" and f.f_item == item]
+    assert found, f"no {item} flow finding for {prop} under {rule_set}"
+    assert found[0].search.startswith("sampled: the built-in call flow") and found[0].flips is None
+    assert_witness(found[0])

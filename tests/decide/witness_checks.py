@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sipsmodel.decide.ambiguities import Finding
+from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import nonconforming
 from sipsmodel.props import evaluate_property, load_properties
 from sipsmodel.rules.sets import load_rule_set_spec
