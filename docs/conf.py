@@ -41,11 +41,18 @@ def _property_language() -> str:
     return property_language_markdown()
 
 
+def _readings() -> str:
+    from sipsmodel.report.readingsdoc import readings_markdown
+
+    return readings_markdown()
+
+
 #: page name under _generated/ -> function returning its Markdown text
 GENERATORS: dict[str, Callable[[], str]] = {
     "rules": _rule_table,
     "properties": _properties,
     "property-language": _property_language,
+    "readings": _readings,
 }
 
 

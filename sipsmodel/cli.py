@@ -77,7 +77,8 @@ def cli() -> None:
 
 
 @cli.command("rules")
-@click.option("--set", "set_name", metavar="NAME", help="A preset (rfc3261, draft-04, dean-bcp, rfc5630) or a .toml.")
+@click.option("--set", "set_name", metavar="NAME",
+              help="A preset (rfc3261, draft-04, dean-bcp, rfc5630) or a .toml, optionally +F-N=X (a reading).")
 @click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="SHOULD binding or optional.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
@@ -86,7 +87,7 @@ def rules_command(set_name: str | None, should: str | None, fmt: str) -> None:
     import json
 
     from sipsmodel.rules import describe
-    from sipsmodel.rules.sets import PRESETS, load_rule_set
+    from sipsmodel.rules.sets import PRESETS, load_rule_set_spec
 
     if set_name is None:
         if fmt == "json":
@@ -95,7 +96,7 @@ def rules_command(set_name: str | None, should: str | None, fmt: str) -> None:
         else:
             click.echo(describe.presets_text())
         return
-    rule_set = load_rule_set(set_name)
+    rule_set = load_rule_set_spec(set_name)
     if should is not None:
         rule_set = rule_set.with_should(should)
     if fmt == "json":
@@ -188,17 +189,20 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool) -> Non
 @click.option("--rlimit", type=click.IntRange(0), default=None, metavar="N",
               help="Z3 resource units per check (deterministic; 0: none)  [default: 60000000]")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
+@click.option("--reading", "readings", multiple=True, metavar="F-N=X", help="Take reading X of F-N (repeatable).")
+@click.option("--all-readings", is_flag=True, help="Also give each cell's verdict under every reading.")
 @reports_errors
 def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
     malicious: bool, fmt: str, jobs: int, explain: str | None, timeout: float, rlimit: int | None, seed: int,
+    readings: tuple[str, ...], all_readings: bool,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.report import check, expect, formats, progress
 
     chosen = (explain,) if explain else props
     options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed, jobs,
-                                 check.RLIMIT if rlimit is None else rlimit)
+                                 check.RLIMIT if rlimit is None else rlimit, readings, all_readings)
     cells = check.plan(options)
     with progress.progress_bar(len(cells.cells), "check") as tick:
         results = check.run_plan(cells, options, tick)
@@ -266,3 +270,11 @@ from sipsmodel.cli_replay import export_command, replay_command  # noqa: E402  (
 
 cli.add_command(export_command)
 cli.add_command(replay_command)
+
+from sipsmodel.cli_ambiguities import ambiguities_command  # noqa: E402
+
+cli.add_command(ambiguities_command)
+
+from sipsmodel.cli_diff import diff_command  # noqa: E402
+
+cli.add_command(diff_command)

@@ -18,7 +18,7 @@ from sipsmodel.props import Property
 from sipsmodel.report.expect import expectation
 from sipsmodel.report.result import Result
 from sipsmodel.report.selection import select_properties, select_rule_sets
-from sipsmodel.rules.sets import RuleSet
+from sipsmodel.rules.sets import RuleSet, with_reading_options
 
 #: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, restated here so
 #: that planning a run does not import z3; a test keeps the two equal).
@@ -41,6 +41,8 @@ class CheckOptions:
     seed: int = 0
     jobs: int = 1
     rlimit: int = RLIMIT
+    readings: tuple[str, ...] = ()
+    all_readings: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class Plan:
 def plan(options: CheckOptions) -> Plan:
     """Resolve the selection (raises ScenarioError on an unknown property, rule set or folder)."""
     props = select_properties(options.properties, options.directory)
-    return Plan(tuple(props), tuple(select_rule_sets(options.rules, options.should)))
+    sets = [with_reading_options(s, list(options.readings)) for s in select_rule_sets(options.rules, options.should)]
+    return Plan(tuple(props), tuple(sets))
 
 
 def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
@@ -76,6 +79,8 @@ def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Resu
     else:
         result = prove(prop, rule_set, options.bound, options.malicious, options.timeout, options.seed, options.rlimit)
     expected = expectation(prop, rule_set.name, options.malicious, rule_set.should)
+    if result.verdict in ("proved", "refuted"):
+        result = with_readings(prop, result, rule_set, options)
     return replace(
         result,
         property=prop.id,
@@ -85,6 +90,20 @@ def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Resu
         should=rule_set.should,
         seed=options.seed,
     )
+
+
+def with_readings(prop: Property, result: Result, rule_set: RuleSet, options: CheckOptions) -> Result:
+    """The readings the verdict rests on, and with ``all_readings`` the verdict under every reading
+    (not with ``--malicious``: those queries ask the honest model)."""
+    from sipsmodel.decide.readings import rested_on, verdicts_by_reading
+
+    if options.malicious:  # the reading queries are of the honest model only
+        return result
+    readings = rested_on(prop, result, rule_set, options.bound)
+    details = dict(result.details)
+    if options.all_readings:
+        details["by_reading"] = verdicts_by_reading(prop, result, rule_set, options.bound)
+    return replace(result, readings=readings, details=details)
 
 
 def _check_chunk_job(cells: list[tuple[Property, RuleSet]], options: CheckOptions) -> list[Result]:

@@ -29,6 +29,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "scope": result.scope,
         "bound": result.bound,
         "rules_used": list(result.rules_used),
+        "readings": list(result.readings),
         "expected": result.expected,
         "counterexample": counterexample_json(result),
         "seconds": round(result.seconds, 3),
@@ -38,6 +39,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "reason": result.reason,
         "family": result.details.get("family"),
         "scenarios": result.scenarios,
+        **({"by_reading": result.details["by_reading"]} if "by_reading" in result.details else {}),
     }
 
 

@@ -37,6 +37,7 @@ class Result:
     solver: str = ""
     details: dict[str, object] = field(default_factory=dict)
     scenarios: int | None = None  # explore: how many random scenarios the cell ran (its weight)
+    readings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -55,9 +56,11 @@ class Result:
 
     @builtins.property
     def label(self) -> str:
-        """Short text for tables: ``proved (k<=4)``, ``proved (all sizes)``, ``refuted``, ``sampled (n=312)``."""
+        """Short text for tables: ``proved (k<=4)``, ``proved (all sizes)``, ``refuted``, ``sampled (n=312)``;
+        the readings the verdict rests on follow (``refuted (F-12/a)``, ``proved (k<=3; F-3/b)``)."""
         if self.verdict == "proved":
-            return "proved (all sizes)" if self.scope == "unbounded" else f"proved (k<={self.bound})"
+            text = "proved (all sizes)" if self.scope == "unbounded" else f"proved (k<={self.bound})"
+            return f"{text[:-1]}; {', '.join(self.readings)})" if self.readings else text
         if self.verdict == "sampled" and self.scenarios is not None:
             return f"sampled (n={self.scenarios})"
-        return self.verdict
+        return f"{self.verdict} ({', '.join(self.readings)})" if self.readings else self.verdict

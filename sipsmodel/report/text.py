@@ -23,10 +23,29 @@ def families(results: Sequence[Result]) -> list[str]:
     return [f"proved (k<=N) covers: {family}" for family in seen]
 
 
+def by_reading(results: Sequence[Result]) -> list[str]:
+    """``--all-readings``: each cell whose verdict some reading changes, with the verdict under each."""
+    lines = []
+    for result in results:
+        verdicts = result.details.get("by_reading")
+        if not isinstance(verdicts, dict):
+            continue
+        items: dict[str, list[str]] = {}
+        for reading, verdict in verdicts.items():
+            items.setdefault(reading.split("/")[0], []).append(f"{reading} {verdict}")
+        for texts in items.values():
+            if len({t.split(" ", 1)[1] for t in texts}) > 1:
+                lines.append(f"{result.property} under {result.rules}: " + "; ".join(texts))
+    if any("by_reading" in r.details for r in results):
+        head = "verdicts under each reading (only cells where a reading changes the verdict):"
+        return [head, *(f"  {line}" for line in lines or ["(none)"])]
+    return []
+
+
 def _tail(results: Sequence[Result], titles: Mapping[str, str], every: bool) -> str:
     parts = sections(results, titles, every)
     body = "".join(f"\n{RULE}\n{part}\n" for part in parts)
-    scope = "".join(f"{line}\n" for line in families(results))
+    scope = "".join(f"{line}\n" for line in families(results) + by_reading(results))
     return f"\n{summary(results)}\n{scope}{body}"
 
 

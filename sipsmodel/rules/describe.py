@@ -30,6 +30,7 @@ def rule_set_data(rule_set: RuleSet) -> dict[str, object]:
         "description": rule_set.description,
         "should": rule_set.should,
         "rules": [rule_data(r) for r in rule_set.rules],
+        "readings": list(rule_set.reading_ids()),
     }
 
 
@@ -54,6 +55,8 @@ def rule_set_text(rule_set: RuleSet) -> str:
             blocks.append(f"    at {cp}: {text}")
         if rule.supersedes:
             blocks.append(f"    supersedes {', '.join(rule.supersedes)}")
+    blocks += ["", f"readings (SIPS-RULES.md F; docs/ambiguities.md): {', '.join(rule_set.reading_ids())}"]
+    blocks += [f"  {r.id} (not the default) {r.reading}" for r in rule_set.selected_readings]
     return "\n".join(blocks)
 
 

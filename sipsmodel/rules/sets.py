@@ -14,6 +14,7 @@ from pathlib import Path
 from sipsmodel.errors import ScenarioError
 from sipsmodel.model.expr import Expr
 from sipsmodel.model.tomlfile import read_toml
+from sipsmodel.rules.readings import READING_RULES_BY_ID, parse_selection, preset_defaults
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.table import BCP, D04, R5630, RULES, RULES_BY_ID
 
@@ -23,21 +24,52 @@ _BASE_DOCUMENTS = frozenset({"RFC 3261", "RFC 3263", "RFC 3608", "RFC 3327", "RF
 
 @dataclass(frozen=True)
 class RuleSet:
-    """A named set of rules; ``should`` says whether SHOULD-level rules bind honest elements."""
+    """A named set of rules; ``should`` says whether SHOULD-level rules bind honest elements.
+
+    ``readings`` is the reading of every F-item with alternatives (``sipsmodel.rules.readings``);
+    ``defaults`` the readings of the preset the set is built on, which its rules already embody.
+    """
 
     name: str
     rule_ids: tuple[str, ...]
     should: str = "binding"
     description: str = ""
+    readings: tuple[tuple[str, str], ...] = ()
+    defaults: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def rules(self) -> tuple[Rule, ...]:
         return tuple(RULES_BY_ID[i] for i in self.rule_ids)
 
     @cached_property
+    def selected_readings(self) -> tuple[Rule, ...]:
+        """The readings that differ from the defaults, as rules (a default reading adds nothing)."""
+        defaults = dict(self.defaults)
+        ids = [f"{item}/{letter}" for item, letter in self.readings if defaults.get(item) != letter]
+        return tuple(READING_RULES_BY_ID[i] for i in ids if i in READING_RULES_BY_ID)
+
+    @cached_property
     def active(self) -> tuple[Rule, ...]:
-        """The rules that constrain choices (SHOULD rules dropped when SHOULD is optional)."""
-        return tuple(r for r in self.rules if self.should == "binding" or not r.is_should)
+        """The rules that constrain choices (SHOULD rules dropped when SHOULD is optional), then readings."""
+        readings = self.selected_readings
+        dropped = {s for r in readings for s in r.supersedes}
+        kept = tuple(r for r in self.rules if (self.should == "binding" or not r.is_should) and r.id not in dropped)
+        return kept + readings
+
+    def reading_ids(self) -> tuple[str, ...]:
+        """Every reading of the set, e.g. ``("F-2/a", ..., "F-8/b", ...)``."""
+        return tuple(f"{item}/{letter}" for item, letter in self.readings)
+
+    def with_readings(self, chosen: dict[str, str]) -> RuleSet:
+        """This set with some readings changed; the name says which readings differ from the defaults."""
+        if not chosen:
+            return self
+        readings = tuple((item, chosen.get(item, letter)) for item, letter in self.readings)
+        base = self.name.split("+", 1)[0]
+        defaults = dict(self.defaults)
+        marks = [f"{item}/{letter}" for item, letter in readings if defaults.get(item) != letter]
+        name = "+".join([base, *marks])
+        return replace(self, name=name, readings=readings)
 
     def constraints_at(self, choice_point: str) -> tuple[tuple[Rule, Expr], ...]:
         """The active rules' constraints at one choice point."""
@@ -76,7 +108,8 @@ def compose(name: str, rules: list[Rule], description: str) -> RuleSet:
 def _preset(name: str, extra_document: str | None, description: str) -> RuleSet:
     base = [r for r in RULES if r.document in _BASE_DOCUMENTS]
     extra = [r for r in RULES if r.document == extra_document] if extra_document else []
-    return compose(name, base + extra, description)
+    defaults = preset_defaults(name)
+    return replace(compose(name, base + extra, description), readings=defaults, defaults=defaults)
 
 
 PRESETS: dict[str, RuleSet] = {
@@ -110,7 +143,7 @@ def _string_list(data: dict[str, object], key: str, source: str) -> list[str]:
 
 def rule_set_from_mapping(data: dict[str, object], source: str) -> RuleSet:
     """A user rule set: a preset base, rules added and removed, and the SHOULD mode."""
-    known = {"name", "base", "add", "remove", "should", "description"}
+    known = {"name", "base", "add", "remove", "should", "description", "readings"}
     extra = sorted(set(data) - known)
     if extra:
         raise ScenarioError(f"{source}: unknown keys {extra}; expected some of {sorted(known)}")
@@ -123,10 +156,26 @@ def rule_set_from_mapping(data: dict[str, object], source: str) -> RuleSet:
     rules = [r for r in PRESETS[base].rules if r.id not in removed]
     rules += [RULES_BY_ID[i] for i in _string_list(data, "add", source) if i not in {r.id for r in rules}]
     result = compose(name, rules, str(data.get("description", f"{base} customised")))
+    result = replace(result, readings=PRESETS[base].readings, defaults=PRESETS[base].defaults)
+    result = _with_file_readings(result, data.get("readings", {}), source)
     should = data.get("should", "binding")
     if should not in SHOULD_MODES:
         raise ScenarioError(f"{source}: key 'should': expected one of {list(SHOULD_MODES)}, found {should!r}")
     return result.with_should(str(should))
+
+
+def _with_file_readings(rule_set: RuleSet, value: object, source: str) -> RuleSet:
+    """The ``readings = {"F-8" = "b"}`` table of a rule-set file (the set keeps its own name)."""
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{source}: key 'readings' must be a table such as readings = {{\"F-8\" = \"b\"}}")
+    chosen = parse_selection(value, f"{source}: key 'readings'")
+    readings = tuple((item, chosen.get(item, letter)) for item, letter in rule_set.readings)
+    return replace(rule_set, readings=readings)
+
+
+def with_reading_options(rule_set: RuleSet, options: list[str]) -> RuleSet:
+    """The set with ``--reading F-8=b`` options applied (the name marks non-default readings)."""
+    return rule_set.with_readings(parse_selection(options, "--reading"))
 
 
 def load_rule_set(name_or_path: str) -> RuleSet:
@@ -137,3 +186,10 @@ def load_rule_set(name_or_path: str) -> RuleSet:
     if not path.suffix == ".toml":
         raise ScenarioError(f"unknown rule set {name_or_path!r}; presets: {', '.join(PRESETS)}, or a .toml file")
     return rule_set_from_mapping(read_toml(path, "rule set"), str(path))
+
+
+def load_rule_set_spec(spec: str) -> RuleSet:
+    """``NAME`` or ``NAME+F-8=b+F-12/b``: a preset or .toml file with some readings changed (the names
+    ``with_readings`` gives are accepted back)."""
+    name, *readings = spec.split("+")
+    return with_reading_options(load_rule_set(name), [r.replace("/", "=", 1) for r in readings])

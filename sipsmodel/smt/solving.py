@@ -13,8 +13,8 @@ from typing import Any
 
 import z3
 
+from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.rules.table import RULES
 from sipsmodel.smt.visits import rule_literal
 
 Term = Any
@@ -46,7 +46,7 @@ def active_rule_ids(rule_set: RuleSet) -> tuple[str, ...]:
 def assumptions(active: Iterable[str]) -> list[Term]:
     """Rule literals: positive for the active rules, negated for every other rule of the table."""
     on = set(active)
-    return [rule_literal(r.id) if r.id in on else z3.Not(rule_literal(r.id)) for r in RULES]
+    return [rule_literal(r.id) if r.id in on else z3.Not(rule_literal(r.id)) for r in CONSTRAINT_RULES]
 
 
 def literal_ids(core: Sequence[Term]) -> list[str]:

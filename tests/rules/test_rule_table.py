@@ -114,7 +114,7 @@ def test_user_rule_set_file(tmp_path: Path) -> None:
         ('name = "x"\nbase = "rfc9999"\n', "key 'base'"),
         ('name = "x"\nadd = ["R-NOPE"]\n', "unknown rule IDs"),
         ('name = "x"\nfrobnicate = 1\n', "unknown keys"),
-        ('name = "x"\nshould = "sometimes"\n', "should must be one of"),
+        ('name = "x"\nshould = "sometimes"\n', "key 'should': expected one of"),
         ("name = \n", "not valid TOML"),
     ],
 )

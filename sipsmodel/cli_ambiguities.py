@@ -1,0 +1,36 @@
+"""``sipsmodel ambiguities``: choices and readings that flip a property, with witness pairs (issue 9)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sipsmodel.cli import reports_errors
+
+
+@click.command("ambiguities")
+@click.option("--rules", "rules", multiple=True, metavar="NAME|FILE", help="A preset or a rule-set .toml (repeatable).")
+@click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-13 (repeatable).")
+@click.option("--properties", "directory", type=click.Path(path_type=Path), help="A folder of property files.")
+@click.option("--reading", "readings", multiple=True, metavar="F-N=X", help="Take reading X of F-N (repeatable).")
+@click.option("--bound", type=click.IntRange(1), default=3, show_default=True, help="Bound k of the queries.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
+              show_default=True)
+@reports_errors
+def ambiguities_command(rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None,
+                        readings: tuple[str, ...], bound: int, fmt: str) -> None:
+    """Where the rule set leaves a choice open and the choice flips a property: witness pairs side by side."""
+    from sipsmodel.decide.ambiguities import coverage, find_ambiguities
+    from sipsmodel.report.ambiguities import RENDERERS
+    from sipsmodel.report.progress import progress_bar
+    from sipsmodel.report.selection import select_properties, select_rule_sets
+    from sipsmodel.rules.readings import AMBIGUITIES
+    from sipsmodel.rules.sets import with_reading_options
+
+    chosen = select_properties(props, directory)
+    sets = [with_reading_options(s, list(readings)) for s in select_rule_sets(rules)]
+    with progress_bar(len(sets) * (len(AMBIGUITIES) + len(chosen)), "ambiguities") as tick:
+        findings = find_ambiguities(sets, chosen, bound, tick)
+    sys.stdout.write(RENDERERS[fmt](findings, coverage(findings)))

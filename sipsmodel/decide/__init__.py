@@ -1,0 +1,1 @@
+"""Decision analyses over the rule table: readings and ambiguities, diff (DESIGN.md flow 6)."""

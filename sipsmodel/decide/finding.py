@@ -1,0 +1,39 @@
+"""A finding of the ambiguity search: a choice that decides a property, with its witness pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sipsmodel.decide.witness import WitnessPair
+from sipsmodel.model.expr import Value
+
+
+@dataclass
+class Finding:
+    """One choice that decides a property, with the witness pair of its first property."""
+
+    rule_set: str
+    kind: str  # "reading" (solver), "flow" (a built-in call flow) or "choice" (an open choice)
+    f_item: str | None
+    choice_point: str
+    state: dict[str, Value]
+    options: list[str]
+    properties: list[str]
+    rules: list[str]
+    search: str
+    witness: WitnessPair | None
+    verdicts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def flips(self) -> bool | None:
+        """Whether the choice flips a verdict within the bound: a reading finding always does; an open
+        choice does when fixing it in that state proves a property (None: not queried: a transport, or
+        a built-in flow, which may lie outside the bounded family)."""
+        if self.kind == "reading":
+            return True
+        if self.kind == "flow":
+            return None
+        after = [v for verdicts in self.verdicts.values() for k, v in verdicts.items() if k != self.options[0]]
+        if "proved" in after:
+            return True
+        return None if all(v.startswith("not queried") for v in after) else False

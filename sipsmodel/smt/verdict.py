@@ -1,0 +1,106 @@
+"""The bare bounded verdict of one property under one rule set: one solver check, no core, no model.
+
+Used by the ambiguity and diff queries (``sipsmodel.decide``), which compare verdicts across rule sets
+and readings and only need a counterexample (``sipsmodel.smt.prove``) where a verdict flips. It asks
+the very solver ``prove`` uses (DESIGN.md "One semantics, two engines"), under the same assumptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from sipsmodel.errors import ModelDisagreement
+from sipsmodel.model.expr import Value
+from sipsmodel.model.scenario import Scenario
+from sipsmodel.model.trace import Trace
+from sipsmodel.props import Property, evaluate_property
+from sipsmodel.rules.sets import RuleSet
+from sipsmodel.sim import ScriptedChooser, simulate
+from sipsmodel.smt.compile import is_value
+from sipsmodel.smt.prove import DEFAULT_BOUND, BoundedProver, bounded_prover, shortest_model
+from sipsmodel.smt.solving import RLIMIT, active_rule_ids, assumptions
+
+
+def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = 20.0,
+                    seed: int = 0, rlimit: int = RLIMIT) -> str:
+    """``proved`` (no violation up to the bound), ``refuted`` (a violation exists) or ``unknown``."""
+    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
+    answer = prover.solver.check(prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set)))
+    if answer == z3.unsat:
+        return "proved"
+    return "refuted" if answer == z3.sat else "unknown"
+
+
+Term = Any
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A decoded violating scenario and the simulator's replay of it (which shows the violation)."""
+
+    scenario: Scenario
+    trace: Trace
+
+
+def counterexample(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = 20.0,
+                   seed: int = 0, rlimit: int = RLIMIT) -> Counterexample | None:
+    """The shortest violating scenario, replayed; None when there is none (or the solver gave up).
+
+    Raises ModelDisagreement when the replay does not show the violation, as ``prove`` does.
+    """
+    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
+    extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
+    if prover.solver.check(*extra) != z3.sat:
+        return None
+    model = shortest_model(prover, extra)
+    scenario = prover.encoding.decode(model, name=f"{prop.id}-{rule_set.name}")
+    trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
+    if evaluate_property(prop, trace.observation).holds:
+        raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the SMT model violates the property but the "
+                                f"simulator's replay does not (scenario {scenario})")
+    return Counterexample(scenario, trace)
+
+
+#: (solver, literal name) pairs whose meaning is already asserted in that solver.
+_FIXED: set[tuple[int, str]] = set()
+
+
+def _fixing_literal(prover: BoundedProver, cp: str, state: Mapping[str, Value], option: str, value: Value) -> Term:
+    """A literal that, assumed, makes every honest visit of ``cp`` in ``state`` take ``option = value``."""
+    name = f"fix!{cp}!{sorted(state.items())}!{option}={value}"
+    literal = z3.Bool(name)
+    key = (id(prover.solver), name)
+    if key not in _FIXED:
+        parts = []
+        for visit in prover.encoding.topo.rules.visits:
+            if visit.cp.name != cp:
+                continue
+            here = [is_value(sym.domain, sym, state[n]) for n, sym in visit.features.items() if n in state]
+            chosen = visit.options[option]
+            parts.append(z3.Implies(z3.And(visit.active, z3.Not(visit.blocked), *here),
+                                    is_value(chosen.domain, chosen, value)))
+        prover.solver.add(z3.Implies(literal, z3.And(parts)))
+        _FIXED.add(key)
+    return literal
+
+
+def verdict_with_choice_fixed(prop: Property, rule_set: RuleSet, cp: str, state: Mapping[str, Value], option: str,
+                              value: Value, bound: int = DEFAULT_BOUND, timeout: float = 20.0, seed: int = 0,
+                              rlimit: int = RLIMIT) -> str:
+    """The bounded verdict when the choice is made deterministic: in ``state`` at ``cp``, ``option = value``.
+
+    The mutation "add a rule that fixes this choice" as a solver query over the same encoding. Only for
+    options the link does not restrict (not ``transport``), where the fixed value is allowed in that state.
+    """
+    if option == "transport":
+        raise ValueError("a transport choice is also restricted by the link; it cannot be fixed by state alone")
+    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
+    extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
+    answer = prover.solver.check(*extra, _fixing_literal(prover, cp, state, option, value))
+    if answer == z3.unsat:
+        return "proved"
+    return "refuted" if answer == z3.sat else "unknown"
