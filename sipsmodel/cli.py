@@ -141,14 +141,15 @@ def _not_utf8(data: bytes, source: str) -> SipsModelError:
     is_flag=True,
     help="Accept sips: URIs with transport=udp (R-3261-19.1.1-a), each reported on stderr, instead of refusing them.",
 )
+@click.option("--all", "every", is_flag=True, help="Print every message of FILE, not only the first.")
 @click.argument("file", type=click.Path(allow_dash=True, path_type=Path))
 @reports_errors
-def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool) -> None:
+def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every: bool) -> None:
     """Parse FILE (or - for stdin) as a SIP message or URI; print canonical text or JSON."""
     import json
 
     from sipsmodel.errors import ParseError
-    from sipsmodel.syntax import jsonview, parse_message, parse_message_lenient, parse_uri, parse_uri_lenient
+    from sipsmodel.syntax import jsonview, parse_message_lenient, parse_messages, parse_uri, parse_uri_lenient
 
     data, source = _read_parse_input(file, as_uri)
     leniencies: tuple[Any, ...] = ()
@@ -158,8 +159,20 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool) -> Non
             uri, leniencies = parse_uri_lenient(text) if lenient else (parse_uri(text), ())
             shown: Any = jsonview.uri_json(uri) if as_json else uri.render()
         else:
-            message, leniencies = parse_message_lenient(data) if lenient else (parse_message(data), ())
-            shown = jsonview.message_json(message) if as_json else message.render()
+            found = parse_messages(data, strict=not lenient)
+            if len(found) > 1 and not every:
+                offsets = ", ".join(str(offset) for offset, _ in found)
+                click.echo(f"warning: {source} holds {len(found)} SIP messages (at byte offsets {offsets}); "
+                           "printed the first; --all prints every one", err=True)
+            chosen = found if every else found[:1]
+            if lenient:
+                leniencies = tuple(x for offset, _ in chosen for x in parse_message_lenient(data[offset:])[1])
+            messages = [m for _, m in chosen]
+            if as_json:
+                views = [jsonview.message_json(m) for m in messages]
+                shown = views if every else views[0]
+            else:
+                shown = "".join(m.render() for m in messages)
     except UnicodeDecodeError:
         raise _not_utf8(data, source) from None
     except ParseError as exc:
@@ -191,22 +204,32 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool) -> Non
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
 @click.option("--reading", "readings", multiple=True, metavar="F-N=X", help="Take reading X of F-N (repeatable).")
 @click.option("--all-readings", is_flag=True, help="Also give each cell's verdict under every reading.")
+@click.option("--summary", "only_summary", is_flag=True, help="Only the table and the family line (text, markdown).")
 @reports_errors
 def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
     malicious: bool, fmt: str, jobs: int, explain: str | None, timeout: float, rlimit: int | None, seed: int,
-    readings: tuple[str, ...], all_readings: bool,
+    readings: tuple[str, ...], all_readings: bool, only_summary: bool,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.report import check, expect, formats, progress
 
+    if only_summary and (fmt in ("json", "sarif") or explain):
+        raise click.UsageError("--summary leaves out the sections of text and markdown reports; it cannot be "
+                               "combined with --explain or with --format json/sarif (which have no sections)")
+    if explain and props:
+        raise click.UsageError(f"--explain {explain} checks that one property; it cannot be combined with --property "
+                         f"{' '.join(props)} (use --explain alone, or --property without --explain)")
     chosen = (explain,) if explain else props
     options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed, jobs,
                                  check.RLIMIT if rlimit is None else rlimit, readings, all_readings)
     cells = check.plan(options)
+    for warning in check.warnings(cells):
+        click.echo(f"warning: {warning}", err=True)
     with progress.progress_bar(len(cells.cells), "check") as tick:
         results = check.run_plan(cells, options, tick)
-    formats.write_report(fmt, results, {p.id: p for p in cells.properties}, sys.stdout, every=bool(explain))
+    formats.write_report(fmt, results, {p.id: p for p in cells.properties}, sys.stdout, every=bool(explain),
+                         only_summary=only_summary)
     sys.exit(expect.exit_code(results))
 
 
@@ -258,7 +281,7 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
         click.echo(json.dumps(render_json(trace), indent=2))
         return
     click.echo(f"{loaded.name}  (rules: {rule_set.name})\n")
-    click.echo(render_trace(trace, titles=loaded.labels))
+    click.echo(render_trace(trace, titles=loaded.labels, order=loaded.columns))
     for note in trace.notes:
         click.echo(f"note: {note}")
 

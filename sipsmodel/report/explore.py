@@ -189,9 +189,9 @@ def explore_cell(
     deadline: float | None = None, clock: Clock = time.monotonic,
 ) -> Result:  # fmt: skip
     """Search one cell until ``deadline`` on ``clock`` (None: no limit): refuted (shrunk) or sampled."""
-    expected = expectation(prop, rule_set.name, False, rule_set.should)
+    expected = expectation(prop, rule_set.expectation_key, False, rule_set.should)
     if prop.scope == "trace":
-        return Result(prop.id, rule_set.name, "trace-only", expected=expected, reason=TRACE_ONLY_REASON)
+        return Result(prop.id, rule_set.label, "trace-only", expected=expected, reason=TRACE_ONLY_REASON)
     start, started = time.perf_counter(), clock()
     seen = _search(prop, rule_set, options, tick, deadline, clock)
     where = f"seed {options.seed}, up to {options.max_elements} elements"
@@ -203,11 +203,11 @@ def explore_cell(
         shrunk = f"shrinking stopped by the time budget after {shrinks} more runs" if stopped else (
             f"shrunk in {shrinks} more runs")
         reason = f"found in scenario {seen.first} of random search ({where}), {shrunk}"
-        result = Result(prop.id, rule_set.name, "refuted", counterexample=trace, violation=violation, reason=reason)
+        result = Result(prop.id, rule_set.label, "refuted", counterexample=trace, violation=violation, reason=reason)
     else:
         runs = f"{seen.runs} random {'scenario' if seen.runs == 1 else 'scenarios'}"
         reason = f"no violation in {runs} ({where}){stop}; not a proof"
-        result = Result(prop.id, rule_set.name, "sampled", reason=reason)
+        result = Result(prop.id, rule_set.label, "sampled", reason=reason)
     seconds = time.perf_counter() - start
     return replace(
         result, expected=expected, should=rule_set.should, seed=options.seed, seconds=seconds, scenarios=seen.runs

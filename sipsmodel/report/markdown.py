@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sipsmodel.report import ladder
-from sipsmodel.report.explain import chosen, heading
+from sipsmodel.report.explain import chosen, heading, rests_on_lines
 from sipsmodel.report.grid import grid, summary
 from sipsmodel.report.result import Result
 from sipsmodel.report.table import table_rows
@@ -18,7 +18,7 @@ def _cell(text: str) -> str:
 
 def markdown_table(results: Sequence[Result], titles: Mapping[str, str]) -> str:
     """A pipe table: properties by rule sets, mismatches marked ``≠ expected ...``."""
-    rows = table_rows(grid(results), titles)
+    rows = table_rows(grid(results), titles, full_titles=True)
     lines = ["| " + " | ".join(_cell(t) for t in row) + " |" for row in rows]
     lines.insert(1, "|" + "|".join(" --- " for _ in rows[0]) + "|")
     return "\n".join(lines)
@@ -27,8 +27,8 @@ def markdown_table(results: Sequence[Result], titles: Mapping[str, str]) -> str:
 def _section(result: Result, titles: Mapping[str, str]) -> str:
     lines = [f"### {heading(result, titles)}", ""]
     if result.verdict == "proved":
-        used = ", ".join(f"`{r}`" for r in result.rules_used) or "none (the model alone implies it)"
-        lines.append(f"Rests on: {used}.")
+        told = rests_on_lines(result, "`")
+        lines += [told[0].replace("rests on", "Rests on", 1) + ("." if len(told) == 1 else ""), *told[1:]]
     elif result.reason:
         lines.append(result.reason)
     if result.counterexample is not None:
@@ -47,11 +47,12 @@ _GROUPS = (
 )
 
 
-def render_markdown(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> str:
-    """The whole report as Markdown."""
+def render_markdown(results: Sequence[Result], titles: Mapping[str, str], every: bool = False,
+                    only_summary: bool = False) -> str:
+    """The whole report as Markdown (``only_summary``: the table, the counts and the families)."""
     parts = ["# sipsmodel verdicts", "", markdown_table(results, titles), "", summary(results) + "."]
     parts += ["", *(f"- {line}" for line in families(results))]
-    cells = chosen(results, every)
+    cells = [] if only_summary else chosen(results, every)
     for verdict, name in _GROUPS:
         group = [r for r in cells if r.verdict == verdict]
         if group:

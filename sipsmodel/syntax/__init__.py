@@ -24,6 +24,7 @@ from sipsmodel.syntax.message import (
     build_response,
     parse_message,
     parse_message_lenient,
+    parse_messages,
 )
 from sipsmodel.syntax.parser import run
 from sipsmodel.syntax.uri import AbsoluteUri, Param, SipUri, Uri
@@ -55,6 +56,7 @@ __all__ = [
     "parse_header",
     "parse_message",
     "parse_message_lenient",
+    "parse_messages",
     "parse_name_addr",
     "parse_uri",
     "parse_uri_lenient",

@@ -285,8 +285,8 @@ def parse_head(head: str) -> tuple[StartLine, list[HeaderLine]]:
     return start, lines
 
 
-def _read(data: bytes | str, strict: bool, stream: bool) -> tuple[SipMessage, str, list[int], list[Leniency]]:
-    """The message, its head as text, the offset of each header line in it, framing leniencies."""
+def _read(data: bytes | str, strict: bool, stream: bool) -> tuple[SipMessage, str, list[int], list[Leniency], int]:
+    """The message, its head as text, the offset of each header line in it, framing leniencies, octets used."""
     raw = data.encode("utf-8", errors="surrogateescape") if isinstance(data, str) else bytes(data)
     if len(raw) > MAX_MESSAGE_BYTES:
         raise _error(f"message of {len(raw)} octets exceeds the limit of {MAX_MESSAGE_BYTES}", "message-too-large")
@@ -304,7 +304,7 @@ def _read(data: bytes | str, strict: bool, stream: bool) -> tuple[SipMessage, st
         message = SipMessage(start[1], start[2], None, None, headers, body, start[3], strict)
     else:
         message = SipMessage(None, None, start[1], start[2], headers, body, start[3], strict)
-    return message, head, offsets, framing
+    return message, head, offsets, framing, len(raw) - len(rest) + len(octets)
 
 
 def parse_message(data: bytes | str, strict: bool = True, *, stream: bool = False) -> SipMessage:
@@ -334,7 +334,7 @@ def parse_message_lenient(data: bytes | str, *, stream: bool = False) -> tuple[S
     Contact, To, From, Reply-To, Refer-To, Referred-By) are looked at; a lazily parsed header
     whose value does not parse is left to raise when it is asked for, as in a strict parse.
     """
-    message, head, offsets, framing = _read(data, False, stream)
+    message, head, offsets, framing, _ = _read(data, False, stream)
     found: list[Leniency] = []
     if message.request_uri is not None:
         first_line = head.split("\n", 1)[0]
@@ -354,6 +354,30 @@ def parse_message_lenient(data: bytes | str, *, stream: bool = False) -> tuple[S
 def _located_in(head: str, offset: int) -> Callable[[int], tuple[int, int]]:
     """Line and column in ``head`` of an offset in the header line that starts at ``offset``."""
     return lambda pos: line_col(head, offset + pos)
+
+
+def parse_messages(data: bytes | str, strict: bool = True) -> list[tuple[int, SipMessage]]:
+    """Every message of a stream, each with the byte offset where it starts (RFC 3261 section 18.3).
+
+    A message without ``Content-Length`` takes the rest as its body, so it ends the stream; CRLFs
+    between messages are skipped (section 7.5). An error names the message's number and offset.
+    """
+    raw = data.encode("utf-8", errors="surrogateescape") if isinstance(data, str) else bytes(data)
+    found: list[tuple[int, SipMessage]] = []
+    offset = len(raw) - len(raw.lstrip(b"\r\n"))
+    while offset < len(raw):
+        try:
+            message, *_, used = _read(raw[offset:], strict, False)
+        except ParseError as exc:
+            if found:
+                exc.message = f"message {len(found) + 1} (at byte offset {offset}): {exc.message}"
+            raise
+        found.append((offset, message))
+        offset += used
+        offset += len(raw[offset:]) - len(raw[offset:].lstrip(b"\r\n"))
+    return found
+
+
 
 
 def _with_length(headers: Sequence[tuple[str, str]], body: str) -> tuple[Header, ...]:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from sipsmodel.cli import cli
 
-FLOW_KEYS = {"rules", "transmissions", "bindings", "dialogs", "notes", "holds", "violation", "differing"}
+FLOW_KEYS = {"rules", "transmissions", "bindings", "dialogs", "notes", "holds", "violation", "differing", "elements"}
 
 
 def _run(args: list[str]) -> str:
