@@ -158,6 +158,7 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
 @click.option("--malicious", is_flag=True, help="One proxy may be malicious (I-21); uses the [malicious] expectations.")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run the --jobs shares on this Dask scheduler (extra: dask).")
 @click.option("--explain", metavar="ID", help="Check only property ID and explain every cell of it.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Seconds.")
 @click.option("--rlimit", type=click.IntRange(0), default=None, metavar="N",
@@ -166,14 +167,15 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
 @reports_errors
 def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
-    malicious: bool, fmt: str, jobs: int, explain: str | None, timeout: float, rlimit: int | None, seed: int,
+    malicious: bool, fmt: str, jobs: int, scheduler: str | None, explain: str | None, timeout: float,
+    rlimit: int | None, seed: int,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.report import check, expect, formats, progress
 
     chosen = (explain,) if explain else props
     options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed, jobs,
-                                 check.RLIMIT if rlimit is None else rlimit)
+                                 check.RLIMIT if rlimit is None else rlimit, scheduler)
     cells = check.plan(options)
     with progress.progress_bar(len(cells.cells), "check") as tick:
         results = check.run_plan(cells, options, tick)
