@@ -12,6 +12,7 @@ issue lists come first, and a few documented extra keys carry what the text repo
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -186,7 +187,7 @@ class PropertyAnswer:
     reason: str = ""
     seconds: float = 0.0
 
-    @property
+    @builtins.property
     def base_label(self) -> str:
         if self.base_verdict != "proved":
             return self.base_verdict
