@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from sipsmodel.model.trace import Trace
 
 ACTIONS = ("add", "remove")
-TRACKS = ("bcp", "standards-track")
+TRACKS = ("bcp", "standards-track", "unknown")  # unknown: z3 gave up on a check and no conflict was found
 
 
 @dataclass(frozen=True, order=True)
@@ -262,6 +262,7 @@ class DecideReport:
     trial_balloon: tuple[JsonItem, ...] = ()
     deprecation: tuple[JsonItem, ...] = ()
     tool: Mapping[str, str] = field(default_factory=dict)
+    left_out: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -274,6 +275,7 @@ class DecideReport:
             "should": self.should,
             "bound": self.bound,
             "candidates": self.candidates,
+            "left_out": list(self.left_out),
         }
 
 

@@ -4,10 +4,10 @@ Theory of operation: the bounded solver of ``sipsmodel.smt.prove`` already holds
 negated property, and reads every rule through its one literal. The rules no candidate touches are
 fixed (hard assumptions: the base's active rules on, every other rule off, the bound literal); each
 candidate change is a soft assumption, ``rule!R`` for an addition and ``not rule!R`` for a removal.
-A minimal unsatisfiable subset of the soft assumptions is then a minimal set of changes under which no
-violation exists up to the bound. The enumeration is ``sipsmodel.smt.mus.minimal_cores``; a candidate
-outside a subset is left free there, so a subset it reports proves the property whatever the other
-candidates do (the caller re-checks each set exactly, with every other candidate not applied).
+A candidate left out of a subset is *not applied* (``absent``: the added rule's literal off, the removed
+rule's on), so a subset is exactly one rule set, and a minimal unsatisfiable subset is a minimal set of
+changes under which no violation exists up to the bound. The enumeration is MARCO
+(``sipsmodel.smt.mus.minimal_cores``), which checks each core it reports minimal directly.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from sipsmodel.smt.visits import rule_literal
 Term = Any
 
 
-def soft_literals(changes: Sequence[tuple[str, str]]) -> dict[str, Term]:
-    """``{label: literal}`` for each change (rule, action); labels are ``+R`` (add) and ``-R`` (remove)."""
+def soft_literals(changes: Sequence[tuple[str, str]], applied: bool = True) -> dict[str, Term]:
+    """``{label: literal}`` for each change (rule, action) applied (or not); labels ``+R`` (add), ``-R`` (remove)."""
     return {
-        (f"+{rule}" if action == "add" else f"-{rule}"): (rule_literal(rule) if action == "add"
+        (f"+{rule}" if action == "add" else f"-{rule}"): (rule_literal(rule) if (action == "add") == applied
                                                          else z3.Not(rule_literal(rule)))
         for rule, action in changes
     }
@@ -49,4 +49,5 @@ def fixing_cores(prop: Property, base: RuleSet, changes: Sequence[tuple[str, str
     """Every minimal subset of the changes (by label) under which ``prop`` has no violation up to ``bound``."""
     prover = bounded_prover(prop, base, bound, False, timeout, seed, rlimit)
     hard = [prover.encoding.bound_literal(bound), *fixed_literals(base, changes)]
-    return minimal_cores(prover.solver, hard, soft_literals(changes), limit=limit)
+    return minimal_cores(prover.solver, hard, soft_literals(changes), limit=limit,
+                         absent=soft_literals(changes, applied=False))
