@@ -232,3 +232,8 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
     click.echo(render_trace(trace, titles=loaded.labels))
     for note in trace.notes:
         click.echo(f"note: {note}")
+
+
+from sipsmodel.cli_decide import decide_command  # noqa: E402  (the command module imports this one)
+
+cli.add_command(decide_command)

@@ -12,6 +12,7 @@ issue lists come first, and a few documented extra keys carry what the text repo
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 from sipsmodel.model.trace import Trace
 
 ACTIONS = ("add", "remove")
-TRACKS = ("bcp", "standards-track")
+TRACKS = ("bcp", "standards-track", "unknown")  # unknown: z3 gave up on a check and no conflict was found
 
 
 @dataclass(frozen=True, order=True)
@@ -186,7 +187,7 @@ class PropertyAnswer:
     reason: str = ""
     seconds: float = 0.0
 
-    @property
+    @builtins.property
     def base_label(self) -> str:
         if self.base_verdict != "proved":
             return self.base_verdict
@@ -261,6 +262,7 @@ class DecideReport:
     trial_balloon: tuple[JsonItem, ...] = ()
     deprecation: tuple[JsonItem, ...] = ()
     tool: Mapping[str, str] = field(default_factory=dict)
+    left_out: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -273,6 +275,7 @@ class DecideReport:
             "should": self.should,
             "bound": self.bound,
             "candidates": self.candidates,
+            "left_out": list(self.left_out),
         }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.expr import Value
+from sipsmodel.model.expr import Expr, Value
 from sipsmodel.model.vocab import TRANSPORT
 from sipsmodel.rules.choicepoints import CHOICE_POINTS, ChoicePoint
 from sipsmodel.rules.table import RULES
@@ -50,6 +50,7 @@ class Visit:
     label: str
     blocked: Term = field(default_factory=lambda: z3.BoolVal(False))
     segment: Any = None  # the topology segment it lies in (``sipsmodel.smt.topology.Segment``)
+    link: Mapping[str, Term] | None = None  # the transports the hop's link offers (None: every one)
 
     def scope(self) -> SymScope:
         return SymScope({**self.features, **self.options})
@@ -80,13 +81,16 @@ def allowed(cp: ChoicePoint, scope: SymScope, features: Mapping[str, Sym], link:
 
 
 @cache
-def _existence_template(cp_name: str) -> tuple[Term, tuple[tuple[str, Term], ...], tuple[Term, ...]]:
-    """``exists options: allowed`` over placeholder features and link literals, by finite expansion."""
+def _existence_template(cp_name: str, extra: tuple[Expr, ...] = ()) -> tuple[
+    Term, tuple[tuple[str, Term], ...], tuple[Term, ...]
+]:
+    """``exists options: allowed and extra`` over placeholder features and link literals, by finite expansion."""
     cp = CHOICE_POINTS[cp_name]
     features = {f.name: fresh(f"tmpl!{cp_name}!{f.name}", f.domain) for f in cp.features}
     options = {o.name: fresh(f"tmpl!{cp_name}!opt!{o.name}", o.domain) for o in cp.options}
     link = {t: z3.Bool(f"tmpl!{cp_name}!link!{t}") for t in LINK_TRANSPORTS}
-    body = allowed(cp, SymScope({**features, **options}), features, link)
+    scope = SymScope({**features, **options})
+    body = z3.And(allowed(cp, scope, features, link), *[compile_formula(e, scope) for e in extra])
     seen: dict[int, Term] = {}
     for combo in cp.option_space():
         if combo.get("transport", "UDP") not in LINK_TRANSPORTS:
@@ -99,9 +103,14 @@ def _existence_template(cp_name: str) -> tuple[Term, tuple[tuple[str, Term], ...
     return z3.Or(list(seen.values())), placeholders, tuple(link[t] for t in LINK_TRANSPORTS)
 
 
-def some_option_allowed(cp_name: str, features: Mapping[str, Sym], link: Mapping[str, Term]) -> Term:
-    """True exactly when at least one option is physically possible and allowed by the rule literals."""
-    template, placeholders, link_terms = _existence_template(cp_name)
+def some_option_allowed(cp_name: str, features: Mapping[str, Sym], link: Mapping[str, Term],
+                        extra: tuple[Expr, ...] = ()) -> Term:
+    """True exactly when at least one option is physically possible and allowed by the rule literals.
+
+    ``extra`` adds constraints every such option must also meet (the decision analysis asks whether an
+    option satisfying given rules exists at a visit, sipsmodel.smt.conflicts).
+    """
+    template, placeholders, link_terms = _existence_template(cp_name, extra)
     pairs = [(term, features[name].term) for name, term in placeholders]
     pairs += [(term, link[t]) for term, t in zip(link_terms, LINK_TRANSPORTS, strict=True)]
     return z3.substitute(template, *pairs)
@@ -135,7 +144,8 @@ class Rules:
         if missing:
             raise KeyError(f"{label}: features missing at {cp_name}: {sorted(missing)}")
         options = {o.name: fresh(f"{label}!{o.name}", o.domain) for o in cp.options}
-        visit = Visit(cp, element, len(self.visits), active, dict(features), options, label, segment=self.segment)
+        visit = Visit(cp, element, len(self.visits), active, dict(features), options, label, segment=self.segment,
+                      link=link)
         for sym in options.values():
             self.assertions.append(domain_constraint(sym))
         body = allowed(cp, visit.scope(), features, link)

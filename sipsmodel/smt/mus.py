@@ -1,0 +1,156 @@
+"""Minimal unsatisfiable subsets (MUSes) of soft constraints, deterministic whatever the solver did before.
+
+Theory of operation (DESIGN.md "One semantics, two engines": an ``unsat`` core names the rules a proof
+rests on). A *subset* C of the soft IDs is checked as ``solver.check(*hard, *(soft[i] for i in C),
+*(absent[i] for i not in C))``; ``absent`` is optional and says what an ID left out means (for rules:
+the rule's literal is false, so a rule set is exactly C). C is a *core* when that check is ``unsat``
+and *minimal* when every C minus one ID is ``sat``.
+
+Only the answers sat / unsat / unknown are used, never z3's own unsat cores or models, so the result is
+a function of the formulas alone: a shared solver that answered other queries before gives the same
+cores (z3's ``unsat_core()`` depends on the solver's history; that is why it is not used here).
+
+- :func:`first_minimal_core` is deletion in sorted ID order, done in chunks (QuickXplain-like
+  progression: a run of the next IDs is dropped at once when the rest stays unsat, the run doubles on
+  success and halves on failure), which under monotonicity drops exactly what one-by-one deletion
+  drops. A final pass checks each kept ID alone and drops any whose removal stays unsat, so every ID
+  of the answer is necessary even for non-monotone constraints (a rule that blocks a branch).
+- :func:`minimal_cores` is MARCO (Liffiton et al., "Fast, flexible MUS enumeration", 2016): a fresh map
+  solver over one Boolean per soft ID proposes a maximal unexplored subset; an unsat seed is shrunk
+  (by :func:`first_minimal_core`'s deletion) to a MUS and its supersets are blocked; a sat seed is
+  grown to a maximal satisfiable subset and its subsets are blocked. Blocking assumes monotonicity
+  (adding a soft constraint never turns unsat into sat); each reported core is still checked minimal
+  directly. It stops at ``limit`` cores or at an ``unknown`` answer, and then says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+Term = Any
+
+
+@dataclass(frozen=True)
+class MusEnumeration:
+    """The minimal cores found; ``complete`` is False when a limit or an unknown answer stopped the search."""
+
+    cores: tuple[tuple[str, ...], ...]  # every minimal unsat subset of the soft IDs found; each sorted; sorted
+    complete: bool
+    reason: str = ""  # why incomplete (z3's reason_unknown, or the limit)
+
+
+class _Unknown(Exception):
+    """A check answered unknown; carries z3's reason."""
+
+
+@dataclass(frozen=True)
+class _Subsets:
+    """Checks of subsets of the soft IDs against one solver (see the module docstring)."""
+
+    solver: Term
+    hard: tuple[Term, ...]
+    soft: Mapping[str, Term]
+    absent: Mapping[str, Term]
+
+    def answer(self, subset: Sequence[str]) -> Term:
+        chosen = set(subset)
+        assumed = [self.soft[i] for i in sorted(chosen)]
+        assumed += [self.absent[i] for i in sorted(self.soft) if i not in chosen and i in self.absent]
+        return self.solver.check(*self.hard, *assumed)
+
+    def unsat(self, subset: Sequence[str], *, strict: bool = False) -> bool:
+        """True when unsat; an unknown answer is False, or raises ``_Unknown`` when ``strict``."""
+        answer = self.answer(subset)
+        if answer == z3.unknown and strict:
+            raise _Unknown(str(self.solver.reason_unknown()))
+        return bool(answer == z3.unsat)
+
+    def shrink(self, seed: Sequence[str], *, strict: bool = False) -> tuple[str, ...]:
+        """A minimal core inside the unsat ``seed``: chunked deletion in sorted order, then a necessity pass."""
+        kept = sorted(seed)
+        position, run = 0, 1
+        while position < len(kept):
+            rest = kept[:position] + kept[position + run:]
+            if self.unsat(rest, strict=strict):
+                kept, run = rest, run * 2
+            elif run > 1:
+                run //= 2
+            else:
+                position += 1
+        changed = True
+        while changed:
+            changed = False
+            for rule_id in list(kept):
+                trial = [i for i in kept if i != rule_id]
+                if self.unsat(trial, strict=strict):
+                    kept, changed = trial, True
+        return tuple(kept)
+
+    def grow(self, seed: Sequence[str]) -> tuple[str, ...]:
+        """A maximal satisfiable subset containing the satisfiable ``seed`` (sorted order)."""
+        kept = sorted(seed)
+        for rule_id in sorted(self.soft):
+            if rule_id not in kept and not self.unsat([*kept, rule_id], strict=True):
+                kept.append(rule_id)
+        return tuple(sorted(kept))
+
+
+def first_minimal_core(solver: Term, hard: Sequence[Term], soft: Mapping[str, Term], *,
+                       absent: Mapping[str, Term] | None = None) -> tuple[str, ...] | None:
+    """The deterministic minimal core (deletion in sorted ID order), independent of the solver's history.
+
+    None when the whole soft set is not unsat. An ID whose removal z3 cannot decide (unknown) is kept,
+    so the answer is always a core, minimal whenever every check was decided.
+    """
+    subsets = _Subsets(solver, tuple(hard), soft, absent or {})
+    everything = sorted(soft)
+    if not subsets.unsat(everything):
+        return None
+    return subsets.shrink(everything)
+
+
+def _maximal_seed(mapper: Term, names: Mapping[str, Term]) -> list[str] | None:
+    """A maximal subset the map solver allows (None when every subset is explored)."""
+    if mapper.check() != z3.sat:
+        return None
+    model = mapper.model()
+    seed = [i for i in sorted(names) if z3.is_true(model.eval(names[i], model_completion=True))]
+    for rule_id in sorted(names):
+        if rule_id not in seed and mapper.check(*(names[i] for i in [*seed, rule_id])) == z3.sat:
+            seed.append(rule_id)
+    return seed
+
+
+def _any_of(terms: list[Term]) -> Term:
+    """The disjunction of ``terms`` (false when there are none: that part of the map is exhausted)."""
+    return z3.Or(terms) if terms else z3.BoolVal(False)
+
+
+def minimal_cores(solver: Term, hard: Sequence[Term], soft: Mapping[str, Term], *, limit: int = 16,
+                  absent: Mapping[str, Term] | None = None) -> MusEnumeration:
+    """Every minimal subset C of soft's IDs with solver.check(*hard, *(soft[i] for i in C)) unsat (MARCO).
+
+    ``limit`` bounds the number of cores; reaching it, or an unknown answer, makes the result incomplete.
+    """
+    subsets = _Subsets(solver, tuple(hard), soft, absent or {})
+    names = {i: z3.Bool(f"mus!{i}") for i in soft}
+    mapper = z3.Solver()
+    found: list[tuple[str, ...]] = []
+    try:
+        while (seed := _maximal_seed(mapper, names)) is not None:
+            if subsets.unsat(seed, strict=True):
+                if len(found) == limit:
+                    return MusEnumeration(tuple(sorted(found)), False, f"stopped at the limit of {limit} cores")
+                core = subsets.shrink(seed, strict=True)
+                found.append(core)
+                mapper.add(_any_of([z3.Not(names[i]) for i in core]))
+            else:
+                grown = set(subsets.grow(seed))
+                mapper.add(_any_of([names[i] for i in sorted(soft) if i not in grown]))
+    except _Unknown as unknown:
+        return MusEnumeration(tuple(sorted(found)), False, f"z3: {unknown}")
+    return MusEnumeration(tuple(sorted(found)), True)
