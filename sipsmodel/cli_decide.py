@@ -3,40 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
 from sipsmodel.cli import reports_errors
 
-DECIDE_FORMATS = ("text", "json")
-EXIT_UNKNOWN = 3
-
-
-def process_map(jobs: int) -> Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]:
-    """A map over ``jobs`` worker processes (results in job order); serial for one."""
-    from sipsmodel.decide.jobs import serial_map
-
-    if jobs <= 1:
-        return serial_map
-
-    def mapper(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        import multiprocessing
-
-        if len(items) <= 1:
-            return serial_map(function, items)
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with multiprocessing.get_context(method).Pool(processes=min(jobs, len(items))) as pool:
-            return list(pool.map(function, items, chunksize=1))
-
-    return mapper
-
-
-def _has_unknown(report: Any) -> bool:
-    return any(p.base_verdict == "unknown" or not p.complete for p in report.properties) or any(
-        c.track == "unknown" for c in report.changes)
+#: The report formats (``sipsmodel.report.decide_formats.DECIDE_FORMATS``, restated so that the CLI loads fast).
+DECIDE_FORMATS = ("text", "json", "markdown", "html")
 
 
 @click.command("decide")
@@ -51,6 +25,7 @@ def _has_unknown(report: Any) -> bool:
               help="SHOULD binding or optional.")
 @click.option("--format", "fmt", type=click.Choice(DECIDE_FORMATS), default="text", show_default=True)
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run the --jobs shares on this Dask scheduler (extra: dask).")
 @click.option("--limit", type=click.IntRange(1), default=16, show_default=True,
               help="At most this many minimal sets per property (the report says when it stopped).")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Seconds.")
@@ -60,22 +35,24 @@ def _has_unknown(report: Any) -> bool:
 @reports_errors
 def decide_command(
     props: tuple[str, ...], directory: Path | None, base: str, candidates: tuple[str, ...], bound: int, should: str,
-    fmt: str, jobs: int, limit: int, timeout: float, rlimit: int | None, seed: int,
+    fmt: str, jobs: int, scheduler: str | None, limit: int, timeout: float, rlimit: int | None, seed: int,
 ) -> None:  # fmt: skip
     """Per property: the base verdict, every minimal set of changes that proves it, BCP or standards track.
 
-    Exit 0 when every answer is definite, 3 when z3 gave up somewhere, 2 on bad input or a disagreement.
+    Exit 0 when every answer is definite, 1 when the trial-balloon section differs from its expectations
+    (properties/decide/trial-balloon.toml), 3 when z3 gave up somewhere, 2 on bad input or a disagreement.
     """
-    import json
-
     from sipsmodel.decide.jobs import RLIMIT, DecideOptions, run_decide
-    from sipsmodel.decide.report import decide_text
+    from sipsmodel.jobs import Runner, job_map
+    from sipsmodel.report.check import CheckOptions
+    from sipsmodel.report.decide_formats import decide_exit_code, render_decide
+    from sipsmodel.report.decide_view import complete_report
+    from sipsmodel.report.selection import select_properties
 
     options = DecideOptions(props, directory, base, candidates, bound, should, timeout, seed,
                             RLIMIT if rlimit is None else rlimit, limit)
-    report = run_decide(options, process_map(jobs))
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(decide_text(report), nl=False)
-    sys.exit(EXIT_UNKNOWN if _has_unknown(report) else 0)
+    report = run_decide(options, job_map(Runner(jobs, scheduler)))
+    cells = CheckOptions((), props, directory, bound, should, False, timeout, seed, jobs, options.rlimit, scheduler)
+    view = complete_report(report, select_properties(props, directory), cells)
+    click.echo(render_decide(fmt, view), nl=False)
+    sys.exit(decide_exit_code(view))

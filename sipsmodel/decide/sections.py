@@ -173,7 +173,8 @@ def _track(own: frozenset[Change], weighed: Sequence[ChangeAnswer]) -> str:
         return "bcp"
     if len(weighed) < len(own):
         return "not weighed"
-    return "standards-track" if any(c.track == "standards-track" for c in weighed) else "bcp"
+    tracks = {c.track for c in weighed}
+    return "standards-track" if "standards-track" in tracks else ("unknown" if "unknown" in tracks else "bcp")
 
 
 def _why(own: frozenset[Change], weighed: Sequence[ChangeAnswer]) -> tuple[str, ...]:

@@ -108,8 +108,9 @@ def deprecation(sips_props: Sequence[Property], options: CheckOptions,
                 tick: Callable[[str], None] = lambda _d: None) -> tuple[DeprecationRow, ...]:
     """Check every pair's cells through the job layer and answer per pair."""
     chosen = pairs(sips_props)
-    jobs = [(p, load_rule_set(s), options) for p, r in chosen for s in SIPS_SETS]
-    jobs += [(r, load_rule_set(s), options) for p, r in chosen for s in TLS_SETS]
+    mode = options.should or "binding"
+    jobs = [(p, load_rule_set(s).with_should(mode), options) for p, r in chosen for s in SIPS_SETS]
+    jobs += [(r, load_rule_set(s).with_should(mode), options) for p, r in chosen for s in TLS_SETS]
     done = run_jobs(check_cell_job, jobs, Runner(options.jobs, options.scheduler), group=lambda job: job[0].id,
                     tick=lambda job: tick(f"{job[0].id} {job[1].name}"))
     results = {(job[0].id, job[1].name): result for job, result in zip(jobs, done, strict=True)}
