@@ -32,7 +32,7 @@ def _sets(answer: PropertyAnswer) -> str:
         return "(nothing to fix)"
     if answer.unfixable:
         return f"none: no subset of the candidates fixes it ({answer.all_candidates} with all of them)"
-    sets = [f"`{m.label}` {m.verdict_label}, {m.track}" for m in answer.minimal_sets]
+    sets = [f"`{m.label}` {m.verdict_label}, {m.track or 'track not decided'}" for m in answer.minimal_sets]
     tail = [] if answer.complete else [f"(may be incomplete: {answer.reason})"]
     return "; ".join(sets + tail) or "none found"
 

@@ -53,7 +53,11 @@ class DecideView:
 def complete_report(report: DecideReport, props: list[Property], options: CheckOptions,
                     tick: Callable[[str], None] = lambda _d: None) -> DecideView:
     """Add the trial balloon, the per-document sections and the deprecation rows to the core answer."""
-    balloon = trial_balloon(report)
-    rows = deprecation(props, options, tick)
+    return assemble_view(report, trial_balloon(report), deprecation(props, options, tick))
+
+
+def assemble_view(report: DecideReport, balloon: tuple[BalloonPoint, ...],
+                  rows: tuple[DeprecationRow, ...]) -> DecideView:
+    """The view of a core answer with its trial-balloon points and deprecation rows (no solver work)."""
     full = replace(report, trial_balloon=balloon, deprecation=rows)
     return DecideView(full, balloon, document_sections(full), rows, expectations_apply(full))

@@ -21,7 +21,6 @@ from sipsmodel.jobs import Runner, run_jobs, shares
 from sipsmodel.rules.sets import preset
 
 
-
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     from distributed import LocalCluster
@@ -69,7 +68,8 @@ def _results(out: str) -> list[dict[str, object]]:
 
 
 def test_check_on_dask_prints_what_local_jobs_print(scheduler: str) -> None:
-    args = ["check", "--property", "I-2", "--rules", "rfc3261", "--rules", "dean-bcp", "--format", "json", "--jobs", "2"]
+    args = ["check", "--property", "I-2", "--rules", "rfc3261", "--rules", "dean-bcp", "--format", "json",
+            "--jobs", "2"]
     local = CliRunner().invoke(cli, args)
     remote = CliRunner().invoke(cli, [*args, "--scheduler", scheduler])
     assert (local.exit_code, remote.exit_code) == (0, 0), remote.stderr
