@@ -3,14 +3,16 @@
 Theory of operation: a run is a list of jobs (a check cell, a decide property), each belonging to a
 group (its property). z3's answers depend on what the process built before, so the layer fixes
 *shares*, not just workers: group ``n`` (in the order of first appearance) goes to share
-``n mod width``, and each share runs from start to end in a fresh process, its jobs in order. The
-shares depend only on the jobs and the width (``--jobs``), never on where they run:
+``n mod width``, and each share runs from start to end in a fresh Python interpreter
+(``python -m sipsmodel.jobs``, pickles on its standard input and output), its jobs in order. The
+shares and their fresh interpreters depend only on the jobs and the width (``--jobs``), never on
+where they run or on what the calling process did before:
 
 - ``width == 1`` and no scheduler: every job in this process, in order;
-- local: one fresh forked process per share, at most ``width`` at a time;
+- local: the ``width`` shares at once, each in a fresh interpreter on this machine;
 - ``--scheduler ADDRESS``: each share is a task of an existing Dask distributed cluster, and the task
-  runs the share in a fresh Python interpreter on the worker's machine (``python -m sipsmodel.jobs``,
-  pickles on its standard input and output), so a worker that ran other shares before changes nothing.
+  starts the share's fresh interpreter on the worker's machine, so a worker that ran other shares
+  before changes nothing.
 
 So ``--scheduler ADDRESS --jobs N`` prints what ``--jobs N`` prints. Results come back in job order.
 Dask is an optional extra (``pip install 'sipsmodel[dask]'``), imported only when a scheduler is given.
@@ -18,11 +20,11 @@ Dask is an optional extra (``pip install 'sipsmodel[dask]'``), imported only whe
 
 from __future__ import annotations
 
-import multiprocessing
 import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -70,7 +72,7 @@ def run_jobs(
 
     ``func`` must be a module-level function and ``items`` picklable when the jobs leave this process.
     """
-    if runner.scheduler is None and (runner.width <= 1 or len(items) <= 1):
+    if not items or (runner.scheduler is None and runner.width <= 1):
         results = []
         for item in items:
             results.append(func(item))
@@ -86,7 +88,7 @@ def run_jobs(
     if runner.scheduler is not None:
         answers = _run_on_dask(func, parts, runner.scheduler, done)
     else:
-        answers = _run_on_pool(func, parts, done)
+        answers = _run_on_processes(func, parts, done)
     found: dict[int, R] = {}
     for share, answer in zip(split, answers, strict=True):
         found.update(zip(share, answer, strict=True))
@@ -102,16 +104,18 @@ def job_map(runner: Runner) -> Callable[[Callable[[Any], Any], Sequence[Any]], l
     return mapper
 
 
-def _run_on_pool(func: Callable[[T], R], parts: list[list[T]], done: Callable[[list[T]], object]) -> list[list[R]]:
-    """One fresh forked process per share (``spawn`` where fork does not exist)."""
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(processes=len(parts), maxtasksperchild=1) as pool:
-        pending = [pool.apply_async(run_share, (func, part)) for part in parts]
-        answers = []
-        for part, job in zip(parts, pending, strict=True):
-            answers.append(job.get())
-            done(part)
-    return answers
+def _run_on_processes(
+    func: Callable[[T], R], parts: list[list[T]], done: Callable[[list[T]], object]
+) -> list[list[R]]:
+    """Every share in its own fresh interpreter on this machine, all at once (there are ``width`` shares)."""
+    answers: dict[int, list[R]] = {}
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        futures = {pool.submit(run_share_fresh, func, part): n for n, part in enumerate(parts)}
+        for future in as_completed(futures):
+            number = futures[future]
+            answers[number] = future.result()
+            done(parts[number])
+    return [answers[n] for n in range(len(parts))]
 
 
 def dask_client(address: str) -> Any:

@@ -24,6 +24,7 @@ from sipsmodel.resources import resource_path
 from sipsmodel.rules.table import BCP, D04, R5630, RULES_BY_ID
 
 TRACKS = ("bcp", "standards-track")
+NOT_WEIGHED = "not weighed"
 NO_CONSTRAINT = "adds no constraint on any choice, so it narrows and contradicts nothing"
 
 
@@ -173,7 +174,7 @@ def _track(own: frozenset[Change], weighed: Sequence[ChangeAnswer]) -> str:
     if not own:
         return "bcp"
     if len(weighed) < len(own):
-        return "not weighed"
+        return NOT_WEIGHED
     tracks = {c.track for c in weighed}
     return "standards-track" if "standards-track" in tracks else ("unknown" if "unknown" in tracks else "bcp")
 
@@ -196,13 +197,20 @@ def _why(own: frozenset[Change], weighed: Sequence[ChangeAnswer]) -> tuple[str, 
     return tuple(lines)
 
 
-def _compare(expectation: PointExpectation, scored: Scored) -> tuple[str, ...]:
+def _compare(expectation: PointExpectation, scored: Scored, selected: set[str]) -> tuple[str, ...]:
+    """Track and fixes against the expectation (fixes only among the properties of this run).
+
+    A point whose rules are not all candidates of this run is not weighed, so not compared.
+    """
+    if scored.track == NOT_WEIGHED:
+        return ()
     found = []
     if scored.track != expectation.track:
         found.append(f"point {expectation.point}: track {scored.track}, expected {expectation.track}")
-    if set(scored.fixes) != set(expectation.fixes):
+    expected = [p for p in expectation.fixes if p in selected]
+    if set(scored.fixes) != set(expected):
         found.append(f"point {expectation.point}: fixes {list(scored.fixes) or 'nothing'}, expected "
-                     f"{list(expectation.fixes) or 'nothing'}")
+                     f"{expected or 'nothing'}")
     return tuple(found)
 
 
@@ -222,15 +230,17 @@ def trial_balloon(report: DecideReport, expectations: BalloonExpectations | None
     """Each point of the trial balloon scored on its own, then all points together, with mismatches."""
     wanted = expectations or load_balloon_expectations()
     compare = not expectations_apply(report)
+    selected = {a.property for a in report.properties}
     points = []
     for e in wanted.points:
         scored = score(report, [Change(r, "add") for r in e.rules])
-        mismatches = _compare(e, scored) if compare else ()
+        mismatches = _compare(e, scored, selected) if compare else ()
         points.append(BalloonPoint(e.point, e.title, e.rules, scored, e.track, e.fixes, mismatches))
     every = tuple(r for e in wanted.points for r in e.rules)
     scored = score(report, [Change(r, "add") for r in every])
-    whole = () if not compare or set(scored.fixes) == set(wanted.whole_fixes) else (
-        f"all points: fixes {list(scored.fixes) or 'nothing'}, expected {list(wanted.whole_fixes) or 'nothing'}",)
+    whole_expected = [p for p in wanted.whole_fixes if p in selected]
+    whole = () if not compare or scored.track == NOT_WEIGHED or set(scored.fixes) == set(whole_expected) else (
+        f"all points: fixes {list(scored.fixes) or 'nothing'}, expected {whole_expected or 'nothing'}",)
     points.append(BalloonPoint("all", "All four points together", every, scored, None, wanted.whole_fixes, whole))
     return tuple(points)
 

@@ -10,6 +10,7 @@ import json
 import operator
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -91,3 +92,23 @@ def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch: pytest.MonkeyPat
     outcome = CliRunner().invoke(cli, ["check", "--property", "I-2", "--scheduler", "tcp://127.0.0.1:9"])
     assert outcome.exit_code == 2
     assert "no Dask scheduler answered" in outcome.stderr and "tcp://127.0.0.1:9" in outcome.stderr
+
+
+def _without_seconds(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_seconds(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [_without_seconds(v) for v in value]
+    return value
+
+
+def test_decide_on_dask_prints_what_local_jobs_print(scheduler: str, tmp_path: Path) -> None:
+    candidates = tmp_path / "candidates.toml"
+    candidates.write_text('add = ["DEAN-4a"]\n')
+    args = ["decide", "--property", "I-13", "--candidates", str(candidates), "--format", "json", "--jobs", "2"]
+    local = CliRunner().invoke(cli, args)
+    remote = CliRunner().invoke(cli, [*args, "--scheduler", scheduler])
+    assert (local.exit_code, remote.exit_code) == (0, 0), (local.output, remote.stderr)
+    found = json.loads(local.stdout)
+    assert [m["changes"] for m in found["properties"][0]["minimal_sets"]] == [[{"rule": "DEAN-4a", "action": "add"}]]
+    assert _without_seconds(json.loads(remote.stdout)) == _without_seconds(found)
