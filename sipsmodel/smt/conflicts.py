@@ -26,7 +26,7 @@ the replayed trace (a disagreement raises ModelDisagreement).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -34,18 +34,18 @@ from typing import Any
 import z3
 
 from sipsmodel.errors import ModelDisagreement
-from sipsmodel.model.expr import Expr, Not, parse_expr
+from sipsmodel.model.expr import And, Expr, Not, parse_expr
 from sipsmodel.model.trace import Trace
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.permissions import Permission, permissions_at
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES, RULES_BY_ID
-from sipsmodel.smt.compile import SymScope, compile_formula, decode, domain_constraint, fresh
+from sipsmodel.smt.compile import SymScope, compile_formula, decode, domain_constraint, fresh, value_term
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import DEFAULT_BOUND, shared_encoding
 from sipsmodel.smt.solving import RLIMIT, active_rule_ids, assumptions, make_solver
-from sipsmodel.smt.visits import LINK_TRANSPORTS, Visit, rule_literal, some_option_allowed
+from sipsmodel.smt.visits import LINK_TRANSPORTS, Visit, allowed, rule_literal, some_option_allowed
 
 Term = Any
 _EVERYWHERE = {t: z3.BoolVal(True) for t in LINK_TRANSPORTS}
@@ -78,15 +78,15 @@ class ChangeFindings:
     unknown: tuple[str, ...]
 
 
-def wire_readings(rule: Rule, cp: str) -> tuple[Expr, ...]:
-    """The rule at ``cp`` read for every value it speaks of (the other values of a multi-valued header)."""
+def wire_reading(rule: Rule, cp: str) -> Expr:
+    """The rule at ``cp`` read for every value it speaks of: each other value of a multi-valued header too."""
     text = rule.at[cp]
     readings = [rule.constraints[cp]]
     for name, (other, condition) in OTHER_VALUES.get(cp, {}).items():
         if re.search(rf"\b{name}\b", text):
             renamed = re.sub(rf"\b{name}\b", other, text)
             readings.append(parse_expr(f"{condition} -> ({renamed})", source=f"rule {rule.id} at {cp}, {other}"))
-    return tuple(readings)
+    return readings[0] if len(readings) == 1 else And(tuple(readings))
 
 
 @cache
@@ -97,14 +97,61 @@ def _solver(max_bound: int) -> tuple[BoundedEncoding, Term]:
     return encoding, solver
 
 
+def _extras(cp_name: str) -> dict[tuple[str, str], Expr]:
+    """The constraints a query may switch on at ``cp_name`` besides the rules' own (by selector name)."""
+    extras: dict[tuple[str, str], Expr] = {}
+    for rule in RULES:
+        if cp_name in rule.constraints:
+            extras[("wire", rule.id)] = wire_reading(rule, cp_name)
+            extras[("not", rule.id)] = Not(rule.constraints[cp_name])
+    for permission in permissions_at(cp_name):
+        extras[("perm", permission.id)] = permission.option_expr
+    return extras
+
+
 @cache
-def _all_off() -> tuple[tuple[Term, Term], ...]:
-    return tuple((rule_literal(r.id), z3.BoolVal(False)) for r in RULES)
+def _selector_template(cp_name: str) -> tuple[Term, dict[str, Term], dict[str, Term], dict[tuple[str, str], Term]]:
+    """``exists options: allowed and (each selected extra)``, expanded once per choice point.
+
+    Rules are switched by their literals (as in every visit), the extras of :func:`_extras` by selector
+    Booleans; a query substitutes constants for both, then a visit's features and link.
+    """
+    cp = CHOICE_POINTS[cp_name]
+    features = {f.name: fresh(f"sel!{cp_name}!{f.name}", f.domain) for f in cp.features}
+    options = {o.name: fresh(f"sel!{cp_name}!opt!{o.name}", o.domain) for o in cp.options}
+    link = {t: z3.Bool(f"sel!{cp_name}!link!{t}") for t in LINK_TRANSPORTS}
+    scope = SymScope({**features, **options})
+    selectors = {key: z3.Bool(f"sel!{cp_name}!{key[0]}!{key[1]}") for key in _extras(cp_name)}
+    body = z3.And(allowed(cp, scope, features, link),
+                  *[z3.Implies(selectors[key], compile_formula(e, scope)) for key, e in _extras(cp_name).items()])
+    cases = []
+    for combo in cp.option_space():
+        if combo.get("transport", "UDP") not in LINK_TRANSPORTS:
+            continue
+        pairs = [(options[k].term, value_term(options[k].domain, v)) for k, v in combo.items()]
+        case = z3.simplify(z3.substitute(body, *pairs))
+        if not z3.is_false(case):
+            cases.append(case)
+    return z3.Or(cases), {n: s.term for n, s in features.items()}, link, selectors
 
 
-def _exists(v: Visit, extra: tuple[Expr, ...], base_rules: bool) -> Term:
-    term = some_option_allowed(v.cp.name, v.features, v.link if v.link is not None else _EVERYWHERE, extra)
-    return term if base_rules else z3.substitute(term, *_all_off())
+@cache
+def _switched(cp_name: str, rules_on: frozenset[str], extras_on: frozenset[tuple[str, str]]) -> Term:
+    """The template with the given rules and extras on and everything else off."""
+    template, _, _, selectors = _selector_template(cp_name)
+    pairs = [(rule_literal(r.id), z3.BoolVal(r.id in rules_on)) for r in RULES]
+    pairs += [(term, z3.BoolVal(key in extras_on)) for key, term in selectors.items()]
+    return z3.simplify(z3.substitute(template, *pairs))
+
+
+def _exists(v: Visit, rules_on: Collection[str], extras_on: Collection[tuple[str, str]] = ()) -> Term:
+    """Some option at visit ``v`` is physically possible and meets the rules and extras switched on."""
+    _, features, link, _ = _selector_template(v.cp.name)
+    switched = _switched(v.cp.name, frozenset(rules_on), frozenset(extras_on))
+    pairs = [(term, v.features[name].term) for name, term in features.items()]
+    visit_link = v.link if v.link is not None else _EVERYWHERE
+    pairs += [(term, visit_link[t]) for t, term in link.items()]
+    return z3.substitute(switched, *pairs)
 
 
 class ConflictSearch:
@@ -191,30 +238,58 @@ def _kind(rule: Rule) -> str:
     return "should" if rule.is_should else "must"
 
 
+Condition = Callable[[Visit], Term]
+
+
+def _clashes(rule: Rule, group: Sequence[Rule]) -> Condition:
+    """The base leaves an option, the rule alone leaves one, but none meets the rule and the group (wire readings)."""
+    wires = [("wire", r.id) for r in group]
+
+    def condition(v: Visit) -> Term:
+        return z3.And(z3.Not(v.blocked), _exists(v, [rule.id]), z3.Not(_exists(v, [rule.id], wires)))
+    return condition
+
+
+def _removes_permission(rule: Rule, permission: Permission, base_ids: Sequence[str]) -> Condition:
+    """The permitted option is available under the base, and none is left with the rule added."""
+    option = [("perm", permission.id)]
+
+    def condition(v: Visit) -> Term:
+        when = compile_formula(permission.when_expr, SymScope(dict(v.features)))
+        return z3.And(z3.Not(v.blocked), when, _exists(v, base_ids, option),
+                      z3.Not(_exists(v, [*base_ids, rule.id], option)))
+    return condition
+
+
+def _forbids(rule: Rule, base_ids: Sequence[str]) -> Condition:
+    """The base (``base_ids``) allows an option that the rule forbids."""
+    def condition(v: Visit) -> Term:
+        return z3.And(z3.Not(v.blocked), _exists(v, base_ids, [("not", rule.id)]))
+    return condition
+
+
 def added_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
     """Conflicts of an added rule with the base's rules and permissions, else the choices it narrows."""
     base, active = search.base, active_rule_ids(search.base)
     conflicts: list[Finding] = []
     narrowings: list[Finding] = []
     quiet: list[str] = []
-    for cp, mine in rule.constraints.items():
+    for cp in rule.constraints:
         found_here = False
         for target in _base_rules_at(base, cp, rule.id):
-            for reading in wire_readings(target, cp):
-                hit = search.witness(cp, _clashes(mine, reading), active, f"{rule.id} vs {target.id} at {cp}")
-                if hit is not None:
-                    conflicts.append(search.finding(target.id, _kind(target), cp, hit, base))
-                    found_here = True
-                    break
+            hit = search.witness(cp, _clashes(rule, [target]), active, f"{rule.id} vs {target.id} at {cp}")
+            if hit is not None:
+                conflicts.append(search.finding(target.id, _kind(target), cp, hit, base))
+                found_here = True
         for permission in permissions_at(cp):
-            hit = search.witness(cp, _removes_permission(mine, permission), active,
+            hit = search.witness(cp, _removes_permission(rule, permission, active), active,
                                  f"{rule.id} vs {permission.id} at {cp}")
             if hit is not None:
                 conflicts.append(search.finding(permission.id, "permission", cp, hit, base))
                 found_here = True
         if not found_here:
-            conflicts += _combination(search, rule, cp, mine, active)
-        narrowing = _narrowing(search, rule, cp, mine, active)
+            conflicts += _combination(search, rule, cp, active)
+        narrowing = _narrowing(search, rule, cp, active)
         if narrowing is None:
             quiet.append(cp)
         else:
@@ -222,40 +297,36 @@ def added_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
     return ChangeFindings(tuple(conflicts), tuple(narrowings), tuple(quiet), tuple(search.unknown))
 
 
-def _clashes(mine: Expr, reading: Expr) -> Any:
-    def condition(v: Visit) -> Term:
-        return z3.And(z3.Not(v.blocked), _exists(v, (mine,), False), z3.Not(_exists(v, (mine, reading), False)))
-    return condition
+def _combination(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[str]) -> list[Finding]:
+    """A state where no option meets the rule and the base rules together (each read on every wire value).
 
-
-def _removes_permission(mine: Expr, permission: Permission) -> Any:
-    def condition(v: Visit) -> Term:
-        when = compile_formula(permission.when_expr, SymScope(dict(v.features)))
-        option = permission.option_expr
-        return z3.And(z3.Not(v.blocked), when, _exists(v, (option,), True),
-                      z3.Not(_exists(v, (mine, option), True)))
-    return condition
-
-
-def _combination(search: ConflictSearch, rule: Rule, cp: str, mine: Expr, active: Sequence[str]) -> list[Finding]:
-    """A state where the rule leaves no option the whole base allows, though no single base rule clashes."""
-    def condition(v: Visit) -> Term:
-        return z3.And(z3.Not(v.blocked), _exists(v, (mine,), False), z3.Not(_exists(v, (mine,), True)))
-    hit = search.witness(cp, condition, active, f"{rule.id} vs the base at {cp}")
+    The base rules involved are narrowed by deletion (in table order) to a minimal group that still
+    leaves no option at some reachable state; each member is reported, with the others named.
+    """
+    group = _base_rules_at(search.base, cp, rule.id)
+    label = f"{rule.id} vs the base at {cp}"
+    hit = search.witness(cp, _clashes(rule, group), active, label)
     if hit is None:
         return []
-    names = [r.id for r in _base_rules_at(search.base, cp, rule.id)]
-    note = "no single base rule clashes; together: " + ", ".join(names)
-    return [search.finding(names[0] if names else "(model)", "must", cp, hit, search.base, note=note)]
+    for member in list(group):
+        trial = [r for r in group if r is not member]
+        smaller = search.witness(cp, _clashes(rule, trial), active, label)
+        if smaller is not None:
+            group, hit = trial, smaller
+    kind = "should" if any(r.is_should for r in group) else "must"
+    found = []
+    for member in group:
+        others = ", ".join(r.id for r in group if r is not member)
+        note = f"together with {others}: no option meets all of them and the change" if others else ""
+        found.append(search.finding(member.id, kind, cp, hit, search.base, note=note))
+    return found
 
 
-def _narrowing(search: ConflictSearch, rule: Rule, cp: str, mine: Expr, active: Sequence[str]) -> Finding | None:
+def _narrowing(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[str]) -> Finding | None:
     """A state where the base allows an option the rule forbids (None: the base already implies it)."""
     from sipsmodel.rules.engine import allowed_options
 
-    def condition(v: Visit) -> Term:
-        return z3.And(z3.Not(v.blocked), _exists(v, (Not(mine),), True))
-    hit = search.witness(cp, condition, active, f"{rule.id} narrowing at {cp}")
+    hit = search.witness(cp, _forbids(rule, active), active, f"{rule.id} narrowing at {cp}")
     if hit is None:
         return None
     visit, model = hit
@@ -272,10 +343,8 @@ def removed_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
     active = active_rule_ids(without)
     conflicts: list[Finding] = []
     quiet: list[str] = []
-    for cp, expr in rule.constraints.items():
-        def condition(v: Visit, expr: Expr = expr) -> Term:
-            return z3.And(z3.Not(v.blocked), _exists(v, (Not(expr),), True))
-        hit = search.witness(cp, condition, active, f"deleting {rule.id} at {cp}")
+    for cp in rule.constraints:
+        hit = search.witness(cp, _forbids(rule, active), active, f"deleting {rule.id} at {cp}")
         if hit is None:
             quiet.append(cp)
         else:

@@ -19,7 +19,7 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.expr import Expr, Value
+from sipsmodel.model.expr import Value
 from sipsmodel.model.vocab import TRANSPORT
 from sipsmodel.rules.choicepoints import CHOICE_POINTS, ChoicePoint
 from sipsmodel.rules.table import RULES
@@ -81,16 +81,13 @@ def allowed(cp: ChoicePoint, scope: SymScope, features: Mapping[str, Sym], link:
 
 
 @cache
-def _existence_template(cp_name: str, extra: tuple[Expr, ...] = ()) -> tuple[
-    Term, tuple[tuple[str, Term], ...], tuple[Term, ...]
-]:
-    """``exists options: allowed and extra`` over placeholder features and link literals, by finite expansion."""
+def _existence_template(cp_name: str) -> tuple[Term, tuple[tuple[str, Term], ...], tuple[Term, ...]]:
+    """``exists options: allowed`` over placeholder features and link literals, by finite expansion."""
     cp = CHOICE_POINTS[cp_name]
     features = {f.name: fresh(f"tmpl!{cp_name}!{f.name}", f.domain) for f in cp.features}
     options = {o.name: fresh(f"tmpl!{cp_name}!opt!{o.name}", o.domain) for o in cp.options}
     link = {t: z3.Bool(f"tmpl!{cp_name}!link!{t}") for t in LINK_TRANSPORTS}
-    scope = SymScope({**features, **options})
-    body = z3.And(allowed(cp, scope, features, link), *[compile_formula(e, scope) for e in extra])
+    body = allowed(cp, SymScope({**features, **options}), features, link)
     seen: dict[int, Term] = {}
     for combo in cp.option_space():
         if combo.get("transport", "UDP") not in LINK_TRANSPORTS:
@@ -103,14 +100,9 @@ def _existence_template(cp_name: str, extra: tuple[Expr, ...] = ()) -> tuple[
     return z3.Or(list(seen.values())), placeholders, tuple(link[t] for t in LINK_TRANSPORTS)
 
 
-def some_option_allowed(cp_name: str, features: Mapping[str, Sym], link: Mapping[str, Term],
-                        extra: tuple[Expr, ...] = ()) -> Term:
-    """True exactly when at least one option is physically possible and allowed by the rule literals.
-
-    ``extra`` adds constraints every such option must also meet (the decision analysis asks whether an
-    option satisfying given rules exists at a visit, sipsmodel.smt.conflicts).
-    """
-    template, placeholders, link_terms = _existence_template(cp_name, extra)
+def some_option_allowed(cp_name: str, features: Mapping[str, Sym], link: Mapping[str, Term]) -> Term:
+    """True exactly when at least one option is physically possible and allowed by the rule literals."""
+    template, placeholders, link_terms = _existence_template(cp_name)
     pairs = [(term, features[name].term) for name, term in placeholders]
     pairs += [(term, link[t]) for term, t in zip(link_terms, LINK_TRANSPORTS, strict=True)]
     return z3.substitute(template, *pairs)
