@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import operator
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -91,8 +92,10 @@ def main() -> None:
                         help="property IDs (default: I-1 I-2 I-4b I-13 I-14)")
     parser.add_argument("--overhead-jobs", type=int, default=20)
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (a speed-up needs idle CPUs)")
     bench_cells(args.properties or ["I-1", "I-2", "I-4b", "I-13", "I-14"])
     bench_overhead(args.overhead_jobs)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
