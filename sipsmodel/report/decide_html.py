@@ -2,8 +2,9 @@
 
 The same tables as the Markdown report (``decide_markdown``), every call flow as an RFC-style ladder in
 which the violating transmission is highlighted (``<mark class="violation">``), and an embedded rule
-table at the end: every rule and permission ID anywhere in the text links to its row
-(``#rule-<ID>``). Every piece of text is HTML-escaped before any markup is added.
+table at the end: every rule ID of SIPS-RULES.md (expressed or not) and every permission ID anywhere
+in the text links to its row (``#rule-<ID>``). Every piece of text is HTML-escaped before any markup
+is added.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sipsmodel.report import decide_markdown as md
 from sipsmodel.report.decide_view import DecideView
 from sipsmodel.report.deprecation import MODEL_CANNOT_SAY, SIPS_SETS, TLS_SETS
 from sipsmodel.rules.permissions import PERMISSIONS
-from sipsmodel.rules.table import RULES
+from sipsmodel.rules.table import RULES, UNEXPRESSED
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em; max-width: 110em; }
@@ -36,7 +37,8 @@ tr:target { background: #ffffb3; }
 @cache
 def _known_ids() -> tuple[str, ...]:
     """Every rule and permission ID, longest first (so a longer ID wins over its prefix)."""
-    return tuple(sorted({r.id for r in RULES} | {p.id for p in PERMISSIONS}, key=len, reverse=True))
+    ids = {r.id for r in RULES} | {p.id for p in PERMISSIONS} | {u.id for u in UNEXPRESSED}
+    return tuple(sorted(ids, key=len, reverse=True))
 
 
 @cache
@@ -100,10 +102,13 @@ def _evidence(view: DecideView) -> str:
 
 
 def rule_table() -> str:
-    """Every rule and permission, one row each, with the anchor the links point to."""
+    """Every rule, permission and rule the model does not express (with why), one row each, with its anchor."""
     rows = [(r.id, r.document, r.section, r.keyword, r.binds, r.reading) for r in RULES]
     rows += [(p.id, p.document, p.section, f"{p.keyword} (permission of {p.rule})", p.binds, p.reading)
              for p in PERMISSIONS]
+    expressed = {r.id for r in RULES}
+    rows += [(u.id, "", "", "not expressed as a constraint", "", u.reason) for u in UNEXPRESSED
+             if u.id not in expressed]
     head = "<tr><th>ID</th><th>document</th><th>section</th><th>keyword</th><th>binds</th><th>reading</th></tr>"
     body = "".join(
         f'<tr id="{html.escape(anchor(i))}"><td>{html.escape(i)}</td>'

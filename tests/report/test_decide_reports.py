@@ -38,7 +38,7 @@ from sipsmodel.errors import ScenarioError
 from sipsmodel.model.trace import Trace, Transmission
 from sipsmodel.report import decide_formats, decide_view
 from sipsmodel.report.decide_formats import render_decide
-from sipsmodel.report.decide_html import render_decide_html
+from sipsmodel.report.decide_html import linked, render_decide_html
 from sipsmodel.report.decide_markdown import render_decide_markdown
 from sipsmodel.report.decide_view import DecideView, assemble_view
 from sipsmodel.syntax import build_request, build_response, parse_uri
@@ -202,6 +202,16 @@ def test_html_is_one_self_contained_file_with_every_rule_linked() -> None:
         assert f'href="#rule-{rule}"' in text and f'id="rule-{rule}"' in text
     assert found.marks >= 1
     assert "<mark class=\"violation\">F2" in text
+
+
+def test_an_unexpressed_rule_links_to_its_row_with_the_reason() -> None:
+    text = render_decide_html(view())
+    assert 'id="rule-R-3261-26.2.2-a"' in text
+    assert linked("permission read from R-3261-26.2.2-a.") == (
+        'permission read from <a href="#rule-R-3261-26.2.2-a">R-3261-26.2.2-a</a>.')
+    assert linked("-R-3261-16.7-8b and R-5630-5.1.2-c-warn") == (
+        '-<a href="#rule-R-3261-16.7-8b">R-3261-16.7-8b</a> and '
+        '<a href="#rule-R-5630-5.1.2-c-warn">R-5630-5.1.2-c-warn</a>')
 
 
 def test_html_escapes_every_text() -> None:
