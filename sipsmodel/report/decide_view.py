@@ -24,7 +24,7 @@ from sipsmodel.decide.sections import (
 )
 from sipsmodel.props import Property
 from sipsmodel.report.check import CheckOptions
-from sipsmodel.report.deprecation import MODEL_CANNOT_SAY, DeprecationRow, deprecation
+from sipsmodel.report.deprecation import MODEL_CANNOT_SAY, DeprecationRow, deprecation, known_base_cells
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class DecideView:
 def complete_report(report: DecideReport, props: list[Property], options: CheckOptions,
                     tick: Callable[[str], None] = lambda _d: None) -> DecideView:
     """Add the trial balloon, the per-document sections and the deprecation rows to the core answer."""
-    return assemble_view(report, trial_balloon(report), deprecation(props, options, tick))
+    rows = deprecation(props, options, tick, known_base_cells(report))
+    return assemble_view(report, trial_balloon(report), rows)
 
 
 def assemble_view(report: DecideReport, balloon: tuple[BalloonPoint, ...],

@@ -12,11 +12,11 @@ proof or a replayed counterexample, as in ``check``; what the model cannot say i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sipsmodel.decide.report import Counterexample
+from sipsmodel.decide.report import Counterexample, DecideReport
 from sipsmodel.jobs import Runner, run_jobs
 from sipsmodel.props import Property, load_properties
 from sipsmodel.report.check import CheckOptions, check_cell_job
@@ -104,14 +104,29 @@ def _row(sips_prop: Property, restated: Property, results: dict[tuple[str, str],
                           answer, under, flow)
 
 
+def known_base_cells(report: DecideReport) -> dict[tuple[str, str], Result]:
+    """The base verdicts ``decide`` already has, as cells (when its base is one of :data:`SIPS_SETS`)."""
+    if report.base not in SIPS_SETS or report.should != "binding":
+        return {}
+    known = {}
+    for a in report.properties:
+        trace = a.counterexample.trace if a.counterexample is not None else None
+        if a.base_verdict == "proved" or (a.base_verdict == "refuted" and trace is not None):
+            known[(a.property, report.base)] = Result(a.property, report.base, a.base_verdict, scope=a.base_scope,
+                                                      bound=a.bound, counterexample=trace)
+    return known
+
+
 def deprecation(sips_props: Sequence[Property], options: CheckOptions,
-                tick: Callable[[str], None] = lambda _d: None) -> tuple[DeprecationRow, ...]:
-    """Check every pair's cells through the job layer and answer per pair."""
+                tick: Callable[[str], None] = lambda _d: None,
+                known: Mapping[tuple[str, str], Result] | None = None) -> tuple[DeprecationRow, ...]:
+    """Check every pair's cells through the job layer (except the ``known`` ones) and answer per pair."""
     chosen = pairs(sips_props)
     mode = options.should or "binding"
-    jobs = [(p, load_rule_set(s).with_should(mode), options) for p, r in chosen for s in SIPS_SETS]
-    jobs += [(r, load_rule_set(s).with_should(mode), options) for p, r in chosen for s in TLS_SETS]
+    cells = [(p, s) for p, r in chosen for s in SIPS_SETS] + [(r, s) for p, r in chosen for s in TLS_SETS]
+    results = dict(known or {})
+    jobs = [(p, load_rule_set(s).with_should(mode), options) for p, s in cells if (p.id, s) not in results]
     done = run_jobs(check_cell_job, jobs, Runner(options.jobs, options.scheduler), group=lambda job: job[0].id,
                     tick=lambda job: tick(f"{job[0].id} {job[1].name}"))
-    results = {(job[0].id, job[1].name): result for job, result in zip(jobs, done, strict=True)}
+    results.update({(job[0].id, job[1].name): result for job, result in zip(jobs, done, strict=True)})
     return tuple(_row(p, r, results) for p, r in chosen)

@@ -36,3 +36,15 @@ def test_only_sips_gives_no_downgrade_by_forwarders() -> None:
     assert row.sip_tls == {"rfc3261": "refuted", "sip-tls": "refuted"}
     assert row.answer == "only sips: gives it (under dean-bcp, rfc5630)"
     assert row.counterexample is not None and row.counterexample.violation is not None
+
+
+def test_known_cells_are_not_checked_again() -> None:
+    from sipsmodel.report.result import Result
+
+    i2 = [p for p in load_properties() if p.id == "I-2"]
+    proved = {(pid, s): Result(pid, s, "proved", scope="unbounded")
+              for pid, sets in (("I-2", ("rfc3261", "dean-bcp", "rfc5630")), ("TLS-2", ("rfc3261", "sip-tls")))
+              for s in sets}
+    (row,) = deprecation(i2, CheckOptions(), known=proved)  # nothing left to check: no solver runs
+    assert row.answer == "sip: over TLS gives it as well" and row.counterexample is None
+    assert set(row.sips.values()) == {"proved (all sizes)"}

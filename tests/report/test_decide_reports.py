@@ -236,7 +236,7 @@ def test_the_cli_writes_every_format_and_exits_1_on_a_mismatch(monkeypatch: pyte
 
     assert DECIDE_FORMATS == decide_formats.DECIDE_FORMATS
     monkeypatch.setattr(decide_jobs, "run_decide", lambda options, mapper: answer())
-    monkeypatch.setattr(decide_view, "deprecation", lambda props, options, tick=None: ())
+    monkeypatch.setattr(decide_view, "deprecation", lambda props, options, tick=None, known=None: ())
     monkeypatch.setattr(decide_view, "trial_balloon", lambda report: trial_balloon(report, EXPECT))
     for fmt in DECIDE_FORMATS:
         outcome = CliRunner().invoke(cli, ["decide", "--property", "I-1", "--format", fmt])
