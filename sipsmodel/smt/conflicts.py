@@ -251,7 +251,11 @@ def _clashes(rule: Rule, group: Sequence[Rule]) -> Condition:
 
 
 def _removes_permission(rule: Rule, permission: Permission, base_ids: Sequence[str]) -> Condition:
-    """The permitted option is available under the base, and none is left with the rule added."""
+    """The permitted option is available under the base's requirements, and none is left with the rule added.
+
+    ``base_ids`` are the base's MUST-level rules: a permission is what the text leaves allowed, and a
+    SHOULD NOT leaves the opposite allowed even where honest elements follow it.
+    """
     option = [("perm", permission.id)]
 
     def condition(v: Visit) -> Term:
@@ -281,8 +285,9 @@ def added_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
             if hit is not None:
                 conflicts.append(search.finding(target.id, _kind(target), cp, hit, base))
                 found_here = True
+        musts = [i for i in active if not RULES_BY_ID[i].is_should]
         for permission in permissions_at(cp):
-            hit = search.witness(cp, _removes_permission(rule, permission, active), active,
+            hit = search.witness(cp, _removes_permission(rule, permission, musts), active,
                                  f"{rule.id} vs {permission.id} at {cp}")
             if hit is not None:
                 conflicts.append(search.finding(permission.id, "permission", cp, hit, base))
