@@ -231,7 +231,8 @@ def _local_check(cp_name: str, condition: Any, active: Sequence[str]) -> Any:
 
 
 def _base_rules_at(base: RuleSet, cp: str, skip: str) -> list[Rule]:
-    return [r for r in base.active if cp in r.constraints and r.id != skip]
+    """The base's rules at ``cp``, SHOULDs included whatever the SHOULD mode: the text is what a change meets."""
+    return [r for r in base.rules if cp in r.constraints and r.id != skip]
 
 
 def _kind(rule: Rule) -> str:
