@@ -41,7 +41,10 @@ def minimal_sets(*args: str) -> list[list[str]]:
 
 
 def test_a_trivialising_rule_is_a_new_minimal_set() -> None:
-    before = minimal_sets()
+    from sipsmodel.decide.jobs import DecideOptions, plan_decide, run_property_job
+
+    plan = plan_decide(DecideOptions(properties=("I-1",), candidates=("dean-bcp",)))  # in this process
+    before = [[c.label for c in m.changes] for m in run_property_job(plan.property_jobs[0]).minimal_sets]
     after = minimal_sets("mutate")
     assert ["+MUT-1"] not in before
     assert ["+MUT-1"] in after
