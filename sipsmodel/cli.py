@@ -117,14 +117,15 @@ def main() -> None:
     is_flag=True,
     help="Accept sips: URIs with transport=udp (R-3261-19.1.1-a) with a warning instead of refusing them.",
 )
+@click.option("--all", "every", is_flag=True, help="Print every message of FILE, not only the first.")
 @click.argument("file", type=click.File("rb"))
 @reports_errors
-def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None:
+def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool, every: bool) -> None:
     """Parse FILE (or - for stdin) as a SIP message or URI; print canonical text or JSON."""
     import json
 
     from sipsmodel.errors import ParseError
-    from sipsmodel.syntax import jsonview, parse_message, parse_uri
+    from sipsmodel.syntax import jsonview, parse_messages, parse_uri
 
     data: bytes = file.read()
     name = str(getattr(file, "name", "-"))
@@ -134,8 +135,17 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool) -> None
             uri = parse_uri(data.decode("utf-8").strip(), strict=not lenient)
             shown: Any = jsonview.uri_json(uri) if as_json else uri.render()
         else:
-            message = parse_message(data, strict=not lenient)
-            shown = jsonview.message_json(message) if as_json else message.render()
+            found = parse_messages(data, strict=not lenient)
+            if len(found) > 1 and not every:
+                offsets = ", ".join(str(offset) for offset, _ in found)
+                click.echo(f"warning: {source} holds {len(found)} SIP messages (at byte offsets {offsets}); "
+                           "printed the first; --all prints every one", err=True)
+            messages = [m for _, m in found] if every else [found[0][1]]
+            if as_json:
+                views = [jsonview.message_json(m) for m in messages]
+                shown = views if every else views[0]
+            else:
+                shown = "".join(m.render() for m in messages)
     except UnicodeDecodeError as exc:
         raise ParseError(f"input is not UTF-8 ({exc.reason})", label="not-utf8", source=source) from None
     except ParseError as exc:
@@ -173,10 +183,15 @@ def check_command(
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.report import check, expect, formats, progress
 
+    if explain and props:
+        raise click.UsageError(f"--explain {explain} checks that one property; it cannot be combined with --property "
+                         f"{' '.join(props)} (use --explain alone, or --property without --explain)")
     chosen = (explain,) if explain else props
     options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed, jobs,
                                  check.RLIMIT if rlimit is None else rlimit, scheduler)
     cells = check.plan(options)
+    for warning in check.warnings(cells):
+        click.echo(f"warning: {warning}", err=True)
     with progress.progress_bar(len(cells.cells), "check") as tick:
         results = check.run_plan(cells, options, tick)
     formats.write_report(fmt, results, {p.id: p for p in cells.properties}, sys.stdout, every=bool(explain))

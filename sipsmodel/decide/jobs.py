@@ -110,13 +110,13 @@ def plan_decide(options: DecideOptions) -> DecidePlan:
     kept = candidates.changes
     if base.should == "optional":
         kept = tuple(c for c in candidates.changes if not RULES_BY_ID[c.rule].is_should)
-        left_out = [f"{c.label}: a SHOULD binds no one with --should optional" for c in candidates.changes
-                    if c not in kept]
+        left_out = [f"{c.label}: a SHOULD binds no one with --should optional (left out of the minimal sets; "
+                    "still classified)" for c in candidates.changes if c not in kept]
     solving = Solving(options.bound, options.timeout, options.seed, options.rlimit, options.limit)
     return DecidePlan(
-        base, replace(candidates, changes=kept),
+        base, candidates,
         tuple(PropertyJob(p, base, kept, solving) for p in props),
-        tuple(ChangeJob(c, base, solving) for c in kept), tuple(left_out),
+        tuple(ChangeJob(c, base, solving) for c in candidates.changes), tuple(left_out),
     )
 
 

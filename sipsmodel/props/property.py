@@ -113,6 +113,9 @@ def load_properties(directory: Path | None = None) -> list[Property]:
     if not folder.is_dir():
         raise ScenarioError(f"{folder}: not a directory of property files")
     props = [load_property(p) for p in sorted(folder.glob("*.toml"))]
+    if not props:
+        raise ScenarioError(f"{folder}: no property files (*.toml) in this folder; point --properties at a folder "
+                            "holding files such as I-01.toml (see docs/property-language.md)")
     ids = [p.id for p in props]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

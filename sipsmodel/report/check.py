@@ -18,7 +18,7 @@ from sipsmodel.jobs import Runner, run_jobs
 from sipsmodel.props import Property
 from sipsmodel.report.expect import expectation
 from sipsmodel.report.result import Result
-from sipsmodel.report.selection import select_properties, select_rule_sets
+from sipsmodel.report.selection import select_properties, select_rule_sets, selection_warnings
 from sipsmodel.rules.sets import RuleSet
 
 #: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, restated here so
@@ -63,6 +63,11 @@ def plan(options: CheckOptions) -> Plan:
     return Plan(tuple(props), tuple(select_rule_sets(options.rules, options.should)))
 
 
+def warnings(cells: Plan) -> list[str]:
+    """What the run would otherwise do silently (``selection_warnings``), for stderr."""
+    return selection_warnings(cells.properties, cells.rule_sets)
+
+
 def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
           rlimit: int = RLIMIT) -> Result:
     """Ask the SMT prover (imported here, so z3 loads only when a proof is needed)."""
@@ -74,14 +79,14 @@ def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeou
 def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Result:
     """The verdict of one cell, with its expectation and run settings recorded."""
     if prop.scope == "trace":
-        result = Result(prop.id, rule_set.name, "trace-only", reason=TRACE_ONLY_REASON)
+        result = Result(prop.id, rule_set.label, "trace-only", reason=TRACE_ONLY_REASON)
     else:
         result = prove(prop, rule_set, options.bound, options.malicious, options.timeout, options.seed, options.rlimit)
-    expected = expectation(prop, rule_set.name, options.malicious, rule_set.should)
+    expected = expectation(prop, rule_set.expectation_key, options.malicious, rule_set.should)
     return replace(
         result,
         property=prop.id,
-        rules=rule_set.name,
+        rules=rule_set.label,
         expected=expected,
         malicious=options.malicious,
         should=rule_set.should,

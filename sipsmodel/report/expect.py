@@ -21,13 +21,14 @@ EXIT_UNKNOWN = 3
 MET, MISMATCH, NOT_FOUND, UNKNOWN, NONE = "met", "mismatch", "not found", "unknown", "none"
 
 
-def expectation(prop: Property, rules: str, malicious: bool = False, should: str = "binding") -> str | None:
-    """The verdict ``prop`` expects under the rule set named ``rules`` (None when it states none).
+def expectation(prop: Property, rules: str | None, malicious: bool = False, should: str = "binding") -> str | None:
+    """The verdict ``prop`` expects under the preset named ``rules`` (None when it states none).
 
-    Expectations are written for honest elements with SHOULD binding; ``[malicious]`` holds those for
+    Expectations are written for the presets (``RuleSet.expectation_key``; None for a user file, even
+    one named like a preset), for honest elements with SHOULD binding; ``[malicious]`` holds those for
     the malicious mode (I-21). With SHOULD optional no expectation applies.
     """
-    if should != "binding":
+    if should != "binding" or rules is None:
         return None
     table = prop.expected_malicious if malicious else prop.expected
     return table.get(rules)

@@ -36,10 +36,35 @@ def explain_refuted(result: Result, titles: Mapping[str, str]) -> str:
     return "\n".join(lines)
 
 
+def all_cores(result: Result) -> list[tuple[str, ...]]:
+    """Every minimal core of a proof, fewest rules first (``rules_used`` alone for older results)."""
+    found = result.details.get("cores")
+    cores = [tuple(c) for c in found] if isinstance(found, list) else [result.rules_used]
+    return sorted(cores, key=lambda core: (len(core), core))
+
+
+def rests_on_lines(result: Result, code: str = "") -> list[str]:
+    """``rests on: A, B`` or ``rests on one of:`` and one line per minimal core (docs/verdicts.md).
+
+    ``code`` wraps each rule ID (a backtick for Markdown).
+    """
+    def rules(core: tuple[str, ...]) -> str:
+        return ", ".join(f"{code}{r}{code}" for r in core) if core else "none (the model alone implies it)"
+
+    cores = all_cores(result)
+    incomplete = result.details.get("cores_complete") is False
+    if len(cores) == 1 and not incomplete:
+        return [f"rests on: {rules(cores[0])}"]
+    lines = ["rests on one of:", *(f"  - {rules(core)}" for core in cores)]
+    if incomplete:
+        lines.append(f"  (perhaps more: {result.details.get('cores_reason', 'the enumeration stopped')})")
+    return lines
+
+
 def explain_proved(result: Result, titles: Mapping[str, str]) -> str:
-    """Heading and the rules the proof rests on (the minimised unsat core)."""
-    used = ", ".join(result.rules_used) if result.rules_used else "none (the model alone implies it)"
-    return f"{heading(result, titles)}\n  rests on: {used}" + (f"\n  {result.reason}" if result.reason else "")
+    """Heading and the rules the proof rests on (every minimal unsat core, docs/verdicts.md)."""
+    lines = [heading(result, titles), *(f"  {line}" for line in rests_on_lines(result))]
+    return "\n".join(lines) + (f"\n  {result.reason}" if result.reason else "")
 
 
 def explain_other(result: Result, titles: Mapping[str, str]) -> str:

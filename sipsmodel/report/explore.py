@@ -137,9 +137,9 @@ def _search(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Ca
 
 def explore_cell(prop: Property, rule_set: RuleSet, options: ExploreOptions, tick: Callable[[], None]) -> Result:
     """Search one cell: ``refuted`` with the shrunk counterexample, or ``sampled``."""
-    expected = expectation(prop, rule_set.name, False, rule_set.should)
+    expected = expectation(prop, rule_set.expectation_key, False, rule_set.should)
     if prop.scope == "trace":
-        return Result(prop.id, rule_set.name, "trace-only", expected=expected, reason=TRACE_ONLY_REASON)
+        return Result(prop.id, rule_set.label, "trace-only", expected=expected, reason=TRACE_ONLY_REASON)
     start = time.perf_counter()
     seen = _search(prop, rule_set, options, tick)
     where = f"seed {options.seed}, up to {options.max_elements} elements"
@@ -147,10 +147,10 @@ def explore_cell(prop: Property, rule_set: RuleSet, options: ExploreOptions, tic
         trace, violation = seen.found[-1]
         shrinks = seen.runs - seen.first
         reason = f"found in scenario {seen.first} of random search ({where}), shrunk in {shrinks} more runs"
-        result = Result(prop.id, rule_set.name, "refuted", counterexample=trace, violation=violation, reason=reason)
+        result = Result(prop.id, rule_set.label, "refuted", counterexample=trace, violation=violation, reason=reason)
     else:
         reason = f"no violation in {seen.runs} random scenarios ({where}); not a proof"
-        result = Result(prop.id, rule_set.name, "sampled", reason=reason)
+        result = Result(prop.id, rule_set.label, "sampled", reason=reason)
     seconds = time.perf_counter() - start
     return replace(result, expected=expected, should=rule_set.should, seed=options.seed, seconds=seconds)
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sipsmodel.render import transmission_json
+from sipsmodel.report.explain import all_cores
 from sipsmodel.report.result import Result
 from sipsmodel.report.tool import tool_block
 
@@ -28,6 +29,8 @@ def result_json(result: Result) -> dict[str, Any]:
         "scope": result.scope,
         "bound": result.bound,
         "rules_used": list(result.rules_used),
+        "cores": [list(c) for c in all_cores(result)] if result.verdict == "proved" else [],
+        "cores_complete": result.details.get("cores_complete") if result.verdict == "proved" else None,
         "expected": result.expected,
         "counterexample": counterexample_json(result),
         "seconds": round(result.seconds, 3),

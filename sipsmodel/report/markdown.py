@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sipsmodel.report import ladder
-from sipsmodel.report.explain import chosen, heading
+from sipsmodel.report.explain import chosen, heading, rests_on_lines
 from sipsmodel.report.grid import grid, summary
 from sipsmodel.report.result import Result
 from sipsmodel.report.table import table_rows
@@ -27,8 +27,8 @@ def markdown_table(results: Sequence[Result], titles: Mapping[str, str]) -> str:
 def _section(result: Result, titles: Mapping[str, str]) -> str:
     lines = [f"### {heading(result, titles)}", ""]
     if result.verdict == "proved":
-        used = ", ".join(f"`{r}`" for r in result.rules_used) or "none (the model alone implies it)"
-        lines.append(f"Rests on: {used}.")
+        told = rests_on_lines(result, "`")
+        lines += [told[0].replace("rests on", "Rests on", 1) + ("." if len(told) == 1 else ""), *told[1:]]
     elif result.reason:
         lines.append(result.reason)
     if result.counterexample is not None:

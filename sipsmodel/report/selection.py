@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sipsmodel.errors import ScenarioError
 from sipsmodel.props import Property, load_properties
-from sipsmodel.rules.sets import PRESETS, RuleSet, load_rule_set
+from sipsmodel.rules.sets import PRESETS, RuleSet, check_unique_names, load_rule_set
 
 
 def _normal(prop_id: str) -> str:
@@ -33,4 +33,24 @@ def select_properties(ids: Sequence[str], directory: Path | None = None) -> list
 def select_rule_sets(names: Sequence[str], should: str | None = None) -> list[RuleSet]:
     """The rule sets named (presets or .toml files; the four presets when empty), SHOULD mode applied."""
     sets = [load_rule_set(n) for n in dict.fromkeys(names)] if names else list(PRESETS.values())
+    check_unique_names(sets)
     return sets if should is None else [s.with_should(should) for s in sets]
+
+
+def selection_warnings(props: Sequence[Property], rule_sets: Sequence[RuleSet]) -> list[str]:
+    """What a run would otherwise do silently (issue 14): ignored expectations, rules dropped by supersedes."""
+    names = set(PRESETS) | {s.name for s in rule_sets}
+    warnings = []
+    for prop in props:
+        for table, keys in (("expected", prop.expected), ("malicious", prop.expected_malicious)):
+            for key in sorted(set(keys) - names):
+                warnings.append(f"{prop.source or prop.id}: [{table}] {key!r} is neither a preset nor a rule set of "
+                                f"this run, so it is never used; presets: {', '.join(PRESETS)}")
+    for rule_set in rule_sets:
+        if rule_set.source and rule_set.expectation_key is None:
+            warnings.append(f"{rule_set.source}: named like the preset {rule_set.name!r}, but the preset's "
+                            "expectations do not apply to it (no expectation for its cells)")
+        if rule_set.source:
+            warnings += [f"{rule_set.source}: {dropped} is not in the set: {by} supersedes it "
+                         "(`sipsmodel rules --set FILE` shows why)" for dropped, by in rule_set.superseded]
+    return warnings

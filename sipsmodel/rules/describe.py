@@ -6,7 +6,7 @@ from __future__ import annotations
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import PRESETS, RuleSet
-from sipsmodel.rules.table import RULES, UNEXPRESSED
+from sipsmodel.rules.table import RULES, RULES_BY_ID, UNEXPRESSED
 
 
 def rule_data(rule: Rule) -> dict[str, object]:
@@ -30,6 +30,8 @@ def rule_set_data(rule_set: RuleSet) -> dict[str, object]:
         "description": rule_set.description,
         "should": rule_set.should,
         "rules": [rule_data(r) for r in rule_set.rules],
+        "source": rule_set.source or None,
+        "superseded": [{"rule": dropped, "by": by} for dropped, by in rule_set.superseded],
     }
 
 
@@ -54,7 +56,20 @@ def rule_set_text(rule_set: RuleSet) -> str:
             blocks.append(f"    at {cp}: {text}")
         if rule.supersedes:
             blocks.append(f"    supersedes {', '.join(rule.supersedes)}")
-    return "\n".join(blocks)
+    return "\n".join(blocks + superseded_text(rule_set))
+
+
+def superseded_text(rule_set: RuleSet) -> list[str]:
+    """The rules ``supersedes`` removed from the set, each with the rule that removed it and why."""
+    if not rule_set.superseded:
+        return []
+    lines = ["", f"Removed by supersedes ({len(rule_set.superseded)}):"]
+    for dropped, by in rule_set.superseded:
+        old, new = RULES_BY_ID[dropped], RULES_BY_ID[by]
+        lines.append(f"{dropped}  {old.document} {old.section}  {old.keyword}: {old.reading}")
+        lines.append(f"    removed because {by} ({new.document} {new.section}, {new.keyword}) supersedes it: "
+                     f"{new.reading}")
+    return lines
 
 
 def _cell(text: str) -> str:

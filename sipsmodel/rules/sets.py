@@ -7,6 +7,7 @@ trial balloon of section B), ``rfc5630``. A rule that supersedes another removes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -18,17 +19,34 @@ from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.table import BCP, D04, R5630, RULES, RULES_BY_ID
 
 SHOULD_MODES = ("binding", "optional")
+PRESET_NAMES = ("rfc3261", "draft-04", "dean-bcp", "rfc5630")
 _BASE_DOCUMENTS = frozenset({"RFC 3261", "RFC 3263", "RFC 3608", "RFC 3327", "RFC 5626"})
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    """A named set of rules; ``should`` says whether SHOULD-level rules bind honest elements."""
+    """A named set of rules; ``should`` says whether SHOULD-level rules bind honest elements.
+
+    ``source`` is the file of a user set ("" for a preset); ``superseded`` lists (dropped rule, the rule
+    of the set that supersedes it).
+    """
 
     name: str
     rule_ids: tuple[str, ...]
     should: str = "binding"
     description: str = ""
+    source: str = ""
+    superseded: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def expectation_key(self) -> str | None:
+        """The name property files key expectations by; None for a user file named like a preset."""
+        return None if self.source and self.name in PRESET_NAMES else self.name
+
+    @property
+    def label(self) -> str:
+        """The name, with the file when a user set is named like a preset (issue 14: never ambiguous)."""
+        return f"{self.name} ({self.source})" if self.source and self.name in PRESET_NAMES else self.name
 
     @cached_property
     def rules(self) -> tuple[Rule, ...]:
@@ -66,11 +84,12 @@ def _constraints_at(rule_set: RuleSet, choice_point: str) -> tuple[tuple[Rule, E
     return _CONSTRAINT_CACHE[key]
 
 
-def compose(name: str, rules: list[Rule], description: str) -> RuleSet:
-    """Build a set from rules, dropping every rule that another rule of the set supersedes."""
-    superseded = {s for r in rules for s in r.supersedes}
-    ids = tuple(r.id for r in rules if r.id not in superseded)
-    return RuleSet(name, ids, "binding", description)
+def compose(name: str, rules: list[Rule], description: str, source: str = "") -> RuleSet:
+    """Build a set from rules, dropping every rule that another rule of the set supersedes (and saying so)."""
+    by = {dropped: r.id for r in rules for dropped in r.supersedes}
+    ids = tuple(r.id for r in rules if r.id not in by)
+    dropped = tuple((r.id, by[r.id]) for r in rules if r.id in by)
+    return RuleSet(name, ids, "binding", description, source, dropped)
 
 
 def _preset(name: str, extra_document: str | None, description: str) -> RuleSet:
@@ -81,7 +100,7 @@ def _preset(name: str, extra_document: str | None, description: str) -> RuleSet:
 
 PRESETS: dict[str, RuleSet] = {
     s.name: s
-    for s in (
+    for s in (  # in the order of PRESET_NAMES
         _preset("rfc3261", None, "RFC 3261 as written (with RFC 3263, 3327, 3608, 5626)"),
         _preset("draft-04", D04, "draft-audet-sip-sips-guidelines-04 on top of RFC 3261"),
         _preset("dean-bcp", BCP, "RFC 3261 plus the four points of the sips trial balloon"),
@@ -132,10 +151,26 @@ def rule_set_from_mapping(data: dict[str, object], source: str) -> RuleSet:
     if base not in PRESETS:
         raise ScenarioError(f"{source}: key 'base': unknown preset {base!r}; presets: {', '.join(PRESETS)}")
     removed = set(_string_list(data, "remove", source))
+    absent = sorted(removed - set(PRESETS[base].rule_ids))
+    if absent:
+        raise ScenarioError(f"{source}: key 'remove': {absent} not in the base set {base!r}, so there is nothing to "
+                            f"remove; `sipsmodel rules --set {base}` lists its rules")
     rules = [r for r in PRESETS[base].rules if r.id not in removed]
     rules += [RULES_BY_ID[i] for i in _string_list(data, "add", source) if i not in {r.id for r in rules}]
-    result = compose(name, rules, str(data.get("description", f"{base} customised")))
+    result = compose(name, rules, str(data.get("description", f"{base} customised")), source)
     return result.with_should(str(data.get("should", "binding")))
+
+
+def check_unique_names(sets: Sequence[RuleSet]) -> None:
+    """Rule-set names are unique in a run: two sets of one name would overwrite each other's column."""
+    first: dict[str, RuleSet] = {}
+    for rule_set in sets:
+        other = first.setdefault(rule_set.name, rule_set)
+        if other is not rule_set:
+            def where(s: RuleSet) -> str:
+                return s.source or f"the preset {s.name}"
+            raise ScenarioError(f"two rule sets are named {rule_set.name!r}: {where(other)} and {where(rule_set)}; "
+                                "give one of them another 'name' (names must be unique in a run)")
 
 
 def load_rule_set(name_or_path: str) -> RuleSet:

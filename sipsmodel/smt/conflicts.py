@@ -1,26 +1,29 @@
 """Does a candidate change contradict RFC 3261? Solver queries with witnesses (issue 8 item 4).
 
 Theory of operation: every visit of a choice point in the bounded encoding (``sipsmodel.smt.encode``)
-is a reachable state once its ``active`` literal holds under the base's rule literals. For a visit
-``v`` and constraints ``X``, ``E(v, X)`` says that some option physically possible at ``v`` satisfies
-``X`` (``some_option_allowed`` with every rule literal false, so only ``X`` and the model constraints
-count); ``E_base(v, X)`` also requires the base's rules (their literals are assumed). For an added
-rule ``R`` at choice point ``cp`` and a base rule ``B`` binding ``cp``:
+is a reachable state once its ``active`` literal holds under the base's rule literals (``blocked``
+false: the base leaves an option there). ``E(v, rules, extras)`` says that some option physically
+possible at visit ``v`` (its link included) meets exactly the given rules and extra constraints; it
+is one template per choice point, expanded once over the option space, with the rule literals and
+the extras' selectors set to constants per query. For an added rule ``R`` at choice point ``cp``:
 
-- **MUST** conflict: some reachable ``v`` where the base leaves an option and ``R`` alone leaves one,
-  but ``not E(v, {R, B})``: no option satisfies both.
-- **SHOULD** conflict: the same query with ``B`` a SHOULD: every option ``R`` leaves goes against it.
-- **permission** conflict (``sipsmodel.rules.permissions``): ``when`` holds at ``v``,
-  ``E_base(v, {option})`` and ``not E_base(v, {R, option})``: the permitted option is gone.
-- **combination**: ``not E_base(v, {R})`` although the base leaves an option; the base rules involved
-  are named by a deletion loop.
+- **MUST / SHOULD** conflict with a base rule ``B`` at ``cp``: some reachable ``v`` with
+  ``E(v, {R})`` but not ``E(v, {R}, {wire(B)})``: no option meets both (for a SHOULD: every option
+  ``R`` leaves goes against it). SHOULDs of the base are met whatever the SHOULD mode.
+- **permission** (``sipsmodel.rules.permissions``): ``when`` holds at ``v``, the base's MUST-level
+  rules leave the permitted option (``E(v, musts, {option})``) and with ``R`` none is left.
+- **combination**, when no single rule clashes: no option meets ``R`` and all the base rules at ``cp``
+  together; the group is narrowed by deletion and each member named with the others.
 
-``B`` is judged by every value put on the wire: a rule about the inserted Record-Route value
-(``rr_out``) is also read for the second value of a double Record-Route (``rr_in``). A removed base
-rule is a deletion; its witness is a state where the base without it allows an option it forbids.
-A BCP-able addition's narrowing is a state where the base allows an option the rule forbids. Every
-witness is decoded, replayed by the simulator under the base, and the conflicting visit located in
-the replayed trace (a disagreement raises ModelDisagreement).
+``wire(B)`` judges ``B`` by every value put on the wire: a rule about the inserted Record-Route value
+(``rr_out``) also reads the second value of a double Record-Route (``rr_in``). "No option" at
+``uac_invite`` or ``proxy_forward`` means the element cannot send the request at all (the model has
+no "refuse" option there). A removed base rule is a deletion; its witness is a state where the base
+without it allows an option it forbids. A BCP-able addition's narrowing is a state where the base
+allows an option the rule forbids; the absence of every conflict query's witness is the check at
+every reachable state. A check on one unconstrained visit comes first and spares the encoding when
+even that is unsat. Every witness is decoded, replayed by the simulator under the base, and the
+conflicting visit located in the replayed trace (a disagreement raises ModelDisagreement).
 """
 
 from __future__ import annotations
@@ -231,7 +234,8 @@ def _local_check(cp_name: str, condition: Any, active: Sequence[str]) -> Any:
 
 
 def _base_rules_at(base: RuleSet, cp: str, skip: str) -> list[Rule]:
-    return [r for r in base.active if cp in r.constraints and r.id != skip]
+    """The base's rules at ``cp``, SHOULDs included whatever the SHOULD mode: the text is what a change meets."""
+    return [r for r in base.rules if cp in r.constraints and r.id != skip]
 
 
 def _kind(rule: Rule) -> str:
@@ -251,7 +255,11 @@ def _clashes(rule: Rule, group: Sequence[Rule]) -> Condition:
 
 
 def _removes_permission(rule: Rule, permission: Permission, base_ids: Sequence[str]) -> Condition:
-    """The permitted option is available under the base, and none is left with the rule added."""
+    """The permitted option is available under the base's requirements, and none is left with the rule added.
+
+    ``base_ids`` are the base's MUST-level rules: a permission is what the text leaves allowed, and a
+    SHOULD NOT leaves the opposite allowed even where honest elements follow it.
+    """
     option = [("perm", permission.id)]
 
     def condition(v: Visit) -> Term:
@@ -281,8 +289,9 @@ def added_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
             if hit is not None:
                 conflicts.append(search.finding(target.id, _kind(target), cp, hit, base))
                 found_here = True
+        musts = [i for i in active if not RULES_BY_ID[i].is_should]
         for permission in permissions_at(cp):
-            hit = search.witness(cp, _removes_permission(rule, permission, active), active,
+            hit = search.witness(cp, _removes_permission(rule, permission, musts), active,
                                  f"{rule.id} vs {permission.id} at {cp}")
             if hit is not None:
                 conflicts.append(search.finding(permission.id, "permission", cp, hit, base))

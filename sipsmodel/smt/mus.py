@@ -26,7 +26,7 @@ cores (z3's ``unsat_core()`` depends on the solver's history; that is why it is 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import z3
@@ -47,27 +47,43 @@ class _Unknown(Exception):
     """A check answered unknown; carries z3's reason."""
 
 
+#: One query: a solver and the hard assumptions checked with it.
+Query = tuple[Term, Sequence[Term]]
+
+
 @dataclass(frozen=True)
 class _Subsets:
-    """Checks of subsets of the soft IDs against one solver (see the module docstring)."""
+    """Checks of subsets of the soft IDs against one or more queries (see the module docstring).
 
-    solver: Term
-    hard: tuple[Term, ...]
+    With several queries a subset is unsat when every query is (the sources of an inductive step).
+    """
+
+    queries: tuple[Query, ...]
     soft: Mapping[str, Term]
     absent: Mapping[str, Term]
+    decided: dict[frozenset[str], bool] = field(default_factory=dict)  # answers are facts: asked once
 
-    def answer(self, subset: Sequence[str]) -> Term:
+    def assumed(self, subset: Sequence[str]) -> list[Term]:
         chosen = set(subset)
-        assumed = [self.soft[i] for i in sorted(chosen)]
-        assumed += [self.absent[i] for i in sorted(self.soft) if i not in chosen and i in self.absent]
-        return self.solver.check(*self.hard, *assumed)
+        return [self.soft[i] for i in sorted(chosen)] + [
+            self.absent[i] for i in sorted(self.soft) if i not in chosen and i in self.absent]
 
     def unsat(self, subset: Sequence[str], *, strict: bool = False) -> bool:
         """True when unsat; an unknown answer is False, or raises ``_Unknown`` when ``strict``."""
-        answer = self.answer(subset)
-        if answer == z3.unknown and strict:
-            raise _Unknown(str(self.solver.reason_unknown()))
-        return bool(answer == z3.unsat)
+        key = frozenset(subset)
+        if key not in self.decided:
+            assumed = self.assumed(subset)
+            for solver, hard in self.queries:
+                answer = solver.check(*hard, *assumed)
+                if answer == z3.unknown:
+                    if strict:
+                        raise _Unknown(str(solver.reason_unknown()))
+                    return False
+                if answer == z3.sat:
+                    self.decided[key] = False
+                    return False
+            self.decided[key] = True
+        return self.decided[key]
 
     def shrink(self, seed: Sequence[str], *, strict: bool = False) -> tuple[str, ...]:
         """A minimal core inside the unsat ``seed``: chunked deletion in sorted order, then a necessity pass."""
@@ -106,7 +122,13 @@ def first_minimal_core(solver: Term, hard: Sequence[Term], soft: Mapping[str, Te
     None when the whole soft set is not unsat. An ID whose removal z3 cannot decide (unknown) is kept,
     so the answer is always a core, minimal whenever every check was decided.
     """
-    subsets = _Subsets(solver, tuple(hard), soft, absent or {})
+    return first_joint_core([(solver, hard)], soft, absent=absent)
+
+
+def first_joint_core(queries: Sequence[Query], soft: Mapping[str, Term], *,
+                     absent: Mapping[str, Term] | None = None) -> tuple[str, ...] | None:
+    """:func:`first_minimal_core` where a subset counts as unsat when every query is unsat."""
+    subsets = _Subsets(tuple(queries), soft, absent or {})
     everything = sorted(soft)
     if not subsets.unsat(everything):
         return None
@@ -136,7 +158,27 @@ def minimal_cores(solver: Term, hard: Sequence[Term], soft: Mapping[str, Term], 
 
     ``limit`` bounds the number of cores; reaching it, or an unknown answer, makes the result incomplete.
     """
-    subsets = _Subsets(solver, tuple(hard), soft, absent or {})
+    return joint_minimal_cores([(solver, hard)], soft, limit=limit, absent=absent)
+
+
+def joint_minimal_cores(queries: Sequence[Query], soft: Mapping[str, Term], *, limit: int = 16,
+                        absent: Mapping[str, Term] | None = None) -> MusEnumeration:
+    """:func:`minimal_cores` where a subset counts as unsat when every query is unsat."""
+    return _marco(_Subsets(tuple(queries), soft, absent or {}), limit)
+
+
+def first_core_and_all(queries: Sequence[Query], soft: Mapping[str, Term], *, limit: int = 16,
+                       absent: Mapping[str, Term] | None = None) -> tuple[tuple[str, ...] | None, MusEnumeration]:
+    """:func:`first_joint_core` and :func:`joint_minimal_cores` together, asking each subset once."""
+    subsets = _Subsets(tuple(queries), soft, absent or {})
+    everything = sorted(soft)
+    first = subsets.shrink(everything) if subsets.unsat(everything) else None
+    return first, _marco(subsets, limit)
+
+
+def _marco(subsets: _Subsets, limit: int) -> MusEnumeration:
+    """The MARCO loop over the subsets' soft IDs (module docstring)."""
+    soft = subsets.soft
     names = {i: z3.Bool(f"mus!{i}") for i in soft}
     mapper = z3.Solver()
     found: list[tuple[str, ...]] = []

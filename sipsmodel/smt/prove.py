@@ -28,13 +28,14 @@ from sipsmodel.report.result import Result
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.compile import SymScope, compile_formula
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
+from sipsmodel.smt.mus import Query
 from sipsmodel.smt.solving import (
     RLIMIT,
+    RestsOn,
     active_rule_ids,
     assumptions,
-    literal_ids,
     make_solver,
-    minimise_core,
+    rests_on,
     z3_version,
 )
 from sipsmodel.smt.step import per_record_shape, record_invariant, step_sources, violation
@@ -105,7 +106,7 @@ class StepOutcome:
     ``unknown`` is z3's reason when a source's check gave up (then ``used`` is None: no unbounded claim).
     """
 
-    used: tuple[str, ...] | None
+    used: RestsOn | None
     unknown: str = ""
 
 
@@ -116,7 +117,7 @@ def _step_check(prop: Property, active: tuple[str, ...], malicious: bool, timeou
     if shape is None:
         return StepOutcome(None)
     collection, quant = shape
-    used: set[str] = set()
+    queries: list[Query] = []
     for source in step_sources(collection, record_invariant(quant), malicious):
         solver = make_solver(timeout, seed, rlimit)
         solver.add(*source.assertions)
@@ -126,13 +127,22 @@ def _step_check(prop: Property, active: tuple[str, ...], malicious: bool, timeou
             return StepOutcome(None, f"z3: {solver.reason_unknown()} (step source {source.name})")
         if answer != z3.unsat:
             return StepOutcome(None)
-        used.update(minimise_core(solver, [], literal_ids(solver.unsat_core()), active))
-    return StepOutcome(tuple(sorted(used)))
+        queries.append((solver, []))
+    return StepOutcome(rests_on(queries, active))
+
+
+def _core_details(used: RestsOn) -> dict[str, object]:
+    """Every minimal core of the proof, and whether the list is known to be all of them."""
+    details: dict[str, object] = {"cores": [list(c) for c in used.cores], "cores_complete": used.complete}
+    if not used.complete:
+        details["cores_reason"] = used.reason
+    return details
 
 
 def _expected(prop: Property, rule_set: RuleSet, malicious: bool) -> str | None:
     table = prop.expected_malicious if malicious else prop.expected
-    return table.get(rule_set.name)
+    key = rule_set.expectation_key
+    return None if key is None else table.get(key)
 
 
 def prove(
@@ -162,8 +172,8 @@ def prove(
     if prop.inductive:
         step = _step_check(prop, active, malicious, timeout, seed, rlimit)
         if step.used is not None:
-            return Result(verdict="proved", scope="unbounded", rules_used=step.used,
-                          seconds=time.perf_counter() - start, **common)
+            return Result(verdict="proved", scope="unbounded", rules_used=step.used.core,
+                          seconds=time.perf_counter() - start, details=_core_details(step.used), **common)
         step_unknown = step.unknown
     prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed, rlimit)
     extra = [prover.encoding.bound_literal(bound)]
@@ -172,10 +182,10 @@ def prove(
         family["step"] = f"unknown: {step_unknown}"
     answer = prover.solver.check(*extra, *assumptions(active))
     if answer == z3.unsat:
-        used = minimise_core(prover.solver, extra, literal_ids(prover.solver.unsat_core()), active)
+        used = rests_on([(prover.solver, extra)], active)
         note = f"the inductive step check gave up ({step_unknown}): proved up to the bound only" if step_unknown else ""
-        return Result(verdict="proved", scope="bounded", bound=bound, rules_used=used, reason=note,
-                      seconds=time.perf_counter() - start, details=family, **common)
+        return Result(verdict="proved", scope="bounded", bound=bound, rules_used=used.core, reason=note,
+                      seconds=time.perf_counter() - start, details={**family, **_core_details(used)}, **common)
     if answer == z3.unknown:
         reason = f"z3: {prover.solver.reason_unknown()} (rlimit {rlimit}, timeout {timeout:g} s)"
         return Result(verdict="unknown", bound=bound, reason=reason,

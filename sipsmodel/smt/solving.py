@@ -1,4 +1,4 @@
-"""Solver configuration, rule-literal assumptions and unsat-core minimisation (CrossHair-style).
+"""Solver configuration, rule-literal assumptions and the minimal cores a proof rests on (CrossHair-style).
 
 Every query runs with a deterministic resource limit (``rlimit``), a wall-clock safety timeout and a
 fixed random seed, so a verdict is reproducible. The rules a set makes active are assumptions: the
@@ -9,12 +9,15 @@ set must not narrow the options, or a blocked branch would appear that the simul
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import z3
 
+from sipsmodel.errors import ModelDisagreement
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES
+from sipsmodel.smt.mus import Query, first_core_and_all
 from sipsmodel.smt.visits import rule_literal
 
 Term = Any
@@ -59,19 +62,34 @@ def literal_ids(core: Sequence[Term]) -> list[str]:
     return ids
 
 
-def minimise_core(solver: Term, extra: Sequence[Term], core_ids: Sequence[str], active: Sequence[str]) -> tuple[
-    str, ...
-]:
-    """Deletion loop: drop each rule of the core whose absence (literal false) keeps the query unsat.
+@dataclass(frozen=True)
+class RestsOn:
+    """The rules a proof rests on: the deterministic minimal core, and every minimal core found."""
 
-    Rules are not monotone (a rule can block a branch), so the core is first checked alone with every
-    other rule off; when that is sat the loop starts from the whole active set.
+    core: tuple[str, ...]
+    cores: tuple[tuple[str, ...], ...]
+    complete: bool
+    reason: str = ""
+
+
+#: How many minimal cores of one cell are enumerated before the list is called incomplete.
+CORE_LIMIT = 8
+
+
+def rests_on(queries: Sequence[Query], active: Sequence[str], limit: int = CORE_LIMIT) -> RestsOn:
+    """The minimal cores of a proof among the active rules; every other rule of the table stays off.
+
+    A core C is a rule set on its own (the rules of C on, all others off) under which every query is
+    unsat; each rule of C is necessary. ``core`` is deletion in sorted rule-ID order from the whole
+    active set (``sipsmodel.smt.mus``), so it depends on the cell alone, never on earlier queries.
     """
-    kept = list(dict.fromkeys(core_ids))
-    if solver.check(*extra, *assumptions(kept)) != z3.unsat:
-        kept = list(active)
-    for rule_id in list(kept):
-        trial = [i for i in kept if i != rule_id]
-        if solver.check(*extra, *assumptions(trial)) == z3.unsat:
-            kept = trial
-    return tuple(sorted(kept))
+    on = set(active)
+    hard = [z3.Not(rule_literal(r.id)) for r in RULES if r.id not in on]
+    soft = {i: rule_literal(i) for i in sorted(on)}
+    absent = {i: z3.Not(rule_literal(i)) for i in sorted(on)}
+    joint = [(solver, [*extra, *hard]) for solver, extra in queries]
+    core, found = first_core_and_all(joint, soft, limit=limit, absent=absent)
+    if core is None:
+        raise ModelDisagreement("the proof's rule set is no longer unsat when its cores are computed")
+    cores = found.cores if core in found.cores else tuple(sorted({*found.cores, core}))
+    return RestsOn(core, cores, found.complete, found.reason)

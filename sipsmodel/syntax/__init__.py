@@ -16,7 +16,7 @@ from sipsmodel.syntax.headers import (
     check_sips_transport,
     parse_header,
 )
-from sipsmodel.syntax.message import Header, SipMessage, build_request, build_response, parse_message
+from sipsmodel.syntax.message import Header, SipMessage, build_request, build_response, parse_message, parse_messages
 from sipsmodel.syntax.parser import run
 from sipsmodel.syntax.uri import AbsoluteUri, Param, SipUri, Uri
 from sipsmodel.syntax.values import STAR, CSeq, MediaType, NameAddr, RawValue, Star, Via, WarningValue
@@ -44,6 +44,7 @@ __all__ = [
     "canonical_name",
     "parse_header",
     "parse_message",
+    "parse_messages",
     "parse_uri",
     "uri_equal",
 ]

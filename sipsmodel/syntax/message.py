@@ -255,9 +255,37 @@ def parse_head(head: str) -> tuple[StartLine, list[HeaderLine]]:
 def parse_message(data: bytes | str, strict: bool = True) -> SipMessage:
     """Parse a whole SIP message (RFC 3261 section 7); raise ParseError.
 
-    ``strict=False`` accepts ``sips:`` URIs with ``transport=udp`` with a warning.
+    ``strict=False`` accepts ``sips:`` URIs with ``transport=udp`` with a warning. Octets after the
+    ``Content-Length`` body are not read (``parse_messages`` reads every message of a stream).
     """
     raw = data.encode("utf-8", errors="surrogateescape") if isinstance(data, str) else bytes(data)
+    return _parse_one(raw, strict)[0]
+
+
+def parse_messages(data: bytes | str, strict: bool = True) -> list[tuple[int, SipMessage]]:
+    """Every message of a stream, each with the byte offset where it starts (RFC 3261 section 18.3).
+
+    A message without ``Content-Length`` takes the rest as its body, so it ends the stream; CRLFs
+    between messages are skipped (section 7.5). An error names the message's number and offset.
+    """
+    raw = data.encode("utf-8", errors="surrogateescape") if isinstance(data, str) else bytes(data)
+    found: list[tuple[int, SipMessage]] = []
+    offset = len(raw) - len(raw.lstrip(b"\r\n"))
+    while offset < len(raw):
+        try:
+            message, used = _parse_one(raw[offset:], strict)
+        except ParseError as exc:
+            if found:
+                exc.message = f"message {len(found) + 1} (at byte offset {offset}): {exc.message}"
+            raise
+        found.append((offset, message))
+        offset += used
+        offset += len(raw[offset:]) - len(raw[offset:].lstrip(b"\r\n"))
+    return found
+
+
+def _parse_one(raw: bytes, strict: bool) -> tuple[SipMessage, int]:
+    """The first message of ``raw`` and the number of octets it took (leading CRLFs included)."""
     if len(raw) > MAX_MESSAGE_BYTES:
         raise _error(f"message of {len(raw)} octets exceeds the limit of {MAX_MESSAGE_BYTES}", "message-too-large")
     head, rest = _split(raw)
@@ -267,10 +295,11 @@ def parse_message(data: bytes | str, strict: bool = True) -> SipMessage:
     headers = tuple(Header(name, value) for name, value, _ in lines)
     _parse_eager(headers, head, [pos for _, _, pos in lines], strict)
     body = _body(headers, head, rest)
+    used = len(raw) - len(rest) + len(body.encode("utf-8", errors="surrogateescape"))
     if start[0] == "request":
         check_sips_transport(start[2], head.split("\n", 1)[0], strict, "<request line>")
-        return SipMessage(start[1], start[2], None, None, headers, body, start[3], strict)
-    return SipMessage(None, None, start[1], start[2], headers, body, start[3], strict)
+        return SipMessage(start[1], start[2], None, None, headers, body, start[3], strict), used
+    return SipMessage(None, None, start[1], start[2], headers, body, start[3], strict), used
 
 
 def _with_length(headers: Sequence[tuple[str, str]], body: str) -> tuple[Header, ...]:

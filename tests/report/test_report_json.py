@@ -11,7 +11,7 @@ from sipsmodel.report.result import Result
 
 RESULT_KEYS = {
     "property", "rules", "verdict", "scope", "bound", "rules_used", "expected", "counterexample", "seconds",
-    "should", "malicious", "seed", "reason", "family",
+    "should", "malicious", "seed", "reason", "family", "cores", "cores_complete",
 }  # fmt: skip
 TRANSMISSION_KEYS = {"index", "from", "to", "transport", "secure", "kind", "method", "status", "request_uri", "message"}
 
