@@ -216,7 +216,9 @@ def run_change_job(job: ChangeJob) -> ChangeAnswer:
                   dict(n.removed[0]) if n.removed else {},
                   f"checked at every reachable state of {n.choice_point} in the bounded family (k<={solving.bound})")
         for n in found.narrowings)
-    notes = [f"at {cp} the base already implies it at every reachable state (k<={solving.bound})"
+    replaced = [old for old in rule.supersedes if old in job.base.rule_ids] if change.action == "add" else []
+    notes = [f"applied, it replaces {', '.join(replaced)} (supersedes), in the minimal sets too"] if replaced else []
+    notes += [f"at {cp} the base already implies it at every reachable state (k<={solving.bound})"
              for cp in found.quiet if change.action == "add"]
     notes += [f"z3 gave up: {u}" for u in found.unknown]
     track = "standards-track" if conflicts else ("unknown" if found.unknown else "bcp")
