@@ -89,17 +89,18 @@ def fixed_literals(base: RuleSet, changes: Sequence[tuple[str, str]]) -> list[Te
     return [rule_literal(r.id) if r.id in on else z3.Not(rule_literal(r.id)) for r in RULES if r.id not in touched]
 
 
-_GUARDS: dict[tuple[int, str], Term] = {}
-
-
 def _guard(solver: Term, definitions: list[Term]) -> Term:
-    """A literal that, assumed, asserts the definitions on this solver (added once per solver and text)."""
-    key = (id(solver), str(definitions))
-    if key not in _GUARDS:
-        guard = z3.Bool(f"fixes!{len(_GUARDS)}")
+    """A literal that, assumed, asserts the definitions on this solver (added once per solver and text).
+
+    The guards live on the solver object itself, so a new solver never inherits another's guard.
+    """
+    guards: dict[str, Term] = solver.__dict__.setdefault("sipsmodel_fix_guards", {})
+    key = str(definitions)
+    if key not in guards:
+        guard = z3.FreshBool("fixes")
         solver.add(z3.Implies(guard, z3.And(definitions)))
-        _GUARDS[key] = guard
-    return _GUARDS[key]
+        guards[key] = guard
+    return guards[key]
 
 
 def fixing_cores(prop: Property, base: RuleSet, changes: Sequence[tuple[str, str]], bound: int, *, timeout: float,
