@@ -11,6 +11,7 @@ from ``sipsmodel.smt.prove`` (replayed by the simulator), every conflict from ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -244,10 +245,28 @@ def assemble(plan: DecidePlan, properties: Sequence[PropertyAnswer], changes: Se
         answers.append(replace(p, minimal_sets=sets))
     helped = {c.change: tuple(p.property for p in answers if any(c.change in m.changes for m in p.minimal_sets))
               for c in changes}
-    rows = tuple(replace(c, in_minimal_sets=helped[c.change]) for c in changes)
+    inferred = {j.prop.id: j.prop.title for j in plan.property_jobs if reads_peer_inference(j.prop)}
+    rows = tuple(replace(c, in_minimal_sets=helped[c.change], notes=c.notes + _inference_notes(c, helped[c.change],
+                                                                                               inferred))
+                 for c in changes)
     bound = plan.property_jobs[0].solving.bound if plan.property_jobs else 0
     return DecideReport(plan.base.name, plan.base.should, bound, plan.candidates.source, tuple(answers), rows,
                         tool=tool_block(), left_out=plan.left_out)
+
+
+def reads_peer_inference(prop: Property) -> bool:
+    """The property is about what an endpoint infers from a message: a dialog's secure flag (RFC 3261 12.1.1,
+    12.1.2), read from the Request-URI, the Record-Route and the Contact it received."""
+    return re.search(r"\bforall (\w+) in dialogs\b.*\b\1\.secure\b", prop.formula_text) is not None
+
+
+def _inference_notes(change: ChangeAnswer, helped: Sequence[str], inferred: dict[str, str]) -> tuple[str, ...]:
+    """SIPS-RULES.md section B: a BCP-able change that fixes what a peer infers binds only those who follow it."""
+    if change.track != "bcp":
+        return ()
+    return tuple(f"BCP-able as operator policy, but it fixes {p} ({inferred[p]}), which is what a peer infers from "
+                 "a message: the peer can rely on it only if every element applies the change, which a BCP cannot "
+                 "require (SIPS-RULES.md section B)" for p in helped if p in inferred)
 
 
 def serial_map(function: Callable[[J], R], jobs: Sequence[J]) -> list[R]:
