@@ -107,12 +107,15 @@ def plan_decide(options: DecideOptions) -> DecidePlan:
     base = load_rule_set(options.base).with_should(options.should)
     props = select_properties(options.properties, options.directory)
     candidates = select_candidates(options.candidates, base)
-    left_out: list[str] = []
-    kept = candidates.changes
+    kept = tuple(c for c in candidates.changes if c.action == "add")
+    left_out = [f"{c.label}: not searched in the minimal sets (a removal only weakens the base; an added rule "
+                "replaces the base rules it supersedes); still classified" for c in candidates.changes
+                if c.action == "remove"]
     if base.should == "optional":
-        kept = tuple(c for c in candidates.changes if not RULES_BY_ID[c.rule].is_should)
-        left_out = [f"{c.label}: a SHOULD binds no one with --should optional (left out of the minimal sets; "
-                    "still classified)" for c in candidates.changes if c not in kept]
+        shoulds = [c for c in kept if RULES_BY_ID[c.rule].is_should]
+        kept = tuple(c for c in kept if c not in shoulds)
+        left_out += [f"{c.label}: a SHOULD binds no one with --should optional (left out of the minimal sets; "
+                     "still classified)" for c in shoulds]
     solving = Solving(options.bound, options.timeout, options.seed, options.rlimit, options.limit)
     return DecidePlan(
         base, candidates,

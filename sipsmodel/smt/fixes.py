@@ -13,7 +13,8 @@ applied* (``absent``), so a subset is exactly one rule set
 set of changes under which no violation exists up to the bound. The enumeration is MARCO
 (``sipsmodel.smt.mus.minimal_cores``), which checks each core it reports minimal directly; its
 pruning assumes that applying more changes never loses a proof, which holds for additions but not
-for removals (they only weaken), so a minimal set that needs a removal could be missed.
+for removals (they only weaken), so ``decide`` searches additions only (a removal's use, replacing
+a base rule, comes with the rule that supersedes it).
 """
 
 from __future__ import annotations

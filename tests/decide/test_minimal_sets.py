@@ -67,7 +67,7 @@ def test_an_unfixable_property_carries_the_counterexample_under_all_candidates()
     answer = run_property_job(plan.property_jobs[0])
     assert answer.unfixable and not answer.minimal_sets and answer.complete
     flow = answer.all_candidates_counterexample
-    assert flow is not None and set(flow.changes) == set(plan.candidates.changes)
+    assert flow is not None and set(flow.changes) == set(plan.property_jobs[0].changes)
     assert not evaluate_property(plan.property_jobs[0].prop, flow.trace.observation).holds
 
 
