@@ -13,6 +13,8 @@ from sipsmodel.decide.report import Change, PropertyAnswer
 from sipsmodel.props import evaluate_property
 from sipsmodel.smt import prove
 
+pytestmark = pytest.mark.slow  # the prover and the simulator on real properties
+
 PROPERTIES = ("I-1", "I-3", "I-13", "I-14")
 
 
