@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from sipsmodel.props import Property, load_properties
 from sipsmodel.report.explain import all_cores
@@ -59,23 +60,24 @@ def main() -> int:
     parser.add_argument("--property", action="append", help="only these properties (repeatable)")
     parser.add_argument("--no-fresh", action="store_true", help="skip the single-cell runs in new processes")
     args = parser.parse_args()
-    start, cells, problems = time.perf_counter(), 0, 0
-    for pid in args.property or list(PROPS):
-        for name, base in PRESETS.items():
-            result = prove(PROPS[pid], base)
-            if PROPS[pid].scope == "trace" or result.verdict != "proved":
-                continue
-            cells += 1
+    start, problems = time.perf_counter(), 0
+    proved = [(pid, name, result) for pid in args.property or list(PROPS) if PROPS[pid].scope != "trace"
+              for name, result in ((n, prove(PROPS[pid], s)) for n, s in PRESETS.items())
+              if result.verdict == "proved"]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the single-cell processes run beside the checks below
+        fresh = {(pid, name): pool.submit(fresh_cell, pid, name) for pid, name, _ in proved if not args.no_fresh}
+        for pid, name, result in proved:
             seen = [list(result.rules_used), *map(list, all_cores(result))]
-            alone = seen if args.no_fresh else fresh_cell(pid, name)
-            failures = [] if alone == seen else [f"single-cell run differs: {alone} != {seen}"]
-            failures += core_failures(PROPS[pid], base, result)
+            failures = core_failures(PROPS[pid], PRESETS[name], result)
+            alone = fresh[(pid, name)].result() if fresh else seen
+            if alone != seen:
+                failures.append(f"single-cell run differs: {alone} != {seen}")
             problems += len(failures)
             shown = " | ".join(", ".join(c) for c in all_cores(result))
-            print(f"{pid:5} {name:9} {result.label:18} {shown}")
+            print(f"{pid:5} {name:9} {result.label:18} {shown}", flush=True)
             for failure in failures:
-                print(f"      FAIL {failure}")
-    print(f"{cells} proved cells, {problems} failures, {time.perf_counter() - start:.0f} s")
+                print(f"      FAIL {failure}", flush=True)
+    print(f"{len(proved)} proved cells, {problems} failures, {time.perf_counter() - start:.0f} s")
     return 1 if problems else 0
 
 

@@ -174,15 +174,19 @@ def parse_command(file: Any, as_uri: bool, as_json: bool, lenient: bool, every: 
 @click.option("--rlimit", type=click.IntRange(0), default=None, metavar="N",
               help="Z3 resource units per check (deterministic; 0: none)  [default: 60000000]")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
+@click.option("--summary", "only_summary", is_flag=True, help="Only the table and the family line (text, markdown).")
 @reports_errors
 def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
     malicious: bool, fmt: str, jobs: int, scheduler: str | None, explain: str | None, timeout: float,
-    rlimit: int | None, seed: int,
+    rlimit: int | None, seed: int, only_summary: bool,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.report import check, expect, formats, progress
 
+    if only_summary and (fmt in ("json", "sarif") or explain):
+        raise click.UsageError("--summary leaves out the sections of text and markdown reports; it cannot be "
+                               "combined with --explain or with --format json/sarif (which have no sections)")
     if explain and props:
         raise click.UsageError(f"--explain {explain} checks that one property; it cannot be combined with --property "
                          f"{' '.join(props)} (use --explain alone, or --property without --explain)")
@@ -194,7 +198,8 @@ def check_command(
         click.echo(f"warning: {warning}", err=True)
     with progress.progress_bar(len(cells.cells), "check") as tick:
         results = check.run_plan(cells, options, tick)
-    formats.write_report(fmt, results, {p.id: p for p in cells.properties}, sys.stdout, every=bool(explain))
+    formats.write_report(fmt, results, {p.id: p for p in cells.properties}, sys.stdout, every=bool(explain),
+                         only_summary=only_summary)
     sys.exit(expect.exit_code(results))
 
 
@@ -244,7 +249,7 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
         click.echo(json.dumps(render_json(trace), indent=2))
         return
     click.echo(f"{loaded.name}  (rules: {rule_set.name})\n")
-    click.echo(render_trace(trace, titles=loaded.labels))
+    click.echo(render_trace(trace, titles=loaded.labels, order=loaded.columns))
     for note in trace.notes:
         click.echo(f"note: {note}")
 

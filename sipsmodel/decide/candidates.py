@@ -112,9 +112,11 @@ def select_candidates(specs: Sequence[str], base: RuleSet) -> Candidates:
 
 
 def changed_rule_set(base: RuleSet, changes: Iterable[Change]) -> RuleSet:
-    """The base with the changes applied (removals dropped, additions appended), same SHOULD mode."""
+    """The base with the changes applied, same SHOULD mode: removals dropped, additions appended, and the
+    base rules an addition supersedes dropped with it (the addition replaces them, as in ``compose``)."""
     chosen = sorted(set(changes))
     removed = {c.rule for c in chosen if c.action == "remove"}
+    removed |= {old for c in chosen if c.action == "add" for old in RULES_BY_ID[c.rule].supersedes}
     ids = tuple(i for i in base.rule_ids if i not in removed)
     ids += tuple(c.rule for c in chosen if c.action == "add" and c.rule not in ids)
     label = "".join(c.label for c in chosen)

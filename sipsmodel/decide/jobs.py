@@ -11,6 +11,7 @@ from ``sipsmodel.smt.prove`` (replayed by the simulator), every conflict from ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -106,12 +107,15 @@ def plan_decide(options: DecideOptions) -> DecidePlan:
     base = load_rule_set(options.base).with_should(options.should)
     props = select_properties(options.properties, options.directory)
     candidates = select_candidates(options.candidates, base)
-    left_out: list[str] = []
-    kept = candidates.changes
+    kept = tuple(c for c in candidates.changes if c.action == "add")
+    left_out = [f"{c.label}: not searched in the minimal sets (a removal only weakens the base; an added rule "
+                "replaces the base rules it supersedes); still classified" for c in candidates.changes
+                if c.action == "remove"]
     if base.should == "optional":
-        kept = tuple(c for c in candidates.changes if not RULES_BY_ID[c.rule].is_should)
-        left_out = [f"{c.label}: a SHOULD binds no one with --should optional (left out of the minimal sets; "
-                    "still classified)" for c in candidates.changes if c not in kept]
+        shoulds = [c for c in kept if RULES_BY_ID[c.rule].is_should]
+        kept = tuple(c for c in kept if c not in shoulds)
+        left_out += [f"{c.label}: a SHOULD binds no one with --should optional (left out of the minimal sets; "
+                     "still classified)" for c in shoulds]
     solving = Solving(options.bound, options.timeout, options.seed, options.rlimit, options.limit)
     return DecidePlan(
         base, candidates,
@@ -216,7 +220,9 @@ def run_change_job(job: ChangeJob) -> ChangeAnswer:
                   dict(n.removed[0]) if n.removed else {},
                   f"checked at every reachable state of {n.choice_point} in the bounded family (k<={solving.bound})")
         for n in found.narrowings)
-    notes = [f"at {cp} the base already implies it at every reachable state (k<={solving.bound})"
+    replaced = [old for old in rule.supersedes if old in job.base.rule_ids] if change.action == "add" else []
+    notes = [f"applied, it replaces {', '.join(replaced)} (supersedes), in the minimal sets too"] if replaced else []
+    notes += [f"at {cp} the base already implies it at every reachable state (k<={solving.bound})"
              for cp in found.quiet if change.action == "add"]
     notes += [f"z3 gave up: {u}" for u in found.unknown]
     track = "standards-track" if conflicts else ("unknown" if found.unknown else "bcp")
@@ -242,10 +248,28 @@ def assemble(plan: DecidePlan, properties: Sequence[PropertyAnswer], changes: Se
         answers.append(replace(p, minimal_sets=sets))
     helped = {c.change: tuple(p.property for p in answers if any(c.change in m.changes for m in p.minimal_sets))
               for c in changes}
-    rows = tuple(replace(c, in_minimal_sets=helped[c.change]) for c in changes)
+    inferred = {j.prop.id: j.prop.title for j in plan.property_jobs if reads_peer_inference(j.prop)}
+    rows = tuple(replace(c, in_minimal_sets=helped[c.change], notes=c.notes + _inference_notes(c, helped[c.change],
+                                                                                               inferred))
+                 for c in changes)
     bound = plan.property_jobs[0].solving.bound if plan.property_jobs else 0
     return DecideReport(plan.base.name, plan.base.should, bound, plan.candidates.source, tuple(answers), rows,
                         tool=tool_block(), left_out=plan.left_out)
+
+
+def reads_peer_inference(prop: Property) -> bool:
+    """The property is about what an endpoint infers from a message: a dialog's secure flag (RFC 3261 12.1.1,
+    12.1.2), read from the Request-URI, the Record-Route and the Contact it received."""
+    return re.search(r"\bforall (\w+) in dialogs\b.*\b\1\.secure\b", prop.formula_text) is not None
+
+
+def _inference_notes(change: ChangeAnswer, helped: Sequence[str], inferred: dict[str, str]) -> tuple[str, ...]:
+    """SIPS-RULES.md section B: a BCP-able change that fixes what a peer infers binds only those who follow it."""
+    if change.track != "bcp":
+        return ()
+    return tuple(f"BCP-able as operator policy, but it fixes {p} ({inferred[p]}), which is what a peer infers from "
+                 "a message: the peer can rely on it only if every element applies the change, which a BCP cannot "
+                 "require (SIPS-RULES.md section B)" for p in helped if p in inferred)
 
 
 def serial_map(function: Callable[[J], R], jobs: Sequence[J]) -> list[R]:

@@ -326,7 +326,8 @@ def _change_lines(answer: ChangeAnswer, flows: bool) -> list[str]:
 def decide_text(report: DecideReport, flows: bool = True) -> str:
     """The terminal report: per property the three answers, then per change its track and evidence."""
     lines = [f"sipsmodel decide: base {report.base}, candidates {report.candidates}, bound k<={report.bound}, "
-             f"SHOULD {report.should}", ""]
+             f"SHOULD {report.should}"]
+    lines += [f"  left out: {item}" for item in report.left_out] + [""]
     for answer in report.properties:
         lines += _property_lines(answer, flows)
         lines.append("")

@@ -87,8 +87,14 @@ def scenario_from_mapping(data: dict[str, Any], source: str, base: Path | None =
         rules=rules,
         description=data.get("description", ""),
         labels=dict(data.get("labels", {})),
+        columns=tuple(data.get("columns", ())),
     )
     check_scenario(scenario, source)
+    names = [e.name for e in scenario.elements]
+    unknown = [c for c in scenario.columns if c not in names]
+    if unknown:
+        raise ScenarioError(f"{source}: key 'columns': {unknown} are not elements of the scenario; "
+                            f"expected names among {names}")
     return scenario
 
 

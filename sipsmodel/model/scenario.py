@@ -125,6 +125,7 @@ class Scenario:
     rules: str | None = None
     description: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()  # the ladder's column order when the file fixes it
 
     def element(self, name: str) -> Element:
         for element in self.elements:

@@ -6,6 +6,8 @@ arrow between the two actors' lifelines. ``mark`` flags one transmission (a prop
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sipsmodel.model.trace import Trace, Transmission
 
 MARGIN = 6
@@ -13,14 +15,24 @@ MIN_GAP = 22
 MARK = "<== violation"
 
 
-def actors(trace: Trace) -> list[str]:
-    """Element names in order of first appearance."""
-    names: list[str] = []
+def actors(trace: Trace, order: Sequence[str] = ()) -> list[str]:
+    """The columns: ``order`` first (a scenario's ``columns``), then the caller, path, callee order.
+
+    The caller is the sender of the first INVITE; then the elements that forward an INVITE, in the order
+    the INVITE reaches them; then those that receive one without forwarding it (the callee's devices);
+    any other element (a registrar seen only by REGISTER, a device that only registers) last, in order
+    of first appearance. Without an INVITE the order is that of first appearance.
+    """
+    seen: list[str] = []
     for item in trace.transmissions:
-        for name in (item.sender, item.receiver):
-            if name not in names:
-                names.append(name)
-    return names
+        seen += [n for n in (item.sender, item.receiver) if n not in seen]
+    invites = [t for t in trace.transmissions if t.message.is_request and t.message.method == "INVITE"]
+    senders = {t.sender for t in invites}
+    path = [invites[0].sender] if invites else []
+    path += [t.receiver for t in invites if t.receiver in senders]
+    path += [t.receiver for t in invites if t.receiver not in senders]
+    fixed = [n for n in order if n in seen]
+    return list(dict.fromkeys([*fixed, *path, *seen]))
 
 
 def label(item: Transmission) -> str:
@@ -35,9 +47,10 @@ def _columns(names: list[str], labels: list[str], titles: dict[str, str]) -> lis
     return [MARGIN + gap // 2 + n * gap for n in range(len(names))]
 
 
-def render_ladder(trace: Trace, mark: int | None = None, titles: dict[str, str] | None = None) -> str:
-    """The ladder of ``trace``; ``titles`` maps element names to column titles."""
-    names = actors(trace)
+def render_ladder(trace: Trace, mark: int | None = None, titles: dict[str, str] | None = None,
+                  order: Sequence[str] = ()) -> str:
+    """The ladder of ``trace``; ``titles`` maps element names to column titles, ``order`` fixes columns."""
+    names = actors(trace, order)
     if not names:
         return "(no transmissions)"
     titles = titles or {}

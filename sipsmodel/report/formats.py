@@ -15,25 +15,28 @@ from sipsmodel.report.text import render_text, write_text
 FORMATS = ("text", "json", "markdown", "sarif")
 
 
-def render_report(fmt: str, results: Sequence[Result], props: Mapping[str, Property], every: bool = False) -> str:
-    """The report in format ``fmt`` as plain text (``every``: a section for every cell)."""
+def render_report(fmt: str, results: Sequence[Result], props: Mapping[str, Property], every: bool = False,
+                  only_summary: bool = False) -> str:
+    """The report in format ``fmt`` as plain text (``every``: a section for every cell; ``only_summary``:
+    the table, the counts and the families only, for text and markdown)."""
     titles = {i: p.title for i, p in props.items()}
     if fmt == "text":
-        return render_text(results, titles, every)
+        return render_text(results, titles, every, only_summary)
     if fmt == "json":
         return render_json(results) + "\n"
     if fmt == "markdown":
-        return render_markdown(results, titles, every)
+        return render_markdown(results, titles, every, only_summary)
     if fmt == "sarif":
         return render_sarif(results, props) + "\n"
     raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")
 
 
 def write_report(
-    fmt: str, results: Sequence[Result], props: Mapping[str, Property], stream: TextIO, every: bool = False
+    fmt: str, results: Sequence[Result], props: Mapping[str, Property], stream: TextIO, every: bool = False,
+    only_summary: bool = False,
 ) -> None:
     """Write the report to ``stream`` (text uses a rich table when ``stream`` is a terminal)."""
     if fmt == "text":
-        write_text(results, {i: p.title for i, p in props.items()}, stream, every)
+        write_text(results, {i: p.title for i, p in props.items()}, stream, every, only_summary)
     else:
-        stream.write(render_report(fmt, results, props, every))
+        stream.write(render_report(fmt, results, props, every, only_summary))

@@ -9,15 +9,16 @@ from sipsmodel.report.grid import Grid
 TITLE_WIDTH = 34
 
 
-def _title(titles: Mapping[str, str], prop: str) -> str:
+def _title(titles: Mapping[str, str], prop: str, full: bool = False) -> str:
     title = titles.get(prop, "")
-    return title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
+    return title if full or len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
 
 
-def table_rows(cells: Grid, titles: Mapping[str, str]) -> list[list[str]]:
-    """Header row plus one row per property: ID, title, then one cell per rule set."""
+def table_rows(cells: Grid, titles: Mapping[str, str], full_titles: bool = False) -> list[list[str]]:
+    """Header row plus one row per property: ID, title (cut to a column unless ``full_titles``), verdicts."""
     header = ["property", "title", *cells.rule_sets]
-    rows = [[p, _title(titles, p), *(cells.text(p, s) for s in cells.rule_sets)] for p in cells.properties]
+    rows = [[p, _title(titles, p, full_titles), *(cells.text(p, s) for s in cells.rule_sets)]
+            for p in cells.properties]
     return [header, *rows]
 
 

@@ -23,27 +23,41 @@ def families(results: Sequence[Result]) -> list[str]:
     return [f"proved (k<=N) covers: {family}" for family in seen]
 
 
-def _tail(results: Sequence[Result], titles: Mapping[str, str], every: bool) -> str:
-    parts = sections(results, titles, every)
-    body = "".join(f"\n{RULE}\n{part}\n" for part in parts)
+def _counts(results: Sequence[Result]) -> str:
     scope = "".join(f"{line}\n" for line in families(results))
-    return f"\n{summary(results)}\n{scope}{body}"
+    return f"\n{summary(results)}\n{scope}"
 
 
-def render_text(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> str:
-    """The whole report as plain text (no colour, no box characters)."""
-    return plain_table(grid(results), titles) + "\n" + _tail(results, titles, every)
+def _sections(results: Sequence[Result], titles: Mapping[str, str], every: bool) -> str:
+    return "".join(f"\n{RULE}\n{part}\n" for part in sections(results, titles, every))
+
+
+def render_text(results: Sequence[Result], titles: Mapping[str, str], every: bool = False,
+                only_summary: bool = False) -> str:
+    """The whole report as plain text (no colour, no box characters); ``only_summary``: no sections."""
+    body = "" if only_summary else _sections(results, titles, every)
+    return plain_table(grid(results), titles) + "\n" + _counts(results) + body
 
 
 def write_text(
-    results: Sequence[Result], titles: Mapping[str, str], stream: TextIO, every: bool = False
-) -> None:
-    """Write the report to ``stream``: a rich table on a terminal, plain text otherwise."""
+    results: Sequence[Result], titles: Mapping[str, str], stream: TextIO, every: bool = False,
+    only_summary: bool = False,
+) -> None:  # fmt: skip
+    """Write the report to ``stream``: a rich table on a terminal, plain text otherwise.
+
+    On a terminal the table and counts are printed again after long sections, so the answer is on screen.
+    """
     if not stream.isatty():
-        stream.write(render_text(results, titles, every))
+        stream.write(render_text(results, titles, every, only_summary))
         return
     from rich.console import Console
 
     console = Console(file=stream, highlight=False)
     console.print(rich_table(grid(results), titles))
-    console.print(_tail(results, titles, every), markup=False, highlight=False)
+    console.print(_counts(results), markup=False, highlight=False)
+    body = "" if only_summary else _sections(results, titles, every)
+    if body:
+        console.print(body, markup=False, highlight=False)
+        console.print(f"{RULE}\nThe table again:\n")
+        console.print(rich_table(grid(results), titles))
+        console.print(_counts(results), markup=False, highlight=False)

@@ -38,7 +38,7 @@ import z3
 
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.expr import And, Expr, Not, parse_expr
-from sipsmodel.model.trace import Trace
+from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.permissions import Permission, permissions_at
 from sipsmodel.rules.rule import Rule
@@ -211,7 +211,22 @@ class ConflictSearch:
             raise ModelDisagreement(
                 f"{target} at {cp}: the solver's witness state {state} is not visited in the simulator's replay "
                 f"of {scenario.name} under {rule_set.name}")
-        return Finding(target, kind, cp, state, trace, decision.transmission, removed, note)
+        return Finding(target, kind, cp, state, trace, _mark(trace, decision), removed, note)
+
+
+def _mark(trace: Trace, decision: Decision) -> int | None:
+    """The transmission a decision sent, or else the last one its element received before deciding.
+
+    A recursion or retry decision sends nothing itself: its state came with the response that reached
+    the element between the transmissions of the decisions before and after it.
+    """
+    if decision.transmission is not None:
+        return decision.transmission
+    before = [d.transmission for d in trace.decisions[:decision.index] if d.transmission is not None]
+    after = [d.transmission for d in trace.decisions[decision.index + 1:] if d.transmission is not None]
+    low, high = max(before, default=-1), min(after, default=len(trace.transmissions))
+    received = [t.index for t in trace.transmissions if low < t.index < high and t.receiver == decision.element]
+    return received[-1] if received else None
 
 
 @cache

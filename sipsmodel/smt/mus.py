@@ -10,17 +10,20 @@ Only the answers sat / unsat / unknown are used, never z3's own unsat cores or m
 a function of the formulas alone: a shared solver that answered other queries before gives the same
 cores (z3's ``unsat_core()`` depends on the solver's history; that is why it is not used here).
 
-- :func:`first_minimal_core` is deletion in sorted ID order, done in chunks (QuickXplain-like
-  progression: a run of the next IDs is dropped at once when the rest stays unsat, the run doubles on
-  success and halves on failure), which under monotonicity drops exactly what one-by-one deletion
-  drops. A final pass checks each kept ID alone and drops any whose removal stays unsat, so every ID
-  of the answer is necessary even for non-monotone constraints (a rule that blocks a branch).
+- :func:`first_minimal_core` is deletion in sorted ID order, done in runs (the next run of IDs is
+  dropped at once when the rest stays unsat; the run doubles after a drop and halves after a refusal),
+  which under monotonicity drops exactly what one-by-one deletion drops. A final pass checks each
+  kept ID alone and drops any whose removal stays unsat, so every ID of the answer is necessary,
+  even for non-monotone constraints (a rule that blocks a branch).
 - :func:`minimal_cores` is MARCO (Liffiton et al., "Fast, flexible MUS enumeration", 2016): a fresh map
   solver over one Boolean per soft ID proposes a maximal unexplored subset; an unsat seed is shrunk
   (by :func:`first_minimal_core`'s deletion) to a MUS and its supersets are blocked; a sat seed is
   grown to a maximal satisfiable subset and its subsets are blocked. Blocking assumes monotonicity
   (adding a soft constraint never turns unsat into sat); each reported core is still checked minimal
   directly. It stops at ``limit`` cores or at an ``unknown`` answer, and then says so.
+- The ``joint`` variants take several (solver, hard) queries and call a subset unsat when every query
+  is (the sources of an inductive step check); :func:`first_core_and_all` gives both answers while
+  asking each subset once (answers are facts, so they are remembered).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Theory of operation: a property with ``inductive = true`` whose formula is a per
 first tried by the step check of ``sipsmodel.smt.step`` (``proved``, scope ``unbounded``). Otherwise, or
 when a step is satisfiable, the negated property is asserted over the bounded symbolic scenario of
 ``sipsmodel.smt.encode`` and checked under the rule literals of the set plus the bound literal:
-``unsat`` is ``proved`` (scope ``bounded``) with the rules of the minimised unsat core; ``sat`` is
+``unsat`` is ``proved`` (scope ``bounded``) with its minimal cores (``rests_on``); ``sat`` is
 shrunk to the fewest active transmissions, decoded into a Scenario and a script, replayed by the
 simulator and reported only when the evaluator sees the violation in the replayed trace (otherwise
 ``ModelDisagreement``); ``unknown`` carries z3's reason. Every check runs under the deterministic

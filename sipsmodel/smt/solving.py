@@ -52,16 +52,6 @@ def assumptions(active: Iterable[str]) -> list[Term]:
     return [rule_literal(r.id) if r.id in on else z3.Not(rule_literal(r.id)) for r in RULES]
 
 
-def literal_ids(core: Sequence[Term]) -> list[str]:
-    """The rule IDs whose positive literal is in an unsat core."""
-    ids = []
-    for term in core:
-        name = str(term)
-        if name.startswith("rule!"):
-            ids.append(name[len("rule!"):])
-    return ids
-
-
 @dataclass(frozen=True)
 class RestsOn:
     """The rules a proof rests on: the deterministic minimal core, and every minimal core found."""

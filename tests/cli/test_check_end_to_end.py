@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from sipsmodel.cli import cli
 from sipsmodel.props import evaluate_property, load_properties
 from sipsmodel.report.check import CheckOptions, run_check
+
+pytestmark = pytest.mark.slow  # real sipsmodel check / explore runs
 
 
 def test_i1_refuted_under_rfc3261_and_proved_under_rfc5630() -> None:

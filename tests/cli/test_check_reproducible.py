@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real sipsmodel check / explore runs
+
 ARGS = ["check", "--property", "I-1", "--property", "I-12", "--rules", "rfc3261", "--rules", "dean-bcp",
         "--format", "json"]
 

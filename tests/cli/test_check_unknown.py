@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from sipsmodel.cli import cli
 from sipsmodel.report.expect import EXIT_UNKNOWN
+
+pytestmark = pytest.mark.slow  # real sipsmodel check / explore runs
 
 RESOURCE_REASONS = ("z3: max. resource limit exceeded (rlimit 1,", "z3: canceled (rlimit 1,")
 

@@ -18,6 +18,8 @@ from sipsmodel.report.explore import ExploreOptions, PreferringChooser, explore_
 from sipsmodel.rules.engine import choose_default
 from sipsmodel.rules.sets import PRESETS
 
+pytestmark = pytest.mark.slow  # real sipsmodel check / explore runs
+
 I1 = next(p for p in load_properties() if p.id == "I-1")
 
 

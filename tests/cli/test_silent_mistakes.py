@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_check_command import fake, run
 
 from sipsmodel.cli import cli
 from sipsmodel.rules.sets import PRESETS, load_rule_set
 from sipsmodel.rules.table import RULES_BY_ID
-
-from test_check_command import fake, run
 
 REQUEST = (
     "OPTIONS sip:bob@biloxi.com SIP/2.0\r\nVia: SIP/2.0/TCP pc33.atlanta.com;branch=z9hG4bK74bf9\r\n"

@@ -45,6 +45,13 @@ def test_changed_rule_set_applies_additions_and_removals() -> None:
     assert set(changed.rule_ids) - {"DEAN-2"} == set(base.rule_ids) - {"R-3261-16.7-8b"}
 
 
+def test_an_added_rule_replaces_the_base_rule_it_supersedes() -> None:
+    """draft-04 5 makes the registrar ignore the AoR scheme in place of RFC 3261 10.3's scheme-keeping key:
+    both binding at once would leave the registrar no option (a vacuous proof)."""
+    changed = changed_rule_set(preset("rfc3261"), [Change("R-04-5-b")])
+    assert "R-04-5-b" in changed.rule_ids and "R-3261-10.3-a" not in changed.rule_ids
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ('add = ["R-NOPE"]', "unknown rule IDs ['R-NOPE']"),
     ('remove = ["R-5630-5.3-a"]', "not in the base rule set rfc3261"),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sipsmodel.cli import cli
+
+pytestmark = pytest.mark.slow  # the prover and the simulator on real properties
 
 ISSUE_KEYS = {"tool", "base", "properties", "changes", "trial_balloon", "deprecation"}
 PROPERTY_KEYS = {"property", "base_verdict", "counterexample", "minimal_sets", "unfixable"}

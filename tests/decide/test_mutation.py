@@ -12,6 +12,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the prover and the simulator on real properties
+
 SCRIPT = textwrap.dedent('''
     import json, sys
     import sipsmodel.rules.table as table

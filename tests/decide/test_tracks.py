@@ -21,6 +21,8 @@ from sipsmodel.rules.engine import allowed_options
 from sipsmodel.rules.permissions import permissions_at
 from sipsmodel.rules.sets import RuleSet, preset
 
+pytestmark = pytest.mark.slow  # the prover and the simulator on real properties
+
 
 @cache
 def answer(rule: str, action: str = "add") -> ChangeAnswer:

@@ -16,6 +16,8 @@ from sipsmodel.rules import load_rule_set
 from sipsmodel.sim import simulate
 from sipsmodel.smt import prove
 
+pytestmark = pytest.mark.slow  # the prover on whole rule sets
+
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.toml"))
 MODEL_PROPERTIES = [p for p in load_properties() if p.scope == "model"]
 

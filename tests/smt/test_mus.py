@@ -8,7 +8,14 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sipsmodel.smt.mus import MusEnumeration, first_minimal_core, minimal_cores
+from sipsmodel.smt.mus import (
+    MusEnumeration,
+    first_core_and_all,
+    first_joint_core,
+    first_minimal_core,
+    joint_minimal_cores,
+    minimal_cores,
+)
 
 X, Y = z3.Ints("x y")
 
@@ -127,3 +134,17 @@ def _one_by_one_deletion(soft: dict[str, z3.BoolRef]) -> tuple[str, ...] | None:
         if z3.Solver().check(*(soft[i] for i in trial)) == z3.unsat:
             kept = trial
     return tuple(kept)
+
+
+def test_joint_cores_need_every_query_unsat() -> None:
+    lits = {n: z3.Bool(f"joint!{n}") for n in "abcd"}
+    means = {"a": X > 5, "b": X < 3, "c": Y > 5, "d": Y < 2}
+    first, second = z3.Solver(), z3.Solver()
+    first.add(*(z3.Implies(lits[n], means[n]) for n in "abcd"))
+    second.add(*(z3.Implies(lits[n], means[n]) for n in "ab"))  # here c and d constrain nothing
+    queries = [(first, []), (second, [])]
+    assert first_minimal_core(first, [], lits) == ("c", "d")
+    assert first_joint_core(queries, lits) == ("a", "b")
+    assert joint_minimal_cores(queries, lits) == MusEnumeration((("a", "b"),), True)
+    found_first, everything = first_core_and_all([(first, [])], lits)
+    assert found_first == ("c", "d") and everything.cores == (("a", "b"), ("c", "d"))

@@ -21,6 +21,8 @@ from sipsmodel.props import evaluate_property, load_properties
 from sipsmodel.rules.sets import PRESETS
 from sipsmodel.smt.compile import SymScope, compile_formula, concrete_records
 
+pytestmark = pytest.mark.slow  # the prover on whole rule sets
+
 PROPERTIES = [p for p in load_properties() if p.scope == "model"]
 
 

@@ -22,6 +22,8 @@ from sipsmodel.rules.sets import PRESETS
 from sipsmodel.smt import prove
 from sipsmodel.smt.encode import BINDINGS, build_encoding
 
+pytestmark = pytest.mark.slow  # the prover on whole rule sets
+
 PROPERTIES = [p for p in load_properties() if p.scope == "model"]
 
 

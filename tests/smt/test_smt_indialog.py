@@ -21,6 +21,8 @@ from sipsmodel.smt.encode import BoundedEncoding, build_encoding
 from sipsmodel.smt.indialog import ConsumedRouter, RunRouter, owner_runs, owner_values
 from sipsmodel.smt.invite import RREntry
 
+pytestmark = pytest.mark.slow  # the prover on whole rule sets
+
 Term = Any
 
 

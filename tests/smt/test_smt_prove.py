@@ -10,6 +10,8 @@ from sipsmodel.smt import prove
 from sipsmodel.smt.prove import bounded_prover
 from sipsmodel.smt.solving import active_rule_ids, assumptions
 
+pytestmark = pytest.mark.slow  # the prover on whole rule sets
+
 PROPS = {p.id: p for p in load_properties()}
 
 

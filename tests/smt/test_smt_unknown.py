@@ -23,6 +23,8 @@ from sipsmodel.smt.records import complete
 from sipsmodel.smt.solving import RLIMIT, active_rule_ids, assumptions
 from sipsmodel.smt.step import StepSource, step_sources
 
+pytestmark = pytest.mark.slow  # the prover on whole rule sets
+
 PROPS = {p.id: p for p in load_properties()}
 GENEROUS = 3600.0  # seconds: never the reason a check stops here
 #: What z3's reason_unknown() says when the rlimit runs out (inside a tactic it cancels the check).
