@@ -68,6 +68,7 @@ def _results(out: str) -> list[dict[str, object]]:
     return list(results)
 
 
+@pytest.mark.slow
 def test_check_on_dask_prints_what_local_jobs_print(scheduler: str) -> None:
     args = ["check", "--property", "I-2", "--rules", "rfc3261", "--rules", "dean-bcp", "--format", "json",
             "--jobs", "2"]
@@ -102,6 +103,7 @@ def _without_seconds(value: object) -> object:
     return value
 
 
+@pytest.mark.slow
 def test_decide_on_dask_prints_what_local_jobs_print(scheduler: str, tmp_path: Path) -> None:
     candidates = tmp_path / "candidates.toml"
     candidates.write_text('add = ["DEAN-4a"]\n')

@@ -7,6 +7,8 @@ sip: over TLS is refuted under rfc3261 and sip-tls (properties/sip-tls/TLS-02.to
 
 from __future__ import annotations
 
+import pytest
+
 from sipsmodel.props import load_properties
 from sipsmodel.report.check import CheckOptions
 from sipsmodel.report.deprecation import deprecation, pairs, restated_properties
@@ -28,6 +30,7 @@ def test_the_profile_is_rfc3261_plus_point_1_and_not_a_check_column() -> None:
     assert set(profile.rule_ids) == set(PRESETS["rfc3261"].rule_ids) | {"DEAN-1"}
 
 
+@pytest.mark.slow
 def test_only_sips_gives_no_downgrade_by_forwarders() -> None:
     i2 = [p for p in load_properties() if p.id == "I-2"]
     (row,) = deprecation(i2, CheckOptions())
