@@ -197,6 +197,7 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
 @click.option("--malicious", is_flag=True, help="One proxy may be malicious (I-21); uses the [malicious] expectations.")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run the --jobs shares on this Dask scheduler (extra: dask).")
 @click.option("--explain", metavar="ID", help="Check only property ID and explain every cell of it.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Seconds.")
 @click.option("--rlimit", type=click.IntRange(0), default=None, metavar="N",
@@ -208,8 +209,8 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
 @reports_errors
 def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
-    malicious: bool, fmt: str, jobs: int, explain: str | None, timeout: float, rlimit: int | None, seed: int,
-    readings: tuple[str, ...], all_readings: bool, only_summary: bool,
+    malicious: bool, fmt: str, jobs: int, scheduler: str | None, explain: str | None, timeout: float,
+    rlimit: int | None, seed: int, readings: tuple[str, ...], all_readings: bool, only_summary: bool,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.report import check, expect, formats, progress
@@ -222,7 +223,8 @@ def check_command(
                          f"{' '.join(props)} (use --explain alone, or --property without --explain)")
     chosen = (explain,) if explain else props
     options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed, jobs,
-                                 check.RLIMIT if rlimit is None else rlimit, readings, all_readings)
+                                 check.RLIMIT if rlimit is None else rlimit, readings, all_readings,
+                                 scheduler=scheduler)
     cells = check.plan(options)
     for warning in check.warnings(cells):
         click.echo(f"warning: {warning}", err=True)
@@ -301,3 +303,7 @@ cli.add_command(ambiguities_command)
 from sipsmodel.cli_diff import diff_command  # noqa: E402
 
 cli.add_command(diff_command)
+
+from sipsmodel.cli_decide import decide_command  # noqa: E402  (the command module imports this one)
+
+cli.add_command(decide_command)

@@ -1,1 +1,2 @@
-"""Decision analyses over the rule table: readings and ambiguities, diff (DESIGN.md flow 6)."""
+"""Decision analyses over the rule table (DESIGN.md flows 5 and 6): minimal sets of changes, conflicts with
+RFC 3261, BCP or standards track (issue 8); readings, ambiguities and diff (issue 9)."""

@@ -1,19 +1,20 @@
 """``sipsmodel check``: every (property, rule set) cell through the prover, in a stable order.
 
-Theory of operation: the selection gives properties x rule sets; each cell is independent, so cells
-run in this process (``jobs == 1``) or in a pool of worker processes, and results come back in cell
-order whatever order the workers finish in. A trace-only property is never sent to the prover: its
-cell says ``trace-only``. The expectation of the property file for that rule set (and mode) is set on
-each result, so every report format and the exit code judge the same thing.
+Theory of operation: the selection gives properties x rule sets; each cell is an independent job of
+``sipsmodel.jobs`` (this process, local worker processes with ``--jobs N``, or a Dask cluster with
+``--scheduler``), and results come back in cell order whatever order the workers finish in. A
+trace-only property is never sent to the prover: its cell says ``trace-only``. The expectation of the
+property file for that rule set (and mode) is set on each result, so every report format and the exit
+code judge the same thing.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sipsmodel.jobs import Runner, run_jobs
 from sipsmodel.props import Property
 from sipsmodel.report.expect import expectation
 from sipsmodel.report.result import Result
@@ -43,6 +44,7 @@ class CheckOptions:
     rlimit: int = RLIMIT
     readings: tuple[str, ...] = ()
     all_readings: bool = False
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,48 +113,24 @@ def with_readings(prop: Property, result: Result, rule_set: RuleSet, options: Ch
     return replace(result, readings=readings, details=details)
 
 
-def _check_chunk_job(cells: list[tuple[Property, RuleSet]], options: CheckOptions) -> list[Result]:
-    """Worker-process entry point (module level so the pool can pickle it): a fixed share of the cells."""
-    return [check_cell(prop, rule_set, options) for prop, rule_set in cells]
+def check_cell_job(job: tuple[Property, RuleSet, CheckOptions]) -> Result:
+    """One cell as an independent job of the job layer (module level, so it can be pickled)."""
+    prop, rule_set, options = job
+    return check_cell(prop, rule_set, options)
 
 
 def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:
-    """Check every cell, ``options.jobs`` at a time; results in cell order."""
-    todo = cells.cells
-    if options.jobs <= 1 or len(todo) <= 1:
-        results = []
-        for prop, rule_set in todo:
-            results.append(check_cell(prop, rule_set, options))
-            tick(f"{prop.id} {rule_set.name}")
-        return results
-    return _run_pool(todo, options, tick)
+    """Check every cell through the job layer (``sipsmodel.jobs``); results in cell order.
 
-
-def _run_pool(
-    todo: Sequence[tuple[Property, RuleSet]], options: CheckOptions, tick: Callable[[str], None]
-) -> list[Result]:
-    """Property ``n`` (in plan order) goes to worker ``n mod jobs``, each worker a fresh process.
-
-    A property's solver is reused across its rule sets, and z3's answers depend on what the process
-    built before; with a fixed share per fresh process the same command line gives the same results
-    (the verdicts never depend on it; which shortest counterexample is shown may differ with ``--jobs``).
+    A property's solver is reused across its rule sets, so a property is the job layer's group: its
+    cells stay in one process, and the same command line gives the same results (the verdicts never
+    depend on ``--jobs``; which shortest counterexample is shown may). ``--scheduler`` runs the same
+    shares on a Dask cluster, so it prints what ``--jobs N`` prints.
     """
-    props: dict[int, int] = {}
-    for prop, _ in todo:
-        props.setdefault(id(prop), len(props))
-    shares: list[list[tuple[Property, RuleSet]]] = [[] for _ in range(options.jobs)]
-    for cell in todo:
-        shares[props[id(cell[0])] % options.jobs].append(cell)
-    shares = [share for share in shares if share]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(processes=len(shares), maxtasksperchild=1) as pool:  # one share per fresh process
-        pending = [pool.apply_async(_check_chunk_job, (share, options)) for share in shares]
-        found: dict[tuple[int, str], Result] = {}
-        for share, job in zip(shares, pending, strict=True):
-            for (prop, rule_set), result in zip(share, job.get(), strict=True):
-                found[(id(prop), rule_set.name)] = result
-                tick(f"{prop.id} {rule_set.name}")
-    return [found[(id(prop), rule_set.name)] for prop, rule_set in todo]
+    jobs = [(prop, rule_set, options) for prop, rule_set in cells.cells]
+    runner = Runner(options.jobs, options.scheduler)
+    return run_jobs(check_cell_job, jobs, runner, group=lambda job: job[0].id,
+                    tick=lambda job: tick(f"{job[0].id} {job[1].name}"))
 
 
 def run_check(options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:

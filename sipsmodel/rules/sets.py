@@ -140,6 +140,18 @@ PRESETS: dict[str, RuleSet] = {
 }
 
 
+#: Profiles: named rule sets that are not columns of the default ``check`` table. ``sip-tls`` is "do we
+#: need to deprecate sips?" (issue 8 item 6): RFC 3261 plus the trial balloon's point 1 (best-effort TLS
+#: for sip:); its point 3 adds no constraint, and "no sips: anywhere" is the guard of the restated
+#: properties in ``properties/sip-tls/``.
+PROFILES: dict[str, RuleSet] = {
+    "sip-tls": compose(
+        "sip-tls", [*PRESETS["rfc3261"].rules, RULES_BY_ID["DEAN-1"]],
+        "best-effort TLS for sip: (RFC 3261 plus trial balloon points 1 and 3), no sips: anywhere",
+    ),
+}
+
+
 def preset(name: str) -> RuleSet:
     """A preset rule set by name."""
     try:
@@ -217,9 +229,12 @@ def load_rule_set(name_or_path: str) -> RuleSet:
     """A preset by name, or a user rule set from a TOML file."""
     if name_or_path in PRESETS:
         return PRESETS[name_or_path]
+    if name_or_path in PROFILES:
+        return PROFILES[name_or_path]
     path = Path(name_or_path)
     if not path.suffix == ".toml":
-        raise ScenarioError(f"unknown rule set {name_or_path!r}; presets: {', '.join(PRESETS)}, or a .toml file")
+        raise ScenarioError(f"unknown rule set {name_or_path!r}; presets: {', '.join(PRESETS)}; profiles: "
+                            f"{', '.join(PROFILES)}; or a .toml file")
     return rule_set_from_mapping(read_toml(path, "rule set"), str(path))
 
 

@@ -50,6 +50,7 @@ class Visit:
     label: str
     blocked: Term = field(default_factory=lambda: z3.BoolVal(False))
     segment: Any = None  # the topology segment it lies in (``sipsmodel.smt.topology.Segment``)
+    link: Mapping[str, Term] | None = None  # the transports the hop's link offers (None: every one)
 
     def scope(self) -> SymScope:
         return SymScope({**self.features, **self.options})
@@ -135,7 +136,8 @@ class Rules:
         if missing:
             raise KeyError(f"{label}: features missing at {cp_name}: {sorted(missing)}")
         options = {o.name: fresh(f"{label}!{o.name}", o.domain) for o in cp.options}
-        visit = Visit(cp, element, len(self.visits), active, dict(features), options, label, segment=self.segment)
+        visit = Visit(cp, element, len(self.visits), active, dict(features), options, label, segment=self.segment,
+                      link=link)
         for sym in options.values():
             self.assertions.append(domain_constraint(sym))
         body = allowed(cp, visit.scope(), features, link)

@@ -167,13 +167,15 @@ def test_malicious_mode_uses_the_malicious_expectations(monkeypatch: pytest.Monk
     assert {r["expected"] for r in json.loads(out)["results"]} == {"refuted"}
 
 
-def test_jobs_keep_the_cell_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    args = ("--property", "I-1", "--property", "I-2", "--property", "I-3", "--format", "json")
-    _, serial, _ = run(monkeypatch, fake(), *args)
-    code, parallel, _ = run(monkeypatch, fake(), *args, "--jobs", "2")
-    strip = [(r["property"], r["rules"], r["verdict"]) for r in json.loads(parallel)["results"]]
-    assert code == 0
-    assert strip == [(r["property"], r["rules"], r["verdict"]) for r in json.loads(serial)["results"]]
+def test_jobs_keep_the_cell_order() -> None:
+    # Worker shares run in fresh interpreters (sipsmodel.jobs), where no fake prover exists: use the real
+    # one on three properties its inductive step proves quickly.
+    args = ("check", "--property", "I-22", "--property", "I-17", "--property", "I-1b", "--format", "json")
+    serial = CliRunner().invoke(cli, list(args))
+    parallel = CliRunner().invoke(cli, [*args, "--jobs", "2"])
+    strip = [(r["property"], r["rules"], r["verdict"]) for r in json.loads(parallel.stdout)["results"]]
+    assert parallel.exit_code == 0 and strip[0][:2] == ("I-1b", "rfc3261")
+    assert strip == [(r["property"], r["rules"], r["verdict"]) for r in json.loads(serial.stdout)["results"]]
 
 
 @pytest.mark.parametrize("fmt", ["json", "markdown", "sarif"])

@@ -1,0 +1,193 @@
+"""The job layer of ``check`` and ``decide``: independent solver jobs on this process, local processes or Dask.
+
+Theory of operation: a run is a list of jobs (a check cell, a decide property), each belonging to a
+group (its property). z3's answers depend on what the process built before, so the layer fixes
+*shares*, not just workers: group ``n`` (in the order of first appearance) goes to share
+``n mod width``, and each share runs from start to end in a fresh Python interpreter
+(``python -m sipsmodel.jobs``, pickles on its standard input and output), its jobs in order. The
+shares and their fresh interpreters depend only on the jobs and the width (``--jobs``), never on
+where they run or on what the calling process did before:
+
+- ``width == 1`` and no scheduler: every job in this process, in order;
+- local: the ``width`` shares at once, each in a fresh interpreter on this machine;
+- ``--scheduler ADDRESS``: each share is a task of an existing Dask distributed cluster, and the task
+  starts the share's fresh interpreter on the worker's machine, so a worker that ran other shares
+  before changes nothing.
+
+So ``--scheduler ADDRESS --jobs N`` prints what ``--jobs N`` prints. Results come back in job order.
+Dask is an optional extra (``pip install 'sipsmodel[dask]'``), imported only when a scheduler is given.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sipsmodel.errors import SipsModelError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Seconds to wait for a Dask scheduler to answer before giving up with a clear error.
+CONNECT_TIMEOUT = 20.0
+DASK_EXTRA_HINT = "pip install 'sipsmodel[dask]' (Dask distributed, an optional extra)"
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Where jobs run: ``width`` shares (``--jobs``) on local processes, or on the Dask ``scheduler``."""
+
+    width: int = 1
+    scheduler: str | None = None
+
+
+def shares(items: Sequence[T], width: int, group: Callable[[T], Hashable]) -> list[list[int]]:
+    """The job indices of each non-empty share: group ``n`` (first-appearance order) to share ``n mod width``."""
+    order: dict[Hashable, int] = {}
+    split: list[list[int]] = [[] for _ in range(max(1, width))]
+    for index, item in enumerate(items):
+        number = order.setdefault(group(item), len(order))
+        split[number % len(split)].append(index)
+    return [share for share in split if share]
+
+
+def run_share(func: Callable[[T], R], share: Sequence[T]) -> list[R]:
+    """Run one share's jobs in order (module level so that pools and Dask can pickle it)."""
+    return [func(item) for item in share]
+
+
+def run_jobs(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    runner: Runner = Runner(),
+    group: Callable[[T], Hashable] = lambda item: id(item),
+    tick: Callable[[T], None] = lambda _item: None,
+) -> list[R]:
+    """``[func(item) for item in items]`` on the runner's processes; ``tick(item)`` as each job is done.
+
+    ``func`` must be a module-level function and ``items`` picklable when the jobs leave this process.
+    """
+    if not items or (runner.scheduler is None and runner.width <= 1):
+        results = []
+        for item in items:
+            results.append(func(item))
+            tick(item)
+        return results
+    split = shares(items, runner.width, group)
+    parts = [[items[i] for i in share] for share in split]
+
+    def done(part: list[T]) -> None:
+        for item in part:
+            tick(item)
+
+    if runner.scheduler is not None:
+        answers = _run_on_dask(func, parts, runner.scheduler, done)
+    else:
+        answers = _run_on_processes(func, parts, done)
+    found: dict[int, R] = {}
+    for share, answer in zip(split, answers, strict=True):
+        found.update(zip(share, answer, strict=True))
+    return [found[i] for i in range(len(items))]
+
+
+def job_map(runner: Runner) -> Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]:
+    """A ``map`` over the runner's processes (each job its own group), for callers that take a mapper."""
+
+    def mapper(func: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        return run_jobs(func, items, runner, group=lambda item: id(item))
+
+    return mapper
+
+
+def _run_on_processes(
+    func: Callable[[T], R], parts: list[list[T]], done: Callable[[list[T]], object]
+) -> list[list[R]]:
+    """Every share in its own fresh interpreter on this machine, all at once (there are ``width`` shares)."""
+    answers: dict[int, list[R]] = {}
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        futures = {pool.submit(run_share_fresh, func, part): n for n, part in enumerate(parts)}
+        for future in as_completed(futures):
+            number = futures[future]
+            answers[number] = future.result()
+            done(parts[number])
+    return [answers[n] for n in range(len(parts))]
+
+
+def dask_client(address: str) -> Any:
+    """A client of the Dask scheduler at ``address``; a clear error when Dask or the scheduler is missing."""
+    try:
+        import distributed
+    except ImportError:
+        raise SipsModelError(f"--scheduler needs Dask distributed, which is not installed; {DASK_EXTRA_HINT}") from None
+    try:
+        client_class: Any = distributed.Client
+        return client_class(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SipsModelError(
+            f"--scheduler {address}: no Dask scheduler answered there within {CONNECT_TIMEOUT:g} s ({exc}); "
+            "expected the address of a running scheduler such as tcp://127.0.0.1:8786 (`dask scheduler` prints it)"
+        ) from None
+
+
+def _run_on_dask(
+    func: Callable[[T], R], parts: list[list[T]], address: str, done: Callable[[list[T]], object]
+) -> list[list[R]]:
+    """Each share a Dask task that runs it in a fresh interpreter on the worker's machine."""
+    client = dask_client(address)
+    import distributed
+
+    as_completed: Any = distributed.as_completed
+    try:
+        futures = [client.submit(run_share_fresh, func, part, pure=False) for part in parts]
+        index = {future.key: n for n, future in enumerate(futures)}
+        answers: dict[int, list[R]] = {}
+        for future in as_completed(futures, loop=client.loop):
+            number = index[future.key]
+            answers[number] = future.result()
+            done(parts[number])
+        return [answers[n] for n in range(len(parts))]
+    finally:
+        client.close()
+
+
+def run_share_fresh(func: Callable[[T], R], share: Sequence[T]) -> list[R]:
+    """Run a share in a new ``python -m sipsmodel.jobs`` process and return its results (or raise its error)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sipsmodel.jobs"], input=pickle.dumps((func, list(share))), capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout:
+        raise SipsModelError(
+            f"a job process exited with code {done.returncode} without an answer:\n"
+            f"{done.stderr.decode('utf-8', 'replace')[-2000:]}"
+        )
+    status, value = pickle.loads(done.stdout)
+    if status == "error":
+        raise value
+    return list(value)
+
+
+def _serve_one_share() -> None:
+    """The body of ``python -m sipsmodel.jobs``: a pickled (func, share) in, a pickled answer out."""
+    answer_stream = sys.stdout.buffer
+    sys.stdout = sys.stderr  # anything the jobs print must not mix with the answer
+    func, share = pickle.loads(sys.stdin.buffer.read())
+    try:
+        answer: tuple[str, Any] = ("ok", run_share(func, share))
+    except SipsModelError as exc:
+        answer = ("error", exc)
+    try:
+        data = pickle.dumps(answer)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:  # keep the text of what cannot travel
+        data = pickle.dumps(("error", SipsModelError(f"a job's answer could not be sent back ({exc}): {answer[1]}")))
+    answer_stream.write(data)
+    answer_stream.flush()
+
+
+if __name__ == "__main__":
+    _serve_one_share()

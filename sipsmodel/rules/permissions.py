@@ -1,0 +1,71 @@
+"""Permissions: the RFC 3261 MAYs (and SHOULD NOTs that leave the opposite allowed) the model expresses.
+
+A permission says "at this choice point, in a state where ``when`` holds, an option satisfying
+``option`` stays available". It is not a constraint on elements (no rule set asserts it); the decision
+analysis (``sipsmodel.smt.conflicts``) asks whether a candidate change removes the permitted option at
+some reachable state, which contradicts RFC 3261 and so needs a standards-track update (SIPS-RULES.md
+section B, the test used there). Each entry names the SIPS-RULES.md rule (section A) it reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sipsmodel.model.expr import Expr, parse_expr
+from sipsmodel.rules.table import R3261
+
+
+@dataclass(frozen=True)
+class Permission:
+    """An option RFC 3261 leaves available at one choice point in the states where ``when`` holds."""
+
+    id: str
+    rule: str
+    document: str
+    section: str
+    keyword: str
+    binds: str
+    reading: str
+    choice_point: str
+    when: str
+    option: str
+
+    @cached_property
+    def when_expr(self) -> Expr:
+        return parse_expr(self.when, source=f"permission {self.id} (when)")
+
+    @cached_property
+    def option_expr(self) -> Expr:
+        return parse_expr(self.option, source=f"permission {self.id} (option)")
+
+
+PERMISSIONS: tuple[Permission, ...] = (
+    Permission("P-3261-26.4.4-a", "R-3261-26.4.4-a", R3261, "26.4.4", "MAY", "proxy",
+               "the location service may hand back a SIP Contact for a SIPS Request-URI, and the responsible proxy "
+               "forwards to it (16.6 step 2: the Request-URI becomes the target)",
+               "proxy_forward", "in_ruri == sips and responsible and binding == sip", "ruri == sip"),
+    Permission("P-3261-26.2.2-a", "R-3261-26.2.2-a", R3261, "26.2.2", "MAY", "proxy",
+               "the last-hop exception: from the responsible proxy to the UAS, local policy may use a hop that is "
+               "not TLS",
+               "proxy_forward", "in_ruri == sips and responsible and last_hop", "not secure(transport)"),
+    Permission("P-3261-26.4.4-c", "R-3261-26.4.4-c", R3261, "26.4.4", "MAY", "proxy",
+               "a responsible proxy may retarget a SIP Request-URI to a SIPS Contact found in the location service",
+               "proxy_forward", "in_ruri == sip and responsible and binding == sips", "ruri == sips"),
+    Permission("P-3261-16.7-8a", "R-3261-16.7-8a", R3261, "16.7 step 8", "MAY", "proxy",
+               "a proxy that Record-Routed once may rewrite its Record-Route value in the 2xx it forwards",
+               "proxy_response_rr", "rr == single", "rewrite != keep"),
+    Permission("P-3261-16.7-4a", "R-3261-16.7-4a", R3261, "16.7 step 4", "SHOULD NOT", "proxy",
+               "a proxy should not recurse on a 3xx with a SIP Contact to a SIPS request, but may (SHOULD NOT)",
+               "proxy_recurse", "ruri == sips and failure == r3xx and contact == sip", "action == recurse"),
+    Permission("P-3261-8.1.3.4-a", "R-3261-8.1.3.4-a", R3261, "8.1.3.4", "MAY", "UAC",
+               "a UAC may retry a SIPS request to a SIP Contact of a 3xx (it SHOULD tell the user)",
+               "uac_retry", "ruri == sips and failure == r3xx and contact == sip", "action == retry"),
+)
+
+PERMISSIONS_BY_ID: dict[str, Permission] = {p.id: p for p in PERMISSIONS}
+
+
+def permissions_at(choice_point: str) -> tuple[Permission, ...]:
+    """The permissions of one choice point."""
+    return tuple(p for p in PERMISSIONS if p.choice_point == choice_point)

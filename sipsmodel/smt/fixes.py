@@ -1,0 +1,116 @@
+"""Minimal sets of candidate changes that prove a property, on the property's own solver (issue 8 item 3).
+
+Theory of operation: the bounded solver of ``sipsmodel.smt.prove`` already holds the encoding and the
+negated property, and reads every rule through its one literal. The rules no candidate touches are
+fixed (hard assumptions: the base's active rules on, every other rule off, the bound literal); each
+candidate change is a soft assumption, ``rule!R`` for an addition and a selector for a removal.
+A base rule that a candidate removes, or that an added rule supersedes, is defined as "on exactly when
+no applied change removes or replaces it": an added rule stands in for the rule it replaces, as the
+documents (and ``compose``) have it, so a set never proves a property vacuously by leaving the old
+and the new text both binding with no option between them. A candidate left out of a subset is *not
+applied* (``absent``), so a subset is exactly one rule set
+(``sipsmodel.decide.candidates.changed_rule_set``), and a minimal unsatisfiable subset is a minimal
+set of changes under which no violation exists up to the bound. The enumeration is MARCO
+(``sipsmodel.smt.mus.minimal_cores``), which checks each core it reports minimal directly; its
+pruning assumes that applying more changes never loses a proof, which holds for additions but not
+for removals (they only weaken), so ``decide`` searches additions only (a removal's use, replacing
+a base rule, comes with the rule that supersedes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import z3
+
+from sipsmodel.props import Property
+from sipsmodel.rules.sets import RuleSet
+from sipsmodel.rules.table import RULES, RULES_BY_ID
+from sipsmodel.smt.mus import MusEnumeration, minimal_cores
+from sipsmodel.smt.prove import bounded_prover
+from sipsmodel.smt.solving import RLIMIT, active_rule_ids
+from sipsmodel.smt.visits import rule_literal
+
+Term = Any
+
+
+def _label(rule: str, action: str) -> str:
+    return f"+{rule}" if action == "add" else f"-{rule}"
+
+
+def _selector(label: str) -> Term:
+    return z3.Bool(f"change!{label}")
+
+
+def soft_literals(changes: Sequence[tuple[str, str]], applied: bool = True) -> dict[str, Term]:
+    """``{label: literal}`` for each change (rule, action) applied (or not); labels ``+R`` (add), ``-R`` (remove).
+
+    An addition is its rule's literal; a removal is a selector that the base rule's definition reads
+    (:func:`base_rule_definitions`).
+    """
+    result = {}
+    for rule, action in changes:
+        term = rule_literal(rule) if action == "add" else _selector(_label(rule, action))
+        result[_label(rule, action)] = term if applied else z3.Not(term)
+    return result
+
+
+def replaced_by(base: RuleSet, changes: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each active base rule that a candidate removes or that an added rule supersedes, with those additions."""
+    active = set(active_rule_ids(base))
+    result: dict[str, list[str]] = {}
+    for rule, action in changes:
+        if action == "remove" and rule in active:
+            result.setdefault(rule, [])
+        for old in RULES_BY_ID[rule].supersedes if action == "add" else ():
+            if old in active:
+                result.setdefault(old, []).append(rule)
+    return result
+
+
+def base_rule_definitions(base: RuleSet, changes: Sequence[tuple[str, str]]) -> list[Term]:
+    """A touched base rule is on exactly when no applied change removes it or replaces it (``supersedes``).
+
+    So an added rule stands in for the base rule it supersedes, as in the documents and in
+    ``sipsmodel.rules.sets.compose``: adding it never leaves both the old and the new text binding.
+    """
+    removals = {rule for rule, action in changes if action == "remove"}
+    definitions = []
+    for old, newer in sorted(replaced_by(base, changes).items()):
+        off = [rule_literal(r) for r in newer] + ([_selector(f"-{old}")] if old in removals else [])
+        definitions.append(rule_literal(old) == z3.Not(z3.Or(off)))
+    return definitions
+
+
+def fixed_literals(base: RuleSet, changes: Sequence[tuple[str, str]]) -> list[Term]:
+    """The rule literals no candidate touches: on for the base's active rules, off for every other rule."""
+    touched = {rule for rule, _ in changes} | set(replaced_by(base, changes))
+    on = set(active_rule_ids(base))
+    return [rule_literal(r.id) if r.id in on else z3.Not(rule_literal(r.id)) for r in RULES if r.id not in touched]
+
+
+def _guard(solver: Term, definitions: list[Term]) -> Term:
+    """A literal that, assumed, asserts the definitions on this solver (added once per solver and text).
+
+    The guards live on the solver object itself, so a new solver never inherits another's guard.
+    """
+    guards: dict[str, Term] = solver.__dict__.setdefault("sipsmodel_fix_guards", {})
+    key = str(definitions)
+    if key not in guards:
+        guard = z3.FreshBool("fixes")
+        solver.add(z3.Implies(guard, z3.And(definitions)))
+        guards[key] = guard
+    return guards[key]
+
+
+def fixing_cores(prop: Property, base: RuleSet, changes: Sequence[tuple[str, str]], bound: int, *, timeout: float,
+                 seed: int, rlimit: int = RLIMIT, limit: int = 16) -> MusEnumeration:
+    """Every minimal subset of the changes (by label) under which ``prop`` has no violation up to ``bound``."""
+    prover = bounded_prover(prop, base, bound, False, timeout, seed, rlimit)
+    hard = [prover.encoding.bound_literal(bound), *fixed_literals(base, changes)]
+    definitions = base_rule_definitions(base, changes)
+    if definitions:
+        hard.append(_guard(prover.solver, definitions))
+    return minimal_cores(prover.solver, hard, soft_literals(changes), limit=limit,
+                         absent=soft_literals(changes, applied=False))
