@@ -149,16 +149,18 @@ def rule_set_from_mapping(data: dict[str, object], source: str) -> RuleSet:
     return result.with_should(str(data.get("should", "binding")))
 
 
+def _origin(rule_set: RuleSet) -> str:
+    return rule_set.source or f"the preset {rule_set.name}"
+
+
 def check_unique_names(sets: Sequence[RuleSet]) -> None:
     """Rule-set names are unique in a run: two sets of one name would overwrite each other's column."""
     first: dict[str, RuleSet] = {}
     for rule_set in sets:
         other = first.setdefault(rule_set.name, rule_set)
         if other is not rule_set:
-            def where(s: RuleSet) -> str:
-                return s.source or f"the preset {s.name}"
-            raise ScenarioError(f"two rule sets are named {rule_set.name!r}: {where(other)} and {where(rule_set)}; "
-                                "give one of them another 'name' (names must be unique in a run)")
+            raise ScenarioError(f"two rule sets are named {rule_set.name!r}: {_origin(other)} and "
+                                f"{_origin(rule_set)}; give one of them another 'name' (names must be unique in a run)")
 
 
 def load_rule_set(name_or_path: str) -> RuleSet:

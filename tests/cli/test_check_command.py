@@ -62,7 +62,7 @@ def test_every_property_under_the_four_presets_by_default(monkeypatch: pytest.Mo
     code, out, _ = run(monkeypatch, fake(), "--format", "json")
     assert code == 0
     cells = [(r["property"], r["rules"]) for r in json.loads(out)["results"]]
-    assert len(cells) == 21 * 4 and len(set(cells)) == len(cells)
+    assert len(cells) == 22 * 4 and len(set(cells)) == len(cells)
     assert cells[:4] == [("I-1", s) for s in ("rfc3261", "draft-04", "dean-bcp", "rfc5630")]
 
 

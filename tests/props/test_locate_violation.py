@@ -11,6 +11,7 @@ from sipsmodel.smt import prove
 PROPERTIES = {p.id: p for p in load_properties()}
 
 
+@pytest.mark.slow
 def test_a_retry_witness_points_at_the_retried_request() -> None:
     """I-13 under rfc5630 (F-12): the marked transmission is the UAC's automatic sip retry."""
     result = prove(PROPERTIES["I-13"], preset("rfc5630"))
@@ -20,6 +21,7 @@ def test_a_retry_witness_points_at_the_retried_request() -> None:
     assert hop["request"] != result.counterexample.collection("hops")[0]["request"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("prop", "rules"), [("I-4", "rfc3261"), ("I-7", "rfc5630")])
 def test_a_dialog_witness_points_at_the_dialog_creating_request(prop: str, rules: str) -> None:
     result = prove(PROPERTIES[prop], preset(rules))

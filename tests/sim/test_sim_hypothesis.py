@@ -3,6 +3,7 @@ the rule table alone (``violated_rules``), and the observation agrees with the m
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ def check_trace(scenario: Scenario, trace: Trace, rules: str) -> None:
         assert dialog["call"] < len(scenario.calls)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), RULE_SETS)
 def test_random_scenarios_with_drawn_choices(data: st.DataObject, rules: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,7 @@ def check_names(scenario: Scenario) -> None:
     Simulation(scenario, PRESETS["rfc3261"])  # the simulator's own reference check
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), SIZES, st.booleans())
 def test_every_name_a_scenario_uses_is_an_element(data: st.DataObject, sizes: tuple[int, int], malicious: bool) -> None:
@@ -100,6 +102,7 @@ def _kinds(scenario: Scenario) -> set[str]:
     return kinds
 
 
+@pytest.mark.slow
 def test_every_kind_of_scenario_is_drawn_and_the_interesting_ones_often() -> None:
     drawn = _sample(400)
     seen = Counter(kind for scenario in drawn for kind in _kinds(scenario))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -112,6 +113,7 @@ def _brute_force_muses(soft: dict[str, z3.BoolRef]) -> tuple[tuple[str, ...], ..
     return tuple(sorted(c for c in subsets if unsat(c) and not any(unsat(tuple(j for j in c if j != i)) for i in c)))
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("<>="), st.integers(0, 6)), min_size=1, max_size=6))
 def test_marco_finds_exactly_the_brute_force_muses(bounds: list[tuple[str, int]]) -> None:

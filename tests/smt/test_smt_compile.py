@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,6 +44,7 @@ def _records(name: str) -> st.SearchStrategy[list[dict[str, object]]]:
     return st.lists(record, max_size=4)
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(st.data())
 def test_property_formulas_compile_to_their_truth_value(data: st.DataObject) -> None:

@@ -22,6 +22,8 @@ from sipsmodel.syntax.message import _split, parse_head
 from sipsmodel.syntax.parser import STARTS, _Bail, _lalr, drive, lark_parser, lexer_entry, run
 from sipsmodel.syntax.values import NameAddr
 
+pytestmark = pytest.mark.slow  # long Hypothesis comparisons with the Lark parser
+
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Characters that matter to the grammar, for mutations.

@@ -66,6 +66,7 @@ def test_arbitrary_text_as_uri(text: str) -> None:
         assert exc.message
 
 
+@pytest.mark.slow
 @given(sip_uri_texts(), st.integers(0, 200), st.sampled_from(["", " ", "%", "<", ">", "@", ";", "?", "[", "\x00"]))
 def test_uri_text_mutations(text: str, at: int, insert: str) -> None:
     at = min(at, len(text))
@@ -86,6 +87,7 @@ def test_arbitrary_header_values(name: str, value: str) -> None:
         assert exc.message
 
 
+@pytest.mark.slow
 @given(sip_message_texts(), st.integers(0, 4000))
 @settings(max_examples=50)
 def test_generated_messages_cut_anywhere(data: bytes, at: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 
 from sipsmodel.strategies import (
@@ -53,6 +54,7 @@ def test_via_value_round_trip(via: Via) -> None:
     assert parse_header("Via", via.render()) == (via,)
 
 
+@pytest.mark.slow
 @given(sip_messages())
 @settings(max_examples=50)
 def test_message_value_round_trip(message: SipMessage) -> None:
@@ -80,6 +82,7 @@ def test_via_text_is_stable(text: str) -> None:
     assert parse_header("Via", ", ".join(v.render() for v in once)) == once
 
 
+@pytest.mark.slow
 @given(sip_message_texts())
 @settings(max_examples=50)
 def test_message_text_is_stable(data: bytes) -> None:
