@@ -138,11 +138,20 @@ def _flow(result: Result, changes: tuple[Change, ...]) -> Counterexample | None:
 
 
 def _minimal_set(job: PropertyJob, changes: tuple[Change, ...]) -> MinimalSet:
-    """A core of the enumeration, re-checked: proved with it, refuted (replayed) with any change fewer."""
-    result = _prove(job.prop, changed_rule_set(job.base, changes), job.solving)
-    if result.verdict == "refuted":
-        raise ModelDisagreement(f"{job.prop.id}: the minimal set {[c.label for c in changes]} was found unsat "
-                                f"by the enumeration but {result.rules} is refuted")
+    """A core of the enumeration: proved with it, refuted (replayed) with any change fewer.
+
+    The enumeration's own check is the bounded proof (the prover's query on the same solver with exactly
+    this set's rule literals); an inductive property is re-proved to learn whether the step check gives
+    all sizes (and the rules that proof rests on).
+    """
+    scope = "bounded"
+    rules_used: tuple[str, ...] = ()
+    if job.prop.inductive:
+        result = _prove(job.prop, changed_rule_set(job.base, changes), job.solving)
+        if result.verdict == "refuted":
+            raise ModelDisagreement(f"{job.prop.id}: the minimal set {[c.label for c in changes]} was found unsat "
+                                    f"by the enumeration but {result.rules} is refuted")
+        scope, rules_used = result.scope or "bounded", result.rules_used
     fewer = []
     for dropped in changes:
         rest = tuple(c for c in changes if c != dropped)
@@ -152,8 +161,9 @@ def _minimal_set(job: PropertyJob, changes: tuple[Change, ...]) -> MinimalSet:
                                     f"{other.rules} is proved without {dropped.label}")
         fewer.append(OneFewer(dropped, other.verdict, _flow(other, rest)))
     shoulds = tuple(c.rule for c in changes if c.action == "add" and RULES_BY_ID[c.rule].is_should)
-    return MinimalSet(changes, result.verdict, result.scope, result.bound, one_fewer=tuple(fewer),
-                      shoulds=shoulds, rules_used=result.rules_used)
+    bound = None if scope == "unbounded" else job.solving.bound
+    return MinimalSet(changes, "proved", scope, bound, one_fewer=tuple(fewer), shoulds=shoulds,
+                      rules_used=rules_used)
 
 
 def run_property_job(job: PropertyJob) -> PropertyAnswer:

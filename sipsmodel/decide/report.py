@@ -301,7 +301,8 @@ def _property_lines(answer: PropertyAnswer, flows: bool) -> list[str]:
         if flows:
             lines += _flow_lines(answer.all_candidates_counterexample, "    ")
     for m in answer.minimal_sets:
-        should = f"; SHOULD only binding: {', '.join(m.shoulds)} must become MUST" if m.shoulds else ""
+        should = (f"; works only if {', '.join(m.shoulds)} binds as a MUST (or with --should binding)"
+                  if m.shoulds else "")
         lines.append(f"  fixed by {m.label}: {m.verdict_label}, {m.track or 'track not decided'}{should}")
         for c in m.conflicts:
             lines.append(f"    contradicts {c.contradicts} ({c.keyword}, {c.clause}) via {c.rule}")
