@@ -41,6 +41,7 @@ from sipsmodel.model.expr import And, Expr, Not, parse_expr
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.permissions import Permission, permissions_at
+from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES, RULES_BY_ID
@@ -142,7 +143,7 @@ def _selector_template(cp_name: str) -> tuple[Term, dict[str, Term], dict[str, T
 def _switched(cp_name: str, rules_on: frozenset[str], extras_on: frozenset[tuple[str, str]]) -> Term:
     """The template with the given rules and extras on and everything else off."""
     template, _, _, selectors = _selector_template(cp_name)
-    pairs = [(rule_literal(r.id), z3.BoolVal(r.id in rules_on)) for r in RULES]
+    pairs = [(rule_literal(r.id), z3.BoolVal(r.id in rules_on)) for r in CONSTRAINT_RULES]
     pairs += [(term, z3.BoolVal(key in extras_on)) for key, term in selectors.items()]
     return z3.simplify(z3.substitute(template, *pairs))
 

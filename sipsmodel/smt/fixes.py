@@ -25,8 +25,9 @@ from typing import Any
 import z3
 
 from sipsmodel.props import Property
+from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.rules.table import RULES, RULES_BY_ID
+from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.smt.mus import MusEnumeration, minimal_cores
 from sipsmodel.smt.prove import bounded_prover
 from sipsmodel.smt.solving import RLIMIT, active_rule_ids
@@ -84,10 +85,11 @@ def base_rule_definitions(base: RuleSet, changes: Sequence[tuple[str, str]]) -> 
 
 
 def fixed_literals(base: RuleSet, changes: Sequence[tuple[str, str]]) -> list[Term]:
-    """The rule literals no candidate touches: on for the base's active rules, off for every other rule."""
+    """The rule literals no candidate touches (readings too): on for the base's active rules, off for the rest."""
     touched = {rule for rule, _ in changes} | set(replaced_by(base, changes))
     on = set(active_rule_ids(base))
-    return [rule_literal(r.id) if r.id in on else z3.Not(rule_literal(r.id)) for r in RULES if r.id not in touched]
+    kept = [r.id for r in CONSTRAINT_RULES if r.id not in touched]
+    return [rule_literal(i) if i in on else z3.Not(rule_literal(i)) for i in kept]
 
 
 def _guard(solver: Term, definitions: list[Term]) -> Term:
