@@ -251,50 +251,26 @@ _ORDER: dict[str, Callable[[int, int], bool]] = {
     ">=": lambda a, b: a >= b,
 }
 
+#: A node compiled to a Python closure over a scope (see :func:`evaluate`).
+Evaluator = Callable[[Scope], Value]
+
+_COMPILED: dict[int, tuple[Expr, Evaluator]] = {}
+_COMPILED_LIMIT = 50_000
+
 
 def evaluate(expr: Expr, scope: Scope) -> Value:
-    """Evaluate ``expr`` on concrete values."""
-    match expr:
-        case Const(value):
-            return value
-        case Ref():
-            return _lookup(expr, scope)
-        case Compare(op, left, right):
-            a, b = evaluate(left, scope), evaluate(right, scope)
-            if op == "==":
-                return a == b
-            if op == "!=":
-                return a != b
-            return _ORDER[op](int(a), int(b))
-        case Member(item, options, negated):
-            value = evaluate(item, scope)
-            found = any(value == evaluate(o, scope) for o in options)
-            return found != negated
-        case Not(body):
-            return not truth(body, scope)
-        case And(parts):
-            return all(truth(p, scope) for p in parts)
-        case Or(parts):
-            return any(truth(p, scope) for p in parts)
-        case Implies(left, right):
-            return (not truth(left, scope)) or truth(right, scope)
-        case Iff(left, right):
-            return truth(left, scope) == truth(right, scope)
-        case Call(name, args):
-            return evaluate(args[0], scope) in BUILTINS[name]
-        case Quant(kind, var, collection, where, body):
-            return _evaluate_quant(kind, var, scope.collections[collection], where, body, scope)
-    raise TypeError(f"not an expression: {expr!r}")
+    """Evaluate ``expr`` on concrete values.
 
-
-def _evaluate_quant(
-    kind: str, var: str, items: Sequence[Record], where: Expr | None, body: Expr, scope: Scope
-) -> bool:
-    selected = (scope.bind(var, item) for item in items)
-    inner = (s for s in selected if where is None or truth(where, s))
-    if kind == "forall":
-        return all(truth(body, s) for s in inner)
-    return any(truth(body, s) for s in inner)
+    Each node is compiled once into a closure (the trace checker evaluates the same formulas on
+    millions of records); the closures do exactly what a walk of the tree would, errors included.
+    """
+    entry = _COMPILED.get(id(expr))
+    if entry is None or entry[0] is not expr:
+        if len(_COMPILED) >= _COMPILED_LIMIT:  # trees built on the fly must not pile up
+            _COMPILED.clear()
+        entry = (expr, _compile(expr))
+        _COMPILED[id(expr)] = entry
+    return entry[1](scope)
 
 
 def truth(expr: Expr, scope: Scope) -> bool:
@@ -303,6 +279,100 @@ def truth(expr: Expr, scope: Scope) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"expected a truth value, got {value!r}")
     return value
+
+
+def _truth_of(expr: Expr) -> Callable[[Scope], bool]:
+    """The compiled formula, checked to be boolean (as :func:`truth`)."""
+    run = _compile(expr)
+
+    def checked(scope: Scope) -> bool:
+        value = run(scope)
+        if not isinstance(value, bool):
+            raise TypeError(f"expected a truth value, got {value!r}")
+        return value
+
+    return checked
+
+
+def _compile(expr: Expr) -> Evaluator:
+    match expr:
+        case Const(value):
+            return lambda scope: value
+        case Ref():
+            return _compile_ref(expr)
+        case Compare(op, left, right):
+            return _compile_compare(op, _compile(left), _compile(right))
+        case Member(item, options, negated):
+            return _compile_member(_compile(item), tuple(_compile(o) for o in options), negated)
+        case Not(body):
+            inner = _truth_of(body)
+            return lambda scope: not inner(scope)
+        case And(parts):
+            checks = tuple(_truth_of(p) for p in parts)
+            return lambda scope: all(c(scope) for c in checks)
+        case Or(parts):
+            checks = tuple(_truth_of(p) for p in parts)
+            return lambda scope: any(c(scope) for c in checks)
+        case Implies(left, right):
+            first, then = _truth_of(left), _truth_of(right)
+            return lambda scope: (not first(scope)) or then(scope)
+        case Iff(left, right):
+            first, second = _truth_of(left), _truth_of(right)
+            return lambda scope: first(scope) == second(scope)
+        case Call(name, args):
+            arg = _compile(args[0])
+            return lambda scope: arg(scope) in BUILTINS[name]
+        case Quant(kind, var, collection, where, body):
+            return _compile_quant(kind, var, collection, where, body)
+    raise TypeError(f"not an expression: {expr!r}")
+
+
+def _compile_ref(ref: Ref) -> Evaluator:
+    head = ref.path[0]
+    if len(ref.path) == 1:
+        return lambda scope: scope.variables.get(head, head)  # a name that is not a variable is an enum literal
+
+    if len(ref.path) != 2:
+        return lambda scope: _lookup(ref, scope)  # raises what a walk of the tree raises
+    attr = ref.path[1]
+
+    def attribute(scope: Scope) -> Value:
+        try:
+            return scope.records[head][attr]
+        except KeyError:
+            return _lookup(ref, scope)  # raises the error that names the variable or the attribute
+
+    return attribute
+
+
+def _compile_compare(op: str, left: Evaluator, right: Evaluator) -> Evaluator:
+    if op == "==":
+        return lambda scope: left(scope) == right(scope)
+    if op == "!=":
+        return lambda scope: left(scope) != right(scope)
+    order = _ORDER[op]
+    return lambda scope: order(int(left(scope)), int(right(scope)))
+
+
+def _compile_member(get: Evaluator, choices: tuple[Evaluator, ...], negated: bool) -> Evaluator:
+    def member(scope: Scope) -> bool:
+        value = get(scope)
+        return any(value == o(scope) for o in choices) != negated
+
+    return member
+
+
+def _compile_quant(kind: str, var: str, collection: str, where: Expr | None, body: Expr) -> Evaluator:
+    keep = None if where is None else _truth_of(where)
+    holds = _truth_of(body)
+    every = kind == "forall"
+
+    def quantified(scope: Scope) -> bool:
+        selected = (scope.bind(var, item) for item in scope.collections[collection])
+        inner = (s for s in selected if keep is None or keep(s))
+        return all(holds(s) for s in inner) if every else any(holds(s) for s in inner)
+
+    return quantified
 
 
 def names_in(expr: Expr) -> frozenset[str]:
