@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from sipsmodel.cli import cli
+
+pytestmark = pytest.mark.slow  # the ambiguity search end to end
 
 FLOW_KEYS = {"rules", "transmissions", "bindings", "dialogs", "notes", "holds", "violation", "differing", "elements"}
 

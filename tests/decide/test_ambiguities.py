@@ -12,6 +12,8 @@ from sipsmodel.decide.finding import Finding
 from sipsmodel.props import load_properties
 from sipsmodel.rules.sets import PRESETS, load_rule_set
 
+pytestmark = pytest.mark.slow  # the prover and replayed witness pairs
+
 PROPS = {p.id: p for p in load_properties()}
 
 

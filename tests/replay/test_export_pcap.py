@@ -9,11 +9,14 @@ import subprocess
 from pathlib import Path
 
 import dpkt
+import pytest
 from dpkt import pcapng
 
 from sipsmodel.replay import load_flow
 from sipsmodel.replay.export_pcap import write_pcapng
 from sipsmodel.syntax import parse_message
+
+pytestmark = pytest.mark.slow  # a real check run for its counterexamples
 
 
 def _packets(data: bytes) -> list[tuple[dpkt.ip.IP, str]]:

@@ -15,6 +15,8 @@ from sipsmodel.cli import cli
 from sipsmodel.replay import load_flow
 from sipsmodel.replay.export_sipp import scenarios
 
+pytestmark = pytest.mark.slow  # the real SIPp on every exported scenario
+
 REGISTRAR = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="stand-in registrar">
   <recv request="REGISTER"/>

@@ -29,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "trace"))
 import kamailio_harness  # noqa: E402  (the trace tests' Kamailio fixture, reused)
 from kamailio_harness import Kamailio  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a real Kamailio and SIPp
+
 REFUSING = Path(__file__).resolve().parent / "kamailio" / "refuse-sips-downgrade.cfg"
 WAIT = 2.0
 

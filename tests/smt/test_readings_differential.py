@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from smt_support import first_difference, random_params, run_both
 
 from sipsmodel.rules.readings import AMBIGUITIES
 from sipsmodel.rules.sets import PRESETS
+
+pytestmark = pytest.mark.slow  # the simulator and the prover on random readings
 
 
 @settings(max_examples=15, deadline=None)

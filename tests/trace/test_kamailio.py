@@ -20,6 +20,8 @@ from kamailio_harness import Capture, Kamailio, free_port, tls_contexts
 from sipsmodel.cli import cli
 from sipsmodel.replay.agent import Agent
 
+pytestmark = pytest.mark.slow  # a real Kamailio
+
 
 @pytest.fixture
 def kamailio(tmp_path: Path) -> Iterator[Kamailio]:
