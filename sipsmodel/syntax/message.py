@@ -339,7 +339,7 @@ def parse_message_lenient(data: bytes | str, *, stream: bool = False) -> tuple[S
     if message.request_uri is not None:
         first_line = head.split("\n", 1)[0]
         found += sips_udp_leniencies(message.request_uri, first_line, lambda pos: (1, pos + 1))
-    ends = [*offsets[1:], len(head)]
+    ends = [*offsets[1:], len(head)][: len(offsets)]  # a message may have no header line at all
     for header, offset, end in zip(message.headers, offsets, ends, strict=True):
         if kind_of(header.key) not in URI_KINDS:
             continue

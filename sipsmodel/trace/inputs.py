@@ -126,6 +126,10 @@ def _pcap(stream: BinaryIO, path: Path, keylog: Path | None) -> Iterator[Item]:
 def parse(frame: Frame) -> tuple[SipMessage, list[Leniency]]:
     """Parse one captured message leniently, every leniency at its record; ParseError on bad syntax."""
     message, found = parse_message_lenient(frame.data)
+    # The builder groups by Call-ID and CSeq, which are parsed lazily: a damaged one is this record's
+    # problem (a ParseError here), not an error escaping from the builder later.
+    message.call_id()
+    message.cseq()
     return message, [Leniency(frame.record, frame.frame, n.rule, n.what, n.why, n.line, n.column) for n in found]
 
 

@@ -67,3 +67,20 @@ def test_damaged_pcap_files(ng: bool, at: int, noise: bytes, cut: int) -> None:
         boundaries.add(end)
     if not ng and damaged == data[: len(damaged)] and len(damaged) not in boundaries:
         assert report.problems, "a capture cut inside a packet must say where it stopped"
+
+
+def test_a_damaged_call_id_is_the_record_s_problem() -> None:
+    """Found by the fuzz test above: a Call-ID that does not parse used to escape from the builder."""
+    data = s.sipdump()
+    cut = data.index(b"Call-ID: ") + len(b"Call-ID: ")
+    report = _run(data[:cut] + b"@" + data[cut:])
+    problems = [p for p in report.problems if "Call-ID" in p.why]  # type: ignore[attr-defined]
+    assert problems and problems[0].record == 1, report.problems  # type: ignore[attr-defined]
+
+
+def test_a_message_without_header_lines_parses_leniently() -> None:
+    """Found by the fuzz test above: no header line at all made the lenient reader fail with a ValueError."""
+    from sipsmodel.syntax import parse_message_lenient
+
+    message, leniencies = parse_message_lenient(b"OPTIONS sip:a@b.example SIP/2.0\r\n\r\n")
+    assert message.headers == () and leniencies == ()
