@@ -53,12 +53,12 @@ class Counterexample:
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        from sipsmodel.render import transmission_json
+        from sipsmodel.render import transmissions_json
 
         return {
             "rule_set": self.rule_set,
             "changes": [c.to_json() for c in self.changes],
-            "transmissions": [transmission_json(t) for t in self.trace.transmissions],
+            "transmissions": transmissions_json(self.trace),
             "violation": self.violation,
             "note": self.note,
         }
