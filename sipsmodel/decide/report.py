@@ -286,7 +286,7 @@ def _flow_lines(flow: Counterexample | None, indent: str) -> list[str]:
     from sipsmodel.render.ladder import render_ladder
 
     head = f"{indent}call flow under {flow.rule_set}" + (f" ({flow.note})" if flow.note else "") + ":"
-    ladder = render_ladder(flow.trace, flow.violation)
+    ladder = render_ladder(flow.trace, flow.violation, why=True)
     return [head] + [indent + "  " + line for line in ladder.splitlines()]
 
 

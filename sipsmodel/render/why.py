@@ -79,6 +79,11 @@ def decision_line(placed: Placed) -> str:
     return f"{where}: {options_text(d.options)}{taken}; {counts_text(d)}; {ruled_out_text(d)}"
 
 
+def decision_text(decision: Decision) -> str:
+    """``decision_line`` of a decision on its own (not placed under a transmission)."""
+    return decision_line(Placed(decision, decision.transmission is not None))
+
+
 def decision_json(placed: Placed) -> dict[str, Any]:
     """One decision as JSON: the same facts as ``decision_line`` plus the features it was taken on."""
     d = placed.decision

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sipsmodel.report.result import Result
-from sipsmodel.rules.readings import READING_KEYWORD, READING_RULES_BY_ID
+from sipsmodel.rules.readings import AMBIGUITIES_BY_ITEM, READING_KEYWORD, READING_RULES_BY_ID
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.table import RULES_BY_ID
 
@@ -65,6 +65,20 @@ def core_readings(result: Result) -> list[str]:
     return list(dict.fromkeys([*embodied, *result.readings]))
 
 
+def reading_json(reading_id: str) -> dict[str, Any]:
+    """``{"id": "F-3/b", "clause": ..., "statement": ...}`` (SIPS-RULES.md section F)."""
+    item, letter = reading_id.split("/", 1)
+    ambiguity = AMBIGUITIES_BY_ITEM.get(item)
+    found = next((r for r in ambiguity.readings if r.letter == letter), None) if ambiguity else None
+    return {"id": reading_id, "clause": found.clause if found else None,
+            "statement": found.statement if found else None}
+
+
+def core_readings_json(result: Result) -> list[dict[str, Any]]:
+    """The F-readings the core rests on, each with its clause and one-line statement."""
+    return [reading_json(r) for r in core_readings(result)]
+
+
 def core_rule_lines(result: Result) -> list[str]:
     """``the core's rules:`` then one line per rule, then the F-readings the core rests on."""
     rules = core_rules_json(result)
@@ -77,7 +91,9 @@ def core_rule_lines(result: Result) -> list[str]:
             continue
         tail = f" [embodies {', '.join(r['embodies'])}]" if r["embodies"] and r["embodies"] != [r["id"]] else ""
         lines.append(f"  {r['id']}  {r['keyword']}  {r['clause']}: {r['statement']}{tail}")
-    readings = core_readings(result)
-    lines.append("readings the core rests on: " + (", ".join(readings) if readings else
-                                                   "none (no rule of the core stands for a reading of section F)"))
+    readings = core_readings_json(result)
+    if not readings:
+        return [*lines, "readings the core rests on: none (no rule of the core stands for a reading of section F)"]
+    lines.append("readings the core rests on:")
+    lines += [f"  {r['id']}  {r['clause']}: {r['statement']}" for r in readings]
     return lines

@@ -8,7 +8,7 @@ from typing import Any
 
 from sipsmodel.render import transmissions_json
 from sipsmodel.render.jsonview import elements_json
-from sipsmodel.report.core import all_cores, core_readings, core_rules_json
+from sipsmodel.report.core import all_cores, core_readings_json, core_rules_json
 from sipsmodel.report.result import Result
 from sipsmodel.report.tool import tool_block
 
@@ -37,7 +37,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "cores": [list(c) for c in all_cores(result)] if result.verdict == "proved" else [],
         "cores_complete": result.details.get("cores_complete") if result.verdict == "proved" else None,
         "core_rules": core_rules_json(result) if result.verdict == "proved" else [],
-        "core_readings": core_readings(result) if result.verdict == "proved" else [],
+        "core_readings": core_readings_json(result) if result.verdict == "proved" else [],
         "expected": result.expected,
         "counterexample": counterexample_json(result),
         "seconds": round(result.seconds, 3),
