@@ -184,3 +184,47 @@ def test_check_explain_on_a_proved_cell_shows_its_core_rules_with_readings() -> 
                                    "clause": "draft-audet-sip-sips-guidelines-04 5",
                                    "statement": "the registrar ignores the AoR scheme", "embodies": ["F-3/b"]}]
     assert [r["id"] for r in cell["core_readings"]] == ["F-3/b"]
+
+
+# --- end to end: check --explain and explore counterexamples carry the simulator's decisions --------
+
+
+@pytest.mark.slow
+def test_check_explain_counterexample_shows_the_decision_that_sent_the_violating_hop() -> None:
+    from sipsmodel.props import load_properties
+    from sipsmodel.report.check import CheckOptions, run_check
+
+    results = run_check(CheckOptions(rules=("draft-04",), properties=("I-1",)))
+    props = {p.id: p for p in load_properties() if p.id == "I-1"}
+    example = json.loads(render_report("json", results, props))["results"][0]["counterexample"]
+    violation = example["violation"]
+    (decision,) = [d for d in example["transmissions"][violation]["decisions"] if d["produced"]]
+    assert decision["choice_point"] == "proxy_forward" and isinstance(decision["possible"], int)
+    assert 0 < decision["allowed"] <= decision["possible"]
+    text = render_report("text", results, props, every=True)
+    block = _block(text.split("violating transmission:", 1)[1].split("\n\n", 1)[1], violation)
+    line = next(x.split(" > ", 1)[1] for x in block[2:] if f"{decision['element']} proxy_forward" in x)
+    assert f"{decision['allowed']} of {decision['possible']} allowed" in line
+    assert all(f"{r['rule']} {r['keyword']}" in line for r in decision["ruled_out"])
+    assert " > " not in render_report("text", results, props, every=True, why=False)
+    hidden = CliRunner().invoke(cli, ["check", "--explain", "I-1", "--rules", "draft-04", "--no-why"])
+    assert hidden.exit_code == 0, hidden.output  # I-1 is expected refuted under draft-04
+    assert "<== violation" in hidden.output and " > " not in hidden.output
+
+
+@pytest.mark.slow
+def test_an_explore_counterexample_shows_every_decision_of_its_flow() -> None:
+    from sipsmodel.props import load_properties
+    from sipsmodel.render.why import Placed, decision_line
+    from sipsmodel.report.explore import ExploreOptions, explore_cell
+    from sipsmodel.rules.sets import PRESETS
+
+    i1 = next(p for p in load_properties() if p.id == "I-1")
+    result = explore_cell(i1, PRESETS["rfc3261"], ExploreOptions(examples=200, seed=0), lambda: None)
+    assert result.verdict == "refuted" and result.counterexample is not None
+    text = render_report("text", [result], {})
+    assert result.counterexample.decisions
+    for decision in result.counterexample.decisions:
+        assert decision.possible is not None
+        produced = decision.transmission is not None
+        assert f" > {decision_line(Placed(decision, produced))}\n" in text
