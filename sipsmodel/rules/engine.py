@@ -67,11 +67,17 @@ def evaluate_options(cp_name: str, features: Assignment, rule_set: RuleSet) -> t
     The one evaluation of the rule table at a visit: the allowed options are those that break none
     (``allowed_options``), and the others name the rules that ruled them out (DESIGN.md, pybatfish steps).
     """
+    names = (f.name for f in CHOICE_POINTS[cp_name].features)
+    return _evaluate(cp_name, tuple(zip(names, feature_key(cp_name, features), strict=True)), rule_set)
+
+
+def feature_key(cp_name: str, features: Assignment) -> tuple[Value, ...]:
+    """The values of the choice point's features, in its order (KeyError naming any that is missing)."""
     cp = CHOICE_POINTS[cp_name]
     missing = [f.name for f in cp.features if f.name not in features]
     if missing:
         raise KeyError(f"choice point {cp_name}: features missing: {missing}")
-    return _evaluate(cp_name, tuple((f.name, features[f.name]) for f in cp.features), rule_set)
+    return tuple(features[f.name] for f in cp.features)
 
 
 def allowed_options(cp_name: str, features: Assignment, rule_set: RuleSet) -> list[dict[str, Value]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from sipsmodel.errors import ModelDisagreement, ScenarioError
 from sipsmodel.model.expr import Value
@@ -20,10 +21,12 @@ from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.engine import (
     OptionVerdict,
     evaluate_options,
+    feature_key,
     physically_possible,
     preference_key,
     violated_rules,
 )
+from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim.choosers import Options, ScriptedOptionNotAllowed
 from sipsmodel.sim.state import SimState
 from sipsmodel.sim.wire import opt_scheme, scheme_of
@@ -35,8 +38,9 @@ def visit(
 ) -> tuple[int, Options | None]:
     """Visit a choice point: (decision index, the options taken, or None when nothing is allowed)."""
     on_link = state.network.transports(*link) if link is not None else None
-    possible = [v for v in evaluate_options(cp_name, features, state.rule_set) if _on_link(v.options, on_link)]
-    allowed = [dict(v.options) for v in possible if not v.violates]
+    allowed_items, possible, ruled_out = _evaluate_on_link(cp_name, feature_key(cp_name, features), state.rule_set,
+                                                           on_link)
+    allowed = [dict(o) for o in allowed_items]
     key = (element, cp_name)
     occurrence = state.occurrences[key]
     state.occurrences[key] += 1
@@ -51,8 +55,7 @@ def visit(
     index = len(state.decisions)
     state.decisions.append(
         Decision(index, element, cp_name, occurrence, dict(features), dict(chosen or {}), len(allowed),
-                 possible=len(possible), ruled_out=_ruled_out(state, cp_name, possible),
-                 sent_before=len(state.transmissions))
+                 possible=possible, ruled_out=ruled_out, sent_before=len(state.transmissions))
     )
     return index, chosen
 
@@ -62,11 +65,21 @@ def _on_link(options: tuple[tuple[str, Value], ...], on_link: tuple[str, ...] | 
     return on_link is None or all(v in on_link for k, v in options if k == "transport")
 
 
-def _ruled_out(state: SimState, cp_name: str, possible: list[OptionVerdict]) -> tuple[RuledOut, ...]:
+@lru_cache(maxsize=65536)
+def _evaluate_on_link(
+    cp_name: str, key: tuple[Value, ...], rule_set: RuleSet, on_link: tuple[str, ...] | None
+) -> tuple[tuple[tuple[tuple[str, Value], ...], ...], int, tuple[RuledOut, ...]]:
+    """The allowed options, how many the model has on the link, and the rules that ruled out the rest."""
+    features = dict(zip((f.name for f in CHOICE_POINTS[cp_name].features), key, strict=True))
+    possible = [v for v in evaluate_options(cp_name, features, rule_set) if _on_link(v.options, on_link)]
+    return tuple(v.options for v in possible if not v.violates), len(possible), _ruled_out(rule_set, cp_name, possible)
+
+
+def _ruled_out(rule_set: RuleSet, cp_name: str, possible: list[OptionVerdict]) -> tuple[RuledOut, ...]:
     """The rules that excluded possible options, in rule-set order, each with how many it excluded."""
     counts = Counter(rule for v in possible for rule in v.violates)
     return tuple(RuledOut(rule.id, rule.keyword, counts[rule.id])
-                 for rule, _ in state.rule_set.constraints_at(cp_name) if counts[rule.id])
+                 for rule, _ in rule_set.constraints_at(cp_name) if counts[rule.id])
 
 
 def attach(state: SimState, decision: int, transmission: int) -> None:
