@@ -56,10 +56,12 @@ def rests_on_lines(result: Result, code: str = "") -> list[str]:
     return lines
 
 
-def explain_proved(result: Result, titles: Mapping[str, str]) -> str:
-    """Heading, the rules the proof rests on (every minimal unsat core, docs/verdicts.md), and each core
-    rule with its keyword, clause, statement and the F-readings it stands for (docs/why.md)."""
-    lines = [heading(result, titles), *(f"  {line}" for line in rests_on_lines(result) + core_rule_lines(result))]
+def explain_proved(result: Result, titles: Mapping[str, str], rules: bool = True) -> str:
+    """Heading, the rules the proof rests on (every minimal unsat core, docs/verdicts.md), and with
+    ``rules`` each core rule with its keyword, clause, statement and the F-readings it stands for
+    (docs/why.md)."""
+    told = rests_on_lines(result) + (core_rule_lines(result) if rules else [])
+    lines = [heading(result, titles), *(f"  {line}" for line in told)]
     return "\n".join(lines) + (f"\n  {result.reason}" if result.reason else "")
 
 
@@ -68,12 +70,13 @@ def explain_other(result: Result, titles: Mapping[str, str]) -> str:
     return heading(result, titles) + (f"\n  {result.reason}" if result.reason else "")
 
 
-def explain(result: Result, titles: Mapping[str, str], why: bool = True) -> str:
-    """The section for one cell, whatever its verdict."""
+def explain(result: Result, titles: Mapping[str, str], why: bool = True, every: bool = True) -> str:
+    """The section for one cell, whatever its verdict (``every``: ``--explain``, a proof with its core
+    rules and readings; the default report names the core rules only)."""
     if result.verdict == "refuted":
         return explain_refuted(result, titles, why)
     if result.verdict == "proved":
-        return explain_proved(result, titles)
+        return explain_proved(result, titles, every)
     return explain_other(result, titles)
 
 
@@ -88,4 +91,4 @@ def chosen(results: Sequence[Result], every: bool = False) -> list[Result]:
 def sections(results: Sequence[Result], titles: Mapping[str, str], every: bool = False,
              why: bool = True) -> list[str]:
     """Every section text, refuted cells first (``why``: decisions under each hop of a counterexample)."""
-    return [explain(r, titles, why) for r in chosen(results, every)]
+    return [explain(r, titles, why, every) for r in chosen(results, every)]

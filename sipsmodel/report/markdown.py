@@ -25,12 +25,12 @@ def markdown_table(results: Sequence[Result], titles: Mapping[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _section(result: Result, titles: Mapping[str, str], why: bool = True) -> str:
+def _section(result: Result, titles: Mapping[str, str], why: bool = True, every: bool = False) -> str:
     lines = [f"### {heading(result, titles)}", ""]
     if result.verdict == "proved":
         told = rests_on_lines(result, "`")
         lines += [told[0].replace("rests on", "Rests on", 1) + ("." if len(told) == 1 else ""), *told[1:]]
-        lines += ["", "```text", *core_rule_lines(result), "```"] if core_rule_lines(result) else []
+        lines += ["", "```text", *core_rule_lines(result), "```"] if every and core_rule_lines(result) else []
     elif result.reason:
         lines.append(result.reason)
     if result.counterexample is not None:
@@ -59,5 +59,5 @@ def render_markdown(results: Sequence[Result], titles: Mapping[str, str], every:
     for verdict, name in _GROUPS:
         group = [r for r in cells if r.verdict == verdict]
         if group:
-            parts += ["", f"## {name}", ""] + ["\n" + _section(r, titles, why) for r in group]
+            parts += ["", f"## {name}", ""] + ["\n" + _section(r, titles, why, every) for r in group]
     return "\n".join(parts) + "\n"

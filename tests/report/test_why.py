@@ -168,6 +168,10 @@ def test_explain_proved_lists_each_core_rule_and_reading() -> None:
     lines = explain(result, {"I-9": "The AoR key ignores the scheme"}).splitlines()
     assert lines[1:] == ["  rests on: R-04-5-b", "  the core's rules:", f"    {I9_RULE}",
                          "  readings the core rests on:", f"    {F3B}"]
+    assert I9_RULE in render_report("text", [result], {}, every=True)  # --explain
+    assert I9_RULE in render_report("markdown", [result], {}, every=True)
+    default = render_report("text", [result], {})  # the default report names the core only
+    assert "  rests on: R-04-5-b" in default and "the core's rules:" not in default
 
 
 @pytest.mark.slow
