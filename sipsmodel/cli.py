@@ -21,6 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_ERROR = 2
 REPORT_FORMATS: tuple[str, ...] = ("text", "json", "markdown", "sarif")
+WHY_HELP = "Show (or hide) under each hop of a ladder the decisions taken there and the rules behind them."
 
 
 def _dist_version(name: str) -> str:
@@ -206,11 +207,12 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
 @click.option("--reading", "readings", multiple=True, metavar="F-N=X", help="Take reading X of F-N (repeatable).")
 @click.option("--all-readings", is_flag=True, help="Also give each cell's verdict under every reading.")
 @click.option("--summary", "only_summary", is_flag=True, help="Only the table and the family line (text, markdown).")
+@click.option("--why/--no-why", default=True, show_default=True, help=WHY_HELP)
 @reports_errors
 def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
     malicious: bool, fmt: str, jobs: int, scheduler: str | None, explain: str | None, timeout: float,
-    rlimit: int | None, seed: int, readings: tuple[str, ...], all_readings: bool, only_summary: bool,
+    rlimit: int | None, seed: int, readings: tuple[str, ...], all_readings: bool, only_summary: bool, why: bool,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.report import check, expect, formats, progress
@@ -231,7 +233,7 @@ def check_command(
     with progress.progress_bar(len(cells.cells), "check") as tick:
         results = check.run_plan(cells, options, tick)
     formats.write_report(fmt, results, {p.id: p for p in cells.properties}, sys.stdout, every=bool(explain),
-                         only_summary=only_summary)
+                         only_summary=only_summary, why=why)
     sys.exit(expect.exit_code(results))
 
 
@@ -245,10 +247,11 @@ def check_command(
 @click.option("--max-elements", type=click.IntRange(2, 30), default=12, show_default=True, help="Largest topology.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Hypothesis seed (reproduces the run).")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
+@click.option("--why/--no-why", default=True, show_default=True, help=WHY_HELP)
 @reports_errors
 def explore_command(
     props: tuple[str, ...], rules: tuple[str, ...], directory: Path | None, examples: int, budget: float,
-    max_elements: int, seed: int, fmt: str,
+    max_elements: int, seed: int, fmt: str, why: bool,
 ) -> None:  # fmt: skip
     """Search random scenarios for violations: refuted (shrunk) or sampled, never proved."""
     from sipsmodel.report import expect, explore, formats, progress
@@ -257,7 +260,7 @@ def explore_command(
     cells = explore.explore_plan(options)
     with progress.status_bar(len(cells), "explore") as show:
         results = explore.run_explore(cells, options, lambda status: show(*explore.status_text(status)))
-    formats.write_report(fmt, results, {p.id: p for p, _ in cells}, sys.stdout)
+    formats.write_report(fmt, results, {p.id: p for p, _ in cells}, sys.stdout, why=why)
     sys.exit(expect.exit_code(results))
 
 
@@ -266,8 +269,9 @@ def explore_command(
 @click.option("--rules", "rules", metavar="NAME|FILE.toml", help="Rule set (default: the scenario's, else rfc3261).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--ignore-script", is_flag=True, help="Use the default chooser instead of the scenario's script.")
+@click.option("--why/--no-why", default=True, show_default=True, help=WHY_HELP)
 @reports_errors
-def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script: bool) -> None:
+def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script: bool, why: bool) -> None:
     """Run SCENARIO (a TOML file) and print its call flow: a ladder and the full messages, or JSON."""
     import json
 
@@ -283,7 +287,7 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
         click.echo(json.dumps(render_json(trace), indent=2))
         return
     click.echo(f"{loaded.name}  (rules: {rule_set.name})\n")
-    click.echo(render_trace(trace, titles=loaded.labels, order=loaded.columns))
+    click.echo(render_trace(trace, titles=loaded.labels, order=loaded.columns, why=why))
     for note in trace.notes:
         click.echo(f"note: {note}")
 

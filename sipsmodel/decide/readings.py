@@ -51,6 +51,25 @@ def rested_on(prop: Property, result: Result, rule_set: RuleSet, bound: int) -> 
     return tuple(found)
 
 
+def embodied_readings(rule_ids: tuple[str, ...], rule_set: RuleSet) -> dict[str, list[str]]:
+    """For each rule, the set's readings it embodies: those of the F-items with a reading that supersedes it.
+
+    A preset's default reading adds no constraint because its rules already say it; a reading that
+    supersedes a rule replaces it, so a rule the core names stands for the set's reading of that item
+    (``R-04-5-b`` for ``F-3/b`` under draft-04). A reading in the core (``F-8/b``) embodies itself.
+    """
+    current = dict(rule_set.readings)
+    found: dict[str, list[str]] = {}
+    for rule_id in rule_ids:
+        if is_reading_id(rule_id):
+            found[rule_id] = [rule_id]
+            continue
+        items = [a.item for a in AMBIGUITIES if a.item in current
+                 and any(rule_id in r.supersedes for r in a.readings)]
+        found[rule_id] = [f"{item}/{current[item]}" for item in items]
+    return found
+
+
 def plain_label(result: Result) -> str:
     """The verdict label without the readings it rests on."""
     if result.verdict != "proved":

@@ -53,12 +53,12 @@ class Counterexample:
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        from sipsmodel.render import transmission_json
+        from sipsmodel.render import transmissions_json
 
         return {
             "rule_set": self.rule_set,
             "changes": [c.to_json() for c in self.changes],
-            "transmissions": [transmission_json(t) for t in self.trace.transmissions],
+            "transmissions": transmissions_json(self.trace),
             "violation": self.violation,
             "note": self.note,
         }
@@ -286,7 +286,7 @@ def _flow_lines(flow: Counterexample | None, indent: str) -> list[str]:
     from sipsmodel.render.ladder import render_ladder
 
     head = f"{indent}call flow under {flow.rule_set}" + (f" ({flow.note})" if flow.note else "") + ":"
-    ladder = render_ladder(flow.trace, flow.violation)
+    ladder = render_ladder(flow.trace, flow.violation, why=True)
     return [head] + [indent + "  " + line for line in ladder.splitlines()]
 
 

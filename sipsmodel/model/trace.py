@@ -1,7 +1,8 @@
 """A Trace: what a simulation did, hop by hop, and how properties observe it.
 
 ``transmissions`` are the messages on the wire (hop plus full SipMessage); ``decisions`` record every
-choice point visited (features, options taken, how many options the rule set allowed). The
+choice point visited (features, options taken, how many options the rule set allowed of those the
+model has, and the rules that ruled out the others). The
 ``observation`` is the set of collections properties quantify over; its records follow
 ``sipsmodel.model.vocab.RECORD_SCHEMAS`` exactly, whichever engine produced them.
 """
@@ -29,8 +30,23 @@ class Transmission:
 
 
 @dataclass(frozen=True)
+class RuledOut:
+    """A rule that ruled out options at a decision: its ID, RFC 2119 keyword, how many options it excluded."""
+
+    rule: str
+    keyword: str
+    options: int
+
+
+@dataclass(frozen=True)
 class Decision:
-    """One visit of a choice point."""
+    """One visit of a choice point.
+
+    ``allowed`` options of the ``possible`` ones the model has there (physically possible, and on the
+    link); ``ruled_out`` names the rules that excluded the others, as the simulator's own evaluation
+    found them (``possible`` None: not recorded, e.g. a decision built by hand). ``sent_before`` is the
+    number of transmissions already on the wire when the choice was made.
+    """
 
     index: int
     element: str
@@ -40,6 +56,9 @@ class Decision:
     options: Mapping[str, Value]
     allowed: int
     transmission: int | None = None
+    possible: int | None = None
+    ruled_out: tuple[RuledOut, ...] = ()
+    sent_before: int | None = None
 
 
 @dataclass(frozen=True)

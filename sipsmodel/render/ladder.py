@@ -2,6 +2,8 @@
 
 Each transmission is two lines: its label (F-number, method or status, the hop's transport) over an
 arrow between the two actors' lifelines. ``mark`` flags one transmission (a property's violation).
+With ``why``, the decisions placed at each transmission (``sipsmodel.render.why``) follow its arrow,
+one line each, starting just right of the hop's left lifeline (docs/why.md).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sipsmodel.model.trace import Trace, Transmission
+from sipsmodel.render.why import BEFORE_FIRST, Placed, decision_line, place_decisions
 
 MARGIN = 6
 MIN_GAP = 22
@@ -47,9 +50,18 @@ def _columns(names: list[str], labels: list[str], titles: dict[str, str]) -> lis
     return [MARGIN + gap // 2 + n * gap for n in range(len(names))]
 
 
+def _why_lines(row: list[str], column: int, placed: Sequence[Placed]) -> list[str]:
+    """The decision lines under a hop: the lifelines up to ``column``, then ``> decision``."""
+    head = "".join(row[:column + 1])
+    return [f"{head} > {decision_line(p)}" for p in placed]
+
+
 def render_ladder(trace: Trace, mark: int | None = None, titles: dict[str, str] | None = None,
-                  order: Sequence[str] = ()) -> str:
-    """The ladder of ``trace``; ``titles`` maps element names to column titles, ``order`` fixes columns."""
+                  order: Sequence[str] = (), why: bool = False) -> str:
+    """The ladder of ``trace``; ``titles`` maps element names to column titles, ``order`` fixes columns.
+
+    ``why``: under each arrow, the decisions taken there (one line each).
+    """
     names = actors(trace, order)
     if not names:
         return "(no transmissions)"
@@ -71,6 +83,8 @@ def render_ladder(trace: Trace, mark: int | None = None, titles: dict[str, str] 
         start = max(0, x - len(title) // 2)
         head[start:start + len(title)] = title
     lines = ["".join(head).rstrip(), "".join(blank()).rstrip()]
+    placed = place_decisions(trace) if why else {}
+    lines += _why_lines(blank(), xs[0], placed.get(BEFORE_FIRST, ()))
     for item, text in zip(trace.transmissions, labels, strict=True):
         a, b = position[item.sender], position[item.receiver]
         left, right = min(a, b), max(a, b)
@@ -88,5 +102,6 @@ def render_ladder(trace: Trace, mark: int | None = None, titles: dict[str, str] 
             arrow[left + 1] = "<"
         suffix = f"   {MARK}" if mark == item.index else ""
         lines += ["".join(top).rstrip(), "".join(arrow).rstrip() + suffix]
+        lines += _why_lines(blank(), left, placed.get(item.index, ()))
     lines.append("".join(blank()).rstrip())
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from sipsmodel.decide.diff import PermissionChange, VerdictChange
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import Flow, WitnessPair
 from sipsmodel.render import render_json, render_ladder
+from sipsmodel.render.why import decision_text
 from sipsmodel.report.tool import tool_block
 
 DIFFERS = "<== differs"
@@ -75,14 +76,16 @@ def _marked_ladder(flow: Flow, differing: int | None) -> list[str]:
 
 
 def side_by_side(pair: WitnessPair) -> str:
-    """The failing and the holding ladder in two columns."""
+    """The failing and the holding ladder in two columns, then the decision where they part in each."""
     left = _marked_ladder(pair.failing, pair.differing)
     right = _marked_ladder(pair.holding, pair.differing)
     width = max(len(line) for line in left) + 2
     head = [f"{'fails: ' + pair.failing.rules:<{width}}| holds: {pair.holding.rules}", f"{'-' * width}+{'-' * width}"]
     rows = [f"{a:<{width}}| {b}" for a, b in zip(left + [""] * (len(right) - len(left)),
                                                 right + [""] * (len(left) - len(right)), strict=True)]
-    return "\n".join(head + rows)
+    why = ["", "where the flows part (the simulator's evaluation at that visit, docs/why.md):",
+           f"  fails: {decision_text(pair.choice)}", f"  holds: {decision_text(pair.alternative)}"]
+    return "\n".join(head + rows + why)
 
 
 def _state_text(state: Mapping[str, object]) -> str:

@@ -102,12 +102,16 @@ def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Resu
 def with_readings(prop: Property, result: Result, rule_set: RuleSet, options: CheckOptions) -> Result:
     """The readings the verdict rests on, and with ``all_readings`` the verdict under every reading
     (not with ``--malicious``: those queries ask the honest model)."""
-    from sipsmodel.decide.readings import rested_on, verdicts_by_reading
+    from sipsmodel.decide.readings import embodied_readings, rested_on, verdicts_by_reading
+    from sipsmodel.report.core import all_cores
 
-    if options.malicious:  # the reading queries are of the honest model only
-        return result
-    readings = rested_on(prop, result, rule_set, options.bound)
     details = dict(result.details)
+    if result.verdict == "proved":
+        core = tuple(dict.fromkeys(r for c in all_cores(result) for r in c))
+        details["embodies"] = embodied_readings(core, rule_set)
+    if options.malicious:  # the reading queries are of the honest model only
+        return replace(result, details=details)
+    readings = rested_on(prop, result, rule_set, options.bound)
     if options.all_readings:
         details["by_reading"] = verdicts_by_reading(prop, result, rule_set, options.bound)
     return replace(result, readings=readings, details=details)

@@ -66,7 +66,7 @@ def html_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def ladder_html(flow: Counterexample) -> str:
     """The ladder in a ``<pre>``, the violating transmission (label and arrow) in ``<mark class="violation">``."""
-    lines = render_ladder(flow.trace, flow.violation).splitlines()
+    lines = render_ladder(flow.trace, flow.violation, why=True).splitlines()
     shown = [html.escape(line) for line in lines]
     for n, line in enumerate(lines):
         if line.endswith(MARK) and n > 0:

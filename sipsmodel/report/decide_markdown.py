@@ -78,7 +78,7 @@ def flow_block(title: str, flow: Counterexample | None) -> list[str]:
     note = f" ({flow.note})" if flow.note else ""
     marked = f" The violating transmission is F{flow.violation + 1}." if flow.violation is not None else ""
     return ["", f"#### {title}", "", f"Under `{flow.rule_set}`{note}.{marked}", "", "```text",
-            render_ladder(flow.trace, flow.violation), "```"]
+            render_ladder(flow.trace, flow.violation, why=True), "```"]
 
 
 def _evidence(view: DecideView) -> list[str]:

@@ -56,7 +56,7 @@ def deprecation_lines(rows: Sequence[DeprecationRow], flows: bool = True) -> lis
         lines += [f"{r.property} {r.title}: {r.answer}", f"  sips: {sips}", f"  {r.restated} (sip: over TLS): {tls}"]
         if flows and r.counterexample is not None:
             lines.append(f"  call flow under {r.counterexample.rule_set} ({r.counterexample.note}):")
-            ladder = render_ladder(r.counterexample.trace, r.counterexample.violation)
+            ladder = render_ladder(r.counterexample.trace, r.counterexample.violation, why=True)
             lines += ["    " + line for line in ladder.splitlines()]
     lines += ["What the model cannot say:"] + [f"  - {limit}" for limit in MODEL_CANNOT_SAY]
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sipsmodel.report import ladder
+from sipsmodel.report.core import all_cores, core_rule_lines
 from sipsmodel.report.expect import mismatch_note
 from sipsmodel.report.result import Result
 
@@ -26,21 +27,15 @@ def _violation_line(result: Result) -> str:
     return f"violating transmission: F{item.index + 1} {item.sender} -> {item.receiver} over {item.transport}"
 
 
-def explain_refuted(result: Result, titles: Mapping[str, str]) -> str:
-    """Heading, the violating transmission, then the replayed counterexample as a ladder."""
+def explain_refuted(result: Result, titles: Mapping[str, str], why: bool = True) -> str:
+    """Heading, the violating transmission, then the replayed counterexample as a ladder (``why``: with
+    the decisions under each hop)."""
     lines = [heading(result, titles), _violation_line(result)]
     if result.reason:
         lines.append(result.reason)
     if result.counterexample is not None:
-        lines += ["", ladder.ladder_text(result.counterexample, result.violation)]
+        lines += ["", ladder.ladder_text(result.counterexample, result.violation, why)]
     return "\n".join(lines)
-
-
-def all_cores(result: Result) -> list[tuple[str, ...]]:
-    """Every minimal core of a proof, fewest rules first (``rules_used`` alone for older results)."""
-    found = result.details.get("cores")
-    cores = [tuple(c) for c in found] if isinstance(found, list) else [result.rules_used]
-    return sorted(cores, key=lambda core: (len(core), core))
 
 
 def rests_on_lines(result: Result, code: str = "") -> list[str]:
@@ -61,9 +56,12 @@ def rests_on_lines(result: Result, code: str = "") -> list[str]:
     return lines
 
 
-def explain_proved(result: Result, titles: Mapping[str, str]) -> str:
-    """Heading and the rules the proof rests on (every minimal unsat core, docs/verdicts.md)."""
-    lines = [heading(result, titles), *(f"  {line}" for line in rests_on_lines(result))]
+def explain_proved(result: Result, titles: Mapping[str, str], rules: bool = True) -> str:
+    """Heading, the rules the proof rests on (every minimal unsat core, docs/verdicts.md), and with
+    ``rules`` each core rule with its keyword, clause, statement and the F-readings it stands for
+    (docs/why.md)."""
+    told = rests_on_lines(result) + (core_rule_lines(result) if rules else [])
+    lines = [heading(result, titles), *(f"  {line}" for line in told)]
     return "\n".join(lines) + (f"\n  {result.reason}" if result.reason else "")
 
 
@@ -72,12 +70,13 @@ def explain_other(result: Result, titles: Mapping[str, str]) -> str:
     return heading(result, titles) + (f"\n  {result.reason}" if result.reason else "")
 
 
-def explain(result: Result, titles: Mapping[str, str]) -> str:
-    """The section for one cell, whatever its verdict."""
+def explain(result: Result, titles: Mapping[str, str], why: bool = True, every: bool = True) -> str:
+    """The section for one cell, whatever its verdict (``every``: ``--explain``, a proof with its core
+    rules and readings; the default report names the core rules only)."""
     if result.verdict == "refuted":
-        return explain_refuted(result, titles)
+        return explain_refuted(result, titles, why)
     if result.verdict == "proved":
-        return explain_proved(result, titles)
+        return explain_proved(result, titles, every)
     return explain_other(result, titles)
 
 
@@ -89,6 +88,7 @@ def chosen(results: Sequence[Result], every: bool = False) -> list[Result]:
     return sorted((r for r in results if r.verdict in shown), key=lambda r: shown.index(r.verdict))
 
 
-def sections(results: Sequence[Result], titles: Mapping[str, str], every: bool = False) -> list[str]:
-    """Every section text, refuted cells first."""
-    return [explain(r, titles) for r in chosen(results, every)]
+def sections(results: Sequence[Result], titles: Mapping[str, str], every: bool = False,
+             why: bool = True) -> list[str]:
+    """Every section text, refuted cells first (``why``: decisions under each hop of a counterexample)."""
+    return [explain(r, titles, why, every) for r in chosen(results, every)]

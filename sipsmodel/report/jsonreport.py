@@ -6,18 +6,21 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sipsmodel.render import transmission_json
+from sipsmodel.render import transmissions_json
 from sipsmodel.render.jsonview import elements_json
-from sipsmodel.report.explain import all_cores
+from sipsmodel.report.core import all_cores, core_readings_json, core_rules_json
 from sipsmodel.report.result import Result
 from sipsmodel.report.tool import tool_block
 
 
 def counterexample_json(result: Result) -> dict[str, Any] | None:
-    """``{"elements": [...], "transmissions": [...], "violation": index}`` for a refuted cell with a trace."""
+    """``{"elements": [...], "transmissions": [...], "violation": index}`` for a refuted cell with a trace.
+
+    Each transmission carries the ``decisions`` taken there (docs/why.md).
+    """
     if result.counterexample is None:
         return None
-    items = [transmission_json(t) for t in result.counterexample.transmissions]
+    items = transmissions_json(result.counterexample)
     return {"elements": elements_json(result.counterexample), "transmissions": items, "violation": result.violation}
 
 
@@ -33,6 +36,8 @@ def result_json(result: Result) -> dict[str, Any]:
         "readings": list(result.readings),
         "cores": [list(c) for c in all_cores(result)] if result.verdict == "proved" else [],
         "cores_complete": result.details.get("cores_complete") if result.verdict == "proved" else None,
+        "core_rules": core_rules_json(result) if result.verdict == "proved" else [],
+        "core_readings": core_readings_json(result) if result.verdict == "proved" else [],
         "expected": result.expected,
         "counterexample": counterexample_json(result),
         "seconds": round(result.seconds, 3),

@@ -1,7 +1,10 @@
 """The SARIF 2.1.0 report: one reportingDescriptor per property, one result per refuted cell.
 
 Level: ``error`` when the refutation is against the expectation (or there is none), ``warning`` when
-the property file expects it (a known weakness of that rule set, still a finding).
+the property file expects it (a known weakness of that rule set, still a finding). A result with a
+replayed counterexample carries it as one ``codeFlow`` whose thread flow has one location per
+transmission: its message names the hop and, one line each, the decisions taken there (docs/why.md);
+the location's property bag holds the same decisions as the JSON report does.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property
+from sipsmodel.render.ladder import label
+from sipsmodel.render.why import BEFORE_FIRST, Placed, decision_json, decision_line, place_decisions
 from sipsmodel.report.result import Result
 from sipsmodel.report.tool import TOOL_NAME, tool_block
 
@@ -47,6 +53,34 @@ def _violation_text(result: Result) -> str:
     return f"violating transmission F{index + 1}: {item.sender} -> {item.receiver} over {item.transport}"
 
 
+def _step(trace: Trace, index: int, placed: list[Placed], violation: int | None) -> dict[str, Any]:
+    """One threadFlowLocation: the hop (``BEFORE_FIRST``: the decisions before F1) and its decisions."""
+    if index == BEFORE_FIRST:
+        head = "before F1"
+    else:
+        item = trace.transmissions[index]
+        head = f"F{index + 1} {item.sender} -> {item.receiver}: {label(item)}"
+        head += " (the violation)" if index == violation else ""
+    text = "\n".join([head, *(f"  {decision_line(p)}" for p in placed)])
+    step: dict[str, Any] = {
+        "location": {"message": {"text": text}},
+        "kinds": ["call"] if index != BEFORE_FIRST else ["enter"],
+        "importance": "essential" if index == violation else "important",
+        "properties": {"transmission": index, "decisions": [decision_json(p) for p in placed]},
+    }
+    return step
+
+
+def code_flows(trace: Trace, violation: int | None) -> list[dict[str, Any]]:
+    """The counterexample as one SARIF 2.1.0 codeFlow: a thread flow with a location per transmission."""
+    placed = place_decisions(trace)
+    indices = ([BEFORE_FIRST] if BEFORE_FIRST in placed else []) + list(range(len(trace.transmissions)))
+    locations = [{**_step(trace, i, placed.get(i, []), violation), "executionOrder": n}
+                 for n, i in enumerate(indices)]
+    message = f"the replayed call flow under {trace.rules}, {len(trace.transmissions)} transmissions"
+    return [{"message": {"text": message}, "threadFlows": [{"locations": locations}]}] if locations else []
+
+
 def sarif_result(result: Result, prop: Property | None, rule_index: int) -> dict[str, Any]:
     """One SARIF result for a refuted cell."""
     title = prop.title if prop is not None else result.property
@@ -67,6 +101,9 @@ def sarif_result(result: Result, prop: Property | None, rule_index: int) -> dict
             "scenarios": result.scenarios,
         },
     }
+    flows = [] if result.counterexample is None else code_flows(result.counterexample, result.violation)
+    if flows:
+        entry["codeFlows"] = flows
     if prop is not None and prop.source:
         location = {"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(prop.source)}}}
         entry["locations"] = [location]

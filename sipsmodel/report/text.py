@@ -47,34 +47,35 @@ def _counts(results: Sequence[Result]) -> str:
     return f"\n{summary(results)}\n{scope}"
 
 
-def _sections(results: Sequence[Result], titles: Mapping[str, str], every: bool) -> str:
-    return "".join(f"\n{RULE}\n{part}\n" for part in sections(results, titles, every))
+def _sections(results: Sequence[Result], titles: Mapping[str, str], every: bool, why: bool = True) -> str:
+    return "".join(f"\n{RULE}\n{part}\n" for part in sections(results, titles, every, why))
 
 
 def render_text(results: Sequence[Result], titles: Mapping[str, str], every: bool = False,
-                only_summary: bool = False) -> str:
-    """The whole report as plain text (no colour, no box characters); ``only_summary``: no sections."""
-    body = "" if only_summary else _sections(results, titles, every)
+                only_summary: bool = False, why: bool = True) -> str:
+    """The whole report as plain text (no colour, no box characters); ``only_summary``: no sections;
+    ``why``: the decisions under each hop of a counterexample."""
+    body = "" if only_summary else _sections(results, titles, every, why)
     return plain_table(grid(results), titles) + "\n" + _counts(results) + body
 
 
 def write_text(
     results: Sequence[Result], titles: Mapping[str, str], stream: TextIO, every: bool = False,
-    only_summary: bool = False,
+    only_summary: bool = False, why: bool = True,
 ) -> None:  # fmt: skip
     """Write the report to ``stream``: a rich table on a terminal, plain text otherwise.
 
     On a terminal the table and counts are printed again after long sections, so the answer is on screen.
     """
     if not stream.isatty():
-        stream.write(render_text(results, titles, every, only_summary))
+        stream.write(render_text(results, titles, every, only_summary, why))
         return
     from rich.console import Console
 
     console = Console(file=stream, highlight=False)
     console.print(rich_table(grid(results), titles))
     console.print(_counts(results), markup=False, highlight=False)
-    body = "" if only_summary else _sections(results, titles, every)
+    body = "" if only_summary else _sections(results, titles, every, why)
     if body:
         console.print(body, markup=False, highlight=False)
         console.print(f"{RULE}\nThe table again:\n")

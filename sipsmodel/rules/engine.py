@@ -1,6 +1,8 @@
 """The small engine over the tables: which options a rule set allows, and which rules a choice breaks.
 
-``allowed_options`` is what the simulator asks at every choice point. ``violated_rules`` is the
+``evaluate_options`` is what the simulator asks at every choice point: each physically possible
+option with the rules it breaks, so the options allowed and the rules that ruled out the others come
+from one evaluation (``allowed_options`` keeps the former). ``violated_rules`` is the
 independent checker used on traces: it re-evaluates the rule table on a recorded decision without
 any of the simulator's decision code. RFC 2119 keywords map to ``RuleSet.should``.
 """
@@ -8,6 +10,7 @@ any of the simulator's decision code. RFC 2119 keywords map to ``RuleSet.should`
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sipsmodel.model.expr import Value, flat_scope, truth
@@ -39,27 +42,47 @@ def violated_rules(
     return [rule.id for rule, expr in rule_set.constraints_at(cp_name) if not truth(expr, scope)]
 
 
+@dataclass(frozen=True)
+class OptionVerdict:
+    """One physically possible option at a choice point and the active rules it breaks (none: allowed)."""
+
+    options: tuple[tuple[str, Value], ...]
+    violates: tuple[str, ...]
+
+
 @lru_cache(maxsize=65536)
-def _allowed(cp_name: str, features: tuple[tuple[str, Value], ...], rule_set: RuleSet) -> tuple[
-    tuple[tuple[str, Value], ...], ...
-]:
+def _evaluate(cp_name: str, features: tuple[tuple[str, Value], ...], rule_set: RuleSet) -> tuple[OptionVerdict, ...]:
     cp = CHOICE_POINTS[cp_name]
     feats = dict(features)
-    kept = []
-    for options in cp.option_space():
-        if physically_possible(cp, feats, options) and not violated_rules(cp_name, feats, options, rule_set):
-            kept.append(tuple(options.items()))
-    return tuple(kept)
+    return tuple(
+        OptionVerdict(tuple(options.items()), tuple(violated_rules(cp_name, feats, options, rule_set)))
+        for options in cp.option_space()
+        if physically_possible(cp, feats, options)
+    )
 
 
-def allowed_options(cp_name: str, features: Assignment, rule_set: RuleSet) -> list[dict[str, Value]]:
-    """Every option assignment the rule set allows at the choice point, in domain order."""
+def evaluate_options(cp_name: str, features: Assignment, rule_set: RuleSet) -> tuple[OptionVerdict, ...]:
+    """Every physically possible option in domain order, each with the active rules it breaks.
+
+    The one evaluation of the rule table at a visit: the allowed options are those that break none
+    (``allowed_options``), and the others name the rules that ruled them out (DESIGN.md, pybatfish steps).
+    """
+    names = (f.name for f in CHOICE_POINTS[cp_name].features)
+    return _evaluate(cp_name, tuple(zip(names, feature_key(cp_name, features), strict=True)), rule_set)
+
+
+def feature_key(cp_name: str, features: Assignment) -> tuple[Value, ...]:
+    """The values of the choice point's features, in its order (KeyError naming any that is missing)."""
     cp = CHOICE_POINTS[cp_name]
     missing = [f.name for f in cp.features if f.name not in features]
     if missing:
         raise KeyError(f"choice point {cp_name}: features missing: {missing}")
-    key = tuple((f.name, features[f.name]) for f in cp.features)
-    return [dict(o) for o in _allowed(cp_name, key, rule_set)]
+    return tuple(features[f.name] for f in cp.features)
+
+
+def allowed_options(cp_name: str, features: Assignment, rule_set: RuleSet) -> list[dict[str, Value]]:
+    """Every option assignment the rule set allows at the choice point, in domain order."""
+    return [dict(v.options) for v in evaluate_options(cp_name, features, rule_set) if not v.violates]
 
 
 def preference_key(cp: ChoicePoint, features: Assignment, options: Assignment) -> tuple[bool, ...]:

@@ -1,20 +1,32 @@
 """Visiting a choice point, and the self-check of each request sent against the options chosen.
 
-``visit`` asks the rule engine which options the active rule set allows for the features computed
-from the state, drops options whose transport is not on the link, lets the chooser pick and records
-a Decision. ``check_request`` re-derives the abstract fields from the message as parsed back by the
+``visit`` asks the rule engine to evaluate every physically possible option for the features computed
+from the state, drops options whose transport is not on the link, lets the chooser pick among those
+no active rule breaks, and records a Decision with the counts and the rules that ruled out the rest
+(the same evaluation that chose: the answers' "why", docs/explain.md).
+``check_request`` re-derives the abstract fields from the message as parsed back by the
 syntax layer and raises ModelDisagreement when they differ from the options (docs/semantics.md).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from sipsmodel.errors import ModelDisagreement, ScenarioError
 from sipsmodel.model.expr import Value
-from sipsmodel.model.trace import Decision
+from sipsmodel.model.trace import Decision, RuledOut
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
-from sipsmodel.rules.engine import allowed_options, physically_possible, preference_key, violated_rules
+from sipsmodel.rules.engine import (
+    OptionVerdict,
+    evaluate_options,
+    feature_key,
+    physically_possible,
+    preference_key,
+    violated_rules,
+)
+from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim.choosers import Options, ScriptedOptionNotAllowed
 from sipsmodel.sim.state import SimState
 from sipsmodel.sim.wire import opt_scheme, scheme_of
@@ -25,10 +37,10 @@ def visit(
     state: SimState, element: str, cp_name: str, features: dict[str, Value], link: tuple[str, str] | None = None
 ) -> tuple[int, Options | None]:
     """Visit a choice point: (decision index, the options taken, or None when nothing is allowed)."""
-    allowed = allowed_options(cp_name, features, state.rule_set)
     on_link = state.network.transports(*link) if link is not None else None
-    if on_link is not None:
-        allowed = [o for o in allowed if "transport" not in o or o["transport"] in on_link]
+    allowed_items, possible, ruled_out = _evaluate_on_link(cp_name, feature_key(cp_name, features), state.rule_set,
+                                                           on_link)
+    allowed = [dict(o) for o in allowed_items]
     key = (element, cp_name)
     occurrence = state.occurrences[key]
     state.occurrences[key] += 1
@@ -42,9 +54,32 @@ def visit(
             raise ModelDisagreement(f"chooser returned {chosen} at {element}/{cp_name}, which is not allowed")
     index = len(state.decisions)
     state.decisions.append(
-        Decision(index, element, cp_name, occurrence, dict(features), dict(chosen or {}), len(allowed))
+        Decision(index, element, cp_name, occurrence, dict(features), dict(chosen or {}), len(allowed),
+                 possible=possible, ruled_out=ruled_out, sent_before=len(state.transmissions))
     )
     return index, chosen
+
+
+def _on_link(options: tuple[tuple[str, Value], ...], on_link: tuple[str, ...] | None) -> bool:
+    """An option whose transport the link offers (every option when there is no link or no transport)."""
+    return on_link is None or all(v in on_link for k, v in options if k == "transport")
+
+
+@lru_cache(maxsize=65536)
+def _evaluate_on_link(
+    cp_name: str, key: tuple[Value, ...], rule_set: RuleSet, on_link: tuple[str, ...] | None
+) -> tuple[tuple[tuple[tuple[str, Value], ...], ...], int, tuple[RuledOut, ...]]:
+    """The allowed options, how many the model has on the link, and the rules that ruled out the rest."""
+    features = dict(zip((f.name for f in CHOICE_POINTS[cp_name].features), key, strict=True))
+    possible = [v for v in evaluate_options(cp_name, features, rule_set) if _on_link(v.options, on_link)]
+    return tuple(v.options for v in possible if not v.violates), len(possible), _ruled_out(rule_set, cp_name, possible)
+
+
+def _ruled_out(rule_set: RuleSet, cp_name: str, possible: list[OptionVerdict]) -> tuple[RuledOut, ...]:
+    """The rules that excluded possible options, in rule-set order, each with how many it excluded."""
+    counts = Counter(rule for v in possible for rule in v.violates)
+    return tuple(RuledOut(rule.id, rule.keyword, counts[rule.id])
+                 for rule, _ in rule_set.constraints_at(cp_name) if counts[rule.id])
 
 
 def attach(state: SimState, decision: int, transmission: int) -> None:

@@ -11,7 +11,8 @@ from sipsmodel.cli import cli
 
 pytestmark = pytest.mark.slow  # the ambiguity search end to end
 
-FLOW_KEYS = {"rules", "transmissions", "bindings", "dialogs", "notes", "holds", "violation", "differing", "elements"}
+FLOW_KEYS = {"rules", "transmissions", "bindings", "dialogs", "notes", "holds", "violation", "differing", "elements",
+             "decisions_before_first"}
 
 
 def _run(args: list[str]) -> str:
@@ -41,6 +42,8 @@ def test_ambiguities_text_puts_the_ladders_side_by_side() -> None:
     assert "F-12: rfc5630, choice point uac_retry at alice" in text
     assert "fails: rfc5630" in text and "| holds: rfc5630+F-12/b" in text
     assert "<== differs" in text and "<== violation" in text
+    assert "where the flows part (the simulator's evaluation at that visit, docs/why.md):" in text
+    assert "  fails: alice uac_retry: action=retry" in text and "  holds: alice uac_retry: action=stop" in text
     assert "exhaustive within the bound (k<=3)" in text and "sampled" in text
     for fmt, marker in (("markdown", "# Ambiguities"), ("html", "<pre>")):
         assert marker in _run(["ambiguities", "--rules", "rfc5630", "--property", "I-13", "--format", fmt])

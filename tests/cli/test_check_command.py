@@ -48,7 +48,7 @@ def fake(flip: tuple[str, str] | None = None, unknown: tuple[str, str] | None = 
 
 def run(monkeypatch: pytest.MonkeyPatch, prove: Prove, *args: str) -> tuple[int, str, str]:
     monkeypatch.setattr(check, "prove", prove)
-    monkeypatch.setattr(ladder, "ladder_text", lambda trace, violation: "(ladder)")
+    monkeypatch.setattr(ladder, "ladder_text", lambda trace, violation, why=True: "(ladder)")
     outcome = CliRunner().invoke(cli, ["check", *args])
     assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.exception
     return outcome.exit_code, outcome.stdout, outcome.stderr

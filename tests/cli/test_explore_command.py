@@ -29,7 +29,7 @@ def fake_simulate(prop: Property, rule_set: RuleSet, data: st.DataObject, max_el
 
 def run(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
     monkeypatch.setattr(explore, "simulate_drawn", fake_simulate)
-    monkeypatch.setattr(ladder, "ladder_text", lambda trace, violation: "(ladder)")
+    monkeypatch.setattr(ladder, "ladder_text", lambda trace, violation, why=True: "(ladder)")
     outcome = CliRunner().invoke(cli, ["explore", *args])
     assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.exception
     return outcome.exit_code, outcome.stdout

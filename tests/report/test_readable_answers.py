@@ -70,7 +70,8 @@ def test_columns_naming_an_unknown_element_is_an_error(tmp_path: Path) -> None:
 
 @pytest.fixture
 def fixed_ladder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ladder, "ladder_text", lambda trace, violation: f"LADDER of {len(trace.transmissions)}")
+    monkeypatch.setattr(ladder, "ladder_text",
+                        lambda trace, violation, why=True: f"LADDER of {len(trace.transmissions)}")
 
 
 def _fake_prove(prop: Property, rule_set: object, *args: object) -> Result:

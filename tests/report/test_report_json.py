@@ -12,8 +12,10 @@ from sipsmodel.report.result import Result
 RESULT_KEYS = {
     "property", "rules", "verdict", "scope", "bound", "rules_used", "expected", "counterexample", "seconds",
     "should", "malicious", "seed", "reason", "family", "scenarios", "readings", "cores", "cores_complete",
+    "core_rules", "core_readings",
 }  # fmt: skip
-TRANSMISSION_KEYS = {"index", "from", "to", "transport", "secure", "kind", "method", "status", "request_uri", "message"}
+TRANSMISSION_KEYS = {"index", "from", "to", "transport", "secure", "kind", "method", "status", "request_uri", "message",
+                     "decisions"}
 
 
 def test_tool_block(results: list[Result], props: dict[str, object]) -> None:

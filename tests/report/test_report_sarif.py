@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -37,6 +38,40 @@ _DESCRIPTOR = {
         "properties": _PROPERTY_BAG,
     },
 }
+#: codeFlow, threadFlow and threadFlowLocation as sarif-schema-2.1.0.json defines them (sections 3.36-3.38).
+_THREAD_FLOW_LOCATION = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "index": {"type": "integer", "minimum": -1},
+        "location": {**_LOCATION, "properties": {**_LOCATION["properties"], "message": _MESSAGE}},
+        "kinds": {"type": "array", "uniqueItems": True, "items": {"type": "string"}},
+        "state": {"type": "object", "additionalProperties": _MULTIFORMAT},
+        "nestingLevel": {"type": "integer", "minimum": 0},
+        "executionOrder": {"type": "integer", "minimum": -1},
+        "importance": {"enum": ["important", "essential", "unimportant"]},
+        "properties": _PROPERTY_BAG,
+    },
+}
+_THREAD_FLOW = {
+    "type": "object",
+    "required": ["locations"],
+    "properties": {
+        "id": {"type": "string"},
+        "message": _MESSAGE,
+        "locations": {"type": "array", "minItems": 1, "items": _THREAD_FLOW_LOCATION},
+        "properties": _PROPERTY_BAG,
+    },
+}
+_CODE_FLOW = {
+    "type": "object",
+    "required": ["threadFlows"],
+    "properties": {
+        "message": _MESSAGE,
+        "threadFlows": {"type": "array", "minItems": 1, "items": _THREAD_FLOW},
+        "properties": _PROPERTY_BAG,
+    },
+}
 _RESULT = {
     "type": "object",
     "required": ["message"],
@@ -47,6 +82,7 @@ _RESULT = {
         "level": {"enum": ["none", "note", "warning", "error"]},
         "message": _MESSAGE,
         "locations": {"type": "array", "items": _LOCATION},
+        "codeFlows": {"type": "array", "minItems": 0, "items": _CODE_FLOW},
         "properties": _PROPERTY_BAG,
     },
 }
@@ -126,3 +162,24 @@ def test_no_refutation_gives_an_empty_result_list(results: list[Result], props: 
     data = _sarif([r for r in results if r.verdict != "refuted"], props)
     jsonschema.validate(data, SARIF_ESSENTIALS)
     assert data["runs"][0]["results"] == []
+
+
+def test_code_flows_of_a_simulated_counterexample_follow_sarif_2_1_0(props: dict[str, Property]) -> None:
+    """One codeFlow per refuted cell, a threadFlowLocation per transmission in execution order, the
+    violating one essential, each with the decisions taken there (docs/why.md)."""
+    from sipsmodel.model.loader import load_scenario
+    from sipsmodel.rules import load_rule_set
+    from sipsmodel.sim import simulate
+
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "rfc5630-6.1.toml")
+    trace = simulate(scenario, load_rule_set(scenario.rules or "rfc5630"))
+    result = Result("I-1", "rfc5630", "refuted", counterexample=trace, violation=2, expected="proved")
+    data = _sarif([result], props)
+    jsonschema.validate(data, SARIF_ESSENTIALS)
+    (entry,) = data["runs"][0]["results"]
+    (flow,) = entry["codeFlows"]
+    locations = flow["threadFlows"][0]["locations"]
+    assert [s["executionOrder"] for s in locations] == list(range(len(trace.transmissions)))
+    assert [s["importance"] for s in locations].count("essential") == 1 and locations[2]["importance"] == "essential"
+    shown = sorted(x["index"] for step in locations for x in step["properties"]["decisions"])
+    assert shown == [d.index for d in trace.decisions] and shown

@@ -15,7 +15,7 @@ from sipsmodel.report.result import Result
 
 @pytest.fixture
 def fixed_ladder(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(trace: Trace, violation: int | None) -> str:
+    def fake(trace: Trace, violation: int | None, why: bool = True) -> str:
         return f"LADDER of {len(trace.transmissions)} transmissions, F{(violation or 0) + 1} marked"
 
     monkeypatch.setattr(ladder, "ladder_text", fake)

@@ -52,7 +52,7 @@ def test_render_json_shape() -> None:
     assert data["rules"] == "draft-04"
     first = data["transmissions"][0]
     assert set(first) == {"index", "from", "to", "transport", "secure", "kind", "method", "status", "request_uri",
-                          "message"}
+                          "message", "decisions"}
     assert (first["from"], first["to"], first["kind"], first["method"], first["secure"]) == (
         "b", "p", "request", "REGISTER", True)
     ok = data["transmissions"][1]
