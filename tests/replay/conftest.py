@@ -39,6 +39,21 @@ def check_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
+def narrowed_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``{"I-1": path, "I-2": path}``: the prover's counterexample under rfc3261 with SHOULD optional, narrowed
+    to what a stock registrar-proxy does (``export --to json --property ID --rules rfc3261 --should optional
+    --within stock-proxy``)."""
+    folder = tmp_path_factory.mktemp("narrowed")
+    files = {}
+    for prop in ("I-1", "I-2"):
+        path = folder / f"{prop}.json"
+        _run(["export", "--to", "json", "--property", prop, "--rules", "rfc3261", "--should", "optional",
+              "--within", "stock-proxy", "-o", str(path)])
+        files[prop] = path
+    return files
+
+
+@pytest.fixture(scope="session")
 def simulated_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """``simulate --format json`` of the draft-04 Record-Route flows (INVITE, 200, ACK, BYE either way)."""
     folder = tmp_path_factory.mktemp("simulate")
