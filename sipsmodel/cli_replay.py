@@ -127,7 +127,9 @@ def _host_port(text: str) -> tuple[str, int]:
 @click.option("--tls-port", type=click.IntRange(1, 65535), metavar="P", help="The proxy's TLS port [default: 5061].")
 @click.option("--register/--no-register", default=True, show_default=True,
               help="Play the flow's registrations first (off: the proxy must already know the Contacts).")
-@click.option("--allow-remote", is_flag=True, help="Let --proxy be a non-loopback address.")
+@click.option("--allow-remote", is_flag=True,
+              help="Let --proxy be a non-loopback address; the UAs then listen on the local address that reaches "
+                   "it, and send to no other address.")
 @click.option("--sipdump", "dumps", multiple=True, type=click.Path(path_type=Path), metavar="FILE|DIR",
               help="The proxy's own sipdump file, or the folder it writes to (its *.data files of the run), read "
                    "after the run and checked instead of the UAs' recording (repeatable).")
