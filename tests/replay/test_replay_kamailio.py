@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from kamailio_harness import Kamailio, PortTaken
+from sipp_harness import SippRunner
 
 from sipsmodel.cli import cli
 from sipsmodel.props import load_properties
@@ -31,53 +30,20 @@ from sipsmodel.replay import load_flow
 from sipsmodel.replay.replay import ReplayOptions, ReplayReport, replay
 from sipsmodel.trace import TraceOptions, run_trace
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "trace"))
-import kamailio_harness  # noqa: E402  (the trace tests' Kamailio fixture, reused)
-from kamailio_harness import Kamailio  # noqa: E402
-
-pytestmark = pytest.mark.slow  # a real Kamailio and SIPp
+pytestmark = pytest.mark.slow  # a real Kamailio and SIPp (fixtures: tests/realproxy_fixtures.py)
 
 REFUSING = Path(__file__).resolve().parent / "kamailio" / "refuse-sips-downgrade.cfg"
 WAIT = 2.0
 
 
-def _start(folder: Path, config: Path | None) -> Kamailio:
-    if config is not None:  # the harness reads kamailio.cfg and tls.cfg from one folder
-        configs = folder / "config"
-        configs.mkdir()
-        shutil.copy(kamailio_harness.CONFIG / "tls.cfg", configs / "tls.cfg")
-        shutil.copy(config, configs / "kamailio.cfg")
-        kamailio_harness.CONFIG, original = configs, kamailio_harness.CONFIG
-    proxy = Kamailio(folder)
-    try:
-        proxy.start()
-    except BaseException:
-        proxy.stop()
-        raise
-    finally:
-        if config is not None:
-            kamailio_harness.CONFIG = original
-    return proxy
+@pytest.fixture
+def stock(kamailio_factory: Callable[..., Kamailio]) -> Kamailio:
+    return kamailio_factory("stock")
 
 
 @pytest.fixture
-def stock(tmp_path: Path) -> Iterator[Kamailio]:
-    (tmp_path / "stock").mkdir()
-    proxy = _start(tmp_path / "stock", None)
-    try:
-        yield proxy
-    finally:
-        proxy.stop()
-
-
-@pytest.fixture
-def refusing(tmp_path: Path) -> Iterator[Kamailio]:
-    (tmp_path / "refusing").mkdir()
-    proxy = _start(tmp_path / "refusing", REFUSING)
-    try:
-        yield proxy
-    finally:
-        proxy.stop()
+def refusing(kamailio_factory: Callable[..., Kamailio]) -> Kamailio:
+    return kamailio_factory("refusing", REFUSING)
 
 
 def _replay(path: Path, proxy: Kamailio, prop: str | None = None) -> ReplayReport:
@@ -156,19 +122,24 @@ def test_replay_command_against_kamailio(stock: Kamailio, downgrade_file: Path, 
 
 
 def test_exported_sipp_scenarios_play_the_downgrade_through_kamailio(stock: Kamailio, downgrade_file: Path,
-                                                                     tmp_path: Path, sipp_tool: Any) -> None:
+                                                                     tmp_path: Path, sipp_tool: SippRunner) -> None:
     """bob's register and uas scenarios over UDP, alice's uac scenario over TCP (Debian's SIPp is built without
     TLS, so -t l1 is not available): SIPp follows the dialog through the real proxy's Record-Route."""
     folder = tmp_path / "sipp"
     assert CliRunner().invoke(cli, ["export", str(downgrade_file), "--to", "sipp", "-o", str(folder)]).exit_code == 0
-    bob_port = sipp_tool.free_port("127.0.0.10")
-    register = sipp_tool.play(folder / "bob-register.xml", "u1", "127.0.0.10", bob_port, stock.udp)
-    assert register.returncode == 0, register.stderr
-    with sipp_tool.background(folder / "bob-uas.xml", "u1", "127.0.0.10", bob_port) as callee:
-        caller = sipp_tool.play(folder / "alice-uac.xml", "t1", "127.0.0.12", sipp_tool.free_port("127.0.0.12"),
-                                stock.udp)
-        assert caller.returncode == 0, caller.stderr
-        assert callee.wait(timeout=30) == 0
+    for _ in range(5):  # bob registers the port SIPp then serves on; if another process takes it in between, again
+        register, bob_port = sipp_tool.play(folder / "bob-register.xml", "u1", "127.0.0.10", stock.udp)
+        assert register.returncode == 0, register.stderr
+        try:
+            with sipp_tool.background(folder / "bob-uas.xml", "u1", "127.0.0.10", bob_port) as (callee, _):
+                caller, _ = sipp_tool.play(folder / "alice-uac.xml", "t1", "127.0.0.12", stock.udp)
+                assert caller.returncode == 0, caller.stderr
+                assert callee.wait(timeout=30) == 0
+            break
+        except PortTaken:
+            continue
+    else:
+        raise AssertionError("SIPp could not keep bob's registered port five times")
     bob, alice = sipp_tool.messages(folder, "bob-uas"), sipp_tool.messages(folder, "alice-uac")
     assert f"INVITE sip:bob@127.0.0.10:{bob_port} SIP/2.0" in bob  # retargeted to the sip: Contact, over UDP
     assert "UDP message received" in bob and "TCP message sent" in alice
