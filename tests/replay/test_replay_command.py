@@ -116,3 +116,19 @@ def test_in_dialog_requests_go_nowhere_but_the_proxy_or_the_runs_own_uas(simulat
         player.agents[("b", "UDP")] = own
         player.state.dialogs[key] = Dialog(f"sip:b@127.0.0.11:{own.port}", (), "b2")
         assert player._destination(bye) == ("127.0.0.11", own.port)  # the run's own UA b
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--within", "stock-proxy"], "--should and --within choose how a counterexample is computed"),
+    (["--should", "optional"], "--should and --within choose how a counterexample is computed"),
+])  # fmt: skip
+def test_within_and_should_apply_only_to_a_computed_counterexample(check_files: dict[str, Path], args: list[str],
+                                                                   message: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["export", str(check_files["I-1"]), "--to", "json", *args])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_an_unknown_narrowed_profile_is_refused_before_the_prover_runs() -> None:
+    result = CliRunner().invoke(cli, ["export", "--to", "json", "--property", "I-1", "--rules", "rfc3261",
+                                      "--within", "stock"])
+    assert result.exit_code == 2 and "unknown narrowed profile; known: stock-proxy" in result.output
