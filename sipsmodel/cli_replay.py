@@ -18,27 +18,39 @@ if TYPE_CHECKING:  # the parser and the replay package load only when a command 
     from sipsmodel.replay.flow import Flow
 
 EXPORT_FORMATS = ("sipp", "pcap", "json", "sipdump")
+WITHIN_HELP = ("When computing: ask the prover for a counterexample that the narrowed profile allows "
+               "(stock-proxy: the proxy retargets to the registered Contact unchanged and never recurses); "
+               "still a counterexample of --rules, see docs/replay.md.")
 
 
-def obtain_flow(counterexample: Path | None, property_id: str | None, rules: str | None, seed: int) -> Flow:
-    """The flow of a counterexample file, or of the one ``check`` computes for ``--property --rules``."""
+def obtain_flow(counterexample: Path | None, property_id: str | None, rules: str | None, seed: int,
+                should: str | None = None, narrowed: str | None = None) -> Flow:  # fmt: skip
+    """The flow of a counterexample file, or of the one ``check`` computes for ``--property --rules`` (with
+    ``--should`` applied, then narrowed ``--within`` a profile: docs/replay.md, "Narrowed counterexamples")."""
     from sipsmodel.replay.flow import FlowError, flow_from_json, load_flow
 
     if counterexample is not None:
+        if should is not None or narrowed is not None:
+            raise FlowError("--should and --within choose how a counterexample is computed; give them with "
+                            "--property and --rules instead of a COUNTEREXAMPLE file")
         return load_flow(counterexample, property_id, rules)
     if not property_id or not rules:
         raise FlowError("give a COUNTEREXAMPLE file, or both --property ID and --rules NAME to compute one")
     from sipsmodel.report import check
     from sipsmodel.report.jsonreport import result_json
+    from sipsmodel.rules.sets import within
 
-    options = check.CheckOptions(rules=(rules,), properties=(property_id,), seed=seed)
+    options = check.CheckOptions(rules=(rules,), properties=(property_id,), seed=seed, should=should)
     cells = check.plan(options)
+    if narrowed is not None:
+        cells = check.Plan(cells.properties, tuple(within(s, narrowed) for s in cells.rule_sets))
     results = check.run_plan(cells, options)
     refuted = [r for r in results if r.counterexample is not None]
     if not refuted:
         shown = ", ".join(f"{r.property} under {r.rules}: {r.label}" for r in results)
         raise FlowError(f"no counterexample to export ({shown}); only a refuted property has one")
-    return flow_from_json({"results": [result_json(refuted[0])]}, f"check --explain {property_id} --rules {rules}")
+    name = cells.rule_sets[0].name
+    return flow_from_json({"results": [result_json(refuted[0])]}, f"check --explain {property_id} --rules {name}")
 
 
 def _default_output(flow: Flow, target: str) -> Path:
@@ -89,11 +101,14 @@ def write_export(flow: Flow, target: str, output: Path | None) -> str:
 @click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
 @click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver seed when computing.")
+@click.option("--should", type=click.Choice(["binding", "optional"]), default=None,
+              help="SHOULD mode of the rule set when computing [default: the set's own].")
+@click.option("--within", "narrowed", metavar="PROFILE", help=WITHIN_HELP)
 @reports_errors
 def export_command(counterexample: Path | None, target: str, output: Path | None, property_id: str | None,
-                   rules: str | None, seed: int) -> None:  # fmt: skip
+                   rules: str | None, seed: int, should: str | None, narrowed: str | None) -> None:  # fmt: skip
     """Export a counterexample (check --explain ID --rules NAME --format json): SIPp, pcap, JSON or sipdump."""
-    flow = obtain_flow(counterexample, property_id, rules, seed)
+    flow = obtain_flow(counterexample, property_id, rules, seed, should, narrowed)
     sys.stdout.write(write_export(flow, target, output))
 
 
@@ -112,7 +127,9 @@ def _host_port(text: str) -> tuple[str, int]:
 @click.option("--tls-port", type=click.IntRange(1, 65535), metavar="P", help="The proxy's TLS port [default: 5061].")
 @click.option("--register/--no-register", default=True, show_default=True,
               help="Play the flow's registrations first (off: the proxy must already know the Contacts).")
-@click.option("--allow-remote", is_flag=True, help="Let --proxy be a non-loopback address.")
+@click.option("--allow-remote", is_flag=True,
+              help="Let --proxy be a non-loopback address; the UAs then listen on the local address that reaches "
+                   "it, and send to no other address.")
 @click.option("--sipdump", "dumps", multiple=True, type=click.Path(path_type=Path), metavar="FILE|DIR",
               help="The proxy's own sipdump file, or the folder it writes to (its *.data files of the run), read "
                    "after the run and checked instead of the UAs' recording (repeatable).")
@@ -123,12 +140,15 @@ def _host_port(text: str) -> tuple[str, int]:
               help="Seconds to wait for each message.")
 @click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
 @click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")
+@click.option("--should", type=click.Choice(["binding", "optional"]), default=None,
+              help="SHOULD mode of the rule set when computing [default: the set's own].")
+@click.option("--within", "narrowed", metavar="PROFILE", help=WITHIN_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
 def replay_command(counterexample: Path | None, proxy: str, tls_port: int | None, register: bool,
                    allow_remote: bool, dumps: tuple[Path, ...], cert: Path | None, key: Path | None,
                    output: Path | None, timeout: float, property_id: str | None, rules: str | None,
-                   fmt: str) -> None:  # fmt: skip
+                   should: str | None, narrowed: str | None, fmt: str) -> None:  # fmt: skip
     """Play a counterexample's user agents against a real proxy and check what it did.
 
     Exit 1 when the proxy violates a property (the counterexample's: exhibited; another: different),
@@ -141,7 +161,7 @@ def replay_command(counterexample: Path | None, proxy: str, tls_port: int | None
     check_target(host, allow_remote)
     if (cert is None) != (key is None):
         raise FlowError("--cert and --key go together (the UAs' TLS certificate and its private key)")
-    flow = obtain_flow(counterexample, property_id, rules, 0)
+    flow = obtain_flow(counterexample, property_id, rules, 0, should, narrowed)
     folder = output or Path("-".join(flow.name.split()) + "-replay")
     options = ReplayOptions(host, port, tls_port or 5061, folder, register, allow_remote, timeout,
                             (cert, key) if cert and key else None, dumps)

@@ -1,10 +1,13 @@
-"""Shared test configuration: Hypothesis profiles (derandomized on CI)."""
+"""Shared test configuration: Hypothesis profiles (derandomized on CI), and the real-proxy fixtures
+(tests/realproxy_fixtures.py: Kamailio and SIPp on loopback)."""
 
 from __future__ import annotations
 
 import os
 
 from hypothesis import HealthCheck, settings
+
+pytest_plugins = ["realproxy_fixtures"]
 
 settings.register_profile(
     "ci",

@@ -8,7 +8,9 @@ response goes back where its request came from (section 18.2.2). The agent build
 responses as text; it parses nothing beyond the framing and the headers a reply copies.
 
 It refuses every address that is not a loopback address: it is a test and replay tool, never a
-client of real servers. Every wait is bounded by a timeout.
+client of real servers. The one exception is ``remote``: the proxy that ``replay --allow-remote`` was
+given, which the agent may talk to (and then it binds the local address the OS uses to reach that
+proxy, ``local_address_for``). Every wait is bounded by a timeout.
 """
 
 from __future__ import annotations
@@ -31,15 +33,35 @@ class AgentError(Exception):
     """The agent was asked for something it does not do (a non-loopback address, an unknown transport)."""
 
 
-def require_loopback(host: str) -> str:
-    """``host`` if it is a loopback IP address (127.0.0.0/8 or ::1); AgentError otherwise."""
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     try:
-        address = ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
         raise AgentError(f"{host!r} is not an IP address; the agent only talks to loopback addresses") from None
+
+
+def require_loopback(host: str) -> str:
+    """``host`` if it is a loopback IP address (127.0.0.0/8 or ::1); AgentError otherwise."""
+    address = _ip(host)
     if not address.is_loopback:
         raise AgentError(f"{host} is not a loopback address; the agent refuses to talk to other hosts")
     return host
+
+
+def require_allowed(host: str, remote: str | None) -> str:
+    """``host`` if it is a loopback address or the one remote address allowed; AgentError otherwise."""
+    if remote is not None and host == remote:
+        return host
+    return require_loopback(host)
+
+
+def local_address_for(host: str, port: int) -> str:
+    """The local address the OS would use to reach ``host`` (a connected UDP socket sends nothing)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as probe:
+        probe.connect((host, port))
+        address: str = probe.getsockname()[0]
+        return address
 
 
 @dataclass
@@ -70,7 +92,8 @@ class Incoming:
 
 @dataclass
 class Agent:
-    """A SIP user agent bound to a loopback address; ``transport`` is UDP, TCP or TLS."""
+    """A SIP user agent bound to a loopback address; ``transport`` is UDP, TCP or TLS. With ``remote`` (the
+    address of a proxy the user allowed) it binds ``host`` whatever it is and may send to ``remote`` too."""
 
     transport: str
     host: str = "127.0.0.1"
@@ -78,6 +101,7 @@ class Agent:
     server_context: ssl.SSLContext | None = None
     client_context: ssl.SSLContext | None = None
     user: str = "agent"
+    remote: str | None = None
     _listener: socket.socket = field(init=False)
     _selector: selectors.BaseSelector = field(init=False, default_factory=selectors.DefaultSelector)
     _streams: dict[tuple[str, int], socket.socket] = field(init=False, default_factory=dict)
@@ -89,7 +113,10 @@ class Agent:
             raise AgentError(f"unknown transport {self.transport!r}; expected one of {TRANSPORTS}")
         if self.transport == "TLS" and (self.server_context is None or self.client_context is None):
             raise AgentError("a TLS agent needs a server and a client ssl.SSLContext")
-        require_loopback(self.host)
+        if self.remote is None:
+            require_loopback(self.host)
+        else:  # the local address that reaches the allowed proxy (local_address_for)
+            _ip(self.remote)
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         kind = socket.SOCK_DGRAM if self.transport == "UDP" else socket.SOCK_STREAM
         self._listener = socket.socket(family, kind)
@@ -132,8 +159,8 @@ class Agent:
     # -- sending ---------------------------------------------------------------------------------
 
     def send(self, data: bytes, to: tuple[str, int], timeout: float = 5.0) -> None:
-        """Send ``data`` to ``to`` (a loopback address): a datagram, or on a kept stream connection."""
-        require_loopback(to[0])
+        """Send ``data`` to ``to`` (a loopback address, or ``remote``): a datagram, or on a kept stream connection."""
+        require_allowed(to[0], self.remote)
         if self.transport == "UDP":
             self._listener.sendto(data, to)
             return

@@ -1,13 +1,15 @@
 """Playing the user agents of a flow against a real proxy with the loopback agent, recording what they saw.
 
 Theory of operation: every UA of the flow gets one ``Agent`` per transport it uses in the flow, bound to
-its loopback address. The flow's hops are walked in order: a hop a UA sends is adapted
-(``sipsmodel.replay.adapt``) and sent to the proxy (its TLS port for a TLS hop); a hop a UA receives is
-waited for, on any of that UA's agents, for at most ``timeout`` seconds; hops between proxies are the
-real proxy's business and are skipped. Provisional responses, retransmissions and the proxy's ACKs of
-non-2xx answers that the flow does not show are recorded and passed over; a UAC acknowledges a non-2xx
-final answer to its INVITE itself (RFC 3261 section 17.1.1.3). The run stops at the first hop that does
-not come, or that comes as something else: that step and what the proxy sent instead are the outcome.
+its loopback address (or, for a proxy on another host allowed by ``--allow-remote``, to ``bind``: the
+local address that reaches the proxy, every UA on its own ports). The flow's hops are walked in order:
+a hop a UA sends is adapted (``sipsmodel.replay.adapt``) and sent to the proxy (its TLS port for a TLS
+hop); a hop a UA receives is waited for, on any of that UA's agents, for at most ``timeout`` seconds;
+hops between proxies are the real proxy's business and are skipped. Provisional responses,
+retransmissions and the proxy's ACKs of non-2xx answers that the flow does not show are recorded and
+passed over; a UAC acknowledges a non-2xx final answer to its INVITE itself (RFC 3261 section
+17.1.1.3). The run stops at the first hop that does not come, or that comes as something else: that
+step and what the proxy sent instead are the outcome.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ class Player:
     contexts: tuple[ssl.SSLContext, ssl.SSLContext] | None = None
     timeout: float = 3.0
     register: bool = True
+    bind: str | None = None  # a remote proxy: the local address every UA binds (None: each UA's loopback)
     outcome: Outcome = field(default_factory=Outcome)
     agents: dict[tuple[str, str], Agent] = field(default_factory=dict)
     queues: dict[str, list[tuple[Agent, Incoming, int]]] = field(default_factory=dict)  # (.., exchange index)
@@ -123,20 +126,22 @@ class Player:
     def _open_agents(self) -> None:
         """Per UA: UDP and TCP on one port (a sip: Contact may be reached over either, RFC 3263) and TLS on
         another (a sips: Contact), whatever transports the flow shows, since the real proxy chooses."""
+        remote = None if self.bind is None else self.target.host
         for ua in self.flow.user_agents:
-            plain = self._plain_pair(ua.address, ua.name)
+            host = self.bind or ua.address
+            plain = self._plain_pair(host, ua.name, remote)
             self.agents[(ua.name, "UDP")], self.agents[(ua.name, "TCP")] = plain
             if self.contexts is not None:
                 server, client = self.contexts
-                self.agents[(ua.name, "TLS")] = Agent("TLS", host=ua.address, server_context=server,
-                                                      client_context=client, user=ua.name)
+                self.agents[(ua.name, "TLS")] = Agent("TLS", host=host, server_context=server,
+                                                      client_context=client, user=ua.name, remote=remote)
             self.queues[ua.name] = []
 
-    def _plain_pair(self, host: str, name: str) -> tuple[Agent, Agent]:
+    def _plain_pair(self, host: str, name: str, remote: str | None) -> tuple[Agent, Agent]:
         for _ in range(20):
-            udp = Agent("UDP", host=host, user=name)
+            udp = Agent("UDP", host=host, user=name, remote=remote)
             try:
-                return udp, Agent("TCP", host=host, port=udp.port, user=name)
+                return udp, Agent("TCP", host=host, port=udp.port, user=name, remote=remote)
             except OSError:
                 udp.close()
         raise OSError(f"no port free for both UDP and TCP on {host}")

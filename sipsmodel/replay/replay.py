@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sipsmodel.errors import SipsModelError
+from sipsmodel.replay.agent import local_address_for
 from sipsmodel.replay.export_sipdump import write_flow_sipdump, write_records
 from sipsmodel.replay.flow import Flow
 from sipsmodel.replay.player import Exchange, Outcome, Player, Target
@@ -100,11 +101,18 @@ def check_target(host: str, allow_remote: bool) -> str:
     if not address.is_loopback and not allow_remote:
         raise ReplayError(f"--proxy {host} is not a loopback address; replay sends only to loopback addresses "
                           "unless --allow-remote is given")
-    if not address.is_loopback:
-        raise ReplayError(f"--proxy {host}: the replay's user agents bind loopback addresses only, so a remote "
-                          "proxy could not reach their Contacts; play the exported SIPp scenarios "
-                          "(sipsmodel export --to sipp) on a host the proxy can reach instead")
     return host
+
+
+def bind_address(host: str, port: int) -> str | None:
+    """Where the UAs listen: None for a loopback proxy (each UA on its own loopback address of the flow), else
+    the local address the OS uses to reach the proxy (so that the proxy can reach the UAs' Contacts)."""
+    if ipaddress.ip_address(host).is_loopback:
+        return None
+    try:
+        return local_address_for(host, port)
+    except OSError as exc:
+        raise ReplayError(f"--proxy {host}:{port}: no local address reaches it ({exc.strerror or exc})") from None
 
 
 def replay(flow: Flow, options: ReplayOptions, properties: Sequence[Property]) -> ReplayReport:
@@ -113,8 +121,9 @@ def replay(flow: Flow, options: ReplayOptions, properties: Sequence[Property]) -
     options.folder.mkdir(parents=True, exist_ok=True)
     contexts = _contexts(options)
     target = Target(options.host, options.port, options.tls_port)
+    bind = bind_address(options.host, options.port)
     started = time.time()
-    outcome = Player(flow, target, contexts, options.timeout, options.register).run()
+    outcome = Player(flow, target, contexts, options.timeout, options.register, bind).run()
     recording = options.folder / RECORDING
     write_sipdump(outcome.exchanges, recording)
     checked = proxy_dumps(options.proxy_dumps, started, options.timeout) or (recording,)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sipsmodel.errors import ScenarioError
+from sipsmodel.rules.narrowings import NARROWING_RULES
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.table import RULES
 
@@ -182,8 +183,9 @@ def reading_rule(reading: Reading) -> Rule:
 READING_RULES: tuple[Rule, ...] = tuple(reading_rule(r) for a in AMBIGUITIES for r in a.readings if r.at)
 READING_RULES_BY_ID: dict[str, Rule] = {r.id: r for r in READING_RULES}
 
-#: Every constraint of the table, rules then readings: what both engines iterate.
-CONSTRAINT_RULES: tuple[Rule, ...] = RULES + READING_RULES
+#: Every constraint of the table, rules, readings, then narrowings (sipsmodel.rules.narrowings): what both
+#: engines iterate. A narrowing is active only in a narrowed profile.
+CONSTRAINT_RULES: tuple[Rule, ...] = RULES + READING_RULES + NARROWING_RULES
 
 
 def is_reading_id(rule_id: str) -> bool:

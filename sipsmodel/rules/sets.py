@@ -15,6 +15,7 @@ from pathlib import Path
 from sipsmodel.errors import ScenarioError
 from sipsmodel.model.expr import Expr
 from sipsmodel.model.tomlfile import read_toml
+from sipsmodel.rules.narrowings import NARROWING_RULES, NARROWING_RULES_BY_ID, STOCK_PROXY
 from sipsmodel.rules.readings import READING_RULES_BY_ID, parse_selection, preset_defaults
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.table import BCP, D04, R5630, RULES, RULES_BY_ID
@@ -31,7 +32,8 @@ class RuleSet:
     ``readings`` is the reading of every F-item with alternatives (``sipsmodel.rules.readings``);
     ``defaults`` the readings of the preset the set is built on, which its rules already embody.
     ``source`` is the file of a user set ("" for a preset); ``superseded`` lists (dropped rule, the rule
-    of the set that supersedes it).
+    of the set that supersedes it). ``narrowings`` are the IDs of the narrowings (``sipsmodel.rules.narrowings``)
+    a narrowed profile adds on top of its rules (``within``); empty for every preset and user file.
     """
 
     name: str
@@ -42,6 +44,7 @@ class RuleSet:
     defaults: tuple[tuple[str, str], ...] = ()
     source: str = ""
     superseded: tuple[tuple[str, str], ...] = ()
+    narrowings: tuple[str, ...] = ()
 
     @property
     def expectation_key(self) -> str | None:
@@ -70,7 +73,7 @@ class RuleSet:
         readings = self.selected_readings
         dropped = {s for r in readings for s in r.supersedes}
         kept = tuple(r for r in self.rules if (self.should == "binding" or not r.is_should) and r.id not in dropped)
-        return kept + readings
+        return kept + readings + tuple(NARROWING_RULES_BY_ID[i] for i in self.narrowings)
 
     def reading_ids(self) -> tuple[str, ...]:
         """Every reading of the set, e.g. ``("F-2/a", ..., "F-8/b", ...)``."""
@@ -150,6 +153,26 @@ PROFILES: dict[str, RuleSet] = {
         "best-effort TLS for sip: (RFC 3261 plus trial balloon points 1 and 3), no sips: anywhere",
     ),
 }
+
+
+#: Narrowed profiles (``--within NAME``): narrowings that describe one kind of deployed element. A set
+#: ``within`` one keeps all its rules, readings and SHOULD mode and gains these constraints, so what it
+#: allows is a subset of what the set allows (docs/replay.md, "Narrowed counterexamples").
+NARROWED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "stock-proxy": (STOCK_PROXY, tuple(r.id for r in NARROWING_RULES if r.document == STOCK_PROXY)),
+}
+
+
+def within(rule_set: RuleSet, profile: str) -> RuleSet:
+    """``rule_set`` narrowed by the profile's narrowings, named ``rfc3261-within-stock-proxy`` (with
+    ``-should-optional`` before ``-within`` when SHOULD is optional, so the name says both)."""
+    if profile not in NARROWED:
+        raise ScenarioError(f"--within {profile!r}: unknown narrowed profile; known: {', '.join(NARROWED)}")
+    what, ids = NARROWED[profile]
+    description = f"{rule_set.description}, narrowed to what a {what} does"
+    should = "-should-optional" if rule_set.should == "optional" and "should-optional" not in rule_set.name else ""
+    return replace(rule_set, name=f"{rule_set.name}{should}-within-{profile}", description=description,
+                   narrowings=tuple(dict.fromkeys((*rule_set.narrowings, *ids))))
 
 
 def preset(name: str) -> RuleSet:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sipp_harness import SippRunner
 
 from sipsmodel.cli import cli
 from sipsmodel.replay import load_flow
@@ -41,7 +41,7 @@ def _export(path: Path, folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob("*.xml"))
 
 
-def _assert_played(sipp: Any, server: Path, client: Path) -> None:
+def _assert_played(sipp: SippRunner, server: Path, client: Path) -> None:
     server_run, client_run = sipp.run_pair(server, client)
     assert client_run.returncode == 0, client_run.stdout[-2000:] + client_run.stderr
     assert server_run.returncode == 0, server_run.stderr
@@ -49,7 +49,7 @@ def _assert_played(sipp: Any, server: Path, client: Path) -> None:
 
 @pytest.mark.parametrize("prop", ["I-1", "I-2"])
 def test_check_counterexample_scenarios_play_against_each_other(check_files: dict[str, Path], tmp_path: Path,
-                                                               prop: str, sipp_tool: Any) -> None:
+                                                               prop: str, sipp_tool: SippRunner) -> None:
     flow = load_flow(check_files[prop])
     callee = flow.hops[flow.violation].receiver
     assert _export(check_files[prop], tmp_path) == sorted(
@@ -64,7 +64,7 @@ def test_check_counterexample_scenarios_play_against_each_other(check_files: dic
 
 @pytest.mark.parametrize("prop", ["I-1", "I-2"])
 def test_register_scenarios_register_with_a_registrar(check_files: dict[str, Path], tmp_path: Path,
-                                                     prop: str, sipp_tool: Any) -> None:
+                                                     prop: str, sipp_tool: SippRunner) -> None:
     _export(check_files[prop], tmp_path)
     (tmp_path / "registrar.xml").write_text(REGISTRAR)
     register = next(tmp_path.glob("*-register.xml"))
@@ -74,7 +74,7 @@ def test_register_scenarios_register_with_a_registrar(check_files: dict[str, Pat
 
 @pytest.mark.parametrize("name", ["draft-04-rr1", "draft-04-rr2"])
 def test_dialog_scenarios_follow_the_route_set(simulated_files: dict[str, Path], tmp_path: Path, name: str,
-                                              sipp_tool: Any) -> None:
+                                              sipp_tool: SippRunner) -> None:
     """INVITE, 200 with Record-Route, ACK and BYE (from the caller in rr1, from the callee in rr2)."""
     _export(simulated_files[name], tmp_path)
     callee = tmp_path / "b-uas.xml"
@@ -132,14 +132,15 @@ def test_every_published_flow_exports(tmp_path: Path) -> None:
         assert [h.message for h in again.hops] == [h.message for h in flow.hops]
 
 
-def test_sipp_loads_every_scenario_of_every_published_flow(tmp_path: Path, sipp_tool: Any) -> None:
+def test_sipp_loads_every_scenario_of_every_published_flow(tmp_path: Path, sipp_tool: SippRunner) -> None:
     """SIPp parses a scenario when it starts and stops at once, naming the problem, on a bad one (an unknown
     keyword, element or attribute). Every role of every flow of scenarios/ is started (UDP, one call, all at
     once on their own ports, against a closed port) and must still run, or have ended, without any such
     complaint; then every process is stopped. A bad scenario, written here, shows the complaint looks so."""
     import json
-    import subprocess
     import time
+
+    import sipp_harness
 
     from sipsmodel.replay.flow import flow_from_json
 
@@ -158,18 +159,17 @@ def test_sipp_loads_every_scenario_of_every_published_flow(tmp_path: Path, sipp_
     processes = []
     try:
         for path in [*files, bad]:
-            port = str(sipp_tool.free_port("127.0.0.10"))
-            command = ["sipp", "-sf", path.name, "-t", "u1", "-i", "127.0.0.10", "-p", port,
-                       "-m", "1", "-timeout", "5s", "-nostdin", "127.0.0.10:9"]
-            processes.append(subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                                              stderr=subprocess.PIPE, text=True))
+            def command(port: int, name: str = path.name) -> list[str]:
+                return ["sipp", "-sf", name, "-t", "u1", "-i", "127.0.0.10", "-p", str(port),
+                        "-m", "1", "-timeout", "5s", "-nostdin", "127.0.0.10:9"]
+            processes.append(sipp_tool.launch(command, "127.0.0.10", tmp_path)[0])  # bound, or ended at once
         time.sleep(3)
     finally:
         for process in processes:
             if process.poll() is None:
                 process.kill()
-    complaints = {path.name: process.communicate(timeout=10)[1] for path, process in zip([*files, bad], processes,
-                                                                                         strict=True)}
+    complaints = {path.name: sipp_harness.stderr_of(process) for path, process in zip([*files, bad], processes,
+                                                                                       strict=True)}
     assert "Unsupported keyword 'no_such_keyword' in xml scenario file" in complaints.pop("bad.xml")
     assert len(complaints) == len(files) > 30
     for name, stderr in complaints.items():

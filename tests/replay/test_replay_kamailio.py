@@ -4,20 +4,25 @@ Kamailio runs tests/trace/kamailio/kamailio.cfg (stock-style: save, lookup, t_re
 tests/trace/kamailio_harness.py) or tests/replay/kamailio/refuse-sips-downgrade.cfg (the same plus a 480 with
 Warning 380 when a sips: request would be retargeted to a sip: Contact). The tests assert what the proxy really
 did, read from what the user agents received and from Kamailio's own sipdump.
+
+The prover's counterexamples: under rfc3261 as check reads it (SHOULD binding) the I-1 / I-2 downgrade needs a
+proxy that rewrites a sips: binding to sip:, which Kamailio does not do (it keeps the sips: Contact and uses
+TLS). Narrowed to what a stock proxy does (--within stock-proxy) that set proves I-1 and I-2
+(tests/smt/test_narrowed.py); with SHOULD optional the narrowed counterexample is a callee that registers a sip:
+Contact under its sips: AoR, and Kamailio reproduces that downgrade.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from kamailio_harness import Kamailio, PortTaken
+from sipp_harness import SippRunner
 
 from sipsmodel.cli import cli
 from sipsmodel.props import load_properties
@@ -25,53 +30,20 @@ from sipsmodel.replay import load_flow
 from sipsmodel.replay.replay import ReplayOptions, ReplayReport, replay
 from sipsmodel.trace import TraceOptions, run_trace
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "trace"))
-import kamailio_harness  # noqa: E402  (the trace tests' Kamailio fixture, reused)
-from kamailio_harness import Kamailio  # noqa: E402
-
-pytestmark = pytest.mark.slow  # a real Kamailio and SIPp
+pytestmark = pytest.mark.slow  # a real Kamailio and SIPp (fixtures: tests/realproxy_fixtures.py)
 
 REFUSING = Path(__file__).resolve().parent / "kamailio" / "refuse-sips-downgrade.cfg"
 WAIT = 2.0
 
 
-def _start(folder: Path, config: Path | None) -> Kamailio:
-    if config is not None:  # the harness reads kamailio.cfg and tls.cfg from one folder
-        configs = folder / "config"
-        configs.mkdir()
-        shutil.copy(kamailio_harness.CONFIG / "tls.cfg", configs / "tls.cfg")
-        shutil.copy(config, configs / "kamailio.cfg")
-        kamailio_harness.CONFIG, original = configs, kamailio_harness.CONFIG
-    proxy = Kamailio(folder)
-    try:
-        proxy.start()
-    except BaseException:
-        proxy.stop()
-        raise
-    finally:
-        if config is not None:
-            kamailio_harness.CONFIG = original
-    return proxy
+@pytest.fixture
+def stock(kamailio_factory: Callable[..., Kamailio]) -> Kamailio:
+    return kamailio_factory("stock")
 
 
 @pytest.fixture
-def stock(tmp_path: Path) -> Iterator[Kamailio]:
-    (tmp_path / "stock").mkdir()
-    proxy = _start(tmp_path / "stock", None)
-    try:
-        yield proxy
-    finally:
-        proxy.stop()
-
-
-@pytest.fixture
-def refusing(tmp_path: Path) -> Iterator[Kamailio]:
-    (tmp_path / "refusing").mkdir()
-    proxy = _start(tmp_path / "refusing", REFUSING)
-    try:
-        yield proxy
-    finally:
-        proxy.stop()
+def refusing(kamailio_factory: Callable[..., Kamailio]) -> Kamailio:
+    return kamailio_factory("refusing", REFUSING)
 
 
 def _replay(path: Path, proxy: Kamailio, prop: str | None = None) -> ReplayReport:
@@ -150,19 +122,24 @@ def test_replay_command_against_kamailio(stock: Kamailio, downgrade_file: Path, 
 
 
 def test_exported_sipp_scenarios_play_the_downgrade_through_kamailio(stock: Kamailio, downgrade_file: Path,
-                                                                     tmp_path: Path, sipp_tool: Any) -> None:
+                                                                     tmp_path: Path, sipp_tool: SippRunner) -> None:
     """bob's register and uas scenarios over UDP, alice's uac scenario over TCP (Debian's SIPp is built without
     TLS, so -t l1 is not available): SIPp follows the dialog through the real proxy's Record-Route."""
     folder = tmp_path / "sipp"
     assert CliRunner().invoke(cli, ["export", str(downgrade_file), "--to", "sipp", "-o", str(folder)]).exit_code == 0
-    bob_port = sipp_tool.free_port("127.0.0.10")
-    register = sipp_tool.play(folder / "bob-register.xml", "u1", "127.0.0.10", bob_port, stock.udp)
-    assert register.returncode == 0, register.stderr
-    with sipp_tool.background(folder / "bob-uas.xml", "u1", "127.0.0.10", bob_port) as callee:
-        caller = sipp_tool.play(folder / "alice-uac.xml", "t1", "127.0.0.12", sipp_tool.free_port("127.0.0.12"),
-                                stock.udp)
-        assert caller.returncode == 0, caller.stderr
-        assert callee.wait(timeout=30) == 0
+    for _ in range(5):  # bob registers the port SIPp then serves on; if another process takes it in between, again
+        register, bob_port = sipp_tool.play(folder / "bob-register.xml", "u1", "127.0.0.10", stock.udp)
+        assert register.returncode == 0, register.stderr
+        try:
+            with sipp_tool.background(folder / "bob-uas.xml", "u1", "127.0.0.10", bob_port) as (callee, _):
+                caller, _ = sipp_tool.play(folder / "alice-uac.xml", "t1", "127.0.0.12", stock.udp)
+                assert caller.returncode == 0, caller.stderr
+                assert callee.wait(timeout=30) == 0
+            break
+        except PortTaken:
+            continue
+    else:
+        raise AssertionError("SIPp could not keep bob's registered port five times")
     bob, alice = sipp_tool.messages(folder, "bob-uas"), sipp_tool.messages(folder, "alice-uac")
     assert f"INVITE sip:bob@127.0.0.10:{bob_port} SIP/2.0" in bob  # retargeted to the sip: Contact, over UDP
     assert "UDP message received" in bob and "TCP message sent" in alice
@@ -178,3 +155,39 @@ def test_exported_sipp_scenarios_play_the_downgrade_through_kamailio(stock: Kama
     # I-1 at the proxy's INVITE to bob over UDP; and at alice's own INVITE, sent over TCP for want of TLS in SIPp
     assert {(v.where.transport, v.where.lines[0]) for v in dumped.violations if v.property == "I-1" and v.where} == {
         ("UDP", f"INVITE sip:bob@127.0.0.10:{bob_port} SIP/2.0"), ("TCP", "INVITE sips:bob@example.com SIP/2.0")}
+
+
+
+@pytest.mark.parametrize("prop", ["I-1", "I-2"])
+def test_narrowed_prover_counterexamples_reproduce_on_stock_kamailio(stock: Kamailio,
+                                                                     narrowed_files: dict[str, Path],
+                                                                     prop: str) -> None:
+    """The prover's counterexample under rfc3261 (SHOULD optional) narrowed to a stock proxy (--within
+    stock-proxy): the callee registers a sip: Contact under its sips: AoR, the proxy retargets the sips: INVITE
+    to it. Kamailio does exactly that: the callee receives a sip: INVITE over UDP, and the trace checker finds
+    the counterexample's property violated at that very message, in the UAs' recording and in Kamailio's own
+    sipdump."""
+    flow = load_flow(narrowed_files[prop])
+    assert flow.rules == "rfc3261-should-optional-within-stock-proxy" and flow.violation is not None
+    model_hop = flow.hops[flow.violation]
+    callee = model_hop.receiver
+    assert (flow.element(model_hop.sender).is_ua, model_hop.message.method) == (False, "INVITE")
+    assert model_hop.message.request_uri is not None and model_hop.message.request_uri.scheme == "sip"
+    registered = next(h for h in flow.hops if h.sender == callee and h.message.method == "REGISTER")
+    assert registered.message.contacts()[0].uri.scheme == "sip"  # type: ignore[index]
+    assert registered.message.to().uri.scheme == "sips"  # type: ignore[union-attr]
+    report = _replay(narrowed_files[prop], stock)
+    assert report.outcome.completed, report.outcome.reason
+    sent = [x.start_line for x in report.outcome.exchanges if x.ua != callee and x.sent and "INVITE" in x.start_line]
+    assert sent == ["INVITE sips:bob@example.com SIP/2.0"]  # the caller asked for sips:
+    invites = _received(report, callee, "INVITE")
+    assert len(invites) == 1 and invites[0][0] == "UDP" and invites[0][1].startswith("INVITE sip:bob@127.0.0.")
+    assert report.verdict == "exhibited" and prop in report.found and prop in report.in_model
+    at = [v.where for v in report.trace.violations if v.property == prop]
+    assert len(at) == 1 and at[0] is not None
+    assert (at[0].receiver, at[0].transport, at[0].lines[0]) == (callee, "UDP", invites[0][1])
+    stock.wait_for_records(len(report.outcome.exchanges))
+    dumped = run_trace(TraceOptions([stock.sipdump_text()], load_properties(), [], ladders=False))
+    seen = [v.where for v in dumped.violations if v.property == prop]
+    assert len(seen) == 1 and seen[0] is not None
+    assert (seen[0].transport, seen[0].lines[0]) == ("UDP", invites[0][1])  # Kamailio's own record agrees

@@ -9,7 +9,6 @@ which record, by which element, and that the sipdump text and the sipdump pcap o
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import kamailio_flows as flows
@@ -20,17 +19,7 @@ from kamailio_harness import Capture, Kamailio, free_port, tls_contexts
 from sipsmodel.cli import cli
 from sipsmodel.replay.agent import Agent
 
-pytestmark = pytest.mark.slow  # a real Kamailio
-
-
-@pytest.fixture
-def kamailio(tmp_path: Path) -> Iterator[Kamailio]:
-    proxy = Kamailio(tmp_path)
-    try:
-        proxy.start()
-        yield proxy
-    finally:
-        proxy.stop()
+pytestmark = pytest.mark.slow  # a real Kamailio (fixture ``kamailio``: tests/realproxy_fixtures.py)
 
 
 def agent(proxy: Kamailio, transport: str, user: str, port: int = 0) -> Agent:

@@ -8,49 +8,30 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import kamailio_flows as flows
 import pytest
 from click.testing import CliRunner
-from kamailio_harness import Kamailio, free_port, tls_contexts
+from kamailio_harness import Kamailio, tls_contexts
+from sipp_harness import SippRunner
 
 from sipsmodel.cli import cli
 from sipsmodel.replay.agent import Agent
 
-pytestmark = pytest.mark.slow  # a real Kamailio and SIPp
+pytestmark = pytest.mark.slow  # a real Kamailio and SIPp (fixtures: tests/realproxy_fixtures.py)
 
 
 @pytest.fixture
-def kamailio(tmp_path: Path) -> Iterator[Kamailio]:
-    proxy = Kamailio(tmp_path)
-    try:
-        proxy.start()
-        yield proxy
-    finally:
-        proxy.stop()
-
-
-@pytest.fixture
-def sipp_uas(kamailio: Kamailio) -> Iterator[tuple[int, Path]]:
-    binary = shutil.which("sipp")
-    assert binary is not None, "sipp is not installed (Debian: apt-get install sip-tester)"
-    port, log = free_port(), kamailio.folder / "sipp-messages.log"
-    process = subprocess.Popen(
-        [binary, "-sf", str(Path(__file__).parent / "sipp" / "uas.xml"), "-i", "127.0.0.1", "-p", str(port),
-         "-m", "1", "-nostdin", "-trace_msg",
-         "-message_file", str(log), "-timeout", "30s"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
-    try:
-        yield port, log
-        process.wait(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
+def sipp_uas(kamailio: Kamailio, sipp_tool: SippRunner) -> Iterator[tuple[int, Path]]:
+    """SIPp running tests/trace/sipp/uas.xml (copied into Kamailio's folder, where it logs) on a port it holds."""
+    assert shutil.which("sipp") is not None, "sipp is not installed (Debian: apt-get install sip-tester)"
+    scenario = kamailio.folder / "uas.xml"
+    shutil.copy(Path(__file__).parent / "sipp" / "uas.xml", scenario)
+    with sipp_tool.background(scenario, "u1", "127.0.0.1") as (process, port):
+        yield port, kamailio.folder
+        assert process.wait(timeout=20) == 0
 
 
 def trace(*args: str) -> dict[str, object]:
@@ -60,7 +41,7 @@ def trace(*args: str) -> dict[str, object]:
 
 
 def test_sipp_callee_behind_kamailio(kamailio: Kamailio, sipp_uas: tuple[int, Path]) -> None:
-    port, log = sipp_uas
+    port, folder = sipp_uas
     server, client = tls_contexts(kamailio.cert, kamailio.key, None)
     with Agent("UDP", user="registrar-client") as helper, \
             Agent("TLS", user="alice", server_context=server, client_context=client) as alice:
@@ -73,7 +54,9 @@ def test_sipp_callee_behind_kamailio(kamailio: Kamailio, sipp_uas: tuple[int, Pa
         first.setdefault(v["property"], v)
     assert first["I-2"]["transmission"]["dst"] == f"127.0.0.1:{port}"  # the downgrade, toward SIPp over UDP
     assert first["I-2"]["transmission"]["lines"][0] == f"INVITE sip:bob@127.0.0.1:{port} SIP/2.0"
-    sipp_view = trace(str(log))
+    logs = sorted(folder.glob("uas_*_messages.log"))
+    assert len(logs) == 1, logs
+    sipp_view = trace(str(logs[0]))
     assert sipp_view["inputs"][0]["format"] == "sipp"  # type: ignore[index]
     assert sipp_view["inputs"][0]["problems"] == []  # type: ignore[index]
     assert sipp_view["records"] == 5  # INVITE, 200, ACK, BYE, 200 as SIPp saw them

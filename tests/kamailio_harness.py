@@ -1,12 +1,16 @@
-"""A real Kamailio on loopback for the trace tests: config from tests/trace/kamailio/, certs made here.
+"""A real Kamailio on loopback for the trace and replay tests: config from tests/trace/kamailio/ (or another
+kamailio.cfg), certs made here. The fixtures are in tests/realproxy_fixtures.py.
 
-Every process started here is stopped by ``stop`` (the tests call it from fixture finalizers): its
-process group gets SIGTERM, then SIGKILL after a bounded wait. All waits are bounded.
+Every process started here is stopped by ``stop`` (the fixtures call it from their finalizers, then check
+with ``gone`` that no process of its group is left): the process group gets SIGTERM, then SIGKILL after a
+bounded wait. A start that loses its ports to another process (two suites at once) is retried on new
+ports, at most ``START_ATTEMPTS`` times. All waits are bounded.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -16,24 +20,32 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CONFIG = Path(__file__).parent / "kamailio"
+CONFIG = Path(__file__).parent / "trace" / "kamailio"
 HOST = "127.0.0.1"
 START_SECONDS = 15.0
+START_ATTEMPTS = 5
+PORT_TAKEN = "Address already in use"
 
 
-def free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (probed, then released)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind((HOST, 0))
-            port = int(tcp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind((HOST, port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port on 127.0.0.1")
+#: Ports the tests pick for servers lie below the kernel's ephemeral range (32768-60999 on Linux), so no
+#: socket bound to port 0 or connecting out can take one between the probe and the server's bind; a server
+#: that still loses its port (another test run picked the same one) is restarted on another.
+PICKED_PORTS = range(20000, 32768)
+
+
+def free_port(host: str = HOST) -> int:
+    """A port free for both UDP and TCP on ``host`` now (probed, then released), outside the ephemeral range."""
+    for _ in range(100):
+        port = random.choice(PICKED_PORTS)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp, \
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            try:
+                tcp.bind((host, port))
+                udp.bind((host, port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port on {host}")
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:
@@ -60,11 +72,17 @@ def tls_contexts(cert: Path, key: Path, keylog: Path | None) -> tuple[ssl.SSLCon
     return server, client
 
 
+class PortTaken(Exception):
+    """Another process bound a port between the probe and the bind (retried on other ports)."""
+
+
 @dataclass
 class Kamailio:
-    """One Kamailio process tree on loopback, writing sipdump text and pcap into ``folder``."""
+    """One Kamailio process tree on loopback, writing sipdump text and pcap into ``folder``; ``config`` is the
+    kamailio.cfg to run (tests/trace/kamailio/kamailio.cfg when None; tls.cfg always comes from there)."""
 
     folder: Path
+    config: Path | None = None
     sip_port: int = 0
     tls_port: int = 0
     process: subprocess.Popen[bytes] | None = None
@@ -80,18 +98,34 @@ class Kamailio:
         return (HOST, self.tls_port)
 
     def start(self) -> None:
+        """Write the configuration with fresh ports and start; retried on new ports if another process took one
+        between the probe and Kamailio's bind."""
         binary = shutil.which("kamailio") or "/usr/sbin/kamailio"
         if not Path(binary).exists():
             raise RuntimeError("kamailio is not installed (Debian: apt-get install kamailio kamailio-tls-modules)")
         self.cert, self.key = make_certificate(self.folder)
-        self.sip_port, self.tls_port = free_port(), free_port()
+        for attempt in range(START_ATTEMPTS):
+            self.sip_port, self.tls_port = free_port(), free_port()
+            self._write_config()
+            try:
+                self._launch(binary)
+                return
+            except PortTaken:
+                self.stop()
+                if attempt == START_ATTEMPTS - 1:
+                    raise RuntimeError(f"kamailio lost its ports {START_ATTEMPTS} times:\n{self.log()[-3000:]}") \
+                        from None
+
+    def _write_config(self) -> None:
         values = {"@@DIR@@": str(self.folder), "@@SIP_PORT@@": str(self.sip_port),
                   "@@TLS_PORT@@": str(self.tls_port), "@@SIPDUMP_MODE@@": "13"}  # fmt: skip
-        for name in ("kamailio.cfg", "tls.cfg"):
-            text = (CONFIG / name).read_text()
+        for name, source in (("kamailio.cfg", self.config or CONFIG / "kamailio.cfg"), ("tls.cfg", CONFIG / "tls.cfg")):
+            text = source.read_text()
             for placeholder, value in values.items():
                 text = text.replace(placeholder, value)
             (self.folder / name).write_text(text)
+
+    def _launch(self, binary: str) -> None:
         log = (self.folder / "kamailio.log").open("wb")
         self.process = subprocess.Popen(
             [binary, "-f", str(self.folder / "kamailio.cfg"), "-DD", "-E", "-Y", str(self.folder),
@@ -105,6 +139,8 @@ class Kamailio:
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
+                if PORT_TAKEN in self.log():
+                    raise PortTaken(self.log()[-3000:])
                 raise RuntimeError(f"kamailio exited at start:\n{self.log()[-3000:]}")
             try:
                 with socket.create_connection(self.tls, timeout=0.5):
@@ -129,6 +165,19 @@ class Kamailio:
             self.process.wait(timeout=10)
         except ProcessLookupError:
             pass
+
+    def gone(self, timeout: float = 10.0) -> bool:
+        """Whether no process of Kamailio's process group is left (waits up to ``timeout`` seconds)."""
+        if self.process is None:
+            return True
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.1)
+        return False
 
     def sipdump_text(self) -> Path:
         return self._one("*.data")
