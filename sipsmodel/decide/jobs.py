@@ -110,10 +110,8 @@ def plan_decide(options: DecideOptions) -> DecidePlan:
     base = load_rule_set(options.base).with_should(options.should)
     props = select_properties(options.properties, options.directory)
     candidates = select_candidates(options.candidates, base)
-    kept = tuple(c for c in candidates.changes if c.action == "add")
-    left_out = [f"{c.label}: not searched in the minimal sets (a removal only weakens the base; an added rule "
-                "replaces the base rules it supersedes); still classified" for c in candidates.changes
-                if c.action == "remove"]
+    kept = tuple(candidates.changes)
+    left_out: list[str] = []
     if base.should == "optional":
         shoulds = [c for c in kept if RULES_BY_ID[c.rule].is_should]
         kept = tuple(c for c in kept if c not in shoulds)

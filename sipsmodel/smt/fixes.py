@@ -12,9 +12,13 @@ applied* (``absent``), so a subset is exactly one rule set
 (``sipsmodel.decide.candidates.changed_rule_set``), and a minimal unsatisfiable subset is a minimal
 set of changes under which no violation exists up to the bound. The enumeration is MARCO
 (``sipsmodel.smt.mus.minimal_cores``), which checks each core it reports minimal directly; its
-pruning assumes that applying more changes never loses a proof, which holds for additions but not
-for removals (they only weaken), so ``decide`` searches additions only (a removal's use, replacing
-a base rule, comes with the rule that supersedes it).
+pruning assumes that applying more changes never loses a proof, which is the case for additions but
+not for removals (they weaken). So the removals are searched apart (``sipsmodel.smt.mus.switch_cores``):
+first MARCO over the additions with every removal left out, then, for each non-empty pattern of
+removals and each maximal satisfiable set of additions that MARCO found, a check whether the pattern
+turns it into a proof, and MARCO within it where it does. A removal only adds behaviours unless the
+rule it deletes was the one leaving an element no option (the element then refused, and without the
+rule it sends), so a removal is expected in no minimal set; the search looks anyway.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from sipsmodel.props import Property
 from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES_BY_ID
-from sipsmodel.smt.mus import MusEnumeration, minimal_cores
+from sipsmodel.smt.mus import MusEnumeration, minimal_cores, switch_cores
 from sipsmodel.smt.prove import bounded_prover
 from sipsmodel.smt.solving import RLIMIT, active_rule_ids
 from sipsmodel.smt.visits import rule_literal
@@ -114,5 +118,13 @@ def fixing_cores(prop: Property, base: RuleSet, changes: Sequence[tuple[str, str
     definitions = base_rule_definitions(base, changes)
     if definitions:
         hard.append(_guard(prover.solver, definitions))
-    return minimal_cores(prover.solver, hard, soft_literals(changes), limit=limit,
-                         absent=soft_literals(changes, applied=False))
+    additions = [c for c in changes if c[1] == "add"]
+    removals = [c for c in changes if c[1] != "add"]
+    off = soft_literals(removals, applied=False)
+    soft, absent = soft_literals(additions), soft_literals(additions, applied=False)
+    first = minimal_cores(prover.solver, [*hard, *off.values()], soft, limit=limit, absent=absent)
+    more = switch_cores([(prover.solver, hard)], soft, absent, soft_literals(removals), off, first, limit=limit)
+    cores = tuple(sorted({*first.cores, *more.cores}))
+    complete = first.complete and more.complete
+    reason = first.reason or more.reason
+    return MusEnumeration(cores, complete, reason, first.satisfiable)
