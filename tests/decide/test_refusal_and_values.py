@@ -139,3 +139,20 @@ def test_every_value_an_element_chooses_is_held_against_the_base(name: str) -> N
     assert conflict["replayed_at_state"] and conflict["marked"]
     base = preset("rfc3261")
     assert allowed_options(cp, conflict["state"], base)
+
+
+def test_point_1_as_a_should_yields_to_the_outbound_flow_rule() -> None:
+    """Point 1 (best-effort TLS, a SHOULD) meets RFC 5626 7 where the outbound flow is TCP: no option is
+    TLS and on the flow. A SHOULD gives way to a valid reason (RFC 2119), so this is a note, not a
+    conflict; the state is one where the rule engine finds no option for both read as MUSTs."""
+    found = answer("DEAN-1")
+    assert found.track == "bcp" and not found.conflicts
+    (note,) = [n for n in found.notes if n.startswith("as a SHOULD it yields to R-5626-7")]
+    text = note.split(" where ", 1)[1].split(": no option", 1)[0]
+    values = {"True": True, "False": False}
+    state = {"malicious": False} | {k: values.get(v, v) for k, v in (i.split("=", 1) for i in text.split(", "))}
+    cp = note.split(" at ", 1)[1].split(" ", 1)[0]
+    base = preset("rfc3261")
+    assert allowed_options(cp, state, base)
+    assert allowed_options(cp, state, RuleSet("dean-1", (*base.rule_ids, "DEAN-1"), "binding")) == []
+    assert any("narrows local policy P-3261-26.2.2-a" in n.summary for n in found.narrows)
