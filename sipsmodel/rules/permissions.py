@@ -11,8 +11,9 @@ grants explicitly (RFC 3261 26.2.2: after the responsible element, "local securi
 policy"): issue 8 counts local policy as open, so a change that removes the option *narrows* local
 policy (BCP-able) and does not contradict the text.
 
-A *refusal* (:data:`REFUSALS`) says where RFC 3261 lets an element not send at all, so that "no option
-left" there is the element refusing (the simulator answers 480), a conforming behaviour, not a clash.
+A *refusal* (:data:`REFUSAL_CLAUSE`) is a state where a change and the base leave an element no option
+only for want of TLS: the element fails the request (the simulator answers 480), as RFC 3261 does
+with any SIPS request toward a hop without TLS, a conforming behaviour, not a clash.
 """
 
 from __future__ import annotations
@@ -81,29 +82,17 @@ def permissions_at(choice_point: str) -> tuple[Permission, ...]:
     return tuple(p for p in PERMISSIONS if p.choice_point == choice_point)
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """States of a choice point where RFC 3261 lets the element send nothing (``when``), and the clause."""
-
-    choice_point: str
-    when: str
-    clause: str
-
-    @cached_property
-    def when_expr(self) -> Expr:
-        return parse_expr(self.when, source=f"refusal at {self.choice_point}")
-
-
-#: Where not sending is a conforming RFC 3261 behaviour, by choice point. A responsible proxy builds its
-#: target set by local policy (16.5; the model's proxy_target leaves every binding optional), and the
-#: hop after it is local security and routing policy (26.2.2): it may fail a branch, and answers 480
-#: when no target is left (16.5). Elsewhere RFC 3261 makes a request fail only when no conforming next
-#: hop exists (16.9, 8.1.3.1 with RFC 3263: a transport or resolution error), which is the base's own
-#: "no option" state; a non-responsible proxy MUST forward to the Request-URI (16.5), and a UAC's
-#: request and an in-dialog request (an ACK of a 2xx, 13.2.2.4) are what the text asks it to send.
-REFUSALS: dict[str, Refusal] = {
-    "proxy_forward": Refusal(
-        "proxy_forward", "responsible",
-        f"{R3261} 16.5 and 26.2.2: the responsible proxy's target set and last hop are local policy; a branch it "
-        "does not forward leaves the target set (480 when it is empty)"),
-}
+#: Where "no option left" is a failure RFC 3261 itself produces, not a clash: the change and the base leave
+#: no option only because the next hop (or the element) lacks TLS, and with TLS some option would meet
+#: both. A SIPS hop needs TLS (8.1.2, 16.6 step 7, with RFC 3263 4.1 keeping only TLS targets for a
+#: SIPS URI); without one the request cannot be sent and fails (16.9: as a 503; 8.1.3.1 at a UAC; a
+#: responsible proxy whose branches all fail answers 480, 16.5), which is what any element does with a
+#: SIPS request toward a hop without TLS. So a change that keeps a request SIPS where the base would
+#: have let it go SIP only *narrows to refusal* there. A change that leaves no option for another reason
+#: (the form of a value, the transport of a flow) still clashes, whoever the element is: it asks for a
+#: message the base forbids.
+REFUSAL_FEATURES: tuple[str, ...] = ("tls", "next_tls")
+REFUSAL_CLAUSE = (
+    f"{R3261} 8.1.2 and 16.6 step 7 with RFC 3263 4.1: a SIPS hop needs TLS, and with no TLS to the next hop "
+    "the request fails (16.9; a responsible proxy with no branch left answers 480, 16.5), as any element's "
+    "SIPS request toward a hop without TLS does")

@@ -9,9 +9,10 @@ the extras' selectors set to constants per query. For an added rule ``R`` at cho
 
 - **MUST / SHOULD** conflict with a base rule ``B`` at ``cp``: some reachable ``v`` with
   ``E(v, {R})`` but not ``E(v, {R}, {wire(B)})``: no option meets both (for a SHOULD: every option
-  ``R`` leaves goes against it), at a state where RFC 3261 does not let the element refuse
-  (``sipsmodel.rules.permissions.REFUSALS``: there, "no option" is the element failing the branch, a
-  conforming behaviour, and the state is reported as a narrowing to refusal). SHOULDs of the base are
+  ``R`` leaves goes against it), unless only the missing TLS leaves no option, that is some option
+  would meet both at the same state with TLS to the next hop (``REFUSAL_CLAUSE`` in
+  ``sipsmodel.rules.permissions``: the element then fails the request, as RFC 3261 fails any SIPS
+  request toward a hop without TLS; the state is reported as a narrowing to refusal). SHOULDs of the base are
   met whatever the SHOULD mode. An added SHOULD yields to a base MUST where no option meets both
   (RFC 2119: a valid reason not to follow it): reported as ``yields``, not as a conflict.
 - **permission** (``sipsmodel.rules.permissions``): ``when`` holds at ``v``, the base's MUST-level
@@ -22,8 +23,8 @@ the extras' selectors set to constants per query. For an added rule ``R`` at cho
 
 ``wire(B)`` judges ``B`` by every value put on the wire: a rule about the inserted Record-Route
 value (``rr_out``) also reads the second value of a double Record-Route (``rr_in``). "No option"
-means the element sends nothing (the simulator answers 480); that is a clash only where RFC 3261
-gives the element no such choice (everywhere but the states of ``REFUSALS``). A removed base rule is
+means the element sends nothing (the simulator answers 480); that is a clash unless it is only for want of
+TLS (see above). A removed base rule is
 a deletion; its witness is a state where the base without it allows an option it forbids. A BCP-able
 addition's narrowing is a state where the base allows an option the rule forbids; the absence of
 every conflict query's witness is the check at every reachable state. A check on one unconstrained
@@ -46,7 +47,7 @@ from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.expr import And, Expr, Not, parse_expr
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
-from sipsmodel.rules.permissions import REFUSALS, Permission, permissions_at
+from sipsmodel.rules.permissions import REFUSAL_CLAUSE, REFUSAL_FEATURES, Permission, permissions_at
 from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
@@ -155,12 +156,19 @@ def _switched(cp_name: str, rules_on: frozenset[str], extras_on: frozenset[tuple
     return z3.simplify(z3.substitute(template, *pairs))
 
 
-def _exists(v: Visit, rules_on: Collection[str], extras_on: Collection[tuple[str, str]] = ()) -> Term:
-    """Some option at visit ``v`` is physically possible and meets the rules and extras switched on."""
+def _exists(v: Visit, rules_on: Collection[str], extras_on: Collection[tuple[str, str]] = (), *,
+            with_tls: bool = False) -> Term:
+    """Some option at visit ``v`` is physically possible and meets the rules and extras switched on.
+
+    ``with_tls``: the same state, were TLS available to the element and its next hop (every transport
+    possible on the link): the ``REFUSAL_FEATURES`` set to True.
+    """
     _, features, link, _ = _selector_template(v.cp.name)
     switched = _switched(v.cp.name, frozenset(rules_on), frozenset(extras_on))
-    pairs = [(term, v.features[name].term) for name, term in features.items()]
-    visit_link = v.link if v.link is not None else _EVERYWHERE
+    supported = set(REFUSAL_FEATURES) if with_tls else set()
+    pairs = [(term, z3.BoolVal(True) if name in supported else v.features[name].term)
+             for name, term in features.items()]
+    visit_link = v.link if v.link is not None and not with_tls else _EVERYWHERE
     pairs += [(term, visit_link[t]) for t, term in link.items()]
     return z3.substitute(switched, *pairs)
 
@@ -268,20 +276,23 @@ def _kind(rule: Rule) -> str:
 Condition = Callable[[Visit], Term]
 
 
-def refusable(v: Visit) -> Term:
-    """RFC 3261 lets the element at ``v`` send nothing (``REFUSALS``); False where it gives no such choice."""
-    refusal = REFUSALS.get(v.cp.name)
-    return z3.BoolVal(False) if refusal is None else compile_formula(refusal.when_expr, SymScope(dict(v.features)))
+def refusable(v: Visit, rule: Rule, wires: Sequence[tuple[str, str]]) -> Term:
+    """Only the missing TLS leaves no option meeting the rule and the wire readings at ``v``: with TLS to the
+    next hop some option would (``REFUSAL_CLAUSE``). False at a choice point without TLS features."""
+    if not all(name in v.features for name in REFUSAL_FEATURES):
+        return z3.BoolVal(False)
+    return _exists(v, [rule.id], wires, with_tls=True)
 
 
 def _clashes(rule: Rule, group: Sequence[Rule], refusing: bool = False) -> Condition:
     """The base leaves an option, the rule alone leaves one, but none meets the rule and the group (wire readings),
-    at a state where the element may not refuse (``refusing``: at one where it may, a narrowing to refusal)."""
+    and not only for want of TLS (``refusing``: only for want of TLS, a narrowing to refusal)."""
     wires = [("wire", r.id) for r in group]
 
     def condition(v: Visit) -> Term:
-        refuse = refusable(v) if refusing else z3.Not(refusable(v))
-        return z3.And(z3.Not(v.blocked), _exists(v, [rule.id]), z3.Not(_exists(v, [rule.id], wires)), refuse)
+        refuse = refusable(v, rule, wires)
+        return z3.And(z3.Not(v.blocked), _exists(v, [rule.id]), z3.Not(_exists(v, [rule.id], wires)),
+                      refuse if refusing else z3.Not(refuse))
     return condition
 
 
@@ -364,14 +375,13 @@ def _permission_findings(search: ConflictSearch, rule: Rule, cp: str, active: Se
 def _refusal(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[str]) -> list[Finding]:
     """A state where the rule and the base leave no option but RFC 3261 lets the element refuse: it narrows to
     refusal (the element fails the branch, as the base lets it), which contradicts nothing."""
-    refusal = REFUSALS.get(cp)
-    if refusal is None:
-        return []
     group = _base_rules_at(search.base, cp, rule.id)
+    if not group or not {f.name for f in CHOICE_POINTS[cp].features} >= set(REFUSAL_FEATURES):
+        return []
     hit = search.witness(cp, _clashes(rule, group, refusing=True), active, f"{rule.id} refusal at {cp}")
     if hit is None:
         return []
-    return [search.finding(rule.id, "refusal", cp, hit, search.base, note=refusal.clause)]
+    return [search.finding(rule.id, "refusal", cp, hit, search.base, note=REFUSAL_CLAUSE)]
 
 
 def _combination(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[str]) -> list[Finding]:

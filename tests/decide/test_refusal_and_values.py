@@ -1,10 +1,11 @@
 """Question 3 where RFC 3261 lets an element refuse, and every value an element chooses judged (issue 8 item 4).
 
-- Refusal: a responsible proxy builds its target set and its last hop by local policy (RFC 3261 16.5,
-  26.2.2), so a change that leaves it no option in some state only narrows it to failing the branch
-  (trial-balloon point 2 where the UAS lacks TLS): BCP-able. A non-responsible proxy MUST forward to
-  the Request-URI (16.5): a change that leaves it no option there still contradicts a MUST, with the
-  flow replayed up to the conflicting state.
+- Refusal: where a change and the base leave an element no option only for want of TLS (some option
+  would meet both were TLS available to the next hop), the element fails the request as RFC 3261
+  fails any SIPS request toward a hop without TLS (8.1.2, 16.6 step 7 with RFC 3263, 16.9): the change
+  only narrows to refusal (trial-balloon point 2 where the UAS lacks TLS), BCP-able. A change that
+  leaves no option for another reason still contradicts a MUST, with the flow replayed up to the
+  conflicting state (a non-responsible proxy made to send sip: for a sips: request, against 16.5).
 - Every value: the model has one Request-URI, one top Route value, one Contact and one Path value per
   choice (the other Route values are a stored Path or route set copied unchanged, judged where they
   were inserted); a change that breaks a base rule on any of them is standards track, each with its
@@ -92,17 +93,19 @@ def answer(rule: str) -> ChangeAnswer:
 
 def test_narrowing_a_responsible_proxy_to_refusal_is_bcp_able() -> None:
     """Point 2 where the UAS lacks TLS: the base forwards sip over UDP (the last-hop exception), the point
-    forbids it and TLS is impossible, so the responsible proxy fails the branch, as RFC 3261 lets it."""
+    forbids it and TLS is impossible, so the proxy fails the branch, as RFC 3261 fails any SIPS request
+    toward a hop without TLS; with TLS to the UAS the point and the base would both be met."""
     found = answer("DEAN-2")
     assert found.track == "bcp" and not found.conflicts
     refusal = [n for n in found.narrows if "refuses" in n.summary]
     assert refusal and all(n.choice_point == "proxy_forward" for n in refusal)
     state = _state_of(refusal[0].summary)
-    assert state["responsible"] is True and state["in_ruri"] == "sips"
+    assert state["in_ruri"] == "sips" and not (state["tls"] and state["next_tls"])
     base = preset("rfc3261")
     assert allowed_options("proxy_forward", state, base)
     with_point = RuleSet("dean-2", (*base.rule_ids, "DEAN-2"), "binding")
     assert allowed_options("proxy_forward", state, with_point) == []
+    assert allowed_options("proxy_forward", state | {"tls": True, "next_tls": True}, with_point)
     assert any("narrows local policy P-3261-26.2.2-a" in n.summary for n in found.narrows)
 
 
@@ -117,7 +120,7 @@ def _state_of(summary: str) -> dict[str, Any]:
 
 def test_a_real_must_is_still_contradicted_where_the_element_may_not_refuse() -> None:
     """A non-responsible proxy MUST forward to exactly the Request-URI (16.5): a change that makes it send
-    sip: for a sips: request leaves it no option there, and refusing is no way out."""
+    sip: for a sips: request leaves it no option there, TLS or not, so failing is no way out."""
     found = mutant_answers()["MUT-RURI"]
     assert found["track"] == "standards-track"
     conflict = next(c for c in found["conflicts"] if c["contradicts"] == "R-3261-16.5-b")
