@@ -32,3 +32,17 @@ def test_removals_are_searched_and_none_is_in_a_minimal_set(prop: str) -> None:
     assert answer.complete, answer.reason
     assert answer.minimal_sets, f"{prop} has a minimal set of additions"
     assert all(c.action == "add" for m in answer.minimal_sets for c in m.changes), answer.minimal_sets
+
+
+def test_only_removals_that_can_leave_no_option_are_tried_in_patterns() -> None:
+    """Deleting 16.7 step 8's rewrite, 16.7 step 4's recursion rule or the registrar rules never removes a
+    refusal (each always leaves another option), so they only add behaviours; the 416 retry (8.1.3.5,
+    against point 4a's "stop") and RFC 3608's stored route (with another candidate's rule at uac_invite)
+    can leave an element no option."""
+    from sipsmodel.smt.fixes import may_block
+
+    plan = plan_decide(DecideOptions(properties=("I-4",)))
+    (job,) = plan.property_jobs
+    changes = [(c.rule, c.action) for c in job.changes]
+    blocking = {rule for rule, action in changes if action == "remove" and may_block(job.base, changes, rule)}
+    assert blocking == {"R-3261-8.1.3.5-a", "R-3608-ua"}
