@@ -221,8 +221,8 @@ def _narrowing(n: Finding, bound: int) -> Narrowing:
         return Narrowing(n.choice_point, f"narrows local policy {n.target} ({clause}): where {where} it removes "
                                          "that option, which RFC 3261 leaves open", {}, states)
     if n.kind == "refusal":
-        return Narrowing(n.choice_point, f"where {where} it leaves no option with the base: the element refuses "
-                                         f"(fails the branch), which RFC 3261 allows there ({n.note})", {}, states)
+        return Narrowing(n.choice_point, f"where {where} it leaves no option with the base only for want of "
+                                         f"TLS: the element fails the request, as RFC 3261 does ({n.note})", {}, states)
     summary = (f"where {where} the base allows {dict(n.removed[0])}, which the change forbids" if n.removed
                else "the base allows more options")
     return Narrowing(n.choice_point, summary, dict(n.removed[0]) if n.removed else {}, states)

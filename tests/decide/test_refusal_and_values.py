@@ -97,7 +97,7 @@ def test_narrowing_a_responsible_proxy_to_refusal_is_bcp_able() -> None:
     toward a hop without TLS; with TLS to the UAS the point and the base would both be met."""
     found = answer("DEAN-2")
     assert found.track == "bcp" and not found.conflicts
-    refusal = [n for n in found.narrows if "refuses" in n.summary]
+    refusal = [n for n in found.narrows if "only for want of TLS" in n.summary]
     assert refusal and all(n.choice_point == "proxy_forward" for n in refusal)
     state = _state_of(refusal[0].summary)
     assert state["in_ruri"] == "sips" and not (state["tls"] and state["next_tls"])
