@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sipsmodel.decide.candidates import Candidates, changed_rule_set, select_candidates
 from sipsmodel.decide.report import (
@@ -36,6 +36,9 @@ from sipsmodel.report.selection import select_properties
 from sipsmodel.rules.permissions import PERMISSIONS_BY_ID
 from sipsmodel.rules.sets import RuleSet, load_rule_set
 from sipsmodel.rules.table import RULES_BY_ID
+
+if TYPE_CHECKING:
+    from sipsmodel.smt.conflicts import Finding
 
 #: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, not imported so
 #: that planning does not load z3).
@@ -107,10 +110,8 @@ def plan_decide(options: DecideOptions) -> DecidePlan:
     base = load_rule_set(options.base).with_should(options.should)
     props = select_properties(options.properties, options.directory)
     candidates = select_candidates(options.candidates, base)
-    kept = tuple(c for c in candidates.changes if c.action == "add")
-    left_out = [f"{c.label}: not searched in the minimal sets (a removal only weakens the base; an added rule "
-                "replaces the base rules it supersedes); still classified" for c in candidates.changes
-                if c.action == "remove"]
+    kept = tuple(candidates.changes)
+    left_out: list[str] = []
     if base.should == "optional":
         shoulds = [c for c in kept if RULES_BY_ID[c.rule].is_should]
         kept = tuple(c for c in kept if c not in shoulds)
@@ -201,13 +202,38 @@ def clause_of(target: str) -> tuple[str, str]:
     """The keyword and the clause (document, section, reading) of a rule or permission ID."""
     if target in PERMISSIONS_BY_ID:
         p = PERMISSIONS_BY_ID[target]
-        return p.keyword, f"{p.document} {p.section} (permission read from {p.rule}): {p.reading}"
+        kind = "local policy" if p.kind == "local-policy" else "permission"
+        return p.keyword, f"{p.document} {p.section} ({kind} read from {p.rule}): {p.reading}"
     rule = RULES_BY_ID[target]
     return rule.keyword, f"{rule.document} {rule.section}: {rule.reading}"
 
 
 def _state_text(state: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in state.items() if k != "malicious")
+
+
+def _narrowing(n: Finding, bound: int) -> Narrowing:
+    """A narrowing finding as the report shows it: an open option, local policy, or refusal it narrows."""
+    states = f"checked at every reachable state of {n.choice_point} in the bounded family (k<={bound})"
+    where = _state_text(dict(n.state))
+    if n.kind == "local-policy":
+        _, clause = clause_of(n.target)
+        return Narrowing(n.choice_point, f"narrows local policy {n.target} ({clause}): where {where} it removes "
+                                         "that option, which RFC 3261 leaves open", {}, states)
+    if n.kind == "refusal":
+        return Narrowing(n.choice_point, f"where {where} it leaves no option with the base only for want of "
+                                         f"TLS: the element fails the request, as RFC 3261 does ({n.note})", {}, states)
+    summary = (f"where {where} the base allows {dict(n.removed[0])}, which the change forbids" if n.removed
+               else "the base allows more options")
+    return Narrowing(n.choice_point, summary, dict(n.removed[0]) if n.removed else {}, states)
+
+
+def _yield_note(y: Finding) -> str:
+    keyword, clause = clause_of(y.target)
+    extra = f" ({y.note.removeprefix('yields: ')})" if y.note.removeprefix("yields: ") else ""
+    return (f"as a SHOULD it yields to {y.target} ({keyword}, {clause}) at {y.choice_point} where "
+            f"{_state_text(dict(y.state))}: no option meets both{extra}, and RFC 2119 lets a SHOULD give way to a "
+            "valid reason; read as a MUST (--should binding, for the fixes) the two would contradict")
 
 
 def run_change_job(job: ChangeJob) -> ChangeAnswer:
@@ -224,14 +250,10 @@ def run_change_job(job: ChangeJob) -> ChangeAnswer:
         flow = None if f.trace is None else Counterexample(
             f.trace.rules, (), f.trace, f.mark, f"the state at {f.choice_point}: {_state_text(state)}")
         conflicts.append(Conflict(change.rule, f.target, keyword, clause, f.kind, f.choice_point, state, flow))
-    narrows = tuple(
-        Narrowing(n.choice_point, f"where {_state_text(dict(n.state))} the base allows {dict(n.removed[0])}, "
-                                  "which the change forbids" if n.removed else "the base allows more options",
-                  dict(n.removed[0]) if n.removed else {},
-                  f"checked at every reachable state of {n.choice_point} in the bounded family (k<={solving.bound})")
-        for n in found.narrowings)
+    narrows = tuple(_narrowing(n, solving.bound) for n in found.narrowings)
     replaced = [old for old in rule.supersedes if old in job.base.rule_ids] if change.action == "add" else []
     notes = [f"applied, it replaces {', '.join(replaced)} (supersedes), in the minimal sets too"] if replaced else []
+    notes += [_yield_note(y) for y in found.yields]
     notes += [f"at {cp} the base already implies it at every reachable state (k<={solving.bound})"
              for cp in found.quiet if change.action == "add"]
     notes += [f"z3 gave up: {u}" for u in found.unknown]

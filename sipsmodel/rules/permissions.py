@@ -5,6 +5,15 @@ A permission says "at this choice point, in a state where ``when`` holds, an opt
 analysis (``sipsmodel.smt.conflicts``) asks whether a candidate change removes the permitted option at
 some reachable state, which contradicts RFC 3261 and so needs a standards-track update (SIPS-RULES.md
 section B, the test used there). Each entry names the SIPS-RULES.md rule (section A) it reads.
+
+A permission of kind ``local-policy`` is an option the text leaves to local policy rather than one it
+grants explicitly (RFC 3261 26.2.2: after the responsible element, "local security and routing
+policy"): issue 8 counts local policy as open, so a change that removes the option *narrows* local
+policy (BCP-able) and does not contradict the text.
+
+A *refusal* (:data:`REFUSAL_CLAUSE`) is a state where a change and the base leave an element no option
+only for want of TLS: the element fails the request (the simulator answers 480), as RFC 3261 does
+with any SIPS request toward a hop without TLS, a conforming behaviour, not a clash.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ class Permission:
     choice_point: str
     when: str
     option: str
+    kind: str = "permission"
 
     @cached_property
     def when_expr(self) -> Expr:
@@ -47,8 +57,9 @@ PERMISSIONS: tuple[Permission, ...] = (
                "proxy_forward", "in_ruri == sips and responsible and binding == sip", "ruri == sip"),
     Permission("P-3261-26.2.2-a", "R-3261-26.2.2-a", R3261, "26.2.2", "MAY", "proxy",
                "the last-hop exception: from the responsible proxy to the UAS, local policy may use a hop that is "
-               "not TLS",
-               "proxy_forward", "in_ruri == sips and responsible and last_hop", "not secure(transport)"),
+               "not TLS (the text leaves it to \"local security and routing policy\": open, not granted)",
+               "proxy_forward", "in_ruri == sips and responsible and last_hop", "not secure(transport)",
+               kind="local-policy"),
     Permission("P-3261-26.4.4-c", "R-3261-26.4.4-c", R3261, "26.4.4", "MAY", "proxy",
                "a responsible proxy may retarget a SIP Request-URI to a SIPS Contact found in the location service",
                "proxy_forward", "in_ruri == sip and responsible and binding == sips", "ruri == sips"),
@@ -69,3 +80,19 @@ PERMISSIONS_BY_ID: dict[str, Permission] = {p.id: p for p in PERMISSIONS}
 def permissions_at(choice_point: str) -> tuple[Permission, ...]:
     """The permissions of one choice point."""
     return tuple(p for p in PERMISSIONS if p.choice_point == choice_point)
+
+
+#: Where "no option left" is a failure RFC 3261 itself produces, not a clash: the change and the base leave
+#: no option only because the next hop (or the element) lacks TLS, and with TLS some option would meet
+#: both. A SIPS hop needs TLS (8.1.2, 16.6 step 7, with RFC 3263 4.1 keeping only TLS targets for a
+#: SIPS URI); without one the request cannot be sent and fails (16.9: as a 503; 8.1.3.1 at a UAC; a
+#: responsible proxy whose branches all fail answers 480, 16.5), which is what any element does with a
+#: SIPS request toward a hop without TLS. So a change that keeps a request SIPS where the base would
+#: have let it go SIP only *narrows to refusal* there. A change that leaves no option for another reason
+#: (the form of a value, the transport of a flow) still clashes, whoever the element is: it asks for a
+#: message the base forbids.
+REFUSAL_FEATURES: tuple[str, ...] = ("tls", "next_tls")
+REFUSAL_CLAUSE = (
+    f"{R3261} 8.1.2 and 16.6 step 7 with RFC 3263 4.1: a SIPS hop needs TLS, and with no TLS to the next hop "
+    "the request fails (16.9; a responsible proxy with no branch left answers 480, 16.5), as any element's "
+    "SIPS request toward a hop without TLS does")

@@ -9,21 +9,28 @@ the extras' selectors set to constants per query. For an added rule ``R`` at cho
 
 - **MUST / SHOULD** conflict with a base rule ``B`` at ``cp``: some reachable ``v`` with
   ``E(v, {R})`` but not ``E(v, {R}, {wire(B)})``: no option meets both (for a SHOULD: every option
-  ``R`` leaves goes against it). SHOULDs of the base are met whatever the SHOULD mode.
+  ``R`` leaves goes against it), unless only the missing TLS leaves no option, that is some option
+  would meet both at the same state with TLS to the next hop (``REFUSAL_CLAUSE`` in
+  ``sipsmodel.rules.permissions``: the element then fails the request, as RFC 3261 fails any SIPS
+  request toward a hop without TLS; the state is reported as a narrowing to refusal). SHOULDs of the base are
+  met whatever the SHOULD mode. An added SHOULD yields to a base MUST where no option meets both
+  (RFC 2119: a valid reason not to follow it): reported as ``yields``, not as a conflict.
 - **permission** (``sipsmodel.rules.permissions``): ``when`` holds at ``v``, the base's MUST-level
-  rules leave the permitted option (``E(v, musts, {option})``) and with ``R`` none is left.
+  rules leave the permitted option (``E(v, musts, {option})``) and with ``R`` none is left. For a
+  permission of kind ``local-policy`` the same witness is a narrowing of local policy (BCP-able).
 - **combination**, when no single rule clashes: no option meets ``R`` and all the base rules at ``cp``
   together; the group is narrowed by deletion and each member named with the others.
 
-``wire(B)`` judges ``B`` by every value put on the wire: a rule about the inserted Record-Route value
-(``rr_out``) also reads the second value of a double Record-Route (``rr_in``). "No option" at
-``uac_invite`` or ``proxy_forward`` means the element cannot send the request at all (the model has
-no "refuse" option there). A removed base rule is a deletion; its witness is a state where the base
-without it allows an option it forbids. A BCP-able addition's narrowing is a state where the base
-allows an option the rule forbids; the absence of every conflict query's witness is the check at
-every reachable state. A check on one unconstrained visit comes first and spares the encoding when
-even that is unsat. Every witness is decoded, replayed by the simulator under the base, and the
-conflicting visit located in the replayed trace (a disagreement raises ModelDisagreement).
+``wire(B)`` judges ``B`` by every value put on the wire: a rule about the inserted Record-Route
+value (``rr_out``) also reads the second value of a double Record-Route (``rr_in``). "No option"
+means the element sends nothing (the simulator answers 480); that is a clash unless it is only for want of
+TLS (see above). A removed base rule is
+a deletion; its witness is a state where the base without it allows an option it forbids. A BCP-able
+addition's narrowing is a state where the base allows an option the rule forbids; the absence of
+every conflict query's witness is the check at every reachable state. A check on one unconstrained
+visit comes first and spares the encoding when even that is unsat. Every witness is decoded,
+replayed by the simulator under the base, and the conflicting visit located in the replayed trace (a
+disagreement raises ModelDisagreement).
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.expr import And, Expr, Not, parse_expr
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
-from sipsmodel.rules.permissions import Permission, permissions_at
+from sipsmodel.rules.permissions import REFUSAL_CLAUSE, REFUSAL_FEATURES, Permission, permissions_at
 from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
@@ -80,6 +87,7 @@ class ChangeFindings:
     narrowings: tuple[Finding, ...]
     quiet: tuple[str, ...]
     unknown: tuple[str, ...]
+    yields: tuple[Finding, ...] = ()
 
 
 def wire_reading(rule: Rule, cp: str) -> Expr:
@@ -148,12 +156,19 @@ def _switched(cp_name: str, rules_on: frozenset[str], extras_on: frozenset[tuple
     return z3.simplify(z3.substitute(template, *pairs))
 
 
-def _exists(v: Visit, rules_on: Collection[str], extras_on: Collection[tuple[str, str]] = ()) -> Term:
-    """Some option at visit ``v`` is physically possible and meets the rules and extras switched on."""
+def _exists(v: Visit, rules_on: Collection[str], extras_on: Collection[tuple[str, str]] = (), *,
+            with_tls: bool = False) -> Term:
+    """Some option at visit ``v`` is physically possible and meets the rules and extras switched on.
+
+    ``with_tls``: the same state, were TLS available to the element and its next hop (every transport
+    possible on the link): the ``REFUSAL_FEATURES`` set to True.
+    """
     _, features, link, _ = _selector_template(v.cp.name)
     switched = _switched(v.cp.name, frozenset(rules_on), frozenset(extras_on))
-    pairs = [(term, v.features[name].term) for name, term in features.items()]
-    visit_link = v.link if v.link is not None else _EVERYWHERE
+    supported = set(REFUSAL_FEATURES) if with_tls else set()
+    pairs = [(term, z3.BoolVal(True) if name in supported else v.features[name].term)
+             for name, term in features.items()]
+    visit_link = v.link if v.link is not None and not with_tls else _EVERYWHERE
     pairs += [(term, visit_link[t]) for t, term in link.items()]
     return z3.substitute(switched, *pairs)
 
@@ -261,12 +276,23 @@ def _kind(rule: Rule) -> str:
 Condition = Callable[[Visit], Term]
 
 
-def _clashes(rule: Rule, group: Sequence[Rule]) -> Condition:
-    """The base leaves an option, the rule alone leaves one, but none meets the rule and the group (wire readings)."""
+def refusable(v: Visit, rule: Rule, wires: Sequence[tuple[str, str]]) -> Term:
+    """Only the missing TLS leaves no option meeting the rule and the wire readings at ``v``: with TLS to the
+    next hop some option would (``REFUSAL_CLAUSE``). False at a choice point without TLS features."""
+    if not all(name in v.features for name in REFUSAL_FEATURES):
+        return z3.BoolVal(False)
+    return _exists(v, [rule.id], wires, with_tls=True)
+
+
+def _clashes(rule: Rule, group: Sequence[Rule], refusing: bool = False) -> Condition:
+    """The base leaves an option, the rule alone leaves one, but none meets the rule and the group (wire readings),
+    and not only for want of TLS (``refusing``: only for want of TLS, a narrowing to refusal)."""
     wires = [("wire", r.id) for r in group]
 
     def condition(v: Visit) -> Term:
-        return z3.And(z3.Not(v.blocked), _exists(v, [rule.id]), z3.Not(_exists(v, [rule.id], wires)))
+        refuse = refusable(v, rule, wires)
+        return z3.And(z3.Not(v.blocked), _exists(v, [rule.id]), z3.Not(_exists(v, [rule.id], wires)),
+                      refuse if refusing else z3.Not(refuse))
     return condition
 
 
@@ -297,29 +323,65 @@ def added_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
     base, active = search.base, active_rule_ids(search.base)
     conflicts: list[Finding] = []
     narrowings: list[Finding] = []
+    yields: list[Finding] = []
     quiet: list[str] = []
     for cp in rule.constraints:
         found_here = False
         for target in _base_rules_at(base, cp, rule.id):
             hit = search.witness(cp, _clashes(rule, [target]), active, f"{rule.id} vs {target.id} at {cp}")
             if hit is not None:
-                conflicts.append(search.finding(target.id, _kind(target), cp, hit, base))
+                found = search.finding(target.id, _kind(target), cp, hit, base)
+                (yields if _yields(rule, [target]) else conflicts).append(found)
                 found_here = True
-        musts = [i for i in active if not RULES_BY_ID[i].is_should]
-        for permission in permissions_at(cp):
-            hit = search.witness(cp, _removes_permission(rule, permission, musts), active,
-                                 f"{rule.id} vs {permission.id} at {cp}")
-            if hit is not None:
-                conflicts.append(search.finding(permission.id, "permission", cp, hit, base))
-                found_here = True
+        found_here |= _permission_findings(search, rule, cp, active, conflicts, narrowings)
         if not found_here:
-            conflicts += _combination(search, rule, cp, active)
+            for found in _combination(search, rule, cp, active):
+                (yields if found.note.startswith(_YIELDS) else conflicts).append(found)
+        narrowings += _refusal(search, rule, cp, active)
         narrowing = _narrowing(search, rule, cp, active)
         if narrowing is None:
             quiet.append(cp)
         else:
             narrowings.append(narrowing)
-    return ChangeFindings(tuple(conflicts), tuple(narrowings), tuple(quiet), tuple(search.unknown))
+    return ChangeFindings(tuple(conflicts), tuple(narrowings), tuple(quiet), tuple(search.unknown), tuple(yields))
+
+
+_YIELDS = "yields: "
+
+
+def _yields(rule: Rule, group: Sequence[Rule]) -> bool:
+    """An added SHOULD yields to base MUSTs that leave no option meeting it: RFC 2119 counts them a valid reason."""
+    return rule.is_should and not any(r.is_should for r in group)
+
+
+def _permission_findings(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[str],
+                         conflicts: list[Finding], narrowings: list[Finding]) -> bool:
+    """Permissions the rule removes: a conflict, or for local policy a narrowing. True when a conflict was found."""
+    musts = [i for i in active if not RULES_BY_ID[i].is_should]
+    found_here = False
+    for permission in permissions_at(cp):
+        hit = search.witness(cp, _removes_permission(rule, permission, musts), active,
+                             f"{rule.id} vs {permission.id} at {cp}")
+        if hit is None:
+            continue
+        if permission.kind == "local-policy":
+            narrowings.append(search.finding(permission.id, "local-policy", cp, hit, search.base))
+        else:
+            conflicts.append(search.finding(permission.id, "permission", cp, hit, search.base))
+            found_here = True
+    return found_here
+
+
+def _refusal(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[str]) -> list[Finding]:
+    """A state where the rule and the base leave no option but RFC 3261 lets the element refuse: it narrows to
+    refusal (the element fails the branch, as the base lets it), which contradicts nothing."""
+    group = _base_rules_at(search.base, cp, rule.id)
+    if not group or not {f.name for f in CHOICE_POINTS[cp].features} >= set(REFUSAL_FEATURES):
+        return []
+    hit = search.witness(cp, _clashes(rule, group, refusing=True), active, f"{rule.id} refusal at {cp}")
+    if hit is None:
+        return []
+    return [search.finding(rule.id, "refusal", cp, hit, search.base, note=REFUSAL_CLAUSE)]
 
 
 def _combination(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[str]) -> list[Finding]:
@@ -339,11 +401,12 @@ def _combination(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[s
         if smaller is not None:
             group, hit = trial, smaller
     kind = "should" if any(r.is_should for r in group) else "must"
+    prefix = _YIELDS if _yields(rule, group) else ""
     found = []
     for member in group:
         others = ", ".join(r.id for r in group if r is not member)
         note = f"together with {others}: no option meets all of them and the change" if others else ""
-        found.append(search.finding(member.id, kind, cp, hit, search.base, note=note))
+        found.append(search.finding(member.id, kind, cp, hit, search.base, note=prefix + note))
     return found
 
 

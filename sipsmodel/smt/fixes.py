@@ -12,26 +12,35 @@ applied* (``absent``), so a subset is exactly one rule set
 (``sipsmodel.decide.candidates.changed_rule_set``), and a minimal unsatisfiable subset is a minimal
 set of changes under which no violation exists up to the bound. The enumeration is MARCO
 (``sipsmodel.smt.mus.minimal_cores``), which checks each core it reports minimal directly; its
-pruning assumes that applying more changes never loses a proof, which holds for additions but not
-for removals (they only weaken), so ``decide`` searches additions only (a removal's use, replacing
-a base rule, comes with the rule that supersedes it).
+pruning assumes that applying more changes never loses a proof, which is the case for additions but
+not for removals (they weaken). So the removals are searched apart (``sipsmodel.smt.mus.switch_cores``):
+first MARCO over the additions with every removal left out, then, for each non-empty pattern of
+removals and each maximal satisfiable set of additions that MARCO found, a check whether the pattern
+turns it into a proof, and MARCO within it where it does. A removal only adds behaviours unless the
+rule it deletes was the one leaving an element no option (the element then refused, and without the
+rule it sends), so a removal is expected in no minimal set; the search looks anyway. A removal whose
+rule can never be that one (:func:`may_block`, one local check per choice point) only adds
+behaviours whatever else is applied, so it is left out of the patterns; the others are searched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import z3
 
 from sipsmodel.props import Property
+from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES_BY_ID
-from sipsmodel.smt.mus import MusEnumeration, minimal_cores
+from sipsmodel.smt.compile import domain_constraint, fresh
+from sipsmodel.smt.mus import MusEnumeration, minimal_cores, switch_cores
 from sipsmodel.smt.prove import bounded_prover
 from sipsmodel.smt.solving import RLIMIT, active_rule_ids
-from sipsmodel.smt.visits import rule_literal
+from sipsmodel.smt.visits import LINK_TRANSPORTS, rule_literal, some_option_allowed
 
 Term = Any
 
@@ -114,5 +123,51 @@ def fixing_cores(prop: Property, base: RuleSet, changes: Sequence[tuple[str, str
     definitions = base_rule_definitions(base, changes)
     if definitions:
         hard.append(_guard(prover.solver, definitions))
-    return minimal_cores(prover.solver, hard, soft_literals(changes), limit=limit,
-                         absent=soft_literals(changes, applied=False))
+    additions = [c for c in changes if c[1] == "add"]
+    removals = [c for c in changes if c[1] != "add"]
+    off = soft_literals(removals, applied=False)
+    soft, absent = soft_literals(additions), soft_literals(additions, applied=False)
+    first = minimal_cores(prover.solver, [*hard, *off.values()], soft, limit=limit, absent=absent)
+    blocking = [c for c in removals if may_block(base, changes, c[0])]
+    more = switch_cores([(prover.solver, [*hard, *soft_literals([c for c in removals if c not in blocking],
+                                                                    applied=False).values()])],
+                        soft, absent, soft_literals(blocking), soft_literals(blocking, applied=False), first,
+                        limit=limit)
+    cores = tuple(sorted({*first.cores, *more.cores}))
+    complete = first.complete and more.complete
+    reason = first.reason or more.reason
+    return MusEnumeration(cores, complete, reason, first.satisfiable)
+
+
+@cache
+def _may_block(base: RuleSet, changes: tuple[tuple[str, str], ...], rule_id: str) -> bool:
+    """Could the base rule ``rule_id`` be what leaves an element no option, under some applied changes?
+
+    One check per choice point of the rule on a free visit (any features, any link): some option is
+    allowed with the rule off and none with it on, the untouched rules fixed as in the search, the other
+    candidates free, and no addition that replaces the rule applied. When this is unsat everywhere,
+    deleting the rule only adds options, never removes a refusal, so it only adds behaviours: it can
+    be in no minimal set of a safety property, whatever else is applied. Unknown counts as "may".
+    """
+    rule = RULES_BY_ID[rule_id]
+    replacing = [rule_literal(r) for r, action in changes if action == "add" and rule_id in RULES_BY_ID[r].supersedes]
+    for cp_name in rule.constraints:
+        cp = CHOICE_POINTS[cp_name]
+        features = {f.name: fresh(f"block!{cp_name}!{f.name}", f.domain) for f in cp.features}
+        link = {t: z3.Bool(f"block!{cp_name}!link!{t}") for t in LINK_TRANSPORTS}
+        allowed = some_option_allowed(cp_name, features, link)
+        literal = rule_literal(rule_id)
+        solver = z3.Solver()
+        solver.set("timeout", 10_000)
+        solver.add(*(domain_constraint(sym) for sym in features.values()), *fixed_literals(base, list(changes)),
+                   *(z3.Not(r) for r in replacing),
+                   z3.substitute(allowed, (literal, z3.BoolVal(False))),
+                   z3.Not(z3.substitute(allowed, (literal, z3.BoolVal(True)))))
+        if solver.check() != z3.unsat:
+            return True
+    return False
+
+
+def may_block(base: RuleSet, changes: Sequence[tuple[str, str]], rule_id: str) -> bool:
+    """:func:`_may_block`, remembered per base, candidate list and rule."""
+    return _may_block(base, tuple(changes), rule_id)

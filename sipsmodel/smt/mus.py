@@ -21,6 +21,13 @@ cores (z3's ``unsat_core()`` depends on the solver's history; that is why it is 
   grown to a maximal satisfiable subset and its subsets are blocked. Blocking assumes monotonicity
   (adding a soft constraint never turns unsat into sat); each reported core is still checked minimal
   directly. It stops at ``limit`` cores or at an ``unknown`` answer, and then says so.
+- :func:`switch_cores` extends a complete enumeration to IDs that may *weaken* (removals of a base
+  rule): MARCO's blocking does not hold for them, so for each non-empty pattern P of them (in size
+  order) and each maximal satisfiable subset G the enumeration found, G with P applied is checked;
+  where it is unsat, MARCO over G under P gives the cores C, and C with P is reported when C alone
+  (no pattern) and C with any one member of P left out are satisfiable. Every subset the first
+  enumeration calls satisfiable lies within one of its G, so this misses no such core (under the
+  monotonicity MARCO already assumes for the other IDs).
 - The ``joint`` variants take several (solver, hard) queries and call a subset unsat when every query
   is (the sources of an inductive step check); :func:`first_core_and_all` gives both answers while
   asking each subset once (answers are facts, so they are remembered).
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 import z3
@@ -44,6 +52,8 @@ class MusEnumeration:
     cores: tuple[tuple[str, ...], ...]  # every minimal unsat subset of the soft IDs found; each sorted; sorted
     complete: bool
     reason: str = ""  # why incomplete (z3's reason_unknown, or the limit)
+    # the maximal satisfiable subsets found (MARCO's grown seeds); not part of the answer's identity
+    satisfiable: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
 
 
 class _Unknown(Exception):
@@ -185,17 +195,78 @@ def _marco(subsets: _Subsets, limit: int) -> MusEnumeration:
     names = {i: z3.Bool(f"mus!{i}") for i in soft}
     mapper = z3.Solver()
     found: list[tuple[str, ...]] = []
+    maximal: list[tuple[str, ...]] = []
     try:
         while (seed := _maximal_seed(mapper, names)) is not None:
             if subsets.unsat(seed, strict=True):
                 if len(found) == limit:
-                    return MusEnumeration(tuple(sorted(found)), False, f"stopped at the limit of {limit} cores")
+                    return MusEnumeration(tuple(sorted(found)), False, f"stopped at the limit of {limit} cores",
+                                          tuple(sorted(maximal)))
                 core = subsets.shrink(seed, strict=True)
                 found.append(core)
                 mapper.add(_any_of([z3.Not(names[i]) for i in core]))
             else:
-                grown = set(subsets.grow(seed))
+                grown = subsets.grow(seed)
+                maximal.append(grown)
                 mapper.add(_any_of([names[i] for i in sorted(soft) if i not in grown]))
+    except _Unknown as unknown:
+        return MusEnumeration(tuple(sorted(found)), False, f"z3: {unknown}", tuple(sorted(maximal)))
+    return MusEnumeration(tuple(sorted(found)), True, "", tuple(sorted(maximal)))
+
+
+def _patterns(ids: Sequence[str]) -> list[tuple[str, ...]]:
+    """Every non-empty subset of ``ids``, smallest first, each sorted."""
+    ordered = sorted(ids)
+    return [p for size in range(1, len(ordered) + 1) for p in combinations(ordered, size)]
+
+
+def switch_cores(queries: Sequence[Query], soft: Mapping[str, Term], absent: Mapping[str, Term],
+                 switches: Mapping[str, Term], switched_off: Mapping[str, Term], first: MusEnumeration, *,
+                 limit: int = 16) -> MusEnumeration:
+    """The minimal cores that contain switches (module docstring), given ``first``: the complete enumeration
+    of ``soft`` with every switch off. ``queries`` hold no switch assumption; a pattern sets them all."""
+    if not first.complete:
+        return MusEnumeration((), False, f"not searched: {first.reason}")
+    if not switches:
+        return MusEnumeration((), True)
+    plain = _pattern_subsets(queries, (), switches, switched_off, soft, absent)
+    found: set[tuple[str, ...]] = set()
+    try:
+        for pattern in _patterns(list(switches)):
+            under = _pattern_subsets(queries, pattern, switches, switched_off, soft, absent)
+            for grown in first.satisfiable:
+                if not under.unsat(grown, strict=True):
+                    continue
+                rest = [absent[i] for i in sorted(soft) if i not in grown and i in absent]
+                within = _Subsets(tuple((solver, [*hard, *rest]) for solver, hard in under.queries),
+                                  {i: soft[i] for i in grown}, {i: absent[i] for i in grown if i in absent})
+                for core in _marco(within, limit).cores:
+                    if _needs_every_switch(core, pattern, plain, queries, switches, switched_off, soft, absent):
+                        found.add(tuple(sorted((*core, *pattern))))
+                if len(found) > limit:
+                    return MusEnumeration(tuple(sorted(found))[:limit], False,
+                                          f"stopped at the limit of {limit} cores")
     except _Unknown as unknown:
         return MusEnumeration(tuple(sorted(found)), False, f"z3: {unknown}")
     return MusEnumeration(tuple(sorted(found)), True)
+
+
+def _pattern_subsets(queries: Sequence[Query], pattern: Sequence[str], switches: Mapping[str, Term],
+                     switched_off: Mapping[str, Term], soft: Mapping[str, Term],
+                     absent: Mapping[str, Term]) -> _Subsets:
+    """Subset checks of ``soft`` with exactly the switches of ``pattern`` on (the others off)."""
+    on = [switches[i] for i in sorted(pattern)] + [switched_off[i] for i in sorted(switches) if i not in pattern]
+    return _Subsets(tuple((solver, [*hard, *on]) for solver, hard in queries), soft, absent)
+
+
+def _needs_every_switch(core: Sequence[str], pattern: Sequence[str], plain: _Subsets, queries: Sequence[Query],
+                        switches: Mapping[str, Term], switched_off: Mapping[str, Term], soft: Mapping[str, Term],
+                        absent: Mapping[str, Term]) -> bool:
+    """The core alone (no switch) is satisfiable, and so is it with any one switch of the pattern left out."""
+    if plain.unsat(core, strict=True):
+        return False
+    for left_out in pattern:
+        rest = [i for i in pattern if i != left_out]
+        if _pattern_subsets(queries, rest, switches, switched_off, soft, absent).unsat(core, strict=True):
+            return False
+    return True

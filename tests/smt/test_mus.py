@@ -150,3 +150,51 @@ def test_joint_cores_need_every_query_unsat() -> None:
     assert joint_minimal_cores(queries, lits) == MusEnumeration((("a", "b"),), True)
     found_first, everything = first_core_and_all([(first, [])], lits)
     assert found_first == ("c", "d") and everything.cores == (("a", "b"), ("c", "d"))
+
+
+def _brute_force_minimal(check: dict[frozenset[str], bool], ids: list[str]) -> set[tuple[str, ...]]:
+    """Every unsat subset whose single drops are all sat (the definition decide uses)."""
+    return {tuple(sorted(s)) for s in check if check[s] and all(not check[s - {i}] for i in s)}
+
+
+def _switch_problem() -> tuple[z3.Solver, dict[str, z3.BoolRef], dict[str, z3.BoolRef], dict[str, z3.BoolRef],
+                               dict[str, z3.BoolRef]]:
+    """Additions +a, +b and a removal -r (switch r on = the base rule deleted).
+
+    Monotone in the additions; the removal is not: with r on, +a alone proves (a blocking rule gone), with
+    r off it needs +b. So the minimal sets are {+a, +b} and {+a, -r}."""
+    a, b, r = z3.Bools("sw_a sw_b sw_r")
+    solver = z3.Solver()
+    solver.add(z3.Implies(z3.And(a, b), X > 5), z3.Implies(z3.And(a, b), X < 3))
+    solver.add(z3.Implies(z3.And(a, r), Y > 5), z3.Implies(z3.And(a, r), Y < 2))
+    return solver, {"+a": a, "+b": b}, {"+a": z3.Not(a), "+b": z3.Not(b)}, {"-r": r}, {"-r": z3.Not(r)}
+
+
+def test_switch_cores_find_a_minimal_set_with_a_removal() -> None:
+    from sipsmodel.smt.mus import switch_cores
+
+    solver, soft, absent, switches, off = _switch_problem()
+    first = minimal_cores(solver, list(off.values()), soft, absent=absent)
+    assert first.cores == (("+a", "+b"),) and first.complete
+    assert sorted(first.satisfiable) == [("+a",), ("+b",)]
+    more = switch_cores([(solver, [])], soft, absent, switches, off, first)
+    assert more == MusEnumeration((("+a", "-r"),), True)
+    terms = {**soft, **switches}
+    check = {}
+    for size in range(4):
+        for chosen in itertools.combinations(sorted(terms), size):
+            assumed = [terms[i] if i in chosen else {**absent, **off}[i] for i in sorted(terms)]
+            check[frozenset(chosen)] = solver.check(*assumed) == z3.unsat
+    assert _brute_force_minimal(check, sorted(terms)) == {*first.cores, *more.cores}
+
+
+def test_a_removal_that_only_weakens_is_in_no_minimal_set() -> None:
+    from sipsmodel.smt.mus import switch_cores
+
+    a, b, r = z3.Bools("wk_a wk_b wk_r")
+    solver = z3.Solver()
+    solver.add(z3.Implies(z3.And(a, b, z3.Not(r)), X > 5), z3.Implies(z3.And(a, b, z3.Not(r)), X < 3))
+    soft, absent = {"+a": a, "+b": b}, {"+a": z3.Not(a), "+b": z3.Not(b)}
+    first = minimal_cores(solver, [z3.Not(r)], soft, absent=absent)
+    assert first.cores == (("+a", "+b"),)
+    assert switch_cores([(solver, [])], soft, absent, {"-r": r}, {"-r": z3.Not(r)}, first) == MusEnumeration((), True)
