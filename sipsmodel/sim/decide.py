@@ -17,7 +17,7 @@ from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.engine import allowed_options, physically_possible, preference_key, violated_rules
 from sipsmodel.sim.choosers import Options, ScriptedOptionNotAllowed
 from sipsmodel.sim.state import SimState
-from sipsmodel.sim.wire import opt_scheme, scheme_of
+from sipsmodel.sim.wire import opt_scheme, scheme_of, tparam_of
 from sipsmodel.syntax import SipMessage, parse_message
 
 
@@ -95,6 +95,8 @@ def check_request(cp_name: str, options: Options, sent: SipMessage, transport: s
     contacts = message.contacts()
     if "contact" in options and isinstance(contacts, list):
         derived["contact"] = scheme_of(contacts[0].uri) if contacts else "none"
+    if "contact_tp" in options and isinstance(contacts, list):
+        derived["contact_tp"] = tparam_of(contacts[0].uri) if contacts else "none"
     if options.get("rr", "none") != "none":
         rrs = message.record_routes()
         derived["rr_out"] = opt_scheme(rrs)
