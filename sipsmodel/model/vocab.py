@@ -41,6 +41,10 @@ OPT_SCHEME = Domain("opt_scheme", ("none", "sip", "sips"))
 ANY_SCHEME = Domain("any_scheme", ("none", "sip", "sips", "other"))
 TRANSPORT = Domain("transport", ("UDP", "TCP", "SCTP", "TLS", "TLS-SCTP", "WS", "WSS"))
 FLOW = Domain("flow", ("none", *TRANSPORT.values))
+#: The ``transport`` URI parameter an element writes into a URI it generates (none: no parameter), named like
+#: the transports (the URI shows it in lower case); RFC 3261 19.1.1 lists udp, tcp, sctp, tls, and the model
+#: offers those SIPS-RULES.md R-04-7-a and R-3261-19.1.1-a speak of.
+TPARAM = Domain("tparam", ("none", "TCP", "UDP", "TLS"))
 RR_KIND = Domain("rr_kind", ("none", "single", "double"))
 REWRITE = Domain("rewrite", ("keep", "sip", "sips"))
 UAS_STATUS = Domain("uas_status", (200, 400, 416, 480))
@@ -58,7 +62,7 @@ ACTOR = Domain("actor", ("ua", "proxy"))
 DOMAINS = {
     d.name: d
     for d in (
-        BOOL, INT, SCHEME, OPT_SCHEME, ANY_SCHEME, TRANSPORT, FLOW, RR_KIND, REWRITE, UAS_STATUS,
+        BOOL, INT, SCHEME, OPT_SCHEME, ANY_SCHEME, TRANSPORT, FLOW, TPARAM, RR_KIND, REWRITE, UAS_STATUS,
         REG_STATUS, WARN, FAILURE, RECURSE, RETRY, ROLE, KIND, METHOD, DIALOG_ROLE, ACTOR,
     )
 }
@@ -98,6 +102,7 @@ RECORD_SCHEMAS: dict[str, dict[str, tuple[Domain, str]]] = {
         "binding": (INT, "id of the binding this request is delivered to, -1 otherwise"),
         "tls_param": (BOOL, "some URI in the message carries transport=tls"),
         "udp_param": (BOOL, "the Request-URI carries transport=udp"),
+        "sips_udp_param": (BOOL, "some sips URI in the message carries transport=udp (RFC 3261 19.1.1)"),
     },
     "forwards": {
         "index": (INT, "position of the decision in the trace"),

@@ -28,6 +28,7 @@ from sipsmodel.model.vocab import (
     REWRITE,
     RR_KIND,
     SCHEME,
+    TPARAM,
     TRANSPORT,
     UAS_STATUS,
     WARN,
@@ -100,6 +101,10 @@ _NEXT_TLS = _f("next_tls", BOOL, "the element the request is sent to supports TL
 _TRANSPORT = _o("transport", TRANSPORT, "transport of the outgoing hop")
 _PHYSICAL_TLS = "secure(transport) -> tls and next_tls"
 _MALICIOUS = _f("malicious", BOOL, "the proxy is marked malicious (no rule binds it)")
+_CONTACT_TP = _o("contact_tp", TPARAM, "transport parameter the UA writes into its Contact URI (none: no parameter; "
+                                       "RFC 3261 19.1.1, 26.2.2; draft-04 7)")
+#: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp; the syntax layer refuses one.
+_NO_SIPS_UDP = "contact == sips -> contact_tp != UDP"
 
 UAC_INVITE = ChoicePoint(
     name="uac_invite",
@@ -124,11 +129,12 @@ UAC_INVITE = ChoicePoint(
                                  "scheme of the target, sent last in Route (the topmost value for a one-entry route)"),
         _o("contact", SCHEME, "scheme of the Contact sent"),
         _TRANSPORT,
+        _CONTACT_TP,
     ),
-    constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)"),
+    constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)", _NO_SIPS_UDP),
     prefer=("(ruri == target and not route_strict) or (route0 == target and route_strict)",
             "(route0 == route_stored and not route_strict) or (ruri == route_stored and route_strict)",
-            "contact == ruri", "secure(transport)", "transport == TCP"),
+            "contact == ruri", "secure(transport)", "transport == TCP", "contact_tp == none"),
 )
 
 PROXY_FORWARD = ChoicePoint(
@@ -226,13 +232,17 @@ UAS_ANSWER = ChoicePoint(
         _o("status", UAS_STATUS, "final response: 200, 400, 416 or 480"),
         _o("warn", WARN, "warn-code added to a 480 (0 for none)"),
         _o("contact", SCHEME, "scheme of the Contact in a 200 (sip when not 200)"),
+        _o("contact_tp", TPARAM, "transport parameter of the Contact in a 200 (none when not 200; RFC 3261 19.1.1, "
+                                 "26.2.2; draft-04 7)"),
     ),
     constraints=(
         "status != 480 -> warn == 0",
         "status != 200 -> contact == sip",
         "status == 200 -> (ruri == sips -> sips_ok and tls) and (ruri == sip -> sip_ok)",
+        "status != 200 -> contact_tp == none",
+        _NO_SIPS_UDP,
     ),
-    prefer=("status == 200", "contact == ruri", "warn != 0"),
+    prefer=("status == 200", "contact == ruri", "warn != 0", "contact_tp == none"),
 )
 
 UA_REGISTER = ChoicePoint(
@@ -337,6 +347,9 @@ SEND_IN_DIALOG = ChoicePoint(
         _f("proxy", BOOL, "the sender is a proxy (False: the UAC of the in-dialog request)"),
         _f("ruri", SCHEME, "scheme of the Request-URI (the remote target)"),
         _f("next", OPT_SCHEME, "scheme of the Route value that names the next hop (none: resolved from the R-URI)"),
+        _f("next_tp", TPARAM,
+           "transport parameter of the URI the next hop is resolved from (the first Route value left, else the "
+           "Request-URI; none when an outbound proxy is used or the URI names none; RFC 3263 4.1)"),
         _TLS,
         _NEXT_TLS,
         _f("flow", FLOW, "transport of the outbound flow the hop must reuse; none without one"),

@@ -29,7 +29,7 @@ from sipsmodel.rules.engine import (
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim.choosers import Options, ScriptedOptionNotAllowed
 from sipsmodel.sim.state import SimState
-from sipsmodel.sim.wire import opt_scheme, scheme_of
+from sipsmodel.sim.wire import opt_scheme, scheme_of, tparam_of
 from sipsmodel.syntax import SipMessage, parse_message
 
 
@@ -130,6 +130,8 @@ def check_request(cp_name: str, options: Options, sent: SipMessage, transport: s
     contacts = message.contacts()
     if "contact" in options and isinstance(contacts, list):
         derived["contact"] = scheme_of(contacts[0].uri) if contacts else "none"
+    if "contact_tp" in options and isinstance(contacts, list):
+        derived["contact_tp"] = tparam_of(contacts[0].uri) if contacts else "none"
     if options.get("rr", "none") != "none":
         rrs = message.record_routes()
         derived["rr_out"] = opt_scheme(rrs)

@@ -25,6 +25,7 @@ from sipsmodel.sim.wire import (
     response_to,
     scheme_of,
     set_values,
+    tparam_of,
     with_request_uri,
 )
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, build_request, uri_equal
@@ -84,7 +85,7 @@ def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | Non
     if following is None or following is owner:
         state.notes.append(f"{owner.name}: in-dialog {method} has no next hop")
         return
-    response = _hop(state, owner, following, message, next_scheme, ids, proxy=False)
+    response = _hop(state, owner, following, message, (next_scheme, tparam_of(next_uri)), ids, proxy=False)
     if method == "INVITE" and response is not None and response.status == 200:
         send_in_dialog(state, dialog, "ACK", number)
 
@@ -132,11 +133,17 @@ def _flow_to(state: SimState, following: Element, message: SipMessage) -> str:
 
 
 def _hop(
-    state: SimState, sender: Element, following: Element, message: SipMessage, next_scheme: str, ids: Ids, proxy: bool
+    state: SimState, sender: Element, following: Element, message: SipMessage, next_uri: tuple[str, str], ids: Ids,
+    proxy: bool,
 ) -> SipMessage | None:
-    """Visit send_in_dialog at the sender, send one hop, and return the response the sender receives."""
+    """Visit send_in_dialog at the sender, send one hop, and return the response the sender receives.
+
+    ``next_uri``: the features ``next`` and ``next_tp`` (scheme of the Route value naming the next hop,
+    and the transport parameter of the URI the next hop is resolved from, RFC 3263 4.1).
+    """
+    next_scheme, next_tp = next_uri
     features: dict[str, Value] = {
-        "proxy": proxy, "ruri": _scheme(scheme_of(message.request_uri)), "next": next_scheme,
+        "proxy": proxy, "ruri": _scheme(scheme_of(message.request_uri)), "next": next_scheme, "next_tp": next_tp,
         "tls": sender.tls, "next_tls": state.network.next_tls(sender.name, following.name),
         "flow": _flow_to(state, following, message), "malicious": proxy and sender.malicious,
     }
@@ -178,21 +185,23 @@ def _receive(
     routes = message.routes()
     ruri = message.request_uri
     assert ruri is not None
-    next_scheme = "none"
+    next_scheme, next_tp = "none", "none"
     following: Element | None
     if routes and not _loose(routes[0]):
         message = with_request_uri(message, routes[0].uri)
         message = set_values(message, "Route", render_all([*routes[1:], NameAddr(ruri)]))
-        following = state.network.resolve(routes[0].uri)
+        following, next_tp = state.network.resolve(routes[0].uri), tparam_of(routes[0].uri)
     elif routes:
         following, next_scheme = state.network.resolve(routes[0].uri), _scheme(scheme_of(routes[0].uri))
+        next_tp = tparam_of(routes[0].uri)
     elif element.outbound and not state.network.is_responsible(element, ruri):
         following = state.network.element(element.outbound)
     else:
-        following = state.network.resolve(ruri)
+        following, next_tp = state.network.resolve(ruri), tparam_of(ruri)
     response = None
     if following is not None and following is not element:
-        response = _hop(state, element, following, decrement_max_forwards(message), next_scheme, ids, proxy=True)
+        response = _hop(state, element, following, decrement_max_forwards(message), (next_scheme, next_tp), ids,
+                        proxy=True)
     if response is None:
         mark_last(state, hop)
         return None if message.method == "ACK" else response_to(message, 480)

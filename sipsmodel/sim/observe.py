@@ -51,6 +51,7 @@ def hop_record(state: SimState, item: Transmission, meta: HopMeta) -> Record:
         "last": meta.last and message.is_request, "binding": meta.binding if message.is_request else -1,
         "tls_param": any(_has_transport(u, "tls") for u in _uris(message)),
         "udp_param": _has_transport(message.request_uri, "udp"),
+        "sips_udp_param": any(u.scheme == "sips" and _has_transport(u, "udp") for u in _uris(message)),
     }  # fmt: skip
 
 

@@ -111,6 +111,7 @@ class ServerTxn:
     forking: bool = False  # a proxy is still creating its branches: no final response yet (16.7 step 6)
     cancelled: bool = False
     answer: tuple[int, int, str] | None = None  # UAS: (status, warn, contact scheme)
+    answer_tp: str = "none"  # UAS: transport parameter of its Contact (uas_answer contact_tp)
     answer_decision: int | None = None
     to_tag: str | None = None
     cancels: ServerTxn | None = None  # a CANCEL: the INVITE transaction it cancels

@@ -22,6 +22,7 @@ from sipsmodel.sim.wire import (
     scheme_of,
     sip_uri,
     warning_text,
+    with_tparam,
 )
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, build_request
 
@@ -105,7 +106,8 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = Fal
     ruri, routes, _ = route_request(routes, addressed)
     transport = str(options["transport"])
     user = network.user_of(caller)
-    contact = NameAddr(SipUri(str(options["contact"]), user, None, caller.host), caller.display_name)
+    contact = NameAddr(with_tparam(SipUri(str(options["contact"]), user, None, caller.host), options["contact_tp"]),
+                       caller.display_name)
     sender = NameAddr(caller_aor(state, ctx, addressed.scheme), caller.display_name, (("tag", ctx.from_tag),))
     lines = [
         ("Via", make_via(network.via_host(caller), transport, state.branch(caller.name)).render()),
@@ -153,6 +155,7 @@ def on_request(state: SimState, txn: ServerTxn) -> None:
     txn.answer_decision = decision
     txn.answer = (480, 0, "sip") if options is None else (int(options["status"]), int(options["warn"]),
                                                           str(options["contact"]))
+    txn.answer_tp = "none" if options is None else str(options["contact_tp"])
     if element.ringing and txn.answer[0] == 200:
         send_response(state, txn, response_to(message, 180, txn.to_tag, [("Contact", _contact(state, txn).render())]))
     state.pending.append(txn)
@@ -161,7 +164,8 @@ def on_request(state: SimState, txn: ServerTxn) -> None:
 def _contact(state: SimState, txn: ServerTxn) -> NameAddr:
     element = state.network.element(txn.element)
     assert txn.answer is not None
-    return NameAddr(SipUri(txn.answer[2], state.network.user_of(element), None, element.host), element.display_name)
+    uri = with_tparam(SipUri(txn.answer[2], state.network.user_of(element), None, element.host), txn.answer_tp)
+    return NameAddr(uri, element.display_name)
 
 
 def drain(state: SimState) -> None:

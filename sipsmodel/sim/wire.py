@@ -101,6 +101,17 @@ def scheme_of(uri: Uri | None) -> str:
     return uri.scheme if uri.scheme in ("sip", "sips") else "other"
 
 
+def with_tparam(uri: SipUri, tparam: object) -> SipUri:
+    """``uri`` with ``;transport=`` set to ``tparam`` (TPARAM; ``none`` leaves it without one; RFC 3261 19.1.1)."""
+    return uri if tparam == "none" else uri.with_param("transport", str(tparam).lower())
+
+
+def tparam_of(uri: Uri | None) -> str:
+    """TPARAM of a URI: its ``transport`` parameter (TCP, UDP, TLS), else ``none`` (RFC 3263 4.1)."""
+    value = (uri.param("transport") or "").upper() if isinstance(uri, SipUri) else ""
+    return value if value in ("TCP", "UDP", "TLS") else "none"
+
+
 def opt_scheme(values: Sequence[NameAddr]) -> str:
     """Scheme of the first value, ``none`` when there is none (OPT_SCHEME)."""
     if not values:

@@ -14,9 +14,10 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import ANY_SCHEME, BOOL, DIALOG_ROLE, INT, OPT_SCHEME, REWRITE, RR_KIND, SCHEME
+from sipsmodel.model.vocab import ANY_SCHEME, BOOL, DIALOG_ROLE, INT, OPT_SCHEME, REWRITE, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
 from sipsmodel.smt.invite import Forward, Leg, RREntry, rr_top
+from sipsmodel.smt.records import contact_params
 from sipsmodel.smt.topology import Topology, response_fields
 
 Term = Any
@@ -32,8 +33,12 @@ class Answer:
     arrives: Term
 
 
-def respond(topo: Topology, leg: Leg, active: Term, status: Term, contact: Sym, rr: list[RREntry], label: str) -> None:
-    """One response slot answering ``leg`` (sent by its receiver back to its sender)."""
+def respond(topo: Topology, leg: Leg, active: Term, status: Term, contact: Sym, rr: list[RREntry], label: str,
+            contact_tp: Sym | None = None) -> None:
+    """One response slot answering ``leg`` (sent by its receiver back to its sender).
+
+    ``contact_tp``: the transport parameter of the Contact of a 2xx (none when absent).
+    """
     f = leg.slot.fields
     is_2xx = z3.And(status >= 200, status < 300)
     top = ite(is_2xx, rr_top(rr), const(OPT_SCHEME, "none"))
@@ -41,6 +46,8 @@ def respond(topo: Topology, leg: Leg, active: Term, status: Term, contact: Sym, 
     shown = ite(with_contact, convert(contact, ANY_SCHEME), const(ANY_SCHEME, "none"))
     fields = response_fields(f, status, shown, top, f["receiver"],
                              f["sender"])
+    if contact_tp is not None:
+        fields.update(contact_params(shown, ite(with_contact, contact_tp, const(TPARAM, "none"))))
     topo.send(active, leg.slot.receiver, leg.slot.sender, fields, leg.slot.request, label)
 
 

@@ -18,7 +18,7 @@ import z3
 
 from sipsmodel.model.expr import Record
 from sipsmodel.model.scenario import Scenario
-from sipsmodel.model.vocab import ACTOR, ANY_SCHEME, BOOL, FAILURE, INT, METHOD, OPT_SCHEME, SCHEME
+from sipsmodel.model.vocab import ACTOR, ANY_SCHEME, BOOL, FAILURE, INT, METHOD, OPT_SCHEME, SCHEME, TPARAM
 from sipsmodel.smt.answers import dialog_record, first_entry, respond, rewritten
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, decode, fresh, is_value, ite
 from sipsmodel.smt.indialog import Walk, walk
@@ -309,8 +309,11 @@ def _attempt(topo: Topology, label: str, bindings: list[BindingState], target: S
     status, warn, contact, winner = _final_at_pb(branches, finals, in_ruri)
     ok = z3.And(at_pb, status == 200)
     rr = _winner_rr(drained.rr, winner)
+    contact_tp = const(TPARAM, "none")  # only a 2xx's Contact (the winner's) names a transport
+    for n in range(len(finals) - 1, -1, -1):
+        contact_tp = ite(winner == n, finals[n].contact_tp, contact_tp)
     with topo.in_segment(final_segment):
-        rr = _chain_answer(topo, legs, chain, at_pb, status, contact, rr, ok, label)
+        rr = _chain_answer(topo, legs, chain, at_pb, status, (contact, contact_tp), rr, ok, label)
     with topo.in_segment(cancel_segment):
         for n, x in enumerate(finals):  # pb's branches in the order it created them (16.10)
             _cancel(topo, x, drained.cancelled[n], f"{label}!cancel{n}")
@@ -399,7 +402,7 @@ def _cancel_request(topo: Topology, leg: Leg, on: Term, label: str) -> Slot:
     f = leg.slot.fields
     fields = {**f, "method": const(METHOD, "CANCEL"), "origin": f["ruri"], "contact": const(ANY_SCHEME, "none"),
               "rr_top": const(OPT_SCHEME, "none"), "last": const(BOOL, True), "tls_param": const(BOOL, False),
-              "udp_param": const(BOOL, False)}
+              "udp_param": const(BOOL, False), "sips_udp_param": const(BOOL, False)}
     return topo.send(on, leg.slot.sender, leg.slot.receiver, fields, topo.new_request(on), label)
 
 
@@ -463,10 +466,11 @@ def _branch_answer(topo: Topology, b: Branch, cancelled: Term, label: str) -> li
     pb_leg, edge_leg = b.pb_forward.outgoing, b.edge_forward.outgoing
     assert pb_leg is not None and edge_leg is not None
     has_path = b.binding.has_path
-    respond(topo, edge_leg, z3.And(b.delivered, has_path), status, contact, edge_leg.rr, f"{label}!ua-eb")
+    respond(topo, edge_leg, z3.And(b.delivered, has_path), status, contact, edge_leg.rr, f"{label}!ua-eb",
+            b.contact_tp)
     ok = z3.And(b.delivered, z3.Not(cancelled), b.status == 200)
     after_edge = rewritten(topo, b.edge_forward, z3.And(ok, has_path), edge_leg.rr, f"{label}!eb")
-    respond(topo, pb_leg, b.delivered, status, contact, after_edge, f"{label}!to-pb")
+    respond(topo, pb_leg, b.delivered, status, contact, after_edge, f"{label}!to-pb", b.contact_tp)
     return rewritten(topo, b.pb_forward, ok, after_edge, f"{label}!pb")
 
 
@@ -497,16 +501,20 @@ def _winner_rr(answers: list[list[Any]], winner: Term) -> list[Any]:
     return merge_rr([(winner == n, rr) for n, rr in enumerate(answers)])
 
 
-def _chain_answer(topo: Topology, legs: list[Leg], chain: list[Forward], at_pb: Term, status: Term, contact: Sym,
-                  rr: list[Any], ok: Term, label: str) -> list[Any]:
-    """pb's final response, then each chain proxy's, back to alice (proxy_response_rr on a 2xx)."""
+def _chain_answer(topo: Topology, legs: list[Leg], chain: list[Forward], at_pb: Term, status: Term,
+                  contact: tuple[Sym, Sym], rr: list[Any], ok: Term, label: str) -> list[Any]:
+    """pb's final response, then each chain proxy's, back to alice (proxy_response_rr on a 2xx).
+
+    ``contact``: the scheme and the transport parameter of the final response's Contact.
+    """
     final = z3.If(at_pb, status, 480)
+    scheme, tparam = contact
     for i in range(len(legs) - 1, -1, -1):
         leg = legs[i]
         if i + 1 < len(legs):
             fw = chain[i]
             rr = rewritten(topo, fw, z3.And(ok, fw.sent), rr, f"{label}!ans!p{i + 1}")
-        respond(topo, leg, leg.slot.active, final, contact, rr, f"{label}!ans!to{i}")
+        respond(topo, leg, leg.slot.active, final, scheme, rr, f"{label}!ans!to{i}", tparam)
     return rr
 
 
@@ -546,12 +554,13 @@ def _in_dialog(topo: Topology, b: BindingState, outcomes: list[Outcome], bye: Se
     with topo.in_segment(Segment(rank + 1, f"ack{b.j}")):  # at once, before pb cancels the other branches
         ack_request = topo.new_request(won)
         walk(topo, Walk("ACK", topo.ALICE, topo.bob(b.j), rr, pick([o.branch.contact for o in outcomes]), to, frm,
-                        ack_request, won, b), f"ack{b.j}")
+                        ack_request, won, b, pick([o.branch.contact_tp for o in outcomes])), f"ack{b.j}")
     with topo.in_segment(bye):  # after every answer has been drained
         bye_request = topo.new_request(won)
         bob_route = merge_rr([(o.won, list(reversed(o.branch.uas_leg.rr))) for o in outcomes])
         walk(topo, Walk("BYE", topo.bob(b.j), topo.ALICE, bob_route,
-                        pick([o.uac.options["contact"] for o in outcomes]), frm, to, bye_request, won, b), f"bye{b.j}")
+                        pick([o.uac.options["contact"] for o in outcomes]), frm, to, bye_request, won, b,
+                        pick([o.uac.options["contact_tp"] for o in outcomes])), f"bye{b.j}")
 
 
 def _decision_indices(topo: Topology) -> dict[int, Term]:

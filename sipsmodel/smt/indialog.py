@@ -26,10 +26,10 @@ from typing import Any, Protocol
 
 import z3
 
-from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, SCHEME
+from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, const, convert, ite, sort_of
 from sipsmodel.smt.invite import RREntry
-from sipsmodel.smt.records import send_in_dialog_hop
+from sipsmodel.smt.records import ruri_params, send_in_dialog_hop
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Topology, pick, response_fields
 
@@ -50,6 +50,7 @@ class Walk:
     request: Term
     active: Term
     binding: BindingState
+    ruri_tp: Sym | None = None  # transport parameter of the remote target (the Request-URI); none when None
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def router(topo: Topology, w: Walk, label: str) -> Router:
 def walk(topo: Topology, w: Walk, label: str) -> None:
     """Emit the visits and slots of one in-dialog request (docs/semantics.md call step 7)."""
     route = router(topo, w, label)
+    ruri_tp = w.ruri_tp if w.ruri_tp is not None else const(TPARAM, "none")
     cur: Term = z3.IntVal(w.start)
     done: Term = z3.BoolVal(False)  # arrived, or stopped at a sender with no allowed transport
     arrived: Term = z3.BoolVal(False)
@@ -186,11 +188,15 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
     for s in range(steps):
         act = z3.And(w.active, z3.Not(done))
         hop = route.step(s, cur)
-        nxt = z3.If(hop.exists, hop.owner, z3.If(z3.And(topo.is_proxy(cur), topo.has_outbound(cur)), cur + 1, w.target))
+        outbound = z3.And(topo.is_proxy(cur), topo.has_outbound(cur))
+        nxt = z3.If(hop.exists, hop.owner, z3.If(outbound, cur + 1, w.target))
+        # RFC 3263 4.1: the Route values carry no transport parameter; the Request-URI may
+        next_tp = ite(z3.Or(hop.exists, outbound), const(TPARAM, "none"), ruri_tp)
         b = w.binding
         to_ua = z3.And(nxt == topo.bob(b.j), b.outbound)
         features = {
             "proxy": const(BOOL, s > 0), "ruri": w.ruri, "next": ite(hop.exists, hop.scheme, const(OPT_SCHEME, "none")),
+            "next_tp": next_tp,
             "tls": Sym(topo.tls(cur), BOOL),
             "next_tls": Sym(z3.And(topo.tls(nxt), topo.link(cur, nxt)["TLS"]), BOOL),
             "flow": ite(to_ua, b.flow, const(FLOW, "none")),
@@ -201,6 +207,7 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
         go = z3.And(act, z3.Not(v.blocked))
         fields = {
             **send_in_dialog_hop(v, w.method),
+            **ruri_params(w.ruri, ruri_tp),
             "call": const(INT, 0), "status": const(INT, 0), "origin": convert(w.ruri, ANY_SCHEME),
             "contact": const(ANY_SCHEME, "none"), "to": w.to, "from": w.frm,
             "receiver": topo.role(nxt), "last": Sym(z3.Bool(f"{label}!s{s}!last"), BOOL),

@@ -15,9 +15,9 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME
+from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
-from sipsmodel.smt.records import forwards_fields, proxy_forward_hop, uac_invite_hop
+from sipsmodel.smt.records import PARAM_ATTRS, forwards_fields, proxy_forward_hop, uac_invite_hop
 from sipsmodel.smt.register import BindingState, choose_link, next_tls
 from sipsmodel.smt.topology import Slot, Topology
 from sipsmodel.smt.visits import Visit
@@ -72,6 +72,7 @@ class Branch:
     warn: Term
     contact: Sym  # the Contact scheme of a 2xx or 302
     targeted: Term  # pb's proxy_target put the binding in its target set (always, for a recursion branch)
+    contact_tp: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # transport parameter of that Contact
 
 
 @dataclass
@@ -115,7 +116,7 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     rr = incoming.rr + entries
     fields = {
         **proxy_forward_hop(v, rr_top(incoming.rr)),
-        **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call")},
+        **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call", *PARAM_ATTRS)},
         "status": const(INT, 0),
         "receiver": topo.role(receiver),
         "binding": Sym(binding_hop if binding_hop is not None else z3.IntVal(-1), INT),
@@ -247,13 +248,14 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
          "req_contact": convert(lf["contact"], SCHEME), "tls": Sym(topo.tls(bob), BOOL),
          "sips_ok": Sym(z3.Bool(f"bob{j}!sips_ok"), BOOL), "sip_ok": Sym(z3.Bool(f"bob{j}!sip_ok"), BOOL),
          "gateway": const(BOOL, False)},  # no gateway in the bounded family (BoundedEncoding.family)
-        f"{label}!uas{j}", fallback={"status": 480, "warn": 0, "contact": "sip"},
+        f"{label}!uas{j}", fallback={"status": 480, "warn": 0, "contact": "sip", "contact_tp": "none"},
     )
     o = uas.options
     status = z3.If(redirect, 302, o["status"].term)
     warn = z3.If(redirect, 0, o["warn"].term)
     contact = ite(redirect, topo.redirect_scheme(j), o["contact"])
-    return Branch(b, found, fw, efw, delivered, uas, leg, request, status, warn, contact, targeted)
+    contact_tp = ite(redirect, const(TPARAM, "none"), o["contact_tp"])  # a redirect's Contact names no transport
+    return Branch(b, found, fw, efw, delivered, uas, leg, request, status, warn, contact, targeted, contact_tp)
 
 
 def _targeted(topo: Topology, label: str, b: BindingState, found: Term, in_ruri: Sym) -> Term:

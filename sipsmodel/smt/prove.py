@@ -23,10 +23,11 @@ from typing import Any
 import z3
 
 from sipsmodel.errors import ModelDisagreement
+from sipsmodel.model.vocab import TPARAM
 from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.report.result import Result
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.smt.compile import SymScope, compile_formula
+from sipsmodel.smt.compile import SymScope, compile_formula, value_term
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
 from sipsmodel.smt.mus import Query
 from sipsmodel.smt.solving import (
@@ -54,6 +55,16 @@ class BoundedProver:
     encoding: BoundedEncoding
     solver: Term
     size_literals: dict[int, Term] = field(default_factory=dict)
+    plain: Term | None = None  # the no_transport_params literal, once made
+
+    def no_transport_params(self) -> Term:
+        """A literal that, assumed, keeps every Contact free of a ``transport`` parameter (``contact_tp``)."""
+        if self.plain is None:
+            self.plain = z3.Bool("no-transport-params")
+            none = [v.options["contact_tp"].term == value_term(TPARAM, "none")
+                    for v in self.encoding.topo.rules.visits if "contact_tp" in v.options]
+            self.solver.add(z3.Implies(self.plain, z3.And(none)))
+        return self.plain
 
     def size_at_most(self, n: int) -> Term:
         """A literal that, assumed, allows at most ``n`` active transmissions."""
@@ -210,6 +221,9 @@ def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
             low = middle + 1
         else:
             break
+    # as short, and without a transport parameter the violation does not need (readable ladders)
+    if solver.check(*extra, prover.size_at_most(best), prover.no_transport_params()) == z3.sat:
+        model = solver.model()
     return model
 
 

@@ -24,6 +24,7 @@ from sipsmodel.model.vocab import (
     RECORD_SCHEMAS,
     ROLE,
     SCHEME,
+    TPARAM,
     TRANSPORT,
     Domain,
 )
@@ -53,8 +54,29 @@ def _common(kind: str, method: str, transport: Sym, sender: str) -> Fields:
         "secure": secure,
         "via_secure": secure,
         "sender": const(ROLE, sender),
-        "tls_param": const(BOOL, False),
+    }
+
+
+#: Hop attributes that say which transport parameters the URIs of a message carry.
+PARAM_ATTRS = ("tls_param", "udp_param", "sips_udp_param")
+_NO_PARAMS: Fields = {a: const(BOOL, False) for a in PARAM_ATTRS}
+
+
+def contact_params(contact: Sym, tparam: Sym) -> Fields:
+    """The parameter attributes of a message whose only URI with a transport parameter is its Contact."""
+    return {
+        "tls_param": Sym(is_value(TPARAM, tparam, "TLS"), BOOL),
         "udp_param": const(BOOL, False),
+        "sips_udp_param": Sym(z3.And(is_value(contact.domain, contact, "sips"), is_value(TPARAM, tparam, "UDP")), BOOL),
+    }
+
+
+def ruri_params(ruri: Sym, tparam: Sym) -> Fields:
+    """The parameter attributes of a request whose only URI with a transport parameter is its Request-URI."""
+    return {
+        "tls_param": Sym(is_value(TPARAM, tparam, "TLS"), BOOL),
+        "udp_param": Sym(is_value(TPARAM, tparam, "UDP"), BOOL),
+        "sips_udp_param": Sym(z3.And(is_value(ruri.domain, ruri, "sips"), is_value(TPARAM, tparam, "UDP")), BOOL),
     }
 
 
@@ -72,6 +94,7 @@ def uac_invite_hop(v: Visit) -> Fields:
         "to": scheme_as(f["target"], ANY_SCHEME),
         "from": ruri,
         "rr_top": const(OPT_SCHEME, "none"),
+        **contact_params(o["contact"], o["contact_tp"]),
     }
 
 
@@ -121,6 +144,7 @@ def ua_register_hop(v: Visit, route0: Sym) -> Fields:
         "rr_top": const(OPT_SCHEME, "none"),
         "call": const(INT, -1),
         "binding": const(INT, -1),
+        **_NO_PARAMS,
     }
 
 
@@ -136,6 +160,7 @@ def edge_register_hop(v: Visit) -> Fields:
         "rr_top": const(OPT_SCHEME, "none"),
         "call": const(INT, -1),
         "binding": const(INT, -1),
+        **_NO_PARAMS,
     }
 
 
@@ -178,7 +203,10 @@ def complete(collection: str, active: Term, fields: Mapping[str, Sym], label: st
 
 __all__ = [
     "Fields",
+    "PARAM_ATTRS",
     "STEP_HOPS",
+    "contact_params",
+    "ruri_params",
     "SCHEME",
     "complete",
     "forwards_fields",

@@ -7,8 +7,12 @@ one visit of each choice point that emits a request hop (or, for ``forwards``, `
 arbitrary features; a response hop (no choice point, every attribute free but its kind); and a
 request hop the model derives from an earlier one without a choice (CANCEL and the hop-by-hop ACK of a
 failure, RFC 3261 9.1 and 17.1.1.3), which copies the URI and transport of a hop that, by induction,
-satisfies the invariant. Any other shape of property, or any satisfiable source, means no unbounded
-claim: the caller falls back to the bounded check.
+satisfies the invariant. The transport-parameter attributes (``PARAM_ATTRS``) of a hop are those of
+the URIs its sender writes (a Contact with ``contact_tp``) or else of URIs copied from earlier
+messages (a forwarded request, an in-dialog Request-URI, a relayed response), which by induction
+satisfy the invariant; a response's are its UAS's Contact (``uas_answer``) or copied. Any other
+shape of property, or any satisfiable source, means no unbounded claim: the caller falls back to the
+bounded check.
 """
 
 from __future__ import annotations
@@ -23,13 +27,13 @@ from sipsmodel.model.expr import Expr, Quant
 from sipsmodel.model.vocab import KIND, METHOD
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.smt.compile import Sym, SymRecord, SymScope, compile_formula, const, fresh, is_value
-from sipsmodel.smt.records import STEP_HOPS, complete, forwards_fields
+from sipsmodel.smt.records import PARAM_ATTRS, STEP_HOPS, complete, contact_params, forwards_fields
 from sipsmodel.smt.visits import Rules
 
 Term = Any
 
 #: Attributes a derived request (CANCEL, failure ACK) copies from the request hop it follows.
-_COPIED = ("ruri", "origin", "route0", "transport", "secure", "via_secure", "to", "from", "tls_param", "udp_param",
+_COPIED = ("ruri", "origin", "route0", "transport", "secure", "via_secure", "to", "from", *PARAM_ATTRS,
            "call", "initial", "sender", "receiver", "last", "binding")
 
 
@@ -61,7 +65,14 @@ def _has_quant(expr: Expr) -> bool:
     return any(_has_quant(c) for c in children if not isinstance(c, (str, int, bool)) and c is not None)
 
 
-def _visit_source(cp_name: str, collection: str, malicious: bool) -> StepSource:
+def _inherited(invariant: Callable[[SymRecord], Term], label: str) -> tuple[dict[str, Sym], Term]:
+    """Transport-parameter attributes copied from an earlier hop that satisfies the invariant."""
+    source = complete("hops", z3.BoolVal(True), {}, f"{label}!copied")
+    return {a: source.values[a] for a in PARAM_ATTRS}, invariant(source)
+
+
+def _visit_source(cp_name: str, collection: str, malicious: bool,
+                  invariant: Callable[[SymRecord], Term]) -> StepSource:
     cp = CHOICE_POINTS[cp_name]
     rules = Rules()
     features = {f.name: fresh(f"step!{cp_name}!{f.name}", f.domain) for f in cp.features}
@@ -74,13 +85,29 @@ def _visit_source(cp_name: str, collection: str, malicious: bool) -> StepSource:
     if collection == "forwards":
         record = complete("forwards", z3.BoolVal(True), forwards_fields(visit), label)
     else:
-        record = complete("hops", z3.BoolVal(True), STEP_HOPS[cp_name](visit), label)
+        fields = STEP_HOPS[cp_name](visit)
+        if not set(PARAM_ATTRS) <= set(fields):  # the visit writes no URI with a parameter: copied ones only
+            copied, hypothesis = _inherited(invariant, label)
+            fields = {**copied, **fields}
+            extra.append(hypothesis)
+        record = complete("hops", z3.BoolVal(True), fields, label)
     return StepSource(cp_name, tuple(rules.assertions + extra), record)
 
 
-def _response_source() -> StepSource:
-    record = complete("hops", z3.BoolVal(True), {"kind": const(KIND, "response")}, "step!response")
-    return StepSource("response", (), record)
+def _response_source(invariant: Callable[[SymRecord], Term]) -> StepSource:
+    """A response: its UAS's Contact (a uas_answer visit that chose), or URIs copied from earlier hops."""
+    cp = CHOICE_POINTS["uas_answer"]
+    rules = Rules()
+    features = {f.name: fresh(f"step!response!{f.name}", f.domain) for f in cp.features}
+    visit = rules.visit("uas_answer", 0, z3.BoolVal(True), features, "step!response!uas")
+    own = contact_params(visit.options["contact"], visit.options["contact_tp"])
+    copied, hypothesis = _inherited(invariant, "step!response")
+    mine = z3.Bool("step!response!own_contact")
+    fields: dict[str, Sym] = {a: Sym(z3.If(mine, own[a].term, copied[a].term), own[a].domain) for a in PARAM_ATTRS}
+    fields["kind"] = const(KIND, "response")
+    record = complete("hops", z3.BoolVal(True), fields, "step!response")
+    guard = z3.Implies(mine, z3.Not(visit.blocked))
+    return StepSource("response", (*rules.assertions, guard, z3.Implies(z3.Not(mine), hypothesis)), record)
 
 
 def _derived_source(invariant: Callable[[SymRecord], Term]) -> StepSource:
@@ -97,9 +124,9 @@ def _derived_source(invariant: Callable[[SymRecord], Term]) -> StepSource:
 def step_sources(collection: str, invariant: Callable[[SymRecord], Term], malicious: bool) -> list[StepSource]:
     """Every way the model emits a record of ``collection`` (hops or forwards)."""
     if collection == "forwards":
-        return [_visit_source("proxy_forward", "forwards", malicious)]
-    sources = [_visit_source(name, "hops", malicious) for name in STEP_HOPS]
-    return [*sources, _response_source(), _derived_source(invariant)]
+        return [_visit_source("proxy_forward", "forwards", malicious, invariant)]
+    sources = [_visit_source(name, "hops", malicious, invariant) for name in STEP_HOPS]
+    return [*sources, _response_source(invariant), _derived_source(invariant)]
 
 
 def record_invariant(quant: Quant) -> Callable[[SymRecord], Term]:

@@ -260,6 +260,7 @@ def response_fields(request: dict[str, Sym], status: Term, contact: Sym, rr_top:
         "binding": const(INT, -1),
         "tls_param": const(BOOL, False),
         "udp_param": const(BOOL, False),
+        "sips_udp_param": const(BOOL, False),
     }
 
 

@@ -92,8 +92,20 @@ def _has_transport(uri: Uri | None, value: str) -> bool:
 def _tls_param(message: SipMessage, routes: list[NameAddr], record_routes: list[NameAddr],
                contacts: list[NameAddr], others: list[NameAddr]) -> bool:  # fmt: skip
     """Some URI of the message carries transport=tls (RFC 3261 26.2.2 deprecates it)."""
+    return any(_has_transport(u, "tls") for u in _all_uris(message, routes, record_routes, contacts, others))
+
+
+def _sips_udp_param(message: SipMessage, routes: list[NameAddr], record_routes: list[NameAddr],
+                    contacts: list[NameAddr], others: list[NameAddr]) -> bool:  # fmt: skip
+    """Some sips URI of the message carries transport=udp (RFC 3261 19.1.1 forbids it)."""
+    uris = _all_uris(message, routes, record_routes, contacts, others)
+    return any(u is not None and u.scheme == "sips" and _has_transport(u, "udp") for u in uris)
+
+
+def _all_uris(message: SipMessage, routes: list[NameAddr], record_routes: list[NameAddr],
+              contacts: list[NameAddr], others: list[NameAddr]) -> list[Uri | None]:  # fmt: skip
     values = [*routes, *record_routes, *message.paths(), *contacts, *others]
-    return _has_transport(message.request_uri, "tls") or any(_has_transport(v.uri, "tls") for v in values)
+    return [message.request_uri, *(v.uri for v in values)]
 
 
 @dataclass
@@ -164,6 +176,8 @@ def _hop_record(ctx: _Context, hop: Hop, call: int) -> Record:
         "last": ctx.last(hop), "binding": hop.binding if message.is_request else -1,
         "tls_param": _tls_param(message, routes, record_routes, contacts, [v for v in (to, sender) if v is not None]),
         "udp_param": _has_transport(message.request_uri, "udp"),
+        "sips_udp_param": _sips_udp_param(message, routes, record_routes, contacts,
+                                          [v for v in (to, sender) if v is not None]),
     }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from sipsmodel.props import Property
 from sipsmodel.report import check, ladder
 from sipsmodel.report.formats import FORMATS
 from sipsmodel.report.result import Result
+from sipsmodel.resources import resource_path
 from sipsmodel.rules.sets import RuleSet
 
 Prove = Callable[[Property, RuleSet, int, bool, float, int, int], Result]
@@ -66,14 +67,28 @@ def test_every_property_under_the_four_presets_by_default(monkeypatch: pytest.Mo
     assert cells[:4] == [("I-1", s) for s in ("rfc3261", "draft-04", "dean-bcp", "rfc5630")]
 
 
-def test_trace_only_properties_are_not_proved(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = run(monkeypatch, fake(), "--format", "json", "--property", "I-16", "--property", "I-17")
+TRACE_ONLY = """id = "T-1"
+title = "A trace-only property"
+formula = "forall h in hops: not h.tls_param"
+scope = "trace"
+"""
+
+
+def trace_only_folder(folder: Path) -> Path:
+    """A properties folder with one trace-scope property (no shipped property is trace-only) and I-17."""
+    (folder / "T-1.toml").write_text(TRACE_ONLY, encoding="utf-8")
+    (folder / "I-17.toml").write_text(resource_path("properties", "I-17.toml").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    return folder
+
+
+def test_trace_only_properties_are_not_proved(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    folder = trace_only_folder(tmp_path)
+    code, out, _ = run(monkeypatch, fake(), "--format", "json", "--properties", str(folder))
     results = json.loads(out)["results"]
     assert code == 0
-    assert {r["verdict"] for r in results if r["property"] == "I-16"} == {"trace-only"}
-    assert {r["verdict"] for r in results if r["property"] == "I-17"} != {"trace-only"} or all(
-        r["verdict"] == "trace-only" for r in results
-    )
+    assert {r["verdict"] for r in results if r["property"] == "T-1"} == {"trace-only"}
+    assert "trace-only" not in {r["verdict"] for r in results if r["property"] == "I-17"}
 
 
 def test_refuted_against_expectation_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,10 +17,12 @@ from hypothesis import strategies as st
 from sipsmodel.cli import cli
 from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property
+from sipsmodel.props.property import property_from_mapping
 from sipsmodel.report import explore
 from sipsmodel.report.budget import Budget
 from sipsmodel.report.formats import render_report
 from sipsmodel.report.progress import status_bar
+from sipsmodel.resources import resource_path
 from sipsmodel.rules.sets import RuleSet
 
 
@@ -53,15 +56,30 @@ def cells(*ids: str, rules: str = "rfc5630") -> list[tuple[Property, RuleSet]]:
     return explore.explore_plan(explore.ExploreOptions(properties=ids, rules=(rules,)))
 
 
+TRACE_ONLY = {"id": "T-1", "title": "A trace-only property", "formula": "forall h in hops: not h.tls_param",
+              "scope": "trace"}
+
+
+def trace_only_folder(folder: Path) -> Path:
+    """I-1b, I-17 and a trace-scope property (no shipped property is trace-only)."""
+    for name in ("I-01b.toml", "I-17.toml"):
+        (folder / name).write_text(resource_path("properties", name).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "T-1.toml").write_text("".join(f'{k} = "{v}"\n' for k, v in TRACE_ONLY.items()), encoding="utf-8")
+    return folder
+
+
 def test_each_cell_gets_the_time_left_divided_by_the_cells_left(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FakeClock()
     monkeypatch.setattr(explore, "simulate_drawn", secure_hops(clock))
-    plan = cells("I-1", "I-16", "I-1b")  # I-16 is trace-only: no search, no share
+    trace_only = property_from_mapping(dict(TRACE_ONLY), "T-1.toml")
+    i1, i1b = cells("I-1", "I-1b")
+    plan = [i1, (trace_only, i1[1]), i1b]  # T-1 is trace-only: no search, no share
     results = explore.run_explore(plan, explore.ExploreOptions(budget=10.0), clock=clock)
-    assert [(r.property, r.verdict, r.scenarios) for r in results] == [
-        ("I-1", "sampled", 5), ("I-1b", "sampled", 5), ("I-16", "trace-only", None),
+    assert sorted((r.property, r.verdict, r.scenarios) for r in results) == [
+        ("I-1", "sampled", 5), ("I-1b", "sampled", 5), ("T-1", "trace-only", None),
     ]  # fmt: skip
-    assert all("stopped by the time budget (this cell's share: 5.0 s)" in r.reason for r in results[:2])
+    searched = [r for r in results if r.verdict == "sampled"]
+    assert all("stopped by the time budget (this cell's share: 5.0 s)" in r.reason for r in searched)
 
 
 def test_time_a_cell_does_not_use_goes_to_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,8 +139,8 @@ def test_the_bar_is_drawn_only_on_a_terminal() -> None:
     assert pipe.getvalue() == ""
 
 
-def test_a_tiny_budget_stops_the_real_search_and_every_format_states_the_weights() -> None:
-    args = ["explore", "--property", "I-1b", "--property", "I-17", "--property", "I-16", "--rules", "rfc5630",
+def test_a_tiny_budget_stops_the_real_search_and_every_format_states_the_weights(tmp_path: Path) -> None:
+    args = ["explore", "--properties", str(trace_only_folder(tmp_path)), "--rules", "rfc5630",
             "--rules", "draft-04", "--budget", "0.2"]  # fmt: skip
     outcome = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert outcome.exit_code == 0, outcome.output

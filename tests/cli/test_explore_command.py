@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -88,8 +89,11 @@ def test_sampled_against_an_expected_refutation_is_not_found_but_exits_0(monkeyp
     assert "sampled (n=1) not found, expected refuted" in outcome.stdout
 
 
-def test_trace_only_properties_are_listed(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out = run(monkeypatch, "--property", "I-16", "--rules", "rfc3261", "--format", "json")
+def test_trace_only_properties_are_listed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "T-1.toml").write_text('id = "T-1"\ntitle = "A trace-only property"\n'
+                                       'formula = "forall h in hops: not h.tls_param"\nscope = "trace"\n',
+                                       encoding="utf-8")
+    code, out = run(monkeypatch, "--properties", str(tmp_path), "--rules", "rfc3261", "--format", "json")
     assert code == 0 and json.loads(out)["results"][0]["verdict"] == "trace-only"
 
 

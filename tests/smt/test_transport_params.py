@@ -1,0 +1,126 @@
+"""Transport parameters in generated URIs (issue 9 item 5): both engines, RFC 3263 4.1, I-16 and I-17.
+
+The UAs choose ``contact_tp`` (the ``;transport=`` of the Contact of an INVITE or of its 2xx); the
+in-dialog sender reads ``next_tp`` (the parameter of the URI the next hop is resolved from) and
+R-3263-4.1-a makes it use that transport. The simulator and the SMT encoding must agree record by
+record on runs that use the parameters, and the prover's verdicts on I-16 and I-17 are the
+expectations written in ``properties/`` from the texts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+import pytest
+from smt_support import encoding, first_difference, random_params
+
+from sipsmodel.model.expr import Value
+from sipsmodel.model.scenario import ScriptedChoice
+from sipsmodel.props import evaluate_property, load_properties
+from sipsmodel.rules.sets import PRESETS
+from sipsmodel.sim import simulate
+from sipsmodel.sim.choosers import ScriptedChooser
+from sipsmodel.smt import prove
+from sipsmodel.smt.concrete import (
+    Device,
+    TemplateParams,
+    decision_constraints,
+    params_scenario,
+    scenario_constraints,
+    smt_observation,
+)
+
+PROPS = {p.id: p for p in load_properties()}
+
+
+class ParamChooser:
+    """Random allowed options, taking a Contact transport parameter whenever one is allowed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def choose(self, element: str, choice_point: str, occurrence: int, features: Mapping[str, Value],
+               allowed: list[dict[str, Value]]) -> dict[str, Value]:
+        with_param = [o for o in allowed if o.get("contact_tp", "none") != "none"]
+        return self.rng.choice(with_param or allowed)
+
+
+def _run(params: TemplateParams, rules: str, chooser: object) -> tuple[dict[str, list[dict[str, Value]]],
+                                                                        dict[str, list[dict[str, Value]]] | None]:
+    enc = encoding(3)
+    rule_set = PRESETS[rules]
+    active = tuple(r.id for r in rule_set.active)
+    trace = simulate(params_scenario(enc, params, active), rule_set, chooser)  # type: ignore[arg-type]
+    constraints = scenario_constraints(enc, params) + decision_constraints(enc, trace.decisions)
+    observation, _ = smt_observation(enc, constraints, active)
+    return trace.observation, observation  # type: ignore[return-value]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(16))
+def test_both_engines_agree_record_by_record_on_transport_parameters(seed: int) -> None:
+    rng = random.Random(7000 + seed)
+    rules = sorted(PRESETS)[seed % 4]
+    sim, smt = _run(random_params(rng), rules, ParamChooser(random.Random(seed)))
+    assert smt is not None, f"the SMT has no model of the simulator's run (seed {seed}, {rules})"
+    assert first_difference(sim, smt) is None
+
+
+def _call(params: TemplateParams, rules: str, script: list[ScriptedChoice]) -> tuple[object, dict[str, object]]:
+    enc = encoding(3)
+    rule_set = PRESETS[rules]
+    scenario = params_scenario(enc, params, tuple(r.id for r in rule_set.active))
+    trace = simulate(scenario, rule_set, ScriptedChooser(script))
+    return trace, trace.observation
+
+
+def _direct_call() -> TemplateParams:
+    """alice calls bob's AoR with a sip target; one device registered with a sip Contact, no edge proxy."""
+    return TemplateParams(chain=0, target="sip", devices=(Device(want_sips=False),))
+
+
+def test_contact_parameters_are_written_and_followed_by_the_in_dialog_hops() -> None:
+    script = [ScriptedChoice("alice", "uac_invite", 0, {"contact_tp": "TLS", "transport": "TCP"}),
+              ScriptedChoice("bob1", "uas_answer", 0, {"status": 200, "contact_tp": "UDP"})]
+    trace, observation = _call(_direct_call(), "rfc3261", script)
+    messages = [t.message.render() for t in trace.transmissions]  # type: ignore[attr-defined]
+    invite = next(m for m in messages if m.startswith("INVITE"))
+    assert "Contact: <sip:alice@alice-1.example.net;transport=tls>" in invite
+    ok = next(m for m in messages if m.startswith("SIP/2.0 200") and "CSeq: 1 INVITE" in m)
+    assert ";transport=udp>" in ok
+    hops = observation["hops"]
+    invites = [h for h in hops if h["method"] == "INVITE" and h["kind"] == "request"]
+    assert invites and all(h["tls_param"] and not h["udp_param"] for h in invites)  # forwarded with the Contact
+    acks = [h for h in hops if h["method"] == "ACK"]
+    byes = [h for h in hops if h["method"] == "BYE" and h["kind"] == "request"]
+    assert acks and all(h["udp_param"] for h in acks)  # the ACK's Request-URI is bob's Contact
+    assert [h["transport"] for h in acks if h["receiver"] == "ua"] == ["UDP"]  # resolved from it: R-3263-4.1-a
+    assert byes and all(h["tls_param"] for h in byes)  # the BYE's Request-URI is alice's Contact
+    sends = [d for d in trace.decisions if d.choice_point == "send_in_dialog"]  # type: ignore[attr-defined]
+    assert {d.features["next_tp"] for d in sends} == {"none", "UDP", "TLS"}  # Route values name none
+
+
+def test_rules_remove_transport_tls_and_sips_udp() -> None:
+    from sipsmodel.rules.engine import allowed_options
+
+    features = {"target": "sips", "tls": True, "next_tls": True, "route_stored": "none", "route_strict": False,
+                "retry": False}
+    for rules, tls_allowed in (("rfc3261", True), ("dean-bcp", True), ("draft-04", False), ("rfc5630", False)):
+        options = allowed_options("uac_invite", features, PRESETS[rules])
+        assert any(o["contact_tp"] == "TLS" for o in options) is tls_allowed, rules
+        assert not any(o["contact"] == "sips" and o["contact_tp"] == "UDP" for o in options), rules
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rules", sorted(PRESETS))
+def test_i16_and_i17_verdicts_follow_the_texts(rules: str) -> None:
+    for pid in ("I-16", "I-17"):
+        prop = PROPS[pid]
+        result = prove(prop, PRESETS[rules])
+        assert result.verdict == prop.expected[rules], (pid, rules, result.verdict)
+        if result.verdict == "refuted":
+            assert result.counterexample is not None
+            assert not evaluate_property(prop, result.counterexample.observation).holds
+            shown = "\n".join(t.message.render() for t in result.counterexample.transmissions)
+            assert ";transport=tls" in shown
