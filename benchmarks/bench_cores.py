@@ -8,6 +8,8 @@ minimal cores. For every minimal core C and every rule r of C it then checks the
 (every other rule off) and requires a refutation that the simulator replayed (``prove`` reports a
 refutation only after the replay). A rule of every core (one that all proofs need) is also dropped
 from the whole preset and must refute. Prints one line per cell and the totals with the time taken.
+Every core is asked for (``prove(..., all_cores=True)``, as ``check --all-cores``); ``check`` without
+it computes the first core alone, the same one as ``rules_used`` here.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def fresh_cell(pid: str, rules: str) -> list[list[str]]:
     """The cores of one cell computed in a new process, [first core, *all cores]."""
     code = ("import json, sys; from sipsmodel.props import load_properties; from sipsmodel.rules.sets import PRESETS;"
             "from sipsmodel.smt import prove; from sipsmodel.report.explain import all_cores;"
-            "p = {x.id: x for x in load_properties()}[sys.argv[1]]; r = prove(p, PRESETS[sys.argv[2]]);"
+            "p = {x.id: x for x in load_properties()}[sys.argv[1]]; r = prove(p, PRESETS[sys.argv[2]], all_cores=True);"
             "print(json.dumps([list(r.rules_used), *map(list, all_cores(r))]))")
     out = subprocess.run([sys.executable, "-c", code, pid, rules], check=True, capture_output=True, text=True)
     return list(json.loads(out.stdout))
@@ -62,7 +64,7 @@ def main() -> int:
     args = parser.parse_args()
     start, problems = time.perf_counter(), 0
     proved = [(pid, name, result) for pid in args.property or list(PROPS) if PROPS[pid].scope != "trace"
-              for name, result in ((n, prove(PROPS[pid], s)) for n, s in PRESETS.items())
+              for name, result in ((n, prove(PROPS[pid], s, all_cores=True)) for n, s in PRESETS.items())
               if result.verdict == "proved"]
     with ThreadPoolExecutor(max_workers=2) as pool:  # the single-cell processes run beside the checks below
         fresh = {(pid, name): pool.submit(fresh_cell, pid, name) for pid, name, _ in proved if not args.no_fresh}

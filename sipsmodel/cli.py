@@ -197,7 +197,8 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
 @click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="SHOULD binding or optional.")
 @click.option("--malicious", is_flag=True, help="One proxy may be malicious (I-21); uses the [malicious] expectations.")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
-@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--jobs", type=click.IntRange(1), default=None, metavar="N",
+              help="Worker processes (the same results whatever N)  [default: the number of CPUs]")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the --jobs shares on this Dask scheduler (extra: dask).")
 @click.option("--explain", metavar="ID", help="Check only property ID and explain every cell of it.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Seconds.")
@@ -208,13 +209,17 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
 @click.option("--all-readings", is_flag=True, help="Also give each cell's verdict under every reading.")
 @click.option("--summary", "only_summary", is_flag=True, help="Only the table and the family line (text, markdown).")
 @click.option("--why/--no-why", default=True, show_default=True, help=WHY_HELP)
+@click.option("--all-cores", is_flag=True,
+              help="List every minimal core of each proof, not only the first (slower; --explain always does).")
 @reports_errors
 def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
-    malicious: bool, fmt: str, jobs: int, scheduler: str | None, explain: str | None, timeout: float,
+    malicious: bool, fmt: str, jobs: int | None, scheduler: str | None, explain: str | None, timeout: float,
     rlimit: int | None, seed: int, readings: tuple[str, ...], all_readings: bool, only_summary: bool, why: bool,
+    all_cores: bool,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
+    from sipsmodel.jobs import cpu_count
     from sipsmodel.report import check, expect, formats, progress
 
     if only_summary and (fmt in ("json", "sarif") or explain):
@@ -224,9 +229,10 @@ def check_command(
         raise click.UsageError(f"--explain {explain} checks that one property; it cannot be combined with --property "
                          f"{' '.join(props)} (use --explain alone, or --property without --explain)")
     chosen = (explain,) if explain else props
-    options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed, jobs,
+    options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed,
+                                 cpu_count() if jobs is None else jobs,
                                  check.RLIMIT if rlimit is None else rlimit, readings, all_readings,
-                                 scheduler=scheduler)
+                                 scheduler=scheduler, all_cores=all_cores or bool(explain))
     cells = check.plan(options)
     for warning in check.warnings(cells):
         click.echo(f"warning: {warning}", err=True)

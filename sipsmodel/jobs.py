@@ -15,18 +15,24 @@ where they run or on what the calling process did before:
   before changes nothing.
 
 So ``--scheduler ADDRESS --jobs N`` prints what ``--jobs N`` prints. Results come back in job order.
+A job may also run its work in a child forked from its process (:func:`forked`): ``check`` builds the
+shared encoding once per process and forks one child per property from that state, which is the same
+in every process, so its results do not depend on the width either.
 Dask is an optional extra (``pip install 'sipsmodel[dask]'``), imported only when a scheduler is given.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import pickle
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sipsmodel.errors import SipsModelError
 
@@ -36,6 +42,14 @@ R = TypeVar("R")
 #: Seconds to wait for a Dask scheduler to answer before giving up with a clear error.
 CONNECT_TIMEOUT = 20.0
 DASK_EXTRA_HINT = "pip install 'sipsmodel[dask]' (Dask distributed, an optional extra)"
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one): ``check``'s default ``--jobs``."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity mask on this OS (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,51 @@ def shares(items: Sequence[T], width: int, group: Callable[[T], Hashable]) -> li
         number = order.setdefault(group(item), len(order))
         split[number % len(split)].append(index)
     return [share for share in split if share]
+
+
+def forked(func: Callable[[T], R], item: T) -> R:
+    """``func(item)`` in a child forked from this process, so that it starts from this process's state and
+    leaves nothing behind; its answer (or its sipsmodel error) comes back pickled through a pipe.
+
+    The child runs without Python's cyclic garbage collector (see the comment there). Where the OS
+    cannot fork, ``func(item)`` runs here. Only sipsmodel's own errors are raised as they
+    are; any other failure of the child is a SipsModelError carrying its traceback.
+    """
+    if not hasattr(os, "fork"):
+        return func(item)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover  (the child; coverage and pytest never see it end)
+        os.close(read)
+        # No cyclic collection in the child: when it runs depends on the parent's heap, and what it
+        # frees (z3 terms) changes the ids of later terms and so z3's search. Reference counting
+        # still frees the rest, and the child's memory goes back when it ends.
+        gc.disable()
+        try:
+            answer: tuple[str, Any] = ("ok", func(item))
+        except SipsModelError as exc:
+            answer = ("error", exc)
+        except BaseException:  # noqa: BLE001  (reported to the parent, whatever it is)
+            answer = ("crash", traceback.format_exc())
+        try:
+            data = pickle.dumps(answer)
+        except Exception as exc:  # noqa: BLE001  (keep the text of what cannot travel)
+            data = pickle.dumps(("crash", f"the answer could not be sent back ({exc}): {answer[1]}"))
+        with os.fdopen(write, "wb") as stream:
+            stream.write(data)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as stream:
+        data = stream.read()
+    os.waitpid(child, 0)
+    if not data:
+        raise SipsModelError("a forked job process ended without an answer")
+    status, value = pickle.loads(data)
+    if status == "error":
+        raise value
+    if status == "crash":
+        raise SipsModelError(f"a forked job process failed:\n{value}")
+    return cast(R, value)
 
 
 def run_share(func: Callable[[T], R], share: Sequence[T]) -> list[R]:

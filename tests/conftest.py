@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from sipsmodel import jobs
 
 pytest_plugins = ["realproxy_fixtures"]
 
@@ -19,3 +22,11 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _one_job_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check --jobs`` defaults to the number of CPUs, but the in-process CLI tests replace the prover by
+    fakes that worker processes would not see: here the default is one job. The real default is checked
+    by ``tests/cli/test_jobs_default.py``; the end-to-end tests in subprocesses are not affected."""
+    monkeypatch.setattr(jobs, "cpu_count", lambda: 1)

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sipsmodel.jobs import Runner, run_jobs
+from sipsmodel.jobs import Runner, forked, run_jobs
+from sipsmodel.model.bounds import check_bound
 from sipsmodel.props import Property
 from sipsmodel.report.expect import expectation
 from sipsmodel.report.result import Result
@@ -45,6 +46,7 @@ class CheckOptions:
     readings: tuple[str, ...] = ()
     all_readings: bool = False
     scheduler: str | None = None
+    all_cores: bool = False  # every minimal core of each proof (``--all-cores``, ``--explain``), not the first only
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ class Plan:
 
 
 def plan(options: CheckOptions) -> Plan:
-    """Resolve the selection (raises ScenarioError on an unknown property, rule set or folder)."""
+    """Resolve the selection (raises ScenarioError on an unknown property, rule set or folder, and
+    BoundTooLarge on a bound beyond the family, before anything is built)."""
+    check_bound(options.bound)
     props = select_properties(options.properties, options.directory)
     sets = [with_reading_options(s, list(options.readings)) for s in select_rule_sets(options.rules, options.should)]
     return Plan(tuple(props), tuple(sets))
@@ -72,11 +76,12 @@ def warnings(cells: Plan) -> list[str]:
 
 
 def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
-          rlimit: int = RLIMIT) -> Result:
+          rlimit: int = RLIMIT, all_cores: bool = False) -> Result:
     """Ask the SMT prover (imported here, so z3 loads only when a proof is needed)."""
     from sipsmodel.smt import prove as smt_prove
 
-    return smt_prove(prop, rule_set, bound=bound, malicious=malicious, timeout=timeout, seed=seed, rlimit=rlimit)
+    return smt_prove(prop, rule_set, bound=bound, malicious=malicious, timeout=timeout, seed=seed, rlimit=rlimit,
+                     all_cores=all_cores)
 
 
 def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Result:
@@ -84,7 +89,8 @@ def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Resu
     if prop.scope == "trace":
         result = Result(prop.id, rule_set.label, "trace-only", reason=TRACE_ONLY_REASON)
     else:
-        result = prove(prop, rule_set, options.bound, options.malicious, options.timeout, options.seed, options.rlimit)
+        result = prove(prop, rule_set, options.bound, options.malicious, options.timeout, options.seed, options.rlimit,
+                       options.all_cores)
     expected = expectation(prop, rule_set.expectation_key, options.malicious, rule_set.should)
     if result.verdict in ("proved", "refuted"):
         result = with_readings(prop, result, rule_set, options)
@@ -123,18 +129,44 @@ def check_cell_job(job: tuple[Property, RuleSet, CheckOptions]) -> Result:
     return check_cell(prop, rule_set, options)
 
 
+def check_property_job(job: tuple[Property, tuple[RuleSet, ...], CheckOptions]) -> list[Result]:
+    """The cells of one property, one job of the job layer (module level, so it can be pickled).
+
+    They run in a child forked from this process once the shared encoding is built here
+    (``sipsmodel.jobs.forked``), so every property starts from the same solver state whatever this
+    process checked before: the results do not depend on ``--jobs``, on the selection, or on the order.
+    """
+    prop, rule_sets, options = job
+    if prop.scope == "trace":  # never sent to the prover
+        return [check_cell(prop, s, options) for s in rule_sets]
+    from sipsmodel.smt.prove import prepare_encoding
+
+    prepare_encoding(options.bound, options.malicious, options.timeout)
+    return forked(_check_cells, job)
+
+
+def _check_cells(job: tuple[Property, tuple[RuleSet, ...], CheckOptions]) -> list[Result]:
+    prop, rule_sets, options = job
+    return [check_cell(prop, s, options) for s in rule_sets]
+
+
 def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:
     """Check every cell through the job layer (``sipsmodel.jobs``); results in cell order.
 
-    A property's solver is reused across its rule sets, so a property is the job layer's group: its
-    cells stay in one process, and the same command line gives the same results (the verdicts never
-    depend on ``--jobs``; which shortest counterexample is shown may). ``--scheduler`` runs the same
-    shares on a Dask cluster, so it prints what ``--jobs N`` prints.
+    A property's solver is reused across its rule sets, so a property is one job: its cells stay in one
+    process, in a child forked from a state that is the same in every process (``check_property_job``),
+    so the same command line gives the same results, counterexamples included, whatever ``--jobs``.
+    ``--scheduler`` runs the same shares on a Dask cluster, so it prints what ``--jobs N`` prints.
     """
-    jobs = [(prop, rule_set, options) for prop, rule_set in cells.cells]
+    jobs = [(prop, cells.rule_sets, options) for prop in cells.properties]
     runner = Runner(options.jobs, options.scheduler)
-    return run_jobs(check_cell_job, jobs, runner, group=lambda job: job[0].id,
-                    tick=lambda job: tick(f"{job[0].id} {job[1].name}"))
+
+    def ticks(job: tuple[Property, tuple[RuleSet, ...], CheckOptions]) -> None:
+        for rule_set in job[1]:
+            tick(f"{job[0].id} {rule_set.name}")
+
+    done = run_jobs(check_property_job, jobs, runner, group=lambda job: job[0].id, tick=ticks)
+    return [result for results in done for result in results]
 
 
 def run_check(options: CheckOptions, tick: Callable[[str], None] = lambda _d: None) -> list[Result]:

@@ -39,7 +39,8 @@ def explain_refuted(result: Result, titles: Mapping[str, str], why: bool = True)
 
 
 def rests_on_lines(result: Result, code: str = "") -> list[str]:
-    """``rests on: A, B`` or ``rests on one of:`` and one line per minimal core (docs/verdicts.md).
+    """``rests on: A, B`` or ``rests on one of:`` and one line per minimal core (docs/verdicts.md), and
+    a line saying so when there may be cores not listed (the enumeration stopped, or was not asked for).
 
     ``code`` wraps each rule ID (a backtick for Markdown).
     """
@@ -48,11 +49,12 @@ def rests_on_lines(result: Result, code: str = "") -> list[str]:
 
     cores = all_cores(result)
     incomplete = result.details.get("cores_complete") is False
-    if len(cores) == 1 and not incomplete:
-        return [f"rests on: {rules(cores[0])}"]
+    reason = result.details.get("cores_reason", "the enumeration stopped")
+    if len(cores) == 1:
+        return [f"rests on: {rules(cores[0])}", *([f"  (perhaps other minimal cores: {reason})"] if incomplete else [])]
     lines = ["rests on one of:", *(f"  - {rules(core)}" for core in cores)]
     if incomplete:
-        lines.append(f"  (perhaps more: {result.details.get('cores_reason', 'the enumeration stopped')})")
+        lines.append(f"  (perhaps more: {reason})")
     return lines
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import z3
 
+from sipsmodel.model.bounds import check_bound
 from sipsmodel.model.expr import Record
 from sipsmodel.model.scenario import Scenario
 from sipsmodel.model.vocab import ACTOR, ANY_SCHEME, BOOL, FAILURE, INT, METHOD, OPT_SCHEME, SCHEME, TPARAM
@@ -406,12 +407,16 @@ def _cancel_request(topo: Topology, leg: Leg, on: Term, label: str) -> Slot:
     return topo.send(on, leg.slot.sender, leg.slot.receiver, fields, topo.new_request(on), label)
 
 
-def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS) -> BoundedEncoding:
+def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS,
+                   deadline: float | None = None) -> BoundedEncoding:
     """Lay out the bounded scenario for every bound up to ``max_bound`` (docs/semantics.md, SMT).
 
     ``devices`` (0 to 2) is how many of bob's devices may register; with 2, pb forks (see ``BINDINGS``).
+    Raises BoundTooLarge beyond ``sipsmodel.model.bounds.MAX_BOUND``, and ``OutOfTime`` when the
+    ``deadline`` (``time.monotonic()``) passes during the build.
     """
-    topo = Topology(max_bound)
+    check_bound(max_bound, "bound")
+    topo = Topology(max_bound, deadline=deadline)
     topo.assertions.extend(_malicious(topo, malicious))
     bindings: list[BindingState] = []
     for j in range(devices):

@@ -6,9 +6,13 @@ rests on). A *subset* C of the soft IDs is checked as ``solver.check(*hard, *(so
 the rule's literal is false, so a rule set is exactly C). C is a *core* when that check is ``unsat``
 and *minimal* when every C minus one ID is ``sat``.
 
-Only the answers sat / unsat / unknown are used, never z3's own unsat cores or models, so the result is
+Only the answers sat / unsat / unknown decide, never z3's own unsat cores or models, so the result is
 a function of the formulas alone: a shared solver that answered other queries before gives the same
-cores (z3's ``unsat_core()`` depends on the solver's history; that is why it is not used here).
+cores (z3's ``unsat_core()`` depends on the solver's history; that is why it never picks the answer).
+An unsat core is used only as a *certificate*: the assumptions it names are unsat with the solver's
+assertions, so every later subset whose assumptions include all of them is unsat too, and that check
+is skipped. Its answer is the one the solver would give, so the cores found are exactly those of the
+plain algorithm; only the number of solver calls (the time) depends on the solver's history.
 
 - :func:`first_minimal_core` is deletion in sorted ID order, done in runs (the next run of IDs is
   dropped at once when the rest stays unsat; the run doubles after a drop and halves after a refusal),
@@ -63,6 +67,15 @@ class _Unknown(Exception):
 #: One query: a solver and the hard assumptions checked with it.
 Query = tuple[Term, Sequence[Term]]
 
+#: An unsat core as a certificate: for each of its assumptions, the (ID, present) pairs that assume it
+#: (``soft[ID]`` when present, ``absent[ID]`` when not).
+_Certificate = tuple[frozenset[tuple[str, bool]], ...]
+
+
+def _covers(certificate: _Certificate, subset: frozenset[str]) -> bool:
+    """The subset's assumptions include every assumption of the certificate (so the subset is unsat)."""
+    return all(any((name in subset) == present for name, present in ways) for ways in certificate)
+
 
 @dataclass(frozen=True)
 class _Subsets:
@@ -75,6 +88,7 @@ class _Subsets:
     soft: Mapping[str, Term]
     absent: Mapping[str, Term]
     decided: dict[frozenset[str], bool] = field(default_factory=dict)  # answers are facts: asked once
+    certificates: list[tuple[int, _Certificate]] = field(default_factory=list)  # (query number, unsat core)
 
     def assumed(self, subset: Sequence[str]) -> list[Term]:
         chosen = set(subset)
@@ -86,7 +100,9 @@ class _Subsets:
         key = frozenset(subset)
         if key not in self.decided:
             assumed = self.assumed(subset)
-            for solver, hard in self.queries:
+            for number, (solver, hard) in enumerate(self.queries):
+                if any(n == number and _covers(c, key) for n, c in self.certificates):
+                    continue  # unsat: the assumptions include an unsat core found before
                 answer = solver.check(*hard, *assumed)
                 if answer == z3.unknown:
                     if strict:
@@ -95,8 +111,31 @@ class _Subsets:
                 if answer == z3.sat:
                     self.decided[key] = False
                     return False
+                certificate = self._certificate(solver, hard)
+                if certificate is not None:
+                    self.certificates.append((number, certificate))
             self.decided[key] = True
         return self.decided[key]
+
+    def _certificate(self, solver: Term, hard: Sequence[Term]) -> _Certificate | None:
+        """The unsat core just found, as the (ID, present) ways each of its assumptions is made.
+
+        None when the core names an assumption that is neither hard nor one of the IDs' (never expected).
+        """
+        ways: dict[int, set[tuple[str, bool]]] = {}
+        for name, term in self.soft.items():
+            ways.setdefault(term.get_id(), set()).add((name, True))
+        for name, term in self.absent.items():
+            ways.setdefault(term.get_id(), set()).add((name, False))
+        always = {term.get_id() for term in hard}
+        needed = []
+        for literal in solver.unsat_core():
+            if literal.get_id() in always:
+                continue
+            if literal.get_id() not in ways:
+                return None
+            needed.append(frozenset(ways[literal.get_id()]))
+        return tuple(needed)
 
     def shrink(self, seed: Sequence[str], *, strict: bool = False) -> tuple[str, ...]:
         """A minimal core inside the unsat ``seed``: chunked deletion in sorted order, then a necessity pass."""

@@ -4,18 +4,21 @@ Theory of operation: a property with ``inductive = true`` whose formula is a per
 first tried by the step check of ``sipsmodel.smt.step`` (``proved``, scope ``unbounded``). Otherwise, or
 when a step is satisfiable, the negated property is asserted over the bounded symbolic scenario of
 ``sipsmodel.smt.encode`` and checked under the rule literals of the set plus the bound literal:
-``unsat`` is ``proved`` (scope ``bounded``) with its minimal cores (``rests_on``); ``sat`` is
-shrunk to the fewest active transmissions, decoded into a Scenario and a script, replayed by the
-simulator and reported only when the evaluator sees the violation in the replayed trace (otherwise
-``ModelDisagreement``); ``unknown`` carries z3's reason. Every check runs under the deterministic
-resource limit ``rlimit`` (and the wall-clock ``timeout``); a step check that gives up is never read
-as a proof: the bounded check decides, and its result says that the step was unknown. The bounded
-encoding is built once per process, and one solver per (property, malicious) is kept and reused across
-rule sets and bounds.
+``unsat`` is ``proved`` (scope ``bounded``) with its first minimal core, or every one when asked
+(``rests_on``); ``sat`` is shrunk to the fewest active transmissions, decoded into a Scenario and a
+script, replayed by the simulator and reported only when the evaluator sees the violation in the
+replayed trace (otherwise ``ModelDisagreement``); ``unknown`` carries z3's reason. Every check runs
+under the deterministic resource limit ``rlimit`` (and the wall-clock ``timeout``); a step check that
+gives up is never read as a proof: the bounded check decides, and its result says that the step was
+unknown. The bounded encoding is built once per process, and one solver per (property, malicious) is
+kept and reused across rule sets and bounds. Building them counts against the first bounded check's
+``timeout``: a build that passes the deadline stops and the cell is ``unknown`` with that reason.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +43,7 @@ from sipsmodel.smt.solving import (
     z3_version,
 )
 from sipsmodel.smt.step import per_record_shape, record_invariant, step_sources, violation
+from sipsmodel.smt.topology import OutOfTime
 
 Term = Any
 
@@ -80,28 +84,51 @@ _PROVERS: dict[tuple[str, str, bool], BoundedProver] = {}
 _ENCODINGS: dict[tuple[int, bool], BoundedEncoding] = {}
 
 
-def shared_encoding(max_bound: int, malicious: bool) -> BoundedEncoding:
+def shared_encoding(max_bound: int, malicious: bool, deadline: float | None = None) -> BoundedEncoding:
     """The bounded encoding, built once per process: every property and rule set reads the same terms.
 
     Solvers only add to their own assertion sets, so sharing the (immutable) terms is safe; what differs
-    per cell is the negated property and the assumed rule literals.
+    per cell is the negated property and the assumed rule literals. A build that passes ``deadline``
+    raises ``OutOfTime`` and leaves nothing behind (the next cell tries again with its own deadline).
     """
     key = (max_bound, malicious)
     if key not in _ENCODINGS:
-        _ENCODINGS[key] = build_encoding(max_bound, malicious)
+        _ENCODINGS[key] = build_encoding(max_bound, malicious, deadline=deadline)
     return _ENCODINGS[key]
 
 
+def prepare_encoding(bound: int, malicious: bool, timeout: float) -> None:
+    """Build the shared encoding for ``bound`` now, before the cells fork from this process (``check``).
+
+    A build that does not finish within ``timeout`` is dropped; each cell then tries under its own deadline.
+    """
+    key = (max(bound, DEFAULT_BOUND), malicious)
+    if key in _ENCODINGS:
+        return
+    gc.collect()  # the build's terms must not depend on when this process last collected
+    gc.disable()
+    try:
+        with contextlib.suppress(OutOfTime):
+            shared_encoding(*key, time.monotonic() + timeout)
+    finally:
+        gc.enable()
+
+
 def bounded_prover(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
-                   rlimit: int = RLIMIT) -> BoundedProver:
-    """The cached solver for the property (rebuilt only when a larger bound is asked for)."""
+                   rlimit: int = RLIMIT, deadline: float | None = None) -> BoundedProver:
+    """The cached solver for the property (rebuilt only when a larger bound is asked for).
+
+    Building the encoding and the solver stops with ``OutOfTime`` once ``deadline`` has passed.
+    """
     key = (prop.id, prop.formula_text, malicious)  # rule sets differ only in the assumed rule literals
     prover = _PROVERS.get(key)
     if prover is None or prover.encoding.max_bound < bound:
-        encoding = shared_encoding(max(bound, DEFAULT_BOUND), malicious)
+        encoding = shared_encoding(max(bound, DEFAULT_BOUND), malicious, deadline)
         solver = make_solver(timeout, seed, rlimit)
         solver.add(*encoding.assertions)
         solver.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
+        if deadline is not None and time.monotonic() > deadline:
+            raise OutOfTime("stopped once the solver had read the encoding")
         prover = BoundedProver(prop, encoding, solver)
         _PROVERS[key] = prover
     prover.solver.set("timeout", max(1, int(timeout * 1000)))
@@ -122,7 +149,7 @@ class StepOutcome:
 
 
 def _step_check(prop: Property, active: tuple[str, ...], malicious: bool, timeout: float, seed: int,
-                rlimit: int = RLIMIT) -> StepOutcome:
+                rlimit: int = RLIMIT, all_cores: bool = False) -> StepOutcome:
     """The unbounded step check (see :class:`StepOutcome`); sat or unknown on any source means no claim."""
     shape = per_record_shape(prop.formula)
     if shape is None:
@@ -139,7 +166,7 @@ def _step_check(prop: Property, active: tuple[str, ...], malicious: bool, timeou
         if answer != z3.unsat:
             return StepOutcome(None)
         queries.append((solver, []))
-    return StepOutcome(rests_on(queries, active))
+    return StepOutcome(rests_on(queries, active, every=all_cores))
 
 
 def _core_details(used: RestsOn) -> dict[str, object]:
@@ -164,6 +191,7 @@ def prove(
     timeout: float = 20.0,
     seed: int = 0,
     rlimit: int = RLIMIT,
+    all_cores: bool = False,
 ) -> Result:
     """Prove or refute ``prop`` under ``rule_set`` (bounded by ``bound`` proxies on the call path).
 
@@ -171,7 +199,9 @@ def prove(
     with the replayed counterexample, or ``unknown`` with z3's reason. Raises ModelDisagreement when
     the simulator does not reproduce a model's violation. DESIGN.md "Verdicts and exit codes".
     ``timeout`` (seconds, wall clock) and ``rlimit`` (z3 resource units, deterministic; 0 for none)
-    bound each solver check.
+    bound each solver check. A proof names its first minimal core (``rules_used``); ``all_cores``
+    enumerates every minimal core as well (``details["cores"]``, otherwise the first alone, marked
+    incomplete).
     """
     start = time.perf_counter()
     active = active_rule_ids(rule_set)
@@ -181,19 +211,28 @@ def prove(
     }
     step_unknown = ""
     if prop.inductive:
-        step = _step_check(prop, active, malicious, timeout, seed, rlimit)
+        step = _step_check(prop, active, malicious, timeout, seed, rlimit, all_cores)
         if step.used is not None:
             return Result(verdict="proved", scope="unbounded", rules_used=step.used.core,
                           seconds=time.perf_counter() - start, details=_core_details(step.used), **common)
         step_unknown = step.unknown
-    prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed, rlimit)
+    deadline = time.monotonic() + timeout - (time.perf_counter() - start)  # building counts against timeout
+    try:
+        prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed, rlimit, deadline)
+    except OutOfTime as exc:
+        reason = (f"the encoding for k={bound} was not built within the timeout of {timeout:g} s ({exc}); "
+                  "building it counts against --timeout")
+        return Result(verdict="unknown", bound=bound, reason=reason, seconds=time.perf_counter() - start,
+                      details={"timeout": timeout, "rlimit": rlimit}, **common)
     extra = [prover.encoding.bound_literal(bound)]
     family: dict[str, object] = {"family": prover.encoding.family(bound), "timeout": timeout, "rlimit": rlimit}
     if step_unknown:
         family["step"] = f"unknown: {step_unknown}"
+    prover.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))  # what the build left
     answer = prover.solver.check(*extra, *assumptions(active))
+    prover.solver.set("timeout", max(1, int(timeout * 1000)))
     if answer == z3.unsat:
-        used = rests_on([(prover.solver, extra)], active)
+        used = rests_on([(prover.solver, extra)], active, every=all_cores)
         note = f"the inductive step check gave up ({step_unknown}): proved up to the bound only" if step_unknown else ""
         return Result(verdict="proved", scope="bounded", bound=bound, rules_used=used.core, reason=note,
                       seconds=time.perf_counter() - start, details={**family, **_core_details(used)}, **common)

@@ -17,7 +17,7 @@ import z3
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.smt.mus import Query, first_core_and_all
+from sipsmodel.smt.mus import Query, first_core_and_all, first_joint_core
 from sipsmodel.smt.visits import rule_literal
 
 Term = Any
@@ -65,19 +65,30 @@ class RestsOn:
 #: How many minimal cores of one cell are enumerated before the list is called incomplete.
 CORE_LIMIT = 8
 
+#: Why a proof lists only its first core when every core was not asked for (``check --all-cores``).
+FIRST_CORE_ONLY = "not enumerated; --all-cores or --explain lists every one"
 
-def rests_on(queries: Sequence[Query], active: Sequence[str], limit: int = CORE_LIMIT) -> RestsOn:
+
+def rests_on(queries: Sequence[Query], active: Sequence[str], limit: int = CORE_LIMIT, *,
+             every: bool = True) -> RestsOn:
     """The minimal cores of a proof among the active rules; every other rule of the table stays off.
 
     A core C is a rule set on its own (the rules of C on, all others off) under which every query is
     unsat; each rule of C is necessary. ``core`` is deletion in sorted rule-ID order from the whole
     active set (``sipsmodel.smt.mus``), so it depends on the cell alone, never on earlier queries.
+    ``every`` enumerates every minimal core (MARCO, up to ``limit``); without it only ``core`` is sought
+    and the list is marked incomplete (``FIRST_CORE_ONLY``): the enumeration is most of a proof's cost.
     """
     on = set(active)
     hard = [z3.Not(rule_literal(r.id)) for r in CONSTRAINT_RULES if r.id not in on]
     soft = {i: rule_literal(i) for i in sorted(on)}
     absent = {i: z3.Not(rule_literal(i)) for i in sorted(on)}
     joint = [(solver, [*extra, *hard]) for solver, extra in queries]
+    if not every:
+        first = first_joint_core(joint, soft, absent=absent)
+        if first is None:
+            raise ModelDisagreement("the proof's rule set is no longer unsat when its core is computed")
+        return RestsOn(first, (first,), False, FIRST_CORE_ONLY)
     core, found = first_core_and_all(joint, soft, limit=limit, absent=absent)
     if core is None:
         raise ModelDisagreement("the proof's rule set is no longer unsat when its cores are computed")

@@ -17,6 +17,7 @@ in a segment of lower rank comes before it (:func:`positions`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,9 +111,17 @@ def positions(items: list[tuple[Term, Segment]]) -> list[Term]:
     return [offsets[id(seg)] + count for (_, seg), count in zip(items, local, strict=True)]
 
 
+class OutOfTime(Exception):
+    """Building the encoding passed its deadline (``time.monotonic()``); the build is abandoned."""
+
+
 @dataclass
 class Topology:
-    """Elements, links and the growing list of transmission slots of one bounded encoding."""
+    """Elements, links and the growing list of transmission slots of one bounded encoding.
+
+    ``deadline`` (a ``time.monotonic()`` value, or None) is checked as requests and transmissions are
+    laid out, so a build that would take too long stops with :class:`OutOfTime` (issue 11).
+    """
 
     k: int
     rules: Rules = field(default_factory=Rules)
@@ -120,6 +129,7 @@ class Topology:
     requests: list[tuple[Term, Segment, Term]] = field(default_factory=list)
     assertions: list[Term] = field(default_factory=list)
     segment: Segment = BASE
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         self.n = self.k + 5
@@ -209,8 +219,14 @@ class Topology:
             self.segment = saved
             self.rules.segment = saved
 
+    def in_time(self) -> None:
+        """Raise :class:`OutOfTime` once the deadline has passed."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise OutOfTime(f"stopped after {len(self.slots)} transmission slots")
+
     def new_request(self, active: Term) -> Term:
         """The id of a request created when ``active`` holds: the number of requests created before it."""
+        self.in_time()
         ident = z3.Int(f"request#{len(self.requests)}")
         self.requests.append((active, self.segment, ident))
         return ident
@@ -223,6 +239,7 @@ class Topology:
     def send(self, active: Term, sender: Term | int, receiver: Term | int, fields: dict[str, Sym], request: Term,
              label: str) -> Slot:
         """Append a transmission slot (fields must hold every hops attribute except index and request)."""
+        self.in_time()
         slot = Slot(active, sender, receiver, fields, request, label, self.segment)
         self.slots.append(slot)
         return slot
@@ -269,4 +286,5 @@ def fresh_in(name: str, domain: Domain) -> Sym:
     return fresh(name, domain)
 
 
-__all__ = ["BASE", "METHOD", "Segment", "Slot", "Topology", "pick", "pick_sym", "positions", "response_fields"]
+__all__ = ["BASE", "METHOD", "OutOfTime", "Segment", "Slot", "Topology", "pick", "pick_sym", "positions",
+           "response_fields"]

@@ -1,4 +1,4 @@
-"""The same ``sipsmodel check`` command line gives the same results, whatever Python's hash seed.
+"""The same ``sipsmodel check`` command line gives the same results, whatever Python's hash seed and ``--jobs``.
 
 z3's search depends on the order in which terms are built; an encoding built by iterating a set of
 strings changed with PYTHONHASHSEED and so did the counterexamples shown (the verdicts did not).
@@ -36,3 +36,9 @@ def test_results_do_not_depend_on_the_hash_seed(jobs: str) -> None:
     assert [r["verdict"] for r in first] == ["refuted", "proved", "refuted", "refuted"]
     assert any(r["counterexample"] for r in first)
     assert _run("2", "--jobs", jobs) == first
+
+
+def test_results_do_not_depend_on_the_job_count() -> None:
+    # Each property's cells run in a child forked from the same state in every process (report/check.py),
+    # so the counterexamples shown, not only the verdicts, are those of --jobs 1 (the default is the CPUs).
+    assert _run("1", "--jobs", "3") == _run("1", "--jobs", "1")

@@ -123,5 +123,9 @@ def test_several_minimal_cores_are_all_shown(props: dict[str, Property]) -> None
     assert "Rests on one of:\n  - `R-04-5-c`, `R-3261-16.6-7`" in markdown
     single = replace(proved, details={"cores": cores[:1], "cores_complete": True})
     assert "  rests on: R-04-5-e, R-3261-16.6-7, R-3261-8.1.2-b" in render_report("text", [single], props)
-    partial = replace(proved, details={"cores": cores[:1], "cores_complete": False, "cores_reason": "z3: canceled"})
-    assert "rests on one of:" in (shown := render_report("text", [partial], props)) and "perhaps more" in shown
+    partial = replace(proved, details={"cores": cores, "cores_complete": False, "cores_reason": "z3: canceled"})
+    assert "rests on one of:" in (shown := render_report("text", [partial], props))
+    assert "(perhaps more: z3: canceled)" in shown
+    first = replace(proved, details={"cores": cores[:1], "cores_complete": False, "cores_reason": "not enumerated"})
+    shown = render_report("text", [first], props)
+    assert "  rests on: R-04-5-e, R-3261-16.6-7, R-3261-8.1.2-b\n    (perhaps other minimal cores: not enumerated)" in shown
