@@ -50,6 +50,7 @@ class Ambiguity:
     title: str
     readings: tuple[Reading, ...]
     defaults: Mapping[str, str]
+    concerns: tuple[str, ...] = ()  # the properties SIPS-RULES.md's text of the item names (F-4: I-7)
 
     def reading(self, letter: str) -> Reading:
         for r in self.readings:
@@ -74,10 +75,10 @@ def _r(letter: str, clause: str, statement: str, at: Mapping[str, str] | None = 
     return lambda item: Reading(item, letter, clause, statement, dict(at or {}), supersedes)
 
 
-def _item(item: str, title: str, readings: tuple[Callable[[str], Reading], ...], defaults: Mapping[str, str]
-          ) -> Ambiguity:
+def _item(item: str, title: str, readings: tuple[Callable[[str], Reading], ...], defaults: Mapping[str, str],
+          concerns: tuple[str, ...] = ()) -> Ambiguity:
     """An F-item with its readings, each named after it (``F-8`` and ``b`` give ``F-8/b``)."""
-    return Ambiguity(item, title, tuple(make(item) for make in readings), defaults)
+    return Ambiguity(item, title, tuple(make(item) for make in readings), defaults, concerns)
 
 
 _DOUBLE_IN = "(rr == double -> ((rr_in == sips) <-> (in_secure and in_ruri == sips)))"
@@ -106,7 +107,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         _r("b", "RFC 3261 16.6 step 4 (by analogy with its TLS-in, SIP-out case)",
            "a single Record-Route value of a request received without TLS and sent SIP is sip:",
            {"proxy_forward": "rr == single and not in_secure and ruri == sip and route0 != sips -> rr_out == sip"}),
-    ), _all("a")),
+    ), _all("a"), ("I-7",)),
     _item("F-6", "RFC 5630 deletes the 16.7 rewrite and puts nothing in its place", (
         _r("a", "RFC 5630 Appendix A (deletion of 3261 16.7 step 8)",
            "nothing in its place: a proxy may rewrite, double-record or do neither"),
@@ -116,7 +117,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         _r("c", "RFC 5630 Appendix A (literal)",
            "neither: no rewrite in responses and no double Record-Route",
            {"proxy_response_rr": "rewrite == keep", "proxy_forward": "rr != double"}, ("R-3261-16.7-8b",)),
-    ), _all("a")),
+    ), _all("a"), ("I-12",)),
     _item("F-7", "A stored SIPS Path when the Request-URI is SIP", (
         _r("a", "RFC 3327; RFC 5630 5.3", "the Path-derived Route is used as stored"),
         _r("b", "RFC 5630 6.3 F13 (the flow)",
@@ -124,7 +125,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
            {"proxy_forward": "(route_next == sips and ruri == sip -> route0 == sip) and "
                              "(route_next != sips or ruri != sip -> route0 == route_next)"},
            ("R-3327-a",)),
-    ), _all("a")),
+    ), _all("a"), ("I-7",)),
     _item("F-8", "Who carries RFC 5630's 'MUST use TLS to the UAS' duty", (
         _r("a", "RFC 5630 5.3",
            "the retargeting proxy, and only when it makes the last hop itself"),
@@ -138,7 +139,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
            "both: the retargeting proxy uses TLS to a SIPS-registered Contact and the Contact was registered over TLS",
            {"proxy_forward": "in_ruri == sip and binding == sips -> secure(transport)",
             "ua_register": "contact == sips -> secure(transport)"}),
-    ), _all("a")),
+    ), _all("a"), ("I-8b",)),
     _item("F-9", "The permissive 26.4.4 paragraph 2 survives in RFC 5630", (
         _r("a", "RFC 3261 26.4.4",
            "a SIP location-service target for a SIPS request is a service retarget and may be a target"),
@@ -152,7 +153,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         _r("b", "RFC 5630 5.1.1 (never change a SIPS URI into SIP)",
            "a UAC follows a 3xx to a sip: Contact after a SIPS request only when the user confirms",
            {"uac_retry": "ruri == sips and failure == r3xx and contact == sip and not confirmed -> action == stop"}),
-    ), _all("a")),
+    ), _all("a"), ("I-13",)),
     _item("F-19", "Strict routing hides the SIPS target", (
         _r("a", "RFC 3261 8.1.2",
            "only the Request-URI (the strict route entry) decides the first hop's transport"),
