@@ -91,7 +91,8 @@ def reading_findings(search: Search, ambiguity: Ambiguity, letter: str) -> Findi
         flips[prop.id] = {f"{ambiguity.item}/{current}": before, f"{ambiguity.item}/{letter}": after}
         if pair is None or not pair.reaches:  # the first non-vacuous pair, else the first vacuous one
             failing, holding = (base, variant) if before == "refuted" else (variant, base)
-            example = search.example(prop, failing)
+            reading = READING_RULES_BY_ID.get(f"{ambiguity.item}/{dict(holding.readings)[ambiguity.item]}")
+            example = counterexample_breaking(prop, failing, reading, search.bound)  # fresh: no solver history
             found = None if example is None else make_pair(prop, example.scenario, example.trace, failing, holding,
                                                             vacuous=True)
             pair = found if pair is None or (found is not None and found.reaches) else pair
@@ -176,7 +177,7 @@ def _exercise_findings(search: Search, ambiguity: Ambiguity, letter: str, flippe
     for prop in search.props:
         if prop.id not in ambiguity.concerns or (flipped is not None and prop.id in flipped.properties):
             continue
-        if search.verdict(prop, search.rule_set) == "refuted" and search.verdict(prop, variant) == "refuted":
+        if search.verdict(prop, variant) != "proved":  # a proof is the reading search's; no counterexample: None
             finding = exercise_finding(search, ambiguity, letter, prop)
             out += [finding] if finding is not None else []
     return out
@@ -268,8 +269,8 @@ def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bo
                     finding = reading_findings(search, ambiguity, reading.letter)
                     if finding is not None:
                         findings.append(finding)
-                    if not any(f.rule_set == rule_set.name and f.f_item == ambiguity.item and f.witness is not None
-                               and not f.vacuous for f in findings):  # only where the item shows nothing yet
+                    if not any(f.f_item == ambiguity.item and f.witness is not None and not f.vacuous
+                               for f in findings):  # only while no rule set of the run shows the item yet
                         findings += _exercise_findings(search, ambiguity, reading.letter, finding)
             tick(f"{rule_set.name} {ambiguity.item}")
         known = {(opt, p) for f in findings if f.rule_set == rule_set.name for opt in f.options for p in f.properties}
@@ -332,6 +333,6 @@ def coverage_reasons(findings: Sequence[Finding]) -> dict[str, str]:
                              + "; ".join(sorted({f"{f.kind} under {f.rule_set}: {', '.join(f.properties)}"
                                                  for f in mine})))
         else:
-            reasons[item] = ("no reading flips a verdict within the bound and no open choice it constrains "
-                             "decides a flow")
+            reasons[item] = ("no non-vacuous witness pair: no reading flips a verdict within the bound, and no "
+                             "flow or open choice was found that a reading decides without cutting the flow short")
     return reasons

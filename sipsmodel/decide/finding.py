@@ -42,6 +42,8 @@ class Finding:
             return True
         if self.kind == "flow":
             return None
+        if self.kind == "exercise":  # the reading flips no verdict (both refuted), or the solver gave up
+            return False if all(v == "refuted" for vs in self.verdicts.values() for v in vs.values()) else None
         after = [v for verdicts in self.verdicts.values() for k, v in verdicts.items() if k != self.options[0]]
         if "proved" in after:
             return True

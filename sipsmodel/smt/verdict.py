@@ -130,22 +130,24 @@ def _fresh_prover(prop: Property, bound: int, timeout: float, seed: int, rlimit:
     return BoundedProver(prop, encoding, solver)
 
 
-def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule, bound: int = DEFAULT_BOUND,
+def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int = DEFAULT_BOUND,
                             timeout: float = 20.0, seed: int = 0, rlimit: int = RLIMIT) -> Counterexample | None:
     """The shortest violating scenario under ``rule_set`` in which an honest element breaks ``rule``, replayed.
 
     ``rule`` is a reading the set does not take (inactive, so the set allows breaking it): the flow
-    exercises the choice that reading would constrain. None when there is none within the bound. A
-    fresh solver answers, so the scenario does not depend on earlier queries.
-    Raises ModelDisagreement when the replay does not show the violation, as ``counterexample`` does.
+    exercises the choice that reading would constrain (None: any violating scenario). None when there
+    is none within the bound. A fresh solver answers, so the scenario does not depend on earlier
+    queries. Raises ModelDisagreement when the replay does not show the violation, as ``counterexample``.
     """
     prover = _fresh_prover(prop, bound, timeout, seed, rlimit)
-    prover.solver.add(_breaking(prover, rule))
+    if rule is not None:
+        prover.solver.add(_breaking(prover, rule))
     extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
     if prover.solver.check(*extra) != z3.sat:
         return None
     model = shortest_model(prover, extra)
-    scenario = prover.encoding.decode(model, name=f"{prop.id}-{rule_set.name}-breaks-{rule.id}")
+    name = f"{prop.id}-{rule_set.name}" + (f"-breaks-{rule.id}" if rule is not None else "")
+    scenario = prover.encoding.decode(model, name=name)
     trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
     if evaluate_property(prop, trace.observation).holds:
         raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the SMT model violates the property but the "
