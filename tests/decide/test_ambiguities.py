@@ -121,6 +121,7 @@ def test_mutation_a_rule_that_fixes_the_choice_removes_the_f12_finding(tmp_path:
     assert [f for f in findings_for("rfc5630", "I-13") if f.f_item == "F-12"]
 
 
+@pytest.mark.timeout(1800)  # the whole search: about 3 minutes of CPU, much longer on a loaded machine
 def test_coverage_of_the_full_search_is_the_docs_table() -> None:
     """Over the four presets and every property, each F-item's status is the one docs/ambiguities.md gives."""
     findings = find_ambiguities(list(PRESETS.values()), list(PROPS.values()))
