@@ -24,9 +24,10 @@ def main() -> None:
         wall, cpu = time.perf_counter(), time.process_time()
         findings = find_ambiguities([rule_set], props)
         everything += findings
-        kinds = {k: sum(1 for f in findings if f.kind == k) for k in ("reading", "flow", "choice")}
+        kinds = {k: sum(1 for f in findings if f.kind == k) for k in ("reading", "exercise", "flow", "choice")}
         print(f"{name:<9} wall {time.perf_counter() - wall:6.1f} s  cpu {time.process_time() - cpu:6.1f} s  "
-              f"findings: {kinds['reading']} reading, {kinds['flow']} built-in flow, {kinds['choice']} open choice")
+              f"findings: {kinds['reading']} reading, {kinds['exercise']} exercise, {kinds['flow']} built-in flow, "
+              f"{kinds['choice']} open choice")
     cover = coverage(everything)
     found = sorted((k for k, v in cover.items() if v == "found"), key=lambda k: int(k[2:]))
     print(f"total     wall {time.perf_counter() - wall0:6.1f} s  cpu {time.process_time() - cpu0:6.1f} s  "

@@ -1,15 +1,21 @@
 """``sipsmodel ambiguities``: choices the rule set leaves open that flip a property (SIPS-RULES.md F).
 
-Theory of operation. Two searches, each finding reported with a witness pair (``decide.witness``):
+Theory of operation. Three searches, each finding reported with a witness pair (``decide.witness``):
 
 * **Readings** (exhaustive within the bound): for every F-item with readings and every reading the
   set does not take, the bounded verdict of every property under the set and under the set with that
   reading (one solver check each, ``smt.verdict``). A verdict that differs is a finding; the failing
   side's counterexample and its replay under the other reading form the witness pair.
+* **Readings that decide a flow** (sampled): for a reading that flips no verdict of a property the
+  item's text names (``Ambiguity.concerns``, e.g. F-4 and I-7), one solver query for a counterexample
+  in which an honest element breaks the reading, replayed under the reading (``exercise_finding``).
 * **Open choices** (sampled): at every visit of a refuted property's counterexample where the set
   allows two or more options (a MAY, an optional SHOULD, silence), every other allowed option is
   replayed under the same set; a replay that conforms and on which the property holds is a finding.
   It shows that the choice decides this flow, not that fixing it changes the verdict: ``sampled``.
+
+Every witness pair must be non-vacuous (``decide.witness.reaches_the_point``): a choice that makes the
+property hold only by cutting the flow short (a refused call, a UAC that gives up) shows no flip.
 
 A finding maps to the F-item whose readings constrain the options that differ; otherwise it is new.
 """
@@ -25,13 +31,23 @@ from sipsmodel.decide.witness import WitnessPair, make_pair
 from sipsmodel.model.expr import Value, flat_scope, names_in, parse_expr, truth
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.props import Property, evaluate_property, locate_violation
-from sipsmodel.rules.engine import allowed_options
-from sipsmodel.rules.readings import AMBIGUITIES, AMBIGUITIES_BY_ITEM, F_ITEMS, Ambiguity
+from sipsmodel.rules.engine import allowed_options, violated_rules
+from sipsmodel.rules.readings import AMBIGUITIES, AMBIGUITIES_BY_ITEM, F_ITEMS, READING_RULES_BY_ID, Ambiguity
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.prove import DEFAULT_BOUND
-from sipsmodel.smt.verdict import Counterexample, bounded_verdict, counterexample, verdict_with_choice_fixed
+from sipsmodel.smt.verdict import (
+    Counterexample,
+    bounded_verdict,
+    counterexample,
+    counterexample_breaking,
+    verdict_with_choice_fixed,
+)
 
 READING_SEARCH = "exhaustive within the bound (k<={bound}): one solver query per property and reading"
+#: Solver seeds the exercise search tries, one counterexample each, until one shows the reading deciding the flow.
+EXERCISE_SEEDS = (0, 1, 2)
+EXERCISE_SEARCH = ("sampled: a counterexample under the set in which an element breaks {reading} (one solver "
+                   "query), replayed under {reading}; the verdict does not change")
 CHOICE_SEARCH = ("sampled: the open choices of each counterexample, replayed; whether fixing the choice in that state "
                  "changes the verdict is one solver query (verdicts)")
 
@@ -47,11 +63,10 @@ class Search:
     examples: dict[tuple[str, str], Counterexample | None] = field(default_factory=dict)
 
     def verdict(self, prop: Property, rule_set: RuleSet) -> str:
-        if rule_set is self.rule_set:
-            if prop.id not in self.verdicts:
-                self.verdicts[prop.id] = bounded_verdict(prop, rule_set, self.bound)
-            return self.verdicts[prop.id]
-        return bounded_verdict(prop, rule_set, self.bound)
+        key = prop.id if rule_set is self.rule_set else f"{prop.id} {rule_set.name}"
+        if key not in self.verdicts:
+            self.verdicts[key] = bounded_verdict(prop, rule_set, self.bound)
+        return self.verdicts[key]
 
     def example(self, prop: Property, rule_set: RuleSet) -> Counterexample | None:
         key = (prop.id, rule_set.name)
@@ -76,11 +91,13 @@ def reading_findings(search: Search, ambiguity: Ambiguity, letter: str) -> Findi
         if before == after or "unknown" in (before, after):
             continue
         flips[prop.id] = {f"{ambiguity.item}/{current}": before, f"{ambiguity.item}/{letter}": after}
-        if pair is None:
+        if pair is None or not pair.reaches:  # the first non-vacuous pair, else the first vacuous one
             failing, holding = (base, variant) if before == "refuted" else (variant, base)
-            example = search.example(prop, failing)
-            if example is not None:
-                pair = make_pair(prop, example.scenario, example.trace, failing, holding)
+            reading = READING_RULES_BY_ID.get(f"{ambiguity.item}/{dict(holding.readings)[ambiguity.item]}")
+            example = counterexample_breaking(prop, failing, reading, search.bound)  # fresh: no solver history
+            found = None if example is None else make_pair(prop, example.scenario, example.trace, failing, holding,
+                                                            vacuous=True)
+            pair = found if pair is None or (found is not None and found.reaches) else pair
     if not flips:
         return None
     choice = pair.choice if pair is not None else None
@@ -93,19 +110,84 @@ def reading_findings(search: Search, ambiguity: Ambiguity, letter: str) -> Findi
         READING_SEARCH.format(bound=search.bound), pair, flips)
 
 
-def _f_item_of(decision: Decision, option: dict[str, Value]) -> str | None:
-    """The F-item one of whose readings allows one option and forbids the other here (None: not in F)."""
-    taken = flat_scope({**decision.features, **decision.options})
-    other = flat_scope({**decision.features, **option})
+def _f_item_of(rule_set: RuleSet, decision: Decision, name: str, option: dict[str, Value]) -> str | None:
+    """The F-item one of whose readings, in this state, allows one value of the changed option ``name``
+    and forbids the other, whatever the set lets the other options be (None: not in section F).
+
+    A reading that forbids the alternative only together with an unchanged other option (F-4/b and
+    ``ruri`` while ``rr_out`` stays sips) does not decide this option: the other option can follow.
+    """
+    features = dict(decision.features)
+    allowed = allowed_options(decision.choice_point, features, rule_set)
+    taken, other = decision.options[name], option[name]
     for ambiguity in AMBIGUITIES:
         for reading in ambiguity.readings:
             text = reading.at.get(decision.choice_point)
             if text is None:
                 continue
             expr = parse_expr(text, source=f"reading {reading.id}")
-            if truth(expr, taken) != truth(expr, other):
+            values = {o[name] for o in allowed if truth(expr, flat_scope({**features, **o}))}
+            if (taken in values) != (other in values):
                 return ambiguity.item
     return None
+
+
+def _exercised_pair(prop: Property, example: Counterexample, base: RuleSet, variant: RuleSet) -> WitnessPair | None:
+    """The pair that replays ``example`` under ``variant``, taking at the first visit the variant forbids
+    each allowed option that changes the fewest option values, until one shows the property holding."""
+    broken = next((d for d in example.trace.decisions
+                   if d.options and violated_rules(d.choice_point, d.features, d.options, variant)), None)
+    if broken is None:
+        return None
+    taken = dict(broken.options)
+    options = allowed_options(broken.choice_point, dict(broken.features), variant)
+    changes = {n: sum(o.get(k) != v for k, v in taken.items()) for n, o in enumerate(options)}
+    fewest = min(changes.values(), default=0)
+    key = (broken.element, broken.choice_point, broken.occurrence)
+    for n in (n for n, c in changes.items() if c <= fewest + 1):
+        pair = make_pair(prop, example.scenario, example.trace, base, variant, {key: options[n]}, fresh=True)
+        if pair is not None and pair.choice.index == broken.index:
+            return pair
+    return None
+
+
+def exercise_finding(search: Search, ambiguity: Ambiguity, letter: str, prop: Property) -> Finding | None:
+    """A flow where the reading ``letter`` decides ``prop`` though the verdict stays refuted (sampled).
+
+    One solver query per seed of ``EXERCISE_SEEDS``: a counterexample under the set in which an honest
+    element breaks the reading; its replay under the reading, the forbidden choice taken otherwise, must
+    conform, reach the violating point and satisfy ``prop``. The first seed whose replay does wins.
+    """
+    base = search.rule_set
+    rule = READING_RULES_BY_ID.get(f"{ambiguity.item}/{letter}")
+    if rule is None:
+        return None
+    variant = base.with_readings({ambiguity.item: letter})
+    pair = None
+    for seed in EXERCISE_SEEDS:  # another seed, another counterexample: a UA's own sips Contact may hide the reading
+        example = counterexample_breaking(prop, base, rule, search.bound, seed=seed)
+        pair = None if example is None else _exercised_pair(prop, example, base, variant)
+        if example is None or pair is not None:
+            break
+    if pair is None:
+        return None
+    options = [f"{ambiguity.item}/{dict(base.readings)[ambiguity.item]}", rule.id]
+    verdicts = {prop.id: {options[0]: search.verdict(prop, base), options[1]: search.verdict(prop, variant)}}
+    return Finding(base.name, "exercise", ambiguity.item, pair.choice.choice_point, dict(pair.choice.features),
+                   options, [prop.id], options, EXERCISE_SEARCH.format(reading=rule.id), pair, verdicts)
+
+
+def _exercise_findings(search: Search, ambiguity: Ambiguity, letter: str, flipped: Finding | None) -> list[Finding]:
+    """``exercise_finding`` for each property the item's text names that the reading does not flip."""
+    variant = search.rule_set.with_readings({ambiguity.item: letter})
+    out = []
+    for prop in search.props:
+        if prop.id not in ambiguity.concerns or (flipped is not None and prop.id in flipped.properties):
+            continue
+        if search.verdict(prop, variant) != "proved":  # a proof is the reading search's; no counterexample: None
+            finding = exercise_finding(search, ambiguity, letter, prop)
+            out += [finding] if finding is not None else []
+    return out
 
 
 #: Options that are an element's own policy, not a reading of the texts: a callee may always refuse a call.
@@ -173,7 +255,7 @@ def choice_findings(search: Search, prop: Property, found: dict[tuple[str, str],
                 found[group].verdicts[prop.id] = flips
                 continue
             found[group] = Finding(
-                rule_set.name, "choice", _f_item_of(decision, option), decision.choice_point,
+                rule_set.name, "choice", _f_item_of(rule_set, decision, name, option), decision.choice_point,
                 dict(decision.features), [f"{name}={decision.options[name]}", f"{name}={option[name]}"], [prop.id],
                 _rules_about(rule_set, decision.choice_point, name), CHOICE_SEARCH, pair, {prop.id: flips})
 
@@ -194,6 +276,9 @@ def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bo
                     finding = reading_findings(search, ambiguity, reading.letter)
                     if finding is not None:
                         findings.append(finding)
+                    if not any(f.f_item == ambiguity.item and f.witness is not None and not f.vacuous
+                               for f in findings):  # only while no rule set of the run shows the item yet
+                        findings += _exercise_findings(search, ambiguity, reading.letter, finding)
             tick(f"{rule_set.name} {ambiguity.item}")
         known = {(opt, p) for f in findings if f.rule_set == rule_set.name for opt in f.options for p in f.properties}
         findings += flow_findings(rule_set, checked, scenarios, known)
@@ -219,21 +304,42 @@ NOT_EXPRESSIBLE: dict[str, str] = {
     "F-10": "replacing or adding a Contact is the registrar's mechanics (uri_equal), not a choice point",
     "F-11": "GRUU is not modelled",
     "F-13": "an erratum of the RFC 5630 6.4 example: the model always reuses the outbound flow (R-5626-7)",
-    "F-14": "the model generates no transport parameters, numeric hosts or ports (RFC 3263 is not modelled)",
+    "F-14": "no reading to choose: UAs write `transport=` into their Contacts and R-3263-4.1-a lets `tcp` mean TCP or TLS, but the literal reading of `sips:...;transport=tcp` (plain TCP) is never possible, since RFC 3261 8.1.2 and 16.6 step 7 (MUST) make every sips hop TLS and a sips URI never names `udp` (19.1.1); numeric hosts and ports are not modelled",
     "F-15": "UAS checks of the Via chain are not modelled (R-04-4.1-b)",
     "F-16": "two definitions of the secure flag: a difference between properties, no element chooses",
-    "F-17": "the model never generates transport=tls (received values come only from real traces)",
+    "F-17": "no reading to choose: a Contact may carry `transport=tls` (rfc3261, dean-bcp: I-16 refuted), and whether a received `tls` is read as TLS or ignored decides nothing, since the Request-URI scheme and the MUSTs decide the security of the hop",
     "F-18": "each registrar's test is a rule (R-04-5-e, R-5630-5.2-b): `diff --rules draft-04 --rules rfc5630` "
             "shows it; a mixed deployment of two registrars is not modelled",
     "F-21": "the reason text of warn-code 380 is not observable in the model",
     "F-22": "IPv6 grammar and URI equality are the syntax layer's; hosts in the model are names",
-    "F-23": "the model generates no transport parameters, so URI equality never meets one",
+    "F-23": "URI equality is the syntax layer"s (`uri_equal`), not a choice; the REGISTER Contacts the registrar compares never carry a transport parameter",
 }
 
 
 def coverage(findings: Sequence[Finding]) -> dict[str, str]:
-    """Each F-item: ``found`` (a witness pair), ``not-security-relevant`` (expressed, no flip), or
-    ``not-expressible``."""
-    found = {f.f_item for f in findings if f.witness is not None}
+    """Each F-item: ``found`` (a non-vacuous witness pair), ``not-security-relevant`` (expressed, no
+    non-vacuous pair), or ``not-expressible``."""
+    found = {f.f_item for f in findings if f.witness is not None and not f.vacuous}
     return {item: "found" if item in found else "not-security-relevant" if item in AMBIGUITIES_BY_ITEM
             else "not-expressible" for item in F_ITEMS}
+
+
+def coverage_reasons(findings: Sequence[Finding]) -> dict[str, str]:
+    """Why each F-item has its coverage status, from the findings themselves (and ``NOT_EXPRESSIBLE``)."""
+    status = coverage(findings)
+    reasons: dict[str, str] = {}
+    for item in F_ITEMS:
+        mine = [f for f in findings if f.f_item == item and f.witness is not None]
+        if status[item] == "not-expressible":
+            reasons[item] = NOT_EXPRESSIBLE[item]
+        elif status[item] == "found":
+            reasons[item] = "; ".join(sorted({f"{f.kind} under {f.rule_set}: {', '.join(f.properties)}"
+                                              for f in mine if not f.vacuous}))
+        elif mine:
+            reasons[item] = ("only vacuous witness pairs (the choice cuts the flow short): "
+                             + "; ".join(sorted({f"{f.kind} under {f.rule_set}: {', '.join(f.properties)}"
+                                                 for f in mine})))
+        else:
+            reasons[item] = ("no non-vacuous witness pair: no reading flips a verdict within the bound, and no "
+                             "flow or open choice was found that a reading decides without cutting the flow short")
+    return reasons

@@ -61,7 +61,8 @@ def verdict_changes(a: RuleSet, b: RuleSet, props: Sequence[Property], bound: in
             continue
         failing, holding = (a, b) if va == "refuted" else (b, a)
         example = counterexample(prop, failing, bound)
-        pair = None if example is None else make_pair(prop, example.scenario, example.trace, failing, holding)
+        pair = None if example is None else make_pair(prop, example.scenario, example.trace, failing, holding,
+                                                             vacuous=True)
         changes.append(VerdictChange(prop.id, {a.name: va, b.name: vb}, pair))
     return changes
 

@@ -7,6 +7,14 @@ allows it, takes the overridden option at the one choice being compared, and els
 option that agrees with the script on the most option values. :func:`make_pair` accepts the pair only
 when the independent checker ``violated_rules`` finds nothing in either flow, the property fails on
 the first and holds on the second; otherwise it returns None, never a pair that does not show it.
+
+A pair is *non-vacuous* (:func:`reaches_the_point`) when the holding flow reaches the point where the
+failing flow fails: the two flows are identical up to the first differing transmission, and the
+failing flow's violating transmission has a counterpart in the holding flow from there on, a message
+of the same kind (the request method, or the response status and CSeq method) received by an element
+of the same role. A holding flow that the choice cuts short (the proxy answers 480 instead of
+delivering, the UAC gives up) has no counterpart: the property holds on it only because nothing
+happens, so the pair is vacuous and shows no flip (docs/ambiguities.md, "Flips").
 """
 
 from __future__ import annotations
@@ -28,17 +36,28 @@ Options = dict[str, Value]
 
 
 class RepairChooser:
-    """The script where allowed, ``overrides`` at their visits, else the closest allowed option."""
+    """The script where allowed, ``overrides`` at their visits, else the closest allowed option.
 
-    def __init__(self, scenario: Scenario, overrides: Mapping[Key, Options] | None = None) -> None:
+    With ``states`` (the failing flow's features per visit), a visit whose state differs from the
+    failing flow's is a new decision, made by the element's default preferences (``choose_default``),
+    not by the script written for another state.
+    """
+
+    def __init__(self, scenario: Scenario, overrides: Mapping[Key, Options] | None = None,
+                 states: Mapping[Key, Mapping[str, Value]] | None = None) -> None:
         self.script = {(s.element, s.choice_point, s.occurrence): dict(s.options) for s in scenario.script}
         self.script.update(overrides or {})
+        self.overridden = set(overrides or {})
+        self.states = states
 
     def choose(
         self, element: str, choice_point: str, occurrence: int, features: Mapping[str, Value], allowed: list[Options]
     ) -> Options:
-        wanted = self.script.get((element, choice_point, occurrence))
-        if wanted is None:
+        key = (element, choice_point, occurrence)
+        wanted = self.script.get(key)
+        fresh = self.states is not None and key not in self.overridden and key in self.states \
+            and dict(self.states[key]) != dict(features)
+        if wanted is None or fresh:
             return choose_default(choice_point, features, allowed)
         best = max(sum(o.get(k) == v for k, v in wanted.items()) for o in allowed)
         closest = [o for o in allowed if sum(o.get(k) == v for k, v in wanted.items()) == best]
@@ -60,7 +79,8 @@ class WitnessPair:
     """Two conforming flows of one scenario: the property fails on ``failing`` and holds on ``holding``.
 
     ``choice`` is the first visit where the flows choose differently (the same visit in both, by
-    element, choice point and occurrence); ``differing`` the first transmission that differs.
+    element, choice point and occurrence); ``differing`` the first transmission that differs;
+    ``reaches`` whether the pair is non-vacuous (:func:`reaches_the_point`).
     """
 
     property: str
@@ -71,6 +91,7 @@ class WitnessPair:
     alternative: Decision
     differing: int | None
     other_differences: int
+    reaches: bool = True  # the holding flow reaches the failing flow's violating point (non-vacuous)
 
 
 def nonconforming(trace: Trace, rule_set: RuleSet) -> list[str]:
@@ -108,6 +129,34 @@ def _differing_decisions(a: Trace, b: Trace) -> list[tuple[Decision, Decision]]:
     return [(by_key[_key(d)], d) for d in b.decisions if _key(d) in by_key and by_key[_key(d)].options != d.options]
 
 
+def message_kind(t: Transmission) -> tuple[object, ...]:
+    """A request by its method, a response by its status and CSeq method (what a counterpart repeats)."""
+    message = t.message
+    if message.is_request:
+        return ("request", message.method)
+    cseq = message.cseq()
+    return ("response", message.status, cseq.method if cseq is not None else None)
+
+
+def reaches_the_point(scenario: Scenario, failing: Flow, holding: Trace, differing: int | None) -> bool:
+    """Whether ``holding`` reaches the point where ``failing`` fails (the pair is non-vacuous).
+
+    The point is the violating transmission (the failing flow's last one when the violation has no
+    transmission). A point before the first difference is in both flows. Otherwise the holding flow
+    must carry, from the first difference on, a message of the same kind to an element of the same
+    role: the call is still delivered, the registration still made, the retry still sent.
+    """
+    sent = failing.trace.transmissions
+    if not sent:
+        return True
+    point = sent[failing.violation] if failing.violation is not None else sent[-1]
+    if differing is None or point.index < differing:
+        return True
+    kind, role = message_kind(point), scenario.element(point.receiver).role
+    return any(message_kind(t) == kind and scenario.element(t.receiver).role == role
+               for t in holding.transmissions[differing:])
+
+
 def flow(prop: Property, trace: Trace, rules: str) -> Flow:
     """A trace with the property's verdict on it."""
     evaluation = evaluate_property(prop, trace.observation)
@@ -115,10 +164,16 @@ def flow(prop: Property, trace: Trace, rules: str) -> Flow:
 
 
 def make_pair(prop: Property, scenario: Scenario, failing: Trace, failing_set: RuleSet, holding_set: RuleSet,
-              overrides: Mapping[Key, Options] | None = None) -> WitnessPair | None:
-    """Replay ``scenario`` under ``holding_set`` next to ``failing``; the pair, or None if it shows nothing."""
+              overrides: Mapping[Key, Options] | None = None, vacuous: bool = False,
+              fresh: bool = False) -> WitnessPair | None:
+    """Replay ``scenario`` under ``holding_set`` next to ``failing``; the pair, or None if it shows nothing.
+
+    A vacuous pair (the holding flow never reaches the violating point) is None unless ``vacuous``.
+    ``fresh``: visits whose state the differing choice changed are decided afresh (``RepairChooser``).
+    """
+    states = {_key(d): d.features for d in failing.decisions} if fresh else None
     try:
-        holding = simulate(scenario, holding_set, RepairChooser(scenario, overrides))
+        holding = simulate(scenario, holding_set, RepairChooser(scenario, overrides, states))
     except ScenarioError:  # a replay the model cannot run is no witness; the caller says so
         return None
     a, b = flow(prop, failing, failing_set.name), flow(prop, holding, holding_set.name)
@@ -128,5 +183,8 @@ def make_pair(prop: Property, scenario: Scenario, failing: Trace, failing_set: R
     if not changes:
         return None
     choice, alternative = changes[0]
-    return WitnessPair(prop.id, scenario.name, a, b, choice, alternative, first_difference(failing, holding),
-                       len(changes) - 1)
+    differing = first_difference(failing, holding)
+    reaches = reaches_the_point(scenario, a, holding, differing)
+    if not reaches and not vacuous:
+        return None
+    return WitnessPair(prop.id, scenario.name, a, b, choice, alternative, differing, len(changes) - 1, reaches)

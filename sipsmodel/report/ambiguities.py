@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sipsmodel.decide.ambiguities import NOT_EXPRESSIBLE
+from sipsmodel.decide.ambiguities import NOT_EXPRESSIBLE, coverage_reasons
 from sipsmodel.decide.diff import PermissionChange, VerdictChange
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import Flow, WitnessPair
@@ -45,6 +45,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "properties": finding.properties,
         "verdicts": finding.verdicts,
         "flips": finding.flips,
+        "vacuous": finding.vacuous,
         "rules": finding.rules,
         "search": finding.search,
         "witness": None if pair is None else [flow_json(pair.failing, pair.differing),
@@ -55,7 +56,8 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 def render_json_report(findings: Sequence[Finding], coverage: Mapping[str, str]) -> str:
     reasons = {item: NOT_EXPRESSIBLE[item] for item, status in coverage.items() if item in NOT_EXPRESSIBLE}
     return json.dumps({"tool": tool_block(), "findings": [finding_json(f) for f in findings],
-                       "coverage": dict(coverage), "not_expressible": reasons}, indent=2, ensure_ascii=False) + "\n"
+                       "coverage": dict(coverage), "coverage_reasons": coverage_reasons(findings),
+                       "not_expressible": reasons}, indent=2, ensure_ascii=False) + "\n"
 
 
 def _marked_ladder(flow: Flow, differing: int | None) -> list[str]:
@@ -92,7 +94,11 @@ def _state_text(state: Mapping[str, object]) -> str:
     return ", ".join(f"{k}={v}" for k, v in state.items()) or "(see the witness)"
 
 
-def _flips_text(flips: bool | None) -> str:
+def _flips_text(finding: Finding) -> str:
+    flips = finding.flips
+    if finding.vacuous:
+        return ("no: vacuous, the holding flow never reaches the violating point (the choice cuts the flow "
+                "short), whatever the verdicts below")
     if flips is None:
         return "not queried (a transport choice, or a built-in flow: see search)"
     return "yes: a verdict changes within the bound" if flips else "no: the choice decides this flow only"
@@ -107,7 +113,7 @@ def finding_text(finding: Finding) -> list[str]:
              f"  state:      {_state_text(finding.state)}",
              f"  properties: {', '.join(finding.properties)}",
              f"  search:     {finding.search}",
-             f"  flips:      {_flips_text(finding.flips)}"]
+             f"  flips:      {_flips_text(finding)}"]
     for prop, verdicts in finding.verdicts.items():
         lines.append(f"  verdicts:   {prop}: " + "; ".join(f"{k} {v}" for k, v in verdicts.items()))
     if pair is None:
@@ -126,7 +132,8 @@ def render_text_report(findings: Sequence[Finding], coverage: Mapping[str, str])
     new = sum(1 for f in findings if f.f_item is None)
     tail = (f"{len(findings)} findings ({new} new, not in section F); section F coverage: "
             + ", ".join(f"{n} {v}" for v, n in counts.items()))
-    cover = "  ".join(f"{k}:{v}" for k, v in coverage.items())
+    reasons = coverage_reasons(findings)
+    cover = "\n".join(f"  {k:<5} {v:<22} {reasons[k]}" for k, v in coverage.items())
     return ("\n\n" + "=" * 72 + "\n").join(blocks) + f"\n\n{tail}\n{cover}\n"
 
 
@@ -138,8 +145,9 @@ def render_markdown_report(findings: Sequence[Finding], coverage: Mapping[str, s
         out += [f"## {text[0]}", "", *[f"- {line.strip()}" for line in details], ""]
         if f.witness is not None:
             out += ["```text", side_by_side(f.witness), "```", ""]
-    out += ["## Coverage of section F", "", "| item | status |", "|---|---|"]
-    out += [f"| {k} | {v} |" for k, v in coverage.items()]
+    reasons = coverage_reasons(findings)
+    out += ["## Coverage of section F", "", "| item | status | why |", "|---|---|---|"]
+    out += [f"| {k} | {v} | {reasons[k]} |" for k, v in coverage.items()]
     return "\n".join(out) + "\n"
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from sipsmodel.model.expr import Value, flat_scope, truth
 from sipsmodel.model.typecheck import check_formula
 from sipsmodel.rules.choicepoints import CHOICE_POINTS, ChoicePoint
-from sipsmodel.rules.readings import CONSTRAINT_RULES
+from sipsmodel.rules.readings import rules_with_literal
 from sipsmodel.rules.sets import RuleSet
 
 Assignment = Mapping[str, Value]
@@ -103,7 +103,7 @@ def check_tables() -> None:
     for cp in CHOICE_POINTS.values():
         for expr in cp.constraint_exprs + cp.prefer_exprs:
             check_formula(expr, cp.variables, {}, f"choice point {cp.name}")
-    for rule in CONSTRAINT_RULES:
+    for rule in rules_with_literal():
         for cp_name, expr in rule.constraints.items():
             if cp_name not in CHOICE_POINTS:
                 raise KeyError(f"rule {rule.id}: unknown choice point {cp_name}")

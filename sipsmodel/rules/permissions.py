@@ -50,28 +50,35 @@ class Permission:
         return parse_expr(self.option, source=f"permission {self.id} (option)")
 
 
+def _permission(rule: str, section: str, keyword: str, binds: str, reading: str, choice_point: str, when: str,
+                option: str, kind: str = "permission") -> Permission:
+    """An RFC 3261 permission, named after the rule it reads (``R-3261-8.1.3.4-a`` gives ``P-3261-8.1.3.4-a``)."""
+    return Permission("P-" + rule.removeprefix("R-"), rule, R3261, section, keyword, binds, reading, choice_point,
+                      when, option, kind)
+
+
 PERMISSIONS: tuple[Permission, ...] = (
-    Permission("P-3261-26.4.4-a", "R-3261-26.4.4-a", R3261, "26.4.4", "MAY", "proxy",
-               "the location service may hand back a SIP Contact for a SIPS Request-URI, and the responsible proxy "
-               "forwards to it (16.6 step 2: the Request-URI becomes the target)",
-               "proxy_forward", "in_ruri == sips and responsible and binding == sip", "ruri == sip"),
-    Permission("P-3261-26.2.2-a", "R-3261-26.2.2-a", R3261, "26.2.2", "MAY", "proxy",
-               "the last-hop exception: from the responsible proxy to the UAS, local policy may use a hop that is "
-               "not TLS (the text leaves it to \"local security and routing policy\": open, not granted)",
-               "proxy_forward", "in_ruri == sips and responsible and last_hop", "not secure(transport)",
-               kind="local-policy"),
-    Permission("P-3261-26.4.4-c", "R-3261-26.4.4-c", R3261, "26.4.4", "MAY", "proxy",
-               "a responsible proxy may retarget a SIP Request-URI to a SIPS Contact found in the location service",
-               "proxy_forward", "in_ruri == sip and responsible and binding == sips", "ruri == sips"),
-    Permission("P-3261-16.7-8a", "R-3261-16.7-8a", R3261, "16.7 step 8", "MAY", "proxy",
-               "a proxy that Record-Routed once may rewrite its Record-Route value in the 2xx it forwards",
-               "proxy_response_rr", "rr == single", "rewrite != keep"),
-    Permission("P-3261-16.7-4a", "R-3261-16.7-4a", R3261, "16.7 step 4", "SHOULD NOT", "proxy",
-               "a proxy should not recurse on a 3xx with a SIP Contact to a SIPS request, but may (SHOULD NOT)",
-               "proxy_recurse", "ruri == sips and failure == r3xx and contact == sip", "action == recurse"),
-    Permission("P-3261-8.1.3.4-a", "R-3261-8.1.3.4-a", R3261, "8.1.3.4", "MAY", "UAC",
-               "a UAC may retry a SIPS request to a SIP Contact of a 3xx (it SHOULD tell the user)",
-               "uac_retry", "ruri == sips and failure == r3xx and contact == sip", "action == retry"),
+    _permission("R-3261-26.4.4-a", "26.4.4", "MAY", "proxy",
+                "the location service may hand back a SIP Contact for a SIPS Request-URI, and the responsible proxy "
+                "forwards to it (16.6 step 2: the Request-URI becomes the target)",
+                "proxy_forward", "in_ruri == sips and responsible and binding == sip", "ruri == sip"),
+    _permission("R-3261-26.2.2-a", "26.2.2", "MAY", "proxy",
+                "the last-hop exception: from the responsible proxy to the UAS, local policy may use a hop that is "
+                "not TLS (the text leaves it to \"local security and routing policy\": open, not granted)",
+                "proxy_forward", "in_ruri == sips and responsible and last_hop", "not secure(transport)",
+                kind="local-policy"),
+    _permission("R-3261-26.4.4-c", "26.4.4", "MAY", "proxy",
+                "a responsible proxy may retarget a SIP Request-URI to a SIPS Contact found in the location service",
+                "proxy_forward", "in_ruri == sip and responsible and binding == sips", "ruri == sips"),
+    _permission("R-3261-16.7-8a", "16.7 step 8", "MAY", "proxy",
+                "a proxy that Record-Routed once may rewrite its Record-Route value in the 2xx it forwards",
+                "proxy_response_rr", "rr == single", "rewrite != keep"),
+    _permission("R-3261-16.7-4a", "16.7 step 4", "SHOULD NOT", "proxy",
+                "a proxy should not recurse on a 3xx with a SIP Contact to a SIPS request, but may (SHOULD NOT)",
+                "proxy_recurse", "ruri == sips and failure == r3xx and contact == sip", "action == recurse"),
+    _permission("R-3261-8.1.3.4-a", "8.1.3.4", "MAY", "UAC",
+                "a UAC may retry a SIPS request to a SIP Contact of a 3xx (it SHOULD tell the user)",
+                "uac_retry", "ruri == sips and failure == r3xx and contact == sip", "action == retry"),
 )
 
 PERMISSIONS_BY_ID: dict[str, Permission] = {p.id: p for p in PERMISSIONS}

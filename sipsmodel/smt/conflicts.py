@@ -48,10 +48,10 @@ from sipsmodel.model.expr import And, Expr, Not, parse_expr
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.permissions import REFUSAL_CLAUSE, REFUSAL_FEATURES, Permission, permissions_at
-from sipsmodel.rules.readings import CONSTRAINT_RULES
+from sipsmodel.rules.readings import rules_with_literal
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.rules.table import RULES, RULES_BY_ID
+from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.smt.compile import SymScope, compile_formula, decode, domain_constraint, fresh, value_term
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import DEFAULT_BOUND, shared_encoding
@@ -112,7 +112,7 @@ def _solver(max_bound: int) -> tuple[BoundedEncoding, Term]:
 def _extras(cp_name: str) -> dict[tuple[str, str], Expr]:
     """The constraints a query may switch on at ``cp_name`` besides the rules' own (by selector name)."""
     extras: dict[tuple[str, str], Expr] = {}
-    for rule in RULES:
+    for rule in rules_with_literal():  # a reading is never a candidate, so its selectors stay off
         if cp_name in rule.constraints:
             extras[("wire", rule.id)] = wire_reading(rule, cp_name)
             extras[("not", rule.id)] = Not(rule.constraints[cp_name])
@@ -151,7 +151,7 @@ def _selector_template(cp_name: str) -> tuple[Term, dict[str, Term], dict[str, T
 def _switched(cp_name: str, rules_on: frozenset[str], extras_on: frozenset[tuple[str, str]]) -> Term:
     """The template with the given rules and extras on and everything else off."""
     template, _, _, selectors = _selector_template(cp_name)
-    pairs = [(rule_literal(r.id), z3.BoolVal(r.id in rules_on)) for r in CONSTRAINT_RULES]
+    pairs = [(rule_literal(r.id), z3.BoolVal(r.id in rules_on)) for r in rules_with_literal()]
     pairs += [(term, z3.BoolVal(key in extras_on)) for key, term in selectors.items()]
     return z3.simplify(z3.substitute(template, *pairs))
 

@@ -33,7 +33,7 @@ import z3
 
 from sipsmodel.props import Property
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
-from sipsmodel.rules.readings import CONSTRAINT_RULES
+from sipsmodel.rules.readings import rules_with_literal
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.smt.compile import domain_constraint, fresh
@@ -97,7 +97,7 @@ def fixed_literals(base: RuleSet, changes: Sequence[tuple[str, str]]) -> list[Te
     """The rule literals no candidate touches (readings too): on for the base's active rules, off for the rest."""
     touched = {rule for rule, _ in changes} | set(replaced_by(base, changes))
     on = set(active_rule_ids(base))
-    kept = [r.id for r in CONSTRAINT_RULES if r.id not in touched]
+    kept = [r.id for r in rules_with_literal() if r.id not in touched]
     return [rule_literal(i) if i in on else z3.Not(rule_literal(i)) for i in kept]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import z3
 
 from sipsmodel.errors import ModelDisagreement
-from sipsmodel.rules.readings import CONSTRAINT_RULES
+from sipsmodel.rules.readings import rules_with_literal
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.mus import Query, first_core_and_all, first_joint_core
 from sipsmodel.smt.visits import rule_literal
@@ -49,7 +49,7 @@ def active_rule_ids(rule_set: RuleSet) -> tuple[str, ...]:
 def assumptions(active: Iterable[str]) -> list[Term]:
     """Rule literals: positive for the active rules, negated for every other rule of the table."""
     on = set(active)
-    return [rule_literal(r.id) if r.id in on else z3.Not(rule_literal(r.id)) for r in CONSTRAINT_RULES]
+    return [rule_literal(r.id) if r.id in on else z3.Not(rule_literal(r.id)) for r in rules_with_literal()]
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def rests_on(queries: Sequence[Query], active: Sequence[str], limit: int = CORE_
     and the list is marked incomplete (``FIRST_CORE_ONLY``): the enumeration is most of a proof's cost.
     """
     on = set(active)
-    hard = [z3.Not(rule_literal(r.id)) for r in CONSTRAINT_RULES if r.id not in on]
+    hard = [z3.Not(rule_literal(r.id)) for r in rules_with_literal() if r.id not in on]
     soft = {i: rule_literal(i) for i in sorted(on)}
     absent = {i: z3.Not(rule_literal(i)) for i in sorted(on)}
     joint = [(solver, [*extra, *hard]) for solver, extra in queries]

@@ -18,11 +18,12 @@ from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Scenario
 from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property, evaluate_property
+from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import ScriptedChooser, simulate
-from sipsmodel.smt.compile import is_value
-from sipsmodel.smt.prove import DEFAULT_BOUND, BoundedProver, bounded_prover, shortest_model
-from sipsmodel.smt.solving import RLIMIT, active_rule_ids, assumptions
+from sipsmodel.smt.compile import SymScope, compile_formula, is_value
+from sipsmodel.smt.prove import DEFAULT_BOUND, BoundedProver, bounded_prover, shared_encoding, shortest_model
+from sipsmodel.smt.solving import RLIMIT, active_rule_ids, assumptions, make_solver
 
 
 def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = 20.0,
@@ -104,3 +105,51 @@ def verdict_with_choice_fixed(prop: Property, rule_set: RuleSet, cp: str, state:
     if answer == z3.unsat:
         return "proved"
     return "refuted" if answer == z3.sat else "unknown"
+
+
+def _breaking(prover: BoundedProver, rule: Rule) -> Term:
+    """Some honest visit breaks ``rule`` (a reading the set does not take)."""
+    parts = []
+    for visit in prover.encoding.topo.rules.visits:
+        expr = rule.constraints.get(visit.cp.name)
+        if expr is None:
+            continue
+        malicious = visit.features.get("malicious")
+        honest = z3.Not(malicious.term) if malicious is not None else z3.BoolVal(True)
+        parts.append(z3.And(visit.active, z3.Not(visit.blocked), honest, z3.Not(compile_formula(expr, visit.scope()))))
+    return z3.Or(parts) if parts else z3.BoolVal(False)
+
+
+def _fresh_prover(prop: Property, bound: int, timeout: float, seed: int, rlimit: int) -> BoundedProver:
+    """A solver of its own for one query, so its model depends on the query alone, never on what a
+    shared solver was asked before (as ``prove``'s cached solvers do)."""
+    encoding = shared_encoding(max(bound, DEFAULT_BOUND), False)
+    solver = make_solver(timeout, seed, rlimit)
+    solver.add(*encoding.assertions)
+    solver.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
+    return BoundedProver(prop, encoding, solver)
+
+
+def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int = DEFAULT_BOUND,
+                            timeout: float = 20.0, seed: int = 0, rlimit: int = RLIMIT) -> Counterexample | None:
+    """The shortest violating scenario under ``rule_set`` in which an honest element breaks ``rule``, replayed.
+
+    ``rule`` is a reading the set does not take (inactive, so the set allows breaking it): the flow
+    exercises the choice that reading would constrain (None: any violating scenario). None when there
+    is none within the bound. A fresh solver answers, so the scenario does not depend on earlier
+    queries. Raises ModelDisagreement when the replay does not show the violation, as ``counterexample``.
+    """
+    prover = _fresh_prover(prop, bound, timeout, seed, rlimit)
+    if rule is not None:
+        prover.solver.add(_breaking(prover, rule))
+    extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
+    if prover.solver.check(*extra) != z3.sat:
+        return None
+    model = shortest_model(prover, extra)
+    name = f"{prop.id}-{rule_set.name}" + (f"-breaks-{rule.id}" if rule is not None else "")
+    scenario = prover.encoding.decode(model, name=name)
+    trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
+    if evaluate_property(prop, trace.observation).holds:
+        raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the SMT model violates the property but the "
+                                f"simulator's replay does not (scenario {scenario})")
+    return Counterexample(scenario, trace)

@@ -22,7 +22,7 @@ import z3
 from sipsmodel.model.expr import Value
 from sipsmodel.model.vocab import TRANSPORT
 from sipsmodel.rules.choicepoints import CHOICE_POINTS, ChoicePoint
-from sipsmodel.rules.readings import CONSTRAINT_RULES
+from sipsmodel.rules.readings import rules_with_literal
 from sipsmodel.smt.compile import Sym, SymScope, compile_formula, domain_constraint, fresh, is_value, value_term
 
 Term = Any
@@ -73,7 +73,7 @@ def allowed(cp: ChoicePoint, scope: SymScope, features: Mapping[str, Sym], link:
     if link is not None and "transport" in scope.variables:
         parts.append(_transport_on_link(scope.variables["transport"], link))
     malicious = _malicious(features)
-    for rule in CONSTRAINT_RULES:
+    for rule in rules_with_literal():
         expr = rule.constraints.get(cp.name)
         if expr is not None:
             parts.append(z3.Implies(rule_literal(rule.id), z3.Or(malicious, compile_formula(expr, scope))))

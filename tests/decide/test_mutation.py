@@ -23,12 +23,11 @@ SCRIPT = textwrap.dedent('''
     mutant = Rule("MUT-1", table.BCP, "mutation", "MUST", "UAC", "a UAC never sends a sips Request-URI",
                   {"uac_invite": "ruri == sip"})
     if len(sys.argv) > 1:
-        import sipsmodel.rules.engine as engine
         import sipsmodel.rules.readings as readings
         table.RULES = table.RULES + (mutant,)
         table.RULES_BY_ID["MUT-1"] = mutant
-        # both engines read rules and readings through CONSTRAINT_RULES (sipsmodel.rules.readings)
-        readings.CONSTRAINT_RULES = engine.CONSTRAINT_RULES = readings.CONSTRAINT_RULES + (mutant,)
+        # every consumer reads rules and readings through rules_with_literal() (sipsmodel.rules.readings)
+        readings.CONSTRAINT_RULES = readings.CONSTRAINT_RULES + (mutant,)
     from sipsmodel.decide.jobs import DecideOptions, plan_decide, run_property_job
     from sipsmodel.decide.report import Change
     plan = plan_decide(DecideOptions(properties=("I-1",), candidates=("dean-bcp",)))

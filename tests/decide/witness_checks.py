@@ -9,7 +9,8 @@ from sipsmodel.rules.sets import load_rule_set_spec
 
 
 def assert_witness(finding: Finding) -> None:
-    """Both flows replayed and conforming, the property failing on one and holding on the other."""
+    """Both flows replayed and conforming, the property failing on one and holding on the other, the
+    holding flow reaching the point where the other fails, the two identical up to the first difference."""
     pair = finding.witness
     assert pair is not None, finding
     prop = next(p for p in load_properties() if p.id == pair.property)
@@ -22,3 +23,7 @@ def assert_witness(finding: Finding) -> None:
     assert pair.choice.choice_point == pair.alternative.choice_point == finding.choice_point
     assert (pair.choice.element, pair.choice.occurrence) == (pair.alternative.element, pair.alternative.occurrence)
     assert pair.choice.options != pair.alternative.options
+    assert pair.reaches and not finding.vacuous  # the holding flow reaches the violating point (non-vacuous)
+    if pair.differing is not None:
+        assert [t.message.render() for t in pair.failing.trace.transmissions[:pair.differing]] == \
+            [t.message.render() for t in pair.holding.trace.transmissions[:pair.differing]]
