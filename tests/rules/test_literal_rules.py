@@ -10,6 +10,7 @@ import pytest
 import sipsmodel
 import sipsmodel.rules.readings as readings
 from sipsmodel.rules.engine import check_tables
+from sipsmodel.rules.narrowings import NARROWING_RULES
 from sipsmodel.rules.readings import READING_RULES, rules_with_literal
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import PRESETS
@@ -20,9 +21,9 @@ PACKAGE = Path(sipsmodel.__file__).parent
 LIST_NAMES = {"CONSTRAINT_RULES", "READING_RULES"}
 
 
-def test_the_accessor_is_the_table_then_the_readings() -> None:
+def test_the_accessor_is_the_table_then_the_readings_then_the_narrowings() -> None:
     ids = [r.id for r in rules_with_literal()]
-    assert ids == [r.id for r in RULES + READING_RULES]
+    assert ids == [r.id for r in RULES + READING_RULES + NARROWING_RULES]
     assert len(set(ids)) == len(ids)
 
 
