@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-
-from sipsmodel.errors import ParseError
+from typing import Any
 
 Value = bool | int | str
 
@@ -118,91 +116,40 @@ BUILTINS: dict[str, frozenset[str]] = {
 # Parsing
 
 
-@cache
-def _parser() -> object:
-    from lark import Lark
-
-    from sipsmodel.resources import resource_path
-
-    text = resource_path("grammar", "property.lark").read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", lexer="contextual", maybe_placeholders=True)
+def _ref(c: list[Any]) -> Expr:
+    names = tuple(str(t) for t in c)
+    if len(names) == 1 and names[0] in ("true", "false"):
+        return Const(names[0] == "true")
+    return Ref(names)
 
 
-def _transformer() -> object:
-    from lark import Token, Transformer
+#: One constructor per rule of grammar/property.lark (the parser lives in ``sipsmodel.syntax.formula``).
+_BUILD: dict[str, Callable[[list[Any]], Expr]] = {
+    "quantified": lambda c: Quant(str(c[0]), str(c[1]), str(c[2]), c[3], c[4]),
+    "implies": lambda c: Implies(c[0], c[1]),
+    "iff": lambda c: Iff(c[0], c[1]),
+    "any_of": lambda c: c[0] if len(c) == 1 else Or(tuple(c)),
+    "all_of": lambda c: c[0] if len(c) == 1 else And(tuple(c)),
+    "negate": lambda c: Not(c[0]),
+    "comparison": lambda c: Compare(str(c[1]), c[0], c[2]),
+    "member": lambda c: Member(c[0], tuple(c[1:])),
+    "not_member": lambda c: Member(c[0], tuple(c[1:]), negated=True),
+    "number": lambda c: Const(int(c[0])),
+    "string": lambda c: Const(str(c[0])[1:-1]),
+    "call": lambda c: Call(str(c[0]), tuple(a for a in c[1:] if a is not None)),
+    "ref": _ref,
+}
 
-    class ToExpr(Transformer[Token, Expr]):
-        def quantified(self, c: list[object]) -> Quant:
-            kind, var, coll, where, body = c
-            return Quant(str(kind), str(var), str(coll), where, body)  # type: ignore[arg-type]
 
-        def implies(self, c: list[Expr]) -> Implies:
-            return Implies(c[0], c[1])
-
-        def iff(self, c: list[Expr]) -> Iff:
-            return Iff(c[0], c[1])
-
-        def any_of(self, c: list[Expr]) -> Expr:
-            return c[0] if len(c) == 1 else Or(tuple(c))
-
-        def all_of(self, c: list[Expr]) -> Expr:
-            return c[0] if len(c) == 1 else And(tuple(c))
-
-        def negate(self, c: list[Expr]) -> Not:
-            return Not(c[0])
-
-        def comparison(self, c: list[object]) -> Compare:
-            return Compare(str(c[1]), c[0], c[2])  # type: ignore[arg-type]
-
-        def member(self, c: list[Expr]) -> Member:
-            return Member(c[0], tuple(c[1:]))
-
-        def not_member(self, c: list[Expr]) -> Member:
-            return Member(c[0], tuple(c[1:]), negated=True)
-
-        def number(self, c: list[Token]) -> Const:
-            return Const(int(c[0]))
-
-        def string(self, c: list[Token]) -> Const:
-            return Const(str(c[0])[1:-1])
-
-        def call(self, c: list[object]) -> Call:
-            args = tuple(a for a in c[1:] if a is not None)
-            return Call(str(c[0]), args)  # type: ignore[arg-type]
-
-        def ref(self, c: list[Token]) -> Expr:
-            names = tuple(str(t) for t in c)
-            if len(names) == 1 and names[0] in ("true", "false"):
-                return Const(names[0] == "true")
-            return Ref(names)
-
-    return ToExpr()
+def _build(rule: str, children: list[Any]) -> Expr:
+    return _BUILD[rule](children)
 
 
 def parse_expr(text: str, source: str = "<expression>") -> Expr:
     """Parse a rule constraint or a property formula (``grammar/property.lark``)."""
-    from lark.exceptions import UnexpectedInput
+    from sipsmodel.syntax.formula import parse_formula
 
-    parser = _parser()
-    try:
-        tree = parser.parse(text)  # type: ignore[attr-defined]
-    except UnexpectedInput as exc:
-        from sipsmodel.syntax.diagnostics import expected_terminals
-        from sipsmodel.syntax.terminals import PROPERTY_TERMINALS, anonymous_literals, describe_expected
-
-        terminals = expected_terminals(exc)
-        literals = anonymous_literals(parser.terminals, PROPERTY_TERMINALS)  # type: ignore[attr-defined]
-        raise ParseError(
-            "syntax error in expression",
-            line=getattr(exc, "line", 0) or 0,
-            column=getattr(exc, "column", 0) or 0,
-            context=exc.get_context(text),
-            expected=describe_expected(terminals, PROPERTY_TERMINALS, literals),
-            expected_terminals=terminals,
-            source=source,
-            hint="see docs/property-language.md for the syntax",
-        ) from None
-    result: Expr = _transformer().transform(tree)  # type: ignore[attr-defined]
+    result: Expr = parse_formula(text, _build, source)
     return result
 
 
