@@ -271,9 +271,9 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
     """Run SCENARIO (a TOML file) and print its call flow: a ladder and the full messages, or JSON."""
     import json
 
-    from sipsmodel.model.loader import load_scenario
     from sipsmodel.render import render_json, render_trace
     from sipsmodel.rules import load_rule_set
+    from sipsmodel.rules.scenarios import load_scenario
     from sipsmodel.sim import DefaultChooser, simulate
 
     loaded = load_scenario(scenario)
