@@ -1,4 +1,5 @@
-"""One verdict of one property under one rule set, as every engine and report format sees it.
+"""One verdict of one property under one rule set, as every engine and report format sees it (a neutral
+module: smt produces it, report and decide read it, none of them owns it).
 
 Verdicts (DESIGN.md): ``proved`` with scope ``bounded`` (and the bound) or ``unbounded`` (an
 inductive step check), ``refuted`` with a counterexample replayed by the simulator, ``unknown`` with

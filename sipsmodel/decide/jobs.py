@@ -31,11 +31,11 @@ from sipsmodel.decide.report import (
 )
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.props import Property
-from sipsmodel.report.result import Result
 from sipsmodel.report.selection import select_properties
 from sipsmodel.rules.permissions import PERMISSIONS_BY_ID
 from sipsmodel.rules.sets import RuleSet, load_rule_set
 from sipsmodel.rules.table import RULES_BY_ID
+from sipsmodel.verdict import Result
 
 #: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, not imported so
 #: that planning does not load z3).

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from sipsmodel.report import ladder
 from sipsmodel.report.expect import mismatch_note
-from sipsmodel.report.result import Result
+from sipsmodel.verdict import Result
 
 
 def heading(result: Result, titles: Mapping[str, str]) -> str:

@@ -41,9 +41,9 @@ from sipsmodel.props import Property, evaluate_property
 from sipsmodel.report.budget import Budget
 from sipsmodel.report.check import TRACE_ONLY_REASON
 from sipsmodel.report.expect import expectation
-from sipsmodel.report.result import Result
 from sipsmodel.report.selection import select_properties, select_rule_sets
 from sipsmodel.rules.sets import RuleSet
+from sipsmodel.verdict import Result
 
 Options = dict[str, Value]
 

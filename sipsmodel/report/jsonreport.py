@@ -9,8 +9,8 @@ from typing import Any
 from sipsmodel.render import transmission_json
 from sipsmodel.render.jsonview import elements_json
 from sipsmodel.report.explain import all_cores
-from sipsmodel.report.result import Result
 from sipsmodel.report.tool import tool_block
+from sipsmodel.verdict import Result
 
 
 def counterexample_json(result: Result) -> dict[str, Any] | None:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from sipsmodel.props import Property
-from sipsmodel.report.result import Result
 from sipsmodel.report.tool import TOOL_NAME, tool_block
+from sipsmodel.verdict import Result
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -24,7 +24,6 @@ import z3
 
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.props import Property, evaluate_property, locate_violation
-from sipsmodel.report.result import Result
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.compile import SymScope, compile_formula
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
@@ -39,6 +38,7 @@ from sipsmodel.smt.solving import (
     z3_version,
 )
 from sipsmodel.smt.step import per_record_shape, record_invariant, step_sources, violation
+from sipsmodel.verdict import Result
 
 Term = Any
 
