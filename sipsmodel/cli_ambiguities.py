@@ -25,9 +25,9 @@ def ambiguities_command(rules: tuple[str, ...], props: tuple[str, ...], director
     from sipsmodel.decide.ambiguities import coverage, find_ambiguities
     from sipsmodel.report.ambiguities import RENDERERS
     from sipsmodel.report.progress import progress_bar
-    from sipsmodel.report.selection import select_properties, select_rule_sets
     from sipsmodel.rules.readings import AMBIGUITIES
     from sipsmodel.rules.sets import with_reading_options
+    from sipsmodel.selection import select_properties, select_rule_sets
 
     chosen = select_properties(props, directory)
     sets = [with_reading_options(s, list(readings)) for s in select_rule_sets(rules)]

@@ -47,7 +47,7 @@ def decide_command(
     from sipsmodel.report.check import CheckOptions
     from sipsmodel.report.decide_formats import decide_exit_code, render_decide
     from sipsmodel.report.decide_view import complete_report
-    from sipsmodel.report.selection import select_properties
+    from sipsmodel.selection import select_properties
 
     options = DecideOptions(props, directory, base, candidates, bound, should, timeout, seed,
                             RLIMIT if rlimit is None else rlimit, limit)

@@ -24,8 +24,8 @@ def diff_command(rules: tuple[str, ...], props: tuple[str, ...], directory: Path
     """Every property whose verdict differs between two rule sets, and the choices one allows and the other not."""
     from sipsmodel.decide.diff import check_distinct, permission_changes, verdict_changes
     from sipsmodel.report.ambiguities import render_diff
-    from sipsmodel.report.selection import select_properties
     from sipsmodel.rules.sets import load_rule_set_spec
+    from sipsmodel.selection import select_properties
 
     if len(rules) != 2:
         raise ScenarioError(f"diff takes --rules exactly twice (got {len(rules)}): --rules rfc3261 --rules rfc5630")

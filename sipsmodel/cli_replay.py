@@ -135,7 +135,7 @@ def replay_command(counterexample: Path | None, proxy: str, tls_port: int | None
     0 when it violates none (not exhibited), 2 on an error."""
     from sipsmodel.replay.flow import FlowError
     from sipsmodel.replay.replay import ReplayOptions, check_target, replay, report_json, report_text
-    from sipsmodel.report.selection import select_properties
+    from sipsmodel.selection import select_properties
 
     host, port = _host_port(proxy)
     check_target(host, allow_remote)

@@ -31,10 +31,10 @@ from sipsmodel.decide.report import (
 )
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.props import Property
-from sipsmodel.report.selection import select_properties
 from sipsmodel.rules.permissions import PERMISSIONS_BY_ID
 from sipsmodel.rules.sets import RuleSet, load_rule_set
 from sipsmodel.rules.table import RULES_BY_ID
+from sipsmodel.selection import select_properties
 from sipsmodel.verdict import Result
 
 #: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, not imported so
@@ -247,7 +247,7 @@ def _set_track(changes: Sequence[ChangeAnswer]) -> str:
 
 def assemble(plan: DecidePlan, properties: Sequence[PropertyAnswer], changes: Sequence[ChangeAnswer]) -> DecideReport:
     """Join the job results: each minimal set gets its changes' track and conflicts; each change its properties."""
-    from sipsmodel.report.tool import tool_block
+    from sipsmodel.tool import tool_block
 
     by_change = {c.change: c for c in changes}
     answers = []

@@ -17,8 +17,8 @@ from pathlib import Path
 from sipsmodel.jobs import Runner, run_jobs
 from sipsmodel.props import Property
 from sipsmodel.report.expect import expectation
-from sipsmodel.report.selection import select_properties, select_rule_sets, selection_warnings
 from sipsmodel.rules.sets import RuleSet, with_reading_options
+from sipsmodel.selection import select_properties, select_rule_sets, selection_warnings
 from sipsmodel.verdict import Result
 
 #: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, restated here so

@@ -41,8 +41,8 @@ from sipsmodel.props import Property, evaluate_property
 from sipsmodel.report.budget import Budget
 from sipsmodel.report.check import TRACE_ONLY_REASON
 from sipsmodel.report.expect import expectation
-from sipsmodel.report.selection import select_properties, select_rule_sets
 from sipsmodel.rules.sets import RuleSet
+from sipsmodel.selection import select_properties, select_rule_sets
 from sipsmodel.verdict import Result
 
 Options = dict[str, Value]

@@ -9,7 +9,7 @@ from typing import Any
 from sipsmodel.render import transmission_json
 from sipsmodel.render.jsonview import elements_json
 from sipsmodel.report.explain import all_cores
-from sipsmodel.report.tool import tool_block
+from sipsmodel.tool import tool_block
 from sipsmodel.verdict import Result
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sipsmodel.props import Property
-from sipsmodel.report.tool import TOOL_NAME, tool_block
+from sipsmodel.tool import TOOL_NAME, tool_block
 from sipsmodel.verdict import Result
 
 SARIF_VERSION = "2.1.0"
