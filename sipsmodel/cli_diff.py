@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sipsmodel.cli import reports_errors
+from sipsmodel.defaults import DEFAULT_BOUND
 from sipsmodel.errors import ScenarioError
 
 
@@ -16,7 +17,8 @@ from sipsmodel.errors import ScenarioError
               help="Exactly twice: a preset or .toml file, optionally with readings (rfc5630+F-12=b).")
 @click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-13 (repeatable).")
 @click.option("--properties", "directory", type=click.Path(path_type=Path), help="A folder of property files.")
-@click.option("--bound", type=click.IntRange(1), default=3, show_default=True, help="Bound k of the queries.")
+@click.option("--bound", type=click.IntRange(1), default=DEFAULT_BOUND, show_default=True,
+              help="Bound k of the queries.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
               show_default=True)
 @reports_errors

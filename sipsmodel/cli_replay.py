@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sipsmodel.cli import reports_errors
+from sipsmodel.defaults import DEFAULT_SEED, REPLAY_TIMEOUT
 
 if TYPE_CHECKING:  # the parser and the replay package load only when a command runs (fast --help)
     from sipsmodel.replay.flow import Flow
@@ -88,7 +89,7 @@ def write_export(flow: Flow, target: str, output: Path | None) -> str:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Directory (sipp) or file (pcap, json, sipdump).")
 @click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
 @click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed when computing.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Solver seed when computing.")
 @reports_errors
 def export_command(counterexample: Path | None, target: str, output: Path | None, property_id: str | None,
                    rules: str | None, seed: int) -> None:  # fmt: skip
@@ -119,7 +120,7 @@ def _host_port(text: str) -> tuple[str, int]:
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="UA TLS certificate.")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="UA TLS private key.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder of the recording.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=3.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=REPLAY_TIMEOUT, show_default=True,
               help="Seconds to wait for each message.")
 @click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
 @click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")

@@ -29,6 +29,7 @@ from sipsmodel.decide.report import (
     OneFewer,
     PropertyAnswer,
 )
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_CORE_LIMIT, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.props import Property
 from sipsmodel.rules.permissions import PERMISSIONS_BY_ID
@@ -37,9 +38,6 @@ from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.selection import select_properties
 from sipsmodel.verdict import Result
 
-#: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, not imported so
-#: that planning does not load z3).
-RLIMIT = 60_000_000
 J = TypeVar("J")
 R = TypeVar("R")
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
@@ -53,12 +51,12 @@ class DecideOptions:
     directory: Path | None = None
     base: str = "rfc3261"
     candidates: tuple[str, ...] = ()
-    bound: int = 3
+    bound: int = DEFAULT_BOUND
     should: str = "binding"
-    timeout: float = 20.0
-    seed: int = 0
+    timeout: float = DEFAULT_TIMEOUT
+    seed: int = DEFAULT_SEED
     rlimit: int = RLIMIT
-    limit: int = 16
+    limit: int = DEFAULT_CORE_LIMIT
 
 
 @dataclass(frozen=True)

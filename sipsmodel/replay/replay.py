@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sipsmodel.defaults import REPLAY_TIMEOUT
 from sipsmodel.errors import SipsModelError
 from sipsmodel.replay.export_sipdump import write_flow_sipdump, write_records
 from sipsmodel.replay.flow import Flow
@@ -51,7 +52,7 @@ class ReplayOptions:
     folder: Path
     register: bool = True
     allow_remote: bool = False
-    timeout: float = 3.0
+    timeout: float = REPLAY_TIMEOUT
     certificate: tuple[Path, Path] | None = None
     proxy_dumps: tuple[Path, ...] = ()
 

@@ -24,13 +24,14 @@ from typing import Any
 
 import z3
 
+from sipsmodel.defaults import DEFAULT_CORE_LIMIT, RLIMIT
 from sipsmodel.props import Property
 from sipsmodel.rules.readings import CONSTRAINT_RULES
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.smt.mus import MusEnumeration, minimal_cores
 from sipsmodel.smt.prove import bounded_prover
-from sipsmodel.smt.solving import RLIMIT, active_rule_ids
+from sipsmodel.smt.solving import active_rule_ids
 from sipsmodel.smt.visits import rule_literal
 
 Term = Any
@@ -107,7 +108,7 @@ def _guard(solver: Term, definitions: list[Term]) -> Term:
 
 
 def fixing_cores(prop: Property, base: RuleSet, changes: Sequence[tuple[str, str]], bound: int, *, timeout: float,
-                 seed: int, rlimit: int = RLIMIT, limit: int = 16) -> MusEnumeration:
+                 seed: int, rlimit: int = RLIMIT, limit: int = DEFAULT_CORE_LIMIT) -> MusEnumeration:
     """Every minimal subset of the changes (by label) under which ``prop`` has no violation up to ``bound``."""
     prover = bounded_prover(prop, base, bound, False, timeout, seed, rlimit)
     hard = [prover.encoding.bound_literal(bound), *fixed_literals(base, changes)]

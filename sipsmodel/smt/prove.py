@@ -22,6 +22,7 @@ from typing import Any
 
 import z3
 
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.rules.sets import RuleSet
@@ -29,7 +30,6 @@ from sipsmodel.smt.compile import SymScope, compile_formula
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
 from sipsmodel.smt.mus import Query
 from sipsmodel.smt.solving import (
-    RLIMIT,
     RestsOn,
     active_rule_ids,
     assumptions,
@@ -42,8 +42,6 @@ from sipsmodel.verdict import Result
 
 Term = Any
 
-#: The default bound (number of proxies on the call path).
-DEFAULT_BOUND = 3
 
 
 @dataclass
@@ -150,8 +148,8 @@ def prove(
     rule_set: RuleSet,
     bound: int = DEFAULT_BOUND,
     malicious: bool = False,
-    timeout: float = 20.0,
-    seed: int = 0,
+    timeout: float = DEFAULT_TIMEOUT,
+    seed: int = DEFAULT_SEED,
     rlimit: int = RLIMIT,
 ) -> Result:
     """Prove or refute ``prop`` under ``rule_set`` (bounded by ``bound`` proxies on the call path).
