@@ -17,15 +17,30 @@ from typing import Any
 Value = bool | int | str
 
 
+class _Node:
+    """Base of the frozen nodes: :func:`evaluate` keeps a node's compiled closure on the node itself.
+
+    The closure is an attribute outside the dataclass fields (so equality, hashing and ``repr`` ignore
+    it) and it is left out when a node is pickled or copied (worker processes compile their own).
+    """
+
+    _evaluator: Callable[[Scope], Value]  # set by evaluate(); a plain annotation, not a dataclass field
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop(_EVALUATOR, None)
+        return state
+
+
 @dataclass(frozen=True)
-class Const:
+class Const(_Node):
     """A literal: boolean, integer, or enum member / string."""
 
     value: Value
 
 
 @dataclass(frozen=True)
-class Ref:
+class Ref(_Node):
     """A name (``ruri``) or an attribute path (``h.secure``)."""
 
     path: tuple[str, ...]
@@ -36,7 +51,7 @@ class Ref:
 
 
 @dataclass(frozen=True)
-class Compare:
+class Compare(_Node):
     """``left op right`` for op in == != < <= > >=."""
 
     op: str
@@ -45,7 +60,7 @@ class Compare:
 
 
 @dataclass(frozen=True)
-class Member:
+class Member(_Node):
     """``item in {v1, v2, ...}`` (``negated`` for ``not in``)."""
 
     item: Expr
@@ -54,34 +69,34 @@ class Member:
 
 
 @dataclass(frozen=True)
-class Not:
+class Not(_Node):
     body: Expr
 
 
 @dataclass(frozen=True)
-class And:
+class And(_Node):
     parts: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
-class Or:
+class Or(_Node):
     parts: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
-class Implies:
+class Implies(_Node):
     left: Expr
     right: Expr
 
 
 @dataclass(frozen=True)
-class Iff:
+class Iff(_Node):
     left: Expr
     right: Expr
 
 
 @dataclass(frozen=True)
-class Call:
+class Call(_Node):
     """A built-in predicate, e.g. ``secure(transport)`` (see :data:`BUILTINS`)."""
 
     name: str
@@ -89,7 +104,7 @@ class Call:
 
 
 @dataclass(frozen=True)
-class Quant:
+class Quant(_Node):
     """``forall|exists var in collection [where filter]: body`` (properties only)."""
 
     kind: str
@@ -201,23 +216,22 @@ _ORDER: dict[str, Callable[[int, int], bool]] = {
 #: A node compiled to a Python closure over a scope (see :func:`evaluate`).
 Evaluator = Callable[[Scope], Value]
 
-_COMPILED: dict[int, tuple[Expr, Evaluator]] = {}
-_COMPILED_LIMIT = 50_000
+#: The attribute of a node holding its compiled closure (see :class:`_Node`).
+_EVALUATOR = "_evaluator"
 
 
 def evaluate(expr: Expr, scope: Scope) -> Value:
     """Evaluate ``expr`` on concrete values.
 
-    Each node is compiled once into a closure (the trace checker evaluates the same formulas on
-    millions of records); the closures do exactly what a walk of the tree would, errors included.
+    Each node is compiled once into a closure kept on the node (the trace checker evaluates the same
+    formulas on millions of records); the closures do exactly what a walk of the tree would, errors
+    included. A tree built on the fly takes its closure with it when it is dropped.
     """
-    entry = _COMPILED.get(id(expr))
-    if entry is None or entry[0] is not expr:
-        if len(_COMPILED) >= _COMPILED_LIMIT:  # trees built on the fly must not pile up
-            _COMPILED.clear()
-        entry = (expr, _compile(expr))
-        _COMPILED[id(expr)] = entry
-    return entry[1](scope)
+    run: Evaluator | None = getattr(expr, _EVALUATOR, None)
+    if run is None:
+        run = _compile(expr)
+        object.__setattr__(expr, _EVALUATOR, run)  # frozen: not a field, so set past the dataclass guard
+    return run(scope)
 
 
 def truth(expr: Expr, scope: Scope) -> bool:
