@@ -62,11 +62,20 @@ def imported_names(path: Path) -> set[str]:
     return imports_of(path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py")
 
 
-def imports_of(text: str, module: str, is_package: bool) -> set[str]:
-    """Every dotted name ``text`` imports (``from a import b`` gives ``a`` and ``a.b``), relative ones resolved."""
+def imports_of(text: str, module: str, is_package: bool, runtime_only: bool = False) -> set[str]:
+    """Every dotted name ``text`` imports (``from a import b`` gives ``a`` and ``a.b``), relative ones resolved.
+
+    ``runtime_only``: leave out the imports under ``if TYPE_CHECKING:`` (they never run).
+    """
     package = module.split(".") if is_package else module.split(".")[:-1]
     names: set[str] = set()
-    for node in ast.walk(ast.parse(text, module)):
+    pending: list[ast.AST] = [ast.parse(text, module)]
+    while pending:
+        node = pending.pop()
+        if runtime_only and isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            pending.extend(node.orelse)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -195,3 +204,27 @@ def test_relative_imports_are_resolved() -> None:
         "sipsmodel.smt", "sipsmodel.smt.encode", "sipsmodel.model.expr", "sipsmodel.model.expr.Expr", "z3"}
     assert "sipsmodel.smt.compile" in imports_of("from .compile import x\n", "sipsmodel.smt", True)
     assert room_of("sipsmodel.cli_decide") == "cli" and room_of("sipsmodel.smt.prove") == "smt"
+    typed = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .state import S\nelse:\n    import os\n"
+    runtime = imports_of(typed, "sipsmodel.sim.deliver", False, runtime_only=True)
+    assert runtime == {"typing", "typing.TYPE_CHECKING", "os"}
+    assert "sipsmodel.sim.state.S" in imports_of(typed, "sipsmodel.sim.deliver", False)
+
+
+def module_graph(room: str) -> set[tuple[str, str]]:
+    """Arrows between the modules of one package that run (its ``__init__`` facade and type-only imports left out)."""
+    prefix = f"sipsmodel.{room}."
+    modules = {module_name(p) for p in (PACKAGE / room).glob("*.py") if p.name != "__init__.py"}
+    arrows = set()
+    for module in modules:
+        path = PACKAGE / room / f"{module.rsplit('.', 1)[1]}.py"
+        for name in imports_of(path.read_text(encoding="utf-8"), module, False, runtime_only=True):
+            target = next((m for m in modules if name == m or name.startswith(m + ".")), None)
+            if name.startswith(prefix) and target is not None and target != module:
+                arrows.add((module, target))
+    return arrows
+
+
+def test_simulator_handlers_are_dispatched_from_a_table_not_imported_in_a_ring() -> None:
+    arrows = module_graph("sim")
+    assert cycles(arrows) == []
+    assert {t for s, t in arrows if s == "sipsmodel.sim.deliver"} <= {"sipsmodel.sim.state", "sipsmodel.sim.wire"}
