@@ -23,7 +23,7 @@ def public_functions(module_name: str) -> set[str]:
 
 
 def test_strategies_is_a_package_with_submodules_by_topic() -> None:
-    assert submodules() == ["sipsmodel.strategies.scenarios", "sipsmodel.strategies.syntax"]
+    assert submodules() == ["sipsmodel.strategies.model", "sipsmodel.strategies.syntax"]
 
 
 def test_all_lists_every_public_strategy_of_the_submodules_and_nothing_else() -> None:

@@ -2,12 +2,12 @@
 
 ``sipsmodel.strategies.syntax``: valid SIP and SIPS URIs, absolute URIs, name-addrs, Via values and
 whole messages as values, and ``*_texts()`` variants that draw the text a lenient receiver must accept
-(RFC 3261 section 25.1). ``sipsmodel.strategies.scenarios``: random topologies and scenarios in the
+(RFC 3261 section 25.1). ``sipsmodel.strategies.model``: random topologies and scenarios in the
 shape of docs/semantics.md. Import them from here; ``__all__`` lists every public strategy (a test
 keeps it equal to the submodules' public functions).
 """
 
-from sipsmodel.strategies.scenarios import scenarios, topologies
+from sipsmodel.strategies.model import scenarios, topologies
 from sipsmodel.strategies.syntax import (
     absolute_uris,
     hostnames,
