@@ -10,7 +10,9 @@ exhaustive enumeration of the same bounded scenarios in the simulator where enum
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import z3
 
@@ -19,10 +21,13 @@ from sipsmodel.rules.sets import PRESETS
 from sipsmodel.sim import enumerate_traces
 from sipsmodel.smt import DEFAULT_BOUND, prove
 from sipsmodel.smt.compile import SymScope, compile_formula
-from sipsmodel.smt.concrete import Device, TemplateParams, params_scenario, scenario_constraints
 from sipsmodel.smt.encode import build_encoding
 from sipsmodel.smt.prove import bounded_prover
 from sipsmodel.smt.solving import active_rule_ids, assumptions
+
+# The differential tests' oracle (fixing the encoding to one concrete run) lives beside them in tests/smt/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "smt"))
+from smt_concrete import Device, TemplateParams, params_scenario, scenario_constraints  # noqa: E402
 
 PROPS = {p.id: p for p in load_properties()}
 

@@ -15,6 +15,15 @@ from typing import Any, TypeVar
 import click
 
 from sipsmodel import __version__
+from sipsmodel.defaults import (
+    DEFAULT_BOUND,
+    DEFAULT_BUDGET,
+    DEFAULT_EXAMPLES,
+    DEFAULT_MAX_ELEMENTS,
+    DEFAULT_SEED,
+    DEFAULT_TIMEOUT,
+    RLIMIT,
+)
 from sipsmodel.errors import ModelDisagreement, SipsModelError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -193,7 +202,8 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
 @click.option("--rules", "rules", multiple=True, metavar="NAME", help="A preset or a rule-set .toml (repeatable).")
 @click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-1 (repeatable).")
 @click.option("--properties", "directory", type=click.Path(path_type=Path), help="A folder of property files.")
-@click.option("--bound", type=click.IntRange(1), default=3, show_default=True, help="Bound k of the bounded proofs.")
+@click.option("--bound", type=click.IntRange(1), default=DEFAULT_BOUND, show_default=True,
+              help="Bound k of the bounded proofs.")
 @click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="SHOULD binding or optional.")
 @click.option("--malicious", is_flag=True, help="One proxy may be malicious (I-21); uses the [malicious] expectations.")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
@@ -201,10 +211,11 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
               help="Worker processes (the same results whatever N)  [default: the number of CPUs]")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the --jobs shares on this Dask scheduler (extra: dask).")
 @click.option("--explain", metavar="ID", help="Check only property ID and explain every cell of it.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Seconds.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds.")
 @click.option("--rlimit", type=click.IntRange(0), default=None, metavar="N",
-              help="Z3 resource units per check (deterministic; 0: none)  [default: 60000000]")
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
+              help=f"Z3 resource units per check (deterministic; 0: none)  [default: {RLIMIT}]")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Solver seed.")
 @click.option("--reading", "readings", multiple=True, metavar="F-N=X", help="Take reading X of F-N (repeatable).")
 @click.option("--all-readings", is_flag=True, help="Also give each cell's verdict under every reading.")
 @click.option("--summary", "only_summary", is_flag=True, help="Only the table and the family line (text, markdown).")
@@ -231,7 +242,7 @@ def check_command(
     chosen = (explain,) if explain else props
     options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed,
                                  cpu_count() if jobs is None else jobs,
-                                 check.RLIMIT if rlimit is None else rlimit, readings, all_readings,
+                                 RLIMIT if rlimit is None else rlimit, readings, all_readings,
                                  scheduler=scheduler, all_cores=all_cores or bool(explain))
     cells = check.plan(options)
     for warning in check.warnings(cells):
@@ -247,11 +258,13 @@ def check_command(
 @click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-1 (repeatable).")
 @click.option("--rules", "rules", multiple=True, metavar="NAME", help="A preset or a rule-set .toml (repeatable).")
 @click.option("--properties", "directory", type=click.Path(path_type=Path), help="A folder of property files.")
-@click.option("--examples", type=click.IntRange(1), default=1000, show_default=True, help="Most scenarios per cell.")
-@click.option("--budget", type=click.FloatRange(0), default=60.0, show_default=True, metavar="SECONDS",
+@click.option("--examples", type=click.IntRange(1), default=DEFAULT_EXAMPLES, show_default=True,
+              help="Most scenarios per cell.")
+@click.option("--budget", type=click.FloatRange(0), default=DEFAULT_BUDGET, show_default=True, metavar="SECONDS",
               help="Time for the whole run, shared out over the cells (0: no limit, only --examples).")
-@click.option("--max-elements", type=click.IntRange(2, 30), default=12, show_default=True, help="Largest topology.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Hypothesis seed (reproduces the run).")
+@click.option("--max-elements", type=click.IntRange(2, 30), default=DEFAULT_MAX_ELEMENTS, show_default=True,
+              help="Largest topology.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Hypothesis seed (reproduces the run).")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--why/--no-why", default=True, show_default=True, help=WHY_HELP)
 @reports_errors
@@ -281,9 +294,9 @@ def simulate_command(scenario: Path, rules: str | None, fmt: str, ignore_script:
     """Run SCENARIO (a TOML file) and print its call flow: a ladder and the full messages, or JSON."""
     import json
 
-    from sipsmodel.model.loader import load_scenario
     from sipsmodel.render import render_json, render_trace
     from sipsmodel.rules import load_rule_set
+    from sipsmodel.rules.scenarios import load_scenario
     from sipsmodel.sim import DefaultChooser, simulate
 
     loaded = load_scenario(scenario)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sipsmodel.cli import reports_errors
+from sipsmodel.defaults import DEFAULT_BOUND
 
 
 @click.command("ambiguities")
@@ -15,7 +16,8 @@ from sipsmodel.cli import reports_errors
 @click.option("--property", "props", multiple=True, metavar="ID", help="A property ID such as I-13 (repeatable).")
 @click.option("--properties", "directory", type=click.Path(path_type=Path), help="A folder of property files.")
 @click.option("--reading", "readings", multiple=True, metavar="F-N=X", help="Take reading X of F-N (repeatable).")
-@click.option("--bound", type=click.IntRange(1), default=3, show_default=True, help="Bound k of the queries.")
+@click.option("--bound", type=click.IntRange(1), default=DEFAULT_BOUND, show_default=True,
+              help="Bound k of the queries.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
               show_default=True)
 @reports_errors
@@ -25,9 +27,9 @@ def ambiguities_command(rules: tuple[str, ...], props: tuple[str, ...], director
     from sipsmodel.decide.ambiguities import coverage, find_ambiguities
     from sipsmodel.report.ambiguities import RENDERERS
     from sipsmodel.report.progress import progress_bar
-    from sipsmodel.report.selection import select_properties, select_rule_sets
     from sipsmodel.rules.readings import AMBIGUITIES
     from sipsmodel.rules.sets import with_reading_options
+    from sipsmodel.selection import select_properties, select_rule_sets
 
     chosen = select_properties(props, directory)
     sets = [with_reading_options(s, list(readings)) for s in select_rule_sets(rules)]

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sipsmodel.cli import reports_errors
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_CORE_LIMIT, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 
 #: The report formats (``sipsmodel.report.decide_formats.DECIDE_FORMATS``, restated so that the CLI loads fast).
 DECIDE_FORMATS = ("text", "json", "markdown", "html")
@@ -20,18 +21,20 @@ DECIDE_FORMATS = ("text", "json", "markdown", "html")
 @click.option("--candidates", multiple=True, metavar="NAMES|FILE",
               help="Presets whose changes are candidates (comma list), or a .toml with add/remove lists "
                    "[default: draft-04,dean-bcp,rfc5630].")
-@click.option("--bound", type=click.IntRange(1), default=3, show_default=True, help="Bound k of the bounded proofs.")
+@click.option("--bound", type=click.IntRange(1), default=DEFAULT_BOUND, show_default=True,
+              help="Bound k of the bounded proofs.")
 @click.option("--should", type=click.Choice(["binding", "optional"]), default="binding", show_default=True,
               help="SHOULD binding or optional.")
 @click.option("--format", "fmt", type=click.Choice(DECIDE_FORMATS), default="text", show_default=True)
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the --jobs shares on this Dask scheduler (extra: dask).")
-@click.option("--limit", type=click.IntRange(1), default=16, show_default=True,
+@click.option("--limit", type=click.IntRange(1), default=DEFAULT_CORE_LIMIT, show_default=True,
               help="At most this many minimal sets per property (the report says when it stopped).")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Seconds.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds.")
 @click.option("--rlimit", type=click.IntRange(0), default=None, metavar="N",
-              help="Z3 resource units per check (deterministic; 0: none)  [default: 60000000]")
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")
+              help=f"Z3 resource units per check (deterministic; 0: none)  [default: {RLIMIT}]")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Solver seed.")
 @reports_errors
 def decide_command(
     props: tuple[str, ...], directory: Path | None, base: str, candidates: tuple[str, ...], bound: int, should: str,
@@ -42,12 +45,12 @@ def decide_command(
     Exit 0 when every answer is definite, 1 when the trial-balloon section differs from its expectations
     (properties/decide/trial-balloon.toml), 3 when z3 gave up somewhere, 2 on bad input or a disagreement.
     """
-    from sipsmodel.decide.jobs import RLIMIT, DecideOptions, run_decide
+    from sipsmodel.decide.jobs import DecideOptions, run_decide
     from sipsmodel.jobs import Runner, job_map
     from sipsmodel.report.check import CheckOptions
     from sipsmodel.report.decide_formats import decide_exit_code, render_decide
     from sipsmodel.report.decide_view import complete_report
-    from sipsmodel.report.selection import select_properties
+    from sipsmodel.selection import select_properties
 
     options = DecideOptions(props, directory, base, candidates, bound, should, timeout, seed,
                             RLIMIT if rlimit is None else rlimit, limit)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sipsmodel.cli import reports_errors
+from sipsmodel.defaults import DEFAULT_SEED, REPLAY_TIMEOUT
 
 if TYPE_CHECKING:  # the parser and the replay package load only when a command runs (fast --help)
     from sipsmodel.replay.flow import Flow
@@ -100,7 +101,7 @@ def write_export(flow: Flow, target: str, output: Path | None) -> str:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Directory (sipp) or file (pcap, json, sipdump).")
 @click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
 @click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed when computing.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Solver seed when computing.")
 @click.option("--should", type=click.Choice(["binding", "optional"]), default=None,
               help="SHOULD mode of the rule set when computing [default: the set's own].")
 @click.option("--within", "narrowed", metavar="PROFILE", help=WITHIN_HELP)
@@ -136,7 +137,7 @@ def _host_port(text: str) -> tuple[str, int]:
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="UA TLS certificate.")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="UA TLS private key.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder of the recording.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=3.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=REPLAY_TIMEOUT, show_default=True,
               help="Seconds to wait for each message.")
 @click.option("--property", "property_id", metavar="ID", help="The property (to pick or compute the counterexample).")
 @click.option("--rules", metavar="NAME", help="The rule set (to pick or compute the counterexample).")
@@ -155,7 +156,7 @@ def replay_command(counterexample: Path | None, proxy: str, tls_port: int | None
     0 when it violates none (not exhibited), 2 on an error."""
     from sipsmodel.replay.flow import FlowError
     from sipsmodel.replay.replay import ReplayOptions, check_target, replay, report_json, report_text
-    from sipsmodel.report.selection import select_properties
+    from sipsmodel.selection import select_properties
 
     host, port = _host_port(proxy)
     check_target(host, allow_remote)

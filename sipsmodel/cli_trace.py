@@ -30,8 +30,8 @@ def trace_command(
 ) -> None:  # fmt: skip
     """Check FILE... (sipdump, SIPp log, plain log, pcap, pcapng): exit 1 violation, 0 clean, 2 bad input."""
     from sipsmodel.report import tracereport
-    from sipsmodel.report.selection import select_properties
     from sipsmodel.rules.sets import load_rule_set
+    from sipsmodel.selection import select_properties
     from sipsmodel.trace import TraceOptions, load_element_map, run_trace
 
     rule_ids = None if rules is None else frozenset(load_rule_set(rules).rule_ids)

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.flows import builtin_scenarios, flow_findings
 from sipsmodel.decide.witness import WitnessPair, make_pair
+from sipsmodel.defaults import DEFAULT_BOUND
 from sipsmodel.model.expr import Value, flat_scope, names_in, parse_expr, truth
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.rules.engine import allowed_options, violated_rules
 from sipsmodel.rules.readings import AMBIGUITIES, AMBIGUITIES_BY_ITEM, F_ITEMS, READING_RULES_BY_ID, Ambiguity
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.smt.prove import DEFAULT_BOUND
 from sipsmodel.smt.verdict import (
     Counterexample,
     bounded_verdict,

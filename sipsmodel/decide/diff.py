@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sipsmodel.decide.witness import WitnessPair, make_pair
+from sipsmodel.defaults import DEFAULT_BOUND
 from sipsmodel.errors import ScenarioError
 from sipsmodel.model.expr import Value
 from sipsmodel.props import Property
 from sipsmodel.rules.engine import violated_rules
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.permits import allowed_only_by, choice_point_names
-from sipsmodel.smt.prove import DEFAULT_BOUND
 from sipsmodel.smt.verdict import bounded_verdict, counterexample
 
 

@@ -15,12 +15,12 @@ from pathlib import Path
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import RepairChooser, make_pair, nonconforming
 from sipsmodel.errors import ScenarioError
-from sipsmodel.model.loader import load_scenario
 from sipsmodel.model.scenario import Scenario
 from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property, evaluate_property
 from sipsmodel.resources import resource_dir
 from sipsmodel.rules.readings import AMBIGUITIES
+from sipsmodel.rules.scenarios import load_scenario
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import simulate
 

@@ -29,20 +29,17 @@ from sipsmodel.decide.report import (
     OneFewer,
     PropertyAnswer,
 )
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_CORE_LIMIT, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.props import Property
-from sipsmodel.report.result import Result
-from sipsmodel.report.selection import select_properties
 from sipsmodel.rules.permissions import PERMISSIONS_BY_ID
 from sipsmodel.rules.sets import RuleSet, load_rule_set
 from sipsmodel.rules.table import RULES_BY_ID
+from sipsmodel.selection import select_properties
+from sipsmodel.verdict import Result
 
 if TYPE_CHECKING:
     from sipsmodel.smt.conflicts import Finding
-
-#: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, not imported so
-#: that planning does not load z3).
-RLIMIT = 60_000_000
 J = TypeVar("J")
 R = TypeVar("R")
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
@@ -56,12 +53,12 @@ class DecideOptions:
     directory: Path | None = None
     base: str = "rfc3261"
     candidates: tuple[str, ...] = ()
-    bound: int = 3
+    bound: int = DEFAULT_BOUND
     should: str = "binding"
-    timeout: float = 20.0
-    seed: int = 0
+    timeout: float = DEFAULT_TIMEOUT
+    seed: int = DEFAULT_SEED
     rlimit: int = RLIMIT
-    limit: int = 16
+    limit: int = DEFAULT_CORE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -269,7 +266,7 @@ def _set_track(changes: Sequence[ChangeAnswer]) -> str:
 
 def assemble(plan: DecidePlan, properties: Sequence[PropertyAnswer], changes: Sequence[ChangeAnswer]) -> DecideReport:
     """Join the job results: each minimal set gets its changes' track and conflicts; each change its properties."""
-    from sipsmodel.report.tool import tool_block
+    from sipsmodel.tool import tool_block
 
     by_change = {c.change: c for c in changes}
     answers = []

@@ -11,9 +11,9 @@ from __future__ import annotations
 from sipsmodel.decide.witness import nonconforming
 from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property
-from sipsmodel.report.result import Result
 from sipsmodel.rules.readings import AMBIGUITIES, AMBIGUITIES_BY_ITEM, is_reading_id
 from sipsmodel.rules.sets import RuleSet
+from sipsmodel.verdict import Result
 
 
 def counterexample_readings(trace: Trace, rule_set: RuleSet) -> tuple[str, ...]:

@@ -12,22 +12,35 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-
-from sipsmodel.errors import ParseError
+from typing import Any
 
 Value = bool | int | str
 
 
+class _Node:
+    """Base of the frozen nodes: :func:`evaluate` keeps a node's compiled closure on the node itself.
+
+    The closure is an attribute outside the dataclass fields (so equality, hashing and ``repr`` ignore
+    it) and it is left out when a node is pickled or copied (worker processes compile their own).
+    """
+
+    _evaluator: Callable[[Scope], Value]  # set by evaluate(); a plain annotation, not a dataclass field
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop(_EVALUATOR, None)
+        return state
+
+
 @dataclass(frozen=True)
-class Const:
+class Const(_Node):
     """A literal: boolean, integer, or enum member / string."""
 
     value: Value
 
 
 @dataclass(frozen=True)
-class Ref:
+class Ref(_Node):
     """A name (``ruri``) or an attribute path (``h.secure``)."""
 
     path: tuple[str, ...]
@@ -38,7 +51,7 @@ class Ref:
 
 
 @dataclass(frozen=True)
-class Compare:
+class Compare(_Node):
     """``left op right`` for op in == != < <= > >=."""
 
     op: str
@@ -47,7 +60,7 @@ class Compare:
 
 
 @dataclass(frozen=True)
-class Member:
+class Member(_Node):
     """``item in {v1, v2, ...}`` (``negated`` for ``not in``)."""
 
     item: Expr
@@ -56,34 +69,34 @@ class Member:
 
 
 @dataclass(frozen=True)
-class Not:
+class Not(_Node):
     body: Expr
 
 
 @dataclass(frozen=True)
-class And:
+class And(_Node):
     parts: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
-class Or:
+class Or(_Node):
     parts: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
-class Implies:
+class Implies(_Node):
     left: Expr
     right: Expr
 
 
 @dataclass(frozen=True)
-class Iff:
+class Iff(_Node):
     left: Expr
     right: Expr
 
 
 @dataclass(frozen=True)
-class Call:
+class Call(_Node):
     """A built-in predicate, e.g. ``secure(transport)`` (see :data:`BUILTINS`)."""
 
     name: str
@@ -91,7 +104,7 @@ class Call:
 
 
 @dataclass(frozen=True)
-class Quant:
+class Quant(_Node):
     """``forall|exists var in collection [where filter]: body`` (properties only)."""
 
     kind: str
@@ -118,91 +131,40 @@ BUILTINS: dict[str, frozenset[str]] = {
 # Parsing
 
 
-@cache
-def _parser() -> object:
-    from lark import Lark
-
-    from sipsmodel.resources import resource_path
-
-    text = resource_path("grammar", "property.lark").read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", lexer="contextual", maybe_placeholders=True)
+def _ref(c: list[Any]) -> Expr:
+    names = tuple(str(t) for t in c)
+    if len(names) == 1 and names[0] in ("true", "false"):
+        return Const(names[0] == "true")
+    return Ref(names)
 
 
-def _transformer() -> object:
-    from lark import Token, Transformer
+#: One constructor per rule of grammar/property.lark (the parser lives in ``sipsmodel.syntax.formula``).
+_BUILD: dict[str, Callable[[list[Any]], Expr]] = {
+    "quantified": lambda c: Quant(str(c[0]), str(c[1]), str(c[2]), c[3], c[4]),
+    "implies": lambda c: Implies(c[0], c[1]),
+    "iff": lambda c: Iff(c[0], c[1]),
+    "any_of": lambda c: c[0] if len(c) == 1 else Or(tuple(c)),
+    "all_of": lambda c: c[0] if len(c) == 1 else And(tuple(c)),
+    "negate": lambda c: Not(c[0]),
+    "comparison": lambda c: Compare(str(c[1]), c[0], c[2]),
+    "member": lambda c: Member(c[0], tuple(c[1:])),
+    "not_member": lambda c: Member(c[0], tuple(c[1:]), negated=True),
+    "number": lambda c: Const(int(c[0])),
+    "string": lambda c: Const(str(c[0])[1:-1]),
+    "call": lambda c: Call(str(c[0]), tuple(a for a in c[1:] if a is not None)),
+    "ref": _ref,
+}
 
-    class ToExpr(Transformer[Token, Expr]):
-        def quantified(self, c: list[object]) -> Quant:
-            kind, var, coll, where, body = c
-            return Quant(str(kind), str(var), str(coll), where, body)  # type: ignore[arg-type]
 
-        def implies(self, c: list[Expr]) -> Implies:
-            return Implies(c[0], c[1])
-
-        def iff(self, c: list[Expr]) -> Iff:
-            return Iff(c[0], c[1])
-
-        def any_of(self, c: list[Expr]) -> Expr:
-            return c[0] if len(c) == 1 else Or(tuple(c))
-
-        def all_of(self, c: list[Expr]) -> Expr:
-            return c[0] if len(c) == 1 else And(tuple(c))
-
-        def negate(self, c: list[Expr]) -> Not:
-            return Not(c[0])
-
-        def comparison(self, c: list[object]) -> Compare:
-            return Compare(str(c[1]), c[0], c[2])  # type: ignore[arg-type]
-
-        def member(self, c: list[Expr]) -> Member:
-            return Member(c[0], tuple(c[1:]))
-
-        def not_member(self, c: list[Expr]) -> Member:
-            return Member(c[0], tuple(c[1:]), negated=True)
-
-        def number(self, c: list[Token]) -> Const:
-            return Const(int(c[0]))
-
-        def string(self, c: list[Token]) -> Const:
-            return Const(str(c[0])[1:-1])
-
-        def call(self, c: list[object]) -> Call:
-            args = tuple(a for a in c[1:] if a is not None)
-            return Call(str(c[0]), args)  # type: ignore[arg-type]
-
-        def ref(self, c: list[Token]) -> Expr:
-            names = tuple(str(t) for t in c)
-            if len(names) == 1 and names[0] in ("true", "false"):
-                return Const(names[0] == "true")
-            return Ref(names)
-
-    return ToExpr()
+def _build(rule: str, children: list[Any]) -> Expr:
+    return _BUILD[rule](children)
 
 
 def parse_expr(text: str, source: str = "<expression>") -> Expr:
     """Parse a rule constraint or a property formula (``grammar/property.lark``)."""
-    from lark.exceptions import UnexpectedInput
+    from sipsmodel.syntax.formula import parse_formula
 
-    parser = _parser()
-    try:
-        tree = parser.parse(text)  # type: ignore[attr-defined]
-    except UnexpectedInput as exc:
-        from sipsmodel.syntax.diagnostics import expected_terminals
-        from sipsmodel.syntax.terminals import PROPERTY_TERMINALS, anonymous_literals, describe_expected
-
-        terminals = expected_terminals(exc)
-        literals = anonymous_literals(parser.terminals, PROPERTY_TERMINALS)  # type: ignore[attr-defined]
-        raise ParseError(
-            "syntax error in expression",
-            line=getattr(exc, "line", 0) or 0,
-            column=getattr(exc, "column", 0) or 0,
-            context=exc.get_context(text),
-            expected=describe_expected(terminals, PROPERTY_TERMINALS, literals),
-            expected_terminals=terminals,
-            source=source,
-            hint="see docs/property-language.md for the syntax",
-        ) from None
-    result: Expr = _transformer().transform(tree)  # type: ignore[attr-defined]
+    result: Expr = parse_formula(text, _build, source)
     return result
 
 
@@ -254,23 +216,22 @@ _ORDER: dict[str, Callable[[int, int], bool]] = {
 #: A node compiled to a Python closure over a scope (see :func:`evaluate`).
 Evaluator = Callable[[Scope], Value]
 
-_COMPILED: dict[int, tuple[Expr, Evaluator]] = {}
-_COMPILED_LIMIT = 50_000
+#: The attribute of a node holding its compiled closure (see :class:`_Node`).
+_EVALUATOR = "_evaluator"
 
 
 def evaluate(expr: Expr, scope: Scope) -> Value:
     """Evaluate ``expr`` on concrete values.
 
-    Each node is compiled once into a closure (the trace checker evaluates the same formulas on
-    millions of records); the closures do exactly what a walk of the tree would, errors included.
+    Each node is compiled once into a closure kept on the node (the trace checker evaluates the same
+    formulas on millions of records); the closures do exactly what a walk of the tree would, errors
+    included. A tree built on the fly takes its closure with it when it is dropped.
     """
-    entry = _COMPILED.get(id(expr))
-    if entry is None or entry[0] is not expr:
-        if len(_COMPILED) >= _COMPILED_LIMIT:  # trees built on the fly must not pile up
-            _COMPILED.clear()
-        entry = (expr, _compile(expr))
-        _COMPILED[id(expr)] = entry
-    return entry[1](scope)
+    run: Evaluator | None = getattr(expr, _EVALUATOR, None)
+    if run is None:
+        run = _compile(expr)
+        object.__setattr__(expr, _EVALUATOR, run)  # frozen: not a field, so set past the dataclass guard
+    return run(scope)
 
 
 def truth(expr: Expr, scope: Scope) -> bool:

@@ -1,8 +1,9 @@
 """Scenario files: TOML validated by the JSON Schema shipped beside this module (docs/scenarios.md).
 
 ``load_scenario(path)`` reads a file, checks it against ``scenario.schema.json``, then checks what a
-schema cannot (element references, URI syntax, script options against the choice points), and
-builds a Scenario. Every error is a ScenarioError naming the file, the key path, what was expected
+schema cannot (element references, URI syntax), and builds a Scenario. The script's options are
+checked against the choice points by ``sipsmodel.rules.scenarios.load_scenario`` (the model knows no
+rules: DESIGN.md, rooms of the house). Every error is a ScenarioError naming the file, the key path, what was expected
 and what was found.
 """
 
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from sipsmodel.errors import ParseError, ScenarioError
-from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Call, Element, Link, Registration, Scenario, ScriptedChoice
 from sipsmodel.model.tomlfile import read_toml
 
@@ -155,18 +155,3 @@ def check_scenario(scenario: Scenario, source: str) -> None:
             _check_uri(source, f"calls[{n}].route[{m}]", text)
     for n, choice in enumerate(scenario.script):
         ref(f"script[{n}].element", choice.element, None)
-        _check_options(source, f"script[{n}].options", choice.choice_point, choice.options)
-
-
-def _check_options(source: str, key: str, cp_name: str, options: dict[str, Value]) -> None:
-    from sipsmodel.rules.choicepoints import CHOICE_POINTS
-
-    cp = CHOICE_POINTS[cp_name]
-    domains = {o.name: o.domain for o in cp.options}
-    for name, value in options.items():
-        if name not in domains:
-            raise ScenarioError(f"{source}: key '{key}.{name}': {cp_name} has no option {name!r}; "
-                                f"expected one of {sorted(domains)}")
-        if value not in domains[name]:
-            raise ScenarioError(f"{source}: key '{key}.{name}': expected one of {list(domains[name].values)}, "
-                                f"found {value!r}")

@@ -20,6 +20,7 @@ import ssl
 import time
 from dataclasses import dataclass, field, replace
 
+from sipsmodel.defaults import REPLAY_TIMEOUT
 from sipsmodel.replay.adapt import RunState, ack_bytes, learn_dialog, own_hosts, request_bytes, response_bytes
 from sipsmodel.replay.agent import Agent, Incoming
 from sipsmodel.replay.flow import Flow, FlowHop
@@ -87,7 +88,7 @@ class Player:
     flow: Flow
     target: Target
     contexts: tuple[ssl.SSLContext, ssl.SSLContext] | None = None
-    timeout: float = 3.0
+    timeout: float = REPLAY_TIMEOUT
     register: bool = True
     bind: str | None = None  # a remote proxy: the local address every UA binds (None: each UA's loopback)
     outcome: Outcome = field(default_factory=Outcome)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sipsmodel.defaults import REPLAY_TIMEOUT
 from sipsmodel.errors import SipsModelError
 from sipsmodel.replay.agent import local_address_for
 from sipsmodel.replay.export_sipdump import write_flow_sipdump, write_records
@@ -52,7 +53,7 @@ class ReplayOptions:
     folder: Path
     register: bool = True
     allow_remote: bool = False
-    timeout: float = 3.0
+    timeout: float = REPLAY_TIMEOUT
     certificate: tuple[Path, Path] | None = None
     proxy_dumps: tuple[Path, ...] = ()
 

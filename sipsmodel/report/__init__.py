@@ -1,5 +1,5 @@
 """Verdict tables and machine-readable reports (text, JSON, Markdown, SARIF)."""
 
-from sipsmodel.report.result import Result
+from sipsmodel.verdict import Result
 
 __all__ = ["Result"]

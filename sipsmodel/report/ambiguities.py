@@ -19,7 +19,7 @@ from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import Flow, WitnessPair
 from sipsmodel.render import render_json, render_ladder
 from sipsmodel.render.why import decision_text
-from sipsmodel.report.tool import tool_block
+from sipsmodel.tool import tool_block
 
 DIFFERS = "<== differs"
 VIOLATION = "<== violation"

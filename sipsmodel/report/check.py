@@ -14,17 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.jobs import Runner, forked, run_jobs
 from sipsmodel.model.bounds import check_bound
 from sipsmodel.props import Property
 from sipsmodel.report.expect import expectation
-from sipsmodel.report.result import Result
-from sipsmodel.report.selection import select_properties, select_rule_sets, selection_warnings
 from sipsmodel.rules.sets import RuleSet, with_reading_options
-
-#: The default resource limit of each solver check (``sipsmodel.smt.solving.RLIMIT``, restated here so
-#: that planning a run does not import z3; a test keeps the two equal).
-RLIMIT = 60_000_000
+from sipsmodel.selection import select_properties, select_rule_sets, selection_warnings
+from sipsmodel.verdict import Result
 
 TRACE_ONLY_REASON = "scope = trace: the model never produces what it speaks about; it is checked on imported traces"
 
@@ -36,11 +33,11 @@ class CheckOptions:
     rules: tuple[str, ...] = ()
     properties: tuple[str, ...] = ()
     directory: Path | None = None
-    bound: int = 3
+    bound: int = DEFAULT_BOUND
     should: str | None = None
     malicious: bool = False
-    timeout: float = 20.0
-    seed: int = 0
+    timeout: float = DEFAULT_TIMEOUT
+    seed: int = DEFAULT_SEED
     jobs: int = 1
     rlimit: int = RLIMIT
     readings: tuple[str, ...] = ()

@@ -20,9 +20,9 @@ from sipsmodel.decide.report import Counterexample, DecideReport
 from sipsmodel.jobs import Runner, run_jobs
 from sipsmodel.props import Property, load_properties
 from sipsmodel.report.check import CheckOptions, check_cell_job
-from sipsmodel.report.result import Result
 from sipsmodel.resources import resource_dir
 from sipsmodel.rules.sets import load_rule_set
+from sipsmodel.verdict import Result
 
 SIPS_SETS = ("rfc3261", "dean-bcp", "rfc5630")
 TLS_SETS = ("rfc3261", "sip-tls")

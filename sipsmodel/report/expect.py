@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sipsmodel.props import Property
-from sipsmodel.report.result import Result
+from sipsmodel.verdict import Result
 
 EXIT_OK = 0
 EXIT_MISMATCH = 1

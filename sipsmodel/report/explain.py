@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from sipsmodel.report import ladder
 from sipsmodel.report.core import all_cores, core_rule_lines
 from sipsmodel.report.expect import mismatch_note
-from sipsmodel.report.result import Result
+from sipsmodel.verdict import Result
 
 
 def heading(result: Result, titles: Mapping[str, str]) -> str:

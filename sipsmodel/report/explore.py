@@ -35,21 +35,19 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.reporting import with_reporter
 
+from sipsmodel.defaults import DEFAULT_BUDGET, DEFAULT_EXAMPLES, DEFAULT_MAX_ELEMENTS, DEFAULT_SEED
 from sipsmodel.model.expr import Value
 from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property, evaluate_property
 from sipsmodel.report.budget import Budget
 from sipsmodel.report.check import TRACE_ONLY_REASON
 from sipsmodel.report.expect import expectation
-from sipsmodel.report.result import Result
-from sipsmodel.report.selection import select_properties, select_rule_sets
 from sipsmodel.rules.sets import RuleSet
+from sipsmodel.selection import select_properties, select_rule_sets
+from sipsmodel.verdict import Result
 
 Options = dict[str, Value]
 
-DEFAULT_EXAMPLES = 1000
-DEFAULT_MAX_ELEMENTS = 12
-DEFAULT_BUDGET = 60.0
 
 Clock = Callable[[], float]
 
@@ -63,7 +61,7 @@ class ExploreOptions:
     directory: Path | None = None
     examples: int = DEFAULT_EXAMPLES
     max_elements: int = DEFAULT_MAX_ELEMENTS
-    seed: int = 0
+    seed: int = DEFAULT_SEED
     budget: float = DEFAULT_BUDGET  # seconds for the whole run; 0: no time limit
 
 

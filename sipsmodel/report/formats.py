@@ -8,9 +8,9 @@ from typing import TextIO
 from sipsmodel.props import Property
 from sipsmodel.report.jsonreport import render_json
 from sipsmodel.report.markdown import render_markdown
-from sipsmodel.report.result import Result
 from sipsmodel.report.sarif import render_sarif
 from sipsmodel.report.text import render_text, write_text
+from sipsmodel.verdict import Result
 
 FORMATS = ("text", "json", "markdown", "sarif")
 

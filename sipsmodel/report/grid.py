@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sipsmodel.report.expect import MISMATCH, NOT_FOUND, mismatch_note, status
-from sipsmodel.report.result import Result
+from sipsmodel.verdict import Result
 
 
 @dataclass(frozen=True)

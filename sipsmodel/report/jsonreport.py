@@ -9,8 +9,8 @@ from typing import Any
 from sipsmodel.render import transmissions_json
 from sipsmodel.render.jsonview import elements_json
 from sipsmodel.report.core import all_cores, core_readings_json, core_rules_json
-from sipsmodel.report.result import Result
-from sipsmodel.report.tool import tool_block
+from sipsmodel.tool import tool_block
+from sipsmodel.verdict import Result
 
 
 def counterexample_json(result: Result) -> dict[str, Any] | None:

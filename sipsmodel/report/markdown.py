@@ -8,9 +8,9 @@ from sipsmodel.report import ladder
 from sipsmodel.report.core import core_rule_lines
 from sipsmodel.report.explain import chosen, heading, rests_on_lines
 from sipsmodel.report.grid import grid, summary
-from sipsmodel.report.result import Result
 from sipsmodel.report.table import table_rows
 from sipsmodel.report.text import families
+from sipsmodel.verdict import Result
 
 
 def _cell(text: str) -> str:

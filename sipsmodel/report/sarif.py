@@ -18,8 +18,8 @@ from sipsmodel.model.trace import Trace
 from sipsmodel.props import Property
 from sipsmodel.render.ladder import label
 from sipsmodel.render.why import BEFORE_FIRST, Placed, decision_json, decision_line, place_decisions
-from sipsmodel.report.result import Result
-from sipsmodel.report.tool import TOOL_NAME, tool_block
+from sipsmodel.tool import TOOL_NAME, tool_block
+from sipsmodel.verdict import Result
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -7,8 +7,8 @@ from typing import TextIO
 
 from sipsmodel.report.explain import sections
 from sipsmodel.report.grid import grid, summary
-from sipsmodel.report.result import Result
 from sipsmodel.report.table import plain_table, rich_table
+from sipsmodel.verdict import Result
 
 RULE = "=" * 72
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sipsmodel.props import Property
 from sipsmodel.report.sarif import SARIF_SCHEMA, SARIF_VERSION, _artifact_uri, descriptor
-from sipsmodel.report.tool import TOOL_NAME, tool_block
+from sipsmodel.tool import TOOL_NAME, tool_block
 from sipsmodel.trace.check import Violation, Where
 from sipsmodel.trace.run import TraceReport
 

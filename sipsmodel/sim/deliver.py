@@ -1,5 +1,7 @@
 """Putting messages on the wire: transmissions, hop bookkeeping, and dispatch to the receiver.
 
+The receiver is looked up in ``state.receivers`` (``sipsmodel.sim.handlers``), never imported here.
+
 Requests open a ServerTxn at the receiver; responses go back to the element named by the top Via
 (RFC 3261 18.2.2 and 16.7 step 3) over the connection of the request they answer.
 """
@@ -62,16 +64,14 @@ def send_request(
 
 
 def _dispatch_request(state: SimState, txn: ServerTxn) -> None:
-    from sipsmodel.sim import proxy, register, ua
-
     element = state.network.element(txn.element)
     request = txn.request
     if element.role == "ua":
-        ua.on_request(state, txn)
+        state.receivers.ua_request(state, txn)
     elif request.method == "REGISTER" and element.registrar and _names_self(state, txn):
-        register.on_register(state, txn)
+        state.receivers.registrar_request(state, txn)
     else:
-        proxy.on_request(state, txn)
+        state.receivers.proxy_request(state, txn)
 
 
 def _names_self(state: SimState, txn: ServerTxn) -> bool:
@@ -91,17 +91,14 @@ def send_response(state: SimState, txn: ServerTxn, response: SipMessage) -> None
     if not vias or vias[0].host.lower() != state.network.via_host(previous).lower():
         raise ModelDisagreement(f"response from {txn.element} names {vias[0].host if vias else 'no Via'} "
                                 f"on top, not {txn.prev} that sent the request")
-    from sipsmodel.sim import proxy, ua
-
     if isinstance(txn.upstream, Branch):
-        proxy.on_response(state, txn.upstream, response)
+        state.receivers.proxy_response(state, txn.upstream, response)
     elif isinstance(txn.upstream, UacTxn):
-        ua.on_response(state, txn.upstream, response)
+        state.receivers.ua_response(state, txn.upstream, response)
 
 
 def send_cancel(state: SimState, sender: str, invite: SipMessage, transport: str, target: ServerTxn) -> None:
     """Cancel a pending INVITE transaction hop by hop (RFC 3261 9.1, 16.10); no choice point."""
-    from sipsmodel.sim import proxy
     from sipsmodel.sim.wire import cancel_for, scheme_of
 
     cancel = cancel_for(invite)
@@ -112,4 +109,4 @@ def send_cancel(state: SimState, sender: str, invite: SipMessage, transport: str
     index = transmit(state, sender, target.element, cancel, transport, meta)
     txn = ServerTxn(target.element, cancel, sender, transport, index, req_id, target.call, origin, None, target.binding)
     txn.cancels = target
-    proxy.on_cancel(state, txn)
+    state.receivers.proxy_cancel(state, txn)

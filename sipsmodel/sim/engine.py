@@ -9,6 +9,7 @@ from sipsmodel.model.scenario import Call, Registration, Scenario
 from sipsmodel.model.trace import Trace
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim.choosers import Chooser, DefaultChooser, ExhaustiveChooser, ScriptedChooser, enumerate_choices
+from sipsmodel.sim.handlers import RECEIVERS
 from sipsmodel.sim.network import Network
 from sipsmodel.sim.observe import observe
 from sipsmodel.sim.register import run_registration
@@ -50,7 +51,7 @@ class Simulation:
         self.chooser = chooser
         network = Network(scenario)
         _check_references(scenario, network)
-        self.state = SimState(scenario, network, rule_set, chooser)
+        self.state = SimState(scenario, network, rule_set, chooser, RECEIVERS)
         self.calls = 0
 
     def register(self, registration: Registration) -> None:

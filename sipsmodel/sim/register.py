@@ -7,6 +7,7 @@ RFC 5630 section 5.2, as docs/semantics.md fixes them.
 
 from __future__ import annotations
 
+from sipsmodel.defaults import DEFAULT_EXPIRES
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Element, Registration
 from sipsmodel.model.vocab import is_secure
@@ -25,8 +26,6 @@ from sipsmodel.sim.wire import (
     sip_uri,
 )
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, aor_key, build_request, uri_equal
-
-DEFAULT_EXPIRES = 3600
 
 
 def _scheme(value: str) -> str:

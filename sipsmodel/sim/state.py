@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sipsmodel.model.expr import Record
 from sipsmodel.model.scenario import Call, Registration, Scenario
@@ -18,6 +18,9 @@ from sipsmodel.model.trace import Decision, Transmission
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim.network import Network
 from sipsmodel.syntax import NameAddr, SipMessage, Uri
+
+if TYPE_CHECKING:
+    from sipsmodel.sim.handlers import Receivers
 
 
 @dataclass
@@ -160,6 +163,7 @@ class SimState:
     network: Network
     rule_set: RuleSet
     chooser: Any
+    receivers: Receivers  # who acts on each arrival (sipsmodel.sim.handlers.RECEIVERS)
     transmissions: list[Transmission] = field(default_factory=list)
     meta: list[HopMeta] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)

@@ -43,6 +43,7 @@ from typing import Any
 
 import z3
 
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.expr import And, Expr, Not, parse_expr
 from sipsmodel.model.trace import Decision, Trace
@@ -54,8 +55,8 @@ from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.smt.compile import SymScope, compile_formula, decode, domain_constraint, fresh, value_term
 from sipsmodel.smt.encode import BoundedEncoding
-from sipsmodel.smt.prove import DEFAULT_BOUND, shared_encoding
-from sipsmodel.smt.solving import RLIMIT, active_rule_ids, assumptions, make_solver
+from sipsmodel.smt.prove import shared_encoding
+from sipsmodel.smt.solving import active_rule_ids, assumptions, make_solver
 from sipsmodel.smt.visits import LINK_TRANSPORTS, Visit, allowed, rule_literal, some_option_allowed
 
 Term = Any
@@ -444,8 +445,8 @@ def removed_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
     return ChangeFindings(tuple(conflicts), (), tuple(quiet), tuple(search.unknown))
 
 
-def change_findings(rule_id: str, action: str, base: RuleSet, bound: int, *, timeout: float = 20.0,
-                    seed: int = 0, rlimit: int = RLIMIT) -> ChangeFindings:
+def change_findings(rule_id: str, action: str, base: RuleSet, bound: int, *, timeout: float = DEFAULT_TIMEOUT,
+                    seed: int = DEFAULT_SEED, rlimit: int = RLIMIT) -> ChangeFindings:
     """The conflict and narrowing witnesses of one change (``add`` or ``remove`` of ``rule_id``)."""
     search = ConflictSearch(base, bound, timeout, seed, rlimit)
     rule = RULES_BY_ID[rule_id]

@@ -31,6 +31,7 @@ from typing import Any
 
 import z3
 
+from sipsmodel.defaults import DEFAULT_CORE_LIMIT, RLIMIT
 from sipsmodel.props import Property
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.readings import rules_with_literal
@@ -39,7 +40,7 @@ from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.smt.compile import domain_constraint, fresh
 from sipsmodel.smt.mus import MusEnumeration, minimal_cores, switch_cores
 from sipsmodel.smt.prove import bounded_prover
-from sipsmodel.smt.solving import RLIMIT, active_rule_ids
+from sipsmodel.smt.solving import active_rule_ids
 from sipsmodel.smt.visits import LINK_TRANSPORTS, rule_literal, some_option_allowed
 
 Term = Any
@@ -116,7 +117,7 @@ def _guard(solver: Term, definitions: list[Term]) -> Term:
 
 
 def fixing_cores(prop: Property, base: RuleSet, changes: Sequence[tuple[str, str]], bound: int, *, timeout: float,
-                 seed: int, rlimit: int = RLIMIT, limit: int = 16) -> MusEnumeration:
+                 seed: int, rlimit: int = RLIMIT, limit: int = DEFAULT_CORE_LIMIT) -> MusEnumeration:
     """Every minimal subset of the changes (by label) under which ``prop`` has no violation up to ``bound``."""
     prover = bounded_prover(prop, base, bound, False, timeout, seed, rlimit)
     hard = [prover.encoding.bound_literal(bound), *fixed_literals(base, changes)]

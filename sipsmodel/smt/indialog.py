@@ -13,10 +13,11 @@ visiting one is a function of that owner alone (every run before it is used up, 
 is intact). :class:`RunRouter` tabulates "is there a run with a value after the owner ``p``'s, whose,
 and the scheme of its first value" once per run, as uninterpreted functions of the position ``p``,
 so a step costs a constant number of terms and the walk is linear in the bound (so is "has an
-outbound proxy", ``Topology.has_outbound``). Any other route set (an owner
-that may appear in two runs, or own the sender's position) takes :class:`ConsumedRouter`, which keeps
-the set of values removed so far, one literal per value per step (quadratic). Both give the same
-visits, slots and field values (tests/smt/test_smt_indialog.py proves it on the encoding).
+outbound proxy", ``Topology.has_outbound``). Every route set the encoding builds has that shape; any
+other (an owner that may appear in two runs, or own the sender's position) is refused loudly. The exact
+quadratic reference, which keeps the set of values removed so far, is the test oracle
+``tests/smt/consumed_router.py``: both give the same visits, slots and field values
+(tests/smt/test_smt_indialog.py proves it on the encoding).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, Protocol
 
 import z3
 
+from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, const, convert, ite, sort_of
 from sipsmodel.smt.invite import RREntry
@@ -68,27 +70,6 @@ class Router(Protocol):
         ...
 
 
-class ConsumedRouter:
-    """Every value's ``consumed`` literal, updated at every step (exact for any route set)."""
-
-    def __init__(self, route: list[RREntry], target: int) -> None:
-        self.route = route
-        self.target = target
-        self.consumed = [z3.BoolVal(False) for _ in route]
-
-    def step(self, s: int, cur: Term) -> NextHop:
-        if s > 0:
-            self.consumed = [z3.Or(c, e.owner == cur) for c, e in zip(self.consumed, self.route, strict=True)]
-        left = [z3.And(e.present, z3.Not(c)) for c, e in zip(self.consumed, self.route, strict=True)]
-        exists = z3.Or(left) if left else z3.BoolVal(False)
-        owner: Term = z3.IntVal(self.target)
-        scheme = const(OPT_SCHEME, "none")
-        for entry, avail in zip(reversed(self.route), reversed(left), strict=True):
-            owner = z3.If(avail, entry.owner, owner)
-            scheme = ite(avail, convert(entry.scheme, OPT_SCHEME), scheme)
-        return NextHop(exists, owner, scheme)
-
-
 def owner_values(owner: Term | int) -> frozenset[int] | None:
     """The positions an owner term can take (an int, or an If-tree of ints), None when not evident."""
     if isinstance(owner, int):
@@ -110,7 +91,7 @@ def _same(a: Term | int, b: Term | int) -> bool:
 def owner_runs(route: list[RREntry], start: int) -> list[list[RREntry]] | None:
     """The route set as runs of one owner each, when no position can own two runs nor be ``start``.
 
-    ``None`` when the owners do not evidently satisfy that (then only :class:`ConsumedRouter` is exact).
+    ``None`` when the owners do not evidently satisfy that (then only the quadratic reference is exact).
     """
     runs: list[list[RREntry]] = []
     for entry in route:
@@ -166,10 +147,13 @@ class RunRouter:
 
 
 def router(topo: Topology, w: Walk, label: str) -> Router:
-    """The linear router when the route set allows it, else the exact quadratic one."""
+    """The linear router; a route set it cannot take is a bug of the encoding, reported (exit 2)."""
     runs = owner_runs(w.route, w.start)
     if runs is None:
-        return ConsumedRouter(w.route, w.target)
+        raise ModelDisagreement(
+            f"in-dialog walk {label}: an owner of the route set may hold two runs of values or be the sender; "
+            "the linear router (sipsmodel/smt/indialog.py) cannot encode that route set. The bounded family "
+            "changed: give the walk an exact router (tests/smt/consumed_router.py is the quadratic reference)")
     linear = RunRouter(runs, w.target, label)
     topo.assertions.extend(linear.definitions)
     return linear
@@ -232,4 +216,4 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
             topo.send(slot.active, slot.receiver, slot.sender, response, w.request, f"{slot.label}!resp")
 
 
-__all__ = ["SCHEME", "ConsumedRouter", "NextHop", "RunRouter", "Walk", "owner_runs", "pick", "router", "walk"]
+__all__ = ["SCHEME", "NextHop", "RunRouter", "Walk", "owner_runs", "pick", "router", "walk"]

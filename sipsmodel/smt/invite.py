@@ -75,22 +75,6 @@ class Branch:
     contact_tp: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # transport parameter of that Contact
 
 
-@dataclass
-class Attempt:
-    """One INVITE (the first one, or alice's retry): chain forwards, pb's branches."""
-
-    request: Term
-    uac: Visit
-    first: Leg
-    chain: list[Forward]
-    legs: list[Leg]  # legs[i]: the slot sent by chain position i
-    at_pb: Term
-    pb_in: dict[str, Sym]
-    pb_in_secure: Term
-    branches: list[Branch]
-    call_fields: dict[str, Sym]
-
-
 def rr_top(entries: list[RREntry]) -> Sym:
     """Scheme of the topmost present Record-Route value (the last inserted), ``none`` without one."""
     result = const(OPT_SCHEME, "none")
@@ -275,5 +259,5 @@ def _uas_leg(has_path: Term, direct: Leg, via_edge: Leg) -> Leg:
     return Leg(slot, rr, z3.BoolVal(True))
 
 
-__all__ = ["ANY_SCHEME", "Attempt", "Branch", "Forward", "Leg", "RREntry", "arrives_at_pb", "chain_forwards",
+__all__ = ["ANY_SCHEME", "Branch", "Forward", "Leg", "RREntry", "arrives_at_pb", "chain_forwards",
            "forward", "forwards_record", "pb_branch", "rr_top", "select", "uac_invite"]

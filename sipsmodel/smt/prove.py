@@ -25,16 +25,15 @@ from typing import Any
 
 import z3
 
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.vocab import TPARAM
 from sipsmodel.props import Property, evaluate_property, locate_violation
-from sipsmodel.report.result import Result
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.compile import SymScope, compile_formula, value_term
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
 from sipsmodel.smt.mus import Query
 from sipsmodel.smt.solving import (
-    RLIMIT,
     RestsOn,
     active_rule_ids,
     assumptions,
@@ -44,11 +43,10 @@ from sipsmodel.smt.solving import (
 )
 from sipsmodel.smt.step import per_record_shape, record_invariant, step_sources, violation
 from sipsmodel.smt.topology import OutOfTime
+from sipsmodel.verdict import Result
 
 Term = Any
 
-#: The default bound (number of proxies on the call path).
-DEFAULT_BOUND = 3
 
 
 @dataclass
@@ -188,8 +186,8 @@ def prove(
     rule_set: RuleSet,
     bound: int = DEFAULT_BOUND,
     malicious: bool = False,
-    timeout: float = 20.0,
-    seed: int = 0,
+    timeout: float = DEFAULT_TIMEOUT,
+    seed: int = DEFAULT_SEED,
     rlimit: int = RLIMIT,
     all_cores: bool = False,
 ) -> Result:

@@ -14,6 +14,7 @@ from typing import Any
 
 import z3
 
+from sipsmodel.defaults import RLIMIT
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.rules.readings import rules_with_literal
 from sipsmodel.rules.sets import RuleSet
@@ -22,8 +23,6 @@ from sipsmodel.smt.visits import rule_literal
 
 Term = Any
 
-#: Deterministic resource limit per check (z3 ``rlimit`` units); generous for the default bound.
-RLIMIT = 60_000_000
 
 
 def z3_version() -> str:

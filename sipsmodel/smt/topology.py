@@ -25,7 +25,7 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import BOOL, INT, KIND, METHOD, OPT_SCHEME, RECORD_SCHEMAS, ROLE, SCHEME, Domain
+from sipsmodel.model.vocab import BOOL, INT, KIND, METHOD, OPT_SCHEME, RECORD_SCHEMAS, ROLE, SCHEME
 from sipsmodel.smt.compile import Sym, SymRecord, const, fresh
 from sipsmodel.smt.visits import LINK_TRANSPORTS, Rules
 
@@ -40,11 +40,6 @@ def pick(position: Term | int, table: list[Term]) -> Term:
     for i in range(len(table) - 2, -1, -1):
         result = z3.If(position == i, table[i], result)
     return result
-
-
-def pick_sym(position: Term | int, table: list[Sym]) -> Sym:
-    """``table[position]`` for Syms of one domain."""
-    return Sym(pick(position, [s.term for s in table]), table[0].domain)
 
 
 def as_int(position: Term | int) -> Term:
@@ -281,10 +276,4 @@ def response_fields(request: dict[str, Sym], status: Term, contact: Sym, rr_top:
     }
 
 
-def fresh_in(name: str, domain: Domain) -> Sym:
-    """A fresh Sym (re-exported for the encoding modules)."""
-    return fresh(name, domain)
-
-
-__all__ = ["BASE", "METHOD", "OutOfTime", "Segment", "Slot", "Topology", "pick", "pick_sym", "positions",
-           "response_fields"]
+__all__ = ["BASE", "METHOD", "OutOfTime", "Segment", "Slot", "Topology", "pick", "positions", "response_fields"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import z3
 
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Scenario
@@ -22,12 +23,12 @@ from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import ScriptedChooser, simulate
 from sipsmodel.smt.compile import SymScope, compile_formula, is_value
-from sipsmodel.smt.prove import DEFAULT_BOUND, BoundedProver, bounded_prover, shared_encoding, shortest_model
-from sipsmodel.smt.solving import RLIMIT, active_rule_ids, assumptions, make_solver
+from sipsmodel.smt.prove import BoundedProver, bounded_prover, shared_encoding, shortest_model
+from sipsmodel.smt.solving import active_rule_ids, assumptions, make_solver
 
 
-def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = 20.0,
-                    seed: int = 0, rlimit: int = RLIMIT) -> str:
+def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT,
+                    seed: int = DEFAULT_SEED, rlimit: int = RLIMIT) -> str:
     """``proved`` (no violation up to the bound), ``refuted`` (a violation exists) or ``unknown``."""
     prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
     answer = prover.solver.check(prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set)))
@@ -47,8 +48,8 @@ class Counterexample:
     trace: Trace
 
 
-def counterexample(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = 20.0,
-                   seed: int = 0, rlimit: int = RLIMIT) -> Counterexample | None:
+def counterexample(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT,
+                   seed: int = DEFAULT_SEED, rlimit: int = RLIMIT) -> Counterexample | None:
     """The shortest violating scenario, replayed; None when there is none (or the solver gave up).
 
     Raises ModelDisagreement when the replay does not show the violation, as ``prove`` does.
@@ -90,8 +91,8 @@ def _fixing_literal(prover: BoundedProver, cp: str, state: Mapping[str, Value], 
 
 
 def verdict_with_choice_fixed(prop: Property, rule_set: RuleSet, cp: str, state: Mapping[str, Value], option: str,
-                              value: Value, bound: int = DEFAULT_BOUND, timeout: float = 20.0, seed: int = 0,
-                              rlimit: int = RLIMIT) -> str:
+                              value: Value, bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT,
+                              seed: int = DEFAULT_SEED, rlimit: int = RLIMIT) -> str:
     """The bounded verdict when the choice is made deterministic: in ``state`` at ``cp``, ``option = value``.
 
     The mutation "add a rule that fixes this choice" as a solver query over the same encoding. Only for

@@ -96,10 +96,6 @@ class SipUri:
         lname = name.lower()
         return replace(self, params=tuple(p for p in self.params if p[0].lower() != lname))
 
-    def without_headers(self) -> SipUri:
-        """This URI without its ``?headers`` part."""
-        return replace(self, headers=())
-
     def render(self) -> str:
         """Canonical text of the URI (RFC 3261 section 25.1 SIP-URI / SIPS-URI)."""
         parts = [self.scheme, ":"]

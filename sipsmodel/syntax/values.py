@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sipsmodel.syntax.text import is_token_run, quote, unquote
+from sipsmodel.syntax.text import is_token_run, quote
 from sipsmodel.syntax.uri import Param, Uri, find_param, render_params
 
 
@@ -189,7 +189,3 @@ class RawValue:
         """The text as written."""
         return self.text
 
-
-def param_text(value: str | None) -> str | None:
-    """A parameter value with the quotes of a quoted-string removed."""
-    return None if value is None else unquote(value)

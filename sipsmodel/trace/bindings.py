@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sipsmodel.defaults import DEFAULT_EXPIRES
 from sipsmodel.model.expr import Record
 from sipsmodel.syntax import NameAddr, SipUri, Uri, uri_equal
 from sipsmodel.trace.elements import Elements
@@ -19,7 +20,6 @@ from sipsmodel.trace.elements import Elements
 if TYPE_CHECKING:
     from sipsmodel.trace.records import Hop
 
-DEFAULT_EXPIRES = 3600
 _REASON_KEY = ("the wire does not show whether the registrar's AoR key keeps the scheme (RFC 3261 10.3); "
                "set aor_key_keeps_scheme for the registrar in the element map")
 

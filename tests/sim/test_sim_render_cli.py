@@ -10,8 +10,8 @@ from sim_helpers import SCENARIOS, run
 
 from sipsmodel.cli import cli
 from sipsmodel.errors import ScenarioError
-from sipsmodel.model.loader import load_scenario
 from sipsmodel.render import message_text, render_json, render_ladder, render_trace
+from sipsmodel.rules.scenarios import load_scenario
 from sipsmodel.syntax import parse_message
 
 FLOWS = sorted(p.name for p in SCENARIOS.glob("*.toml"))

@@ -6,12 +6,7 @@ import random
 from collections.abc import Mapping
 from functools import cache
 
-from sipsmodel.model.expr import Record, Value
-from sipsmodel.model.trace import Trace
-from sipsmodel.rules.engine import choose_default
-from sipsmodel.rules.sets import RuleSet
-from sipsmodel.sim import simulate
-from sipsmodel.smt.concrete import (
+from smt_concrete import (
     Device,
     TemplateParams,
     decision_constraints,
@@ -19,6 +14,12 @@ from sipsmodel.smt.concrete import (
     scenario_constraints,
     smt_observation,
 )
+
+from sipsmodel.model.expr import Record, Value
+from sipsmodel.model.trace import Trace
+from sipsmodel.rules.engine import choose_default
+from sipsmodel.rules.sets import RuleSet
+from sipsmodel.sim import simulate
 from sipsmodel.smt.encode import BINDINGS, BoundedEncoding, build_encoding
 
 NAMES = ("alice", "p1", "p2", "pb", "eb1", "eb2", "bob1", "bob2")

@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 import z3
+from consumed_router import ConsumedRouter
 
 from sipsmodel.model.vocab import OPT_SCHEME, SCHEME
 from sipsmodel.smt import indialog
 from sipsmodel.smt.compile import const
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
-from sipsmodel.smt.indialog import ConsumedRouter, RunRouter, owner_runs, owner_values
+from sipsmodel.smt.indialog import RunRouter, owner_runs, owner_values
 from sipsmodel.smt.invite import RREntry
 
 pytestmark = pytest.mark.slow  # the prover on whole rule sets

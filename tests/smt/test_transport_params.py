@@ -22,7 +22,7 @@ from sipsmodel.rules.sets import PRESETS
 from sipsmodel.sim import simulate
 from sipsmodel.sim.choosers import ScriptedChooser
 from sipsmodel.smt import prove
-from sipsmodel.smt.concrete import (
+from smt_concrete import (
     Device,
     TemplateParams,
     decision_constraints,

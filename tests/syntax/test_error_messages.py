@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from sipsmodel.cli import cli
 from sipsmodel.errors import ParseError
-from sipsmodel.model.expr import _parser as property_parser
 from sipsmodel.model.expr import parse_expr
 from sipsmodel.resources import resource_path
 from sipsmodel.syntax import parse_header, parse_uri
+from sipsmodel.syntax.formula import property_parser
 from sipsmodel.syntax.parser import lark_parser
 from sipsmodel.syntax.terminals import (
     END,

@@ -1,4 +1,4 @@
-"""Fix the bounded encoding to one concrete run: a scenario of the template family and its decisions.
+"""Test oracle: fix the bounded encoding to one concrete run (a scenario of the template family, its decisions).
 
 The differential test (DESIGN.md "kept honest by a differential test") draws a scenario as
 :class:`TemplateParams`, lets the simulator run it, then asserts here every parameter and, for every

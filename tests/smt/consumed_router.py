@@ -1,0 +1,39 @@
+"""Test oracle: the exact in-dialog router that keeps every Route value's ``consumed`` literal (quadratic).
+
+``sipsmodel.smt.indialog.RunRouter`` (linear) must give the same visits, slots and records on every
+route set the encoding builds; tests/smt/test_smt_indialog.py proves it against this reference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import z3
+
+from sipsmodel.model.vocab import OPT_SCHEME
+from sipsmodel.smt.compile import const, convert, ite
+from sipsmodel.smt.indialog import NextHop
+from sipsmodel.smt.invite import RREntry
+
+Term = Any
+
+
+class ConsumedRouter:
+    """Every value's ``consumed`` literal, updated at every step (exact for any route set)."""
+
+    def __init__(self, route: list[RREntry], target: int) -> None:
+        self.route = route
+        self.target = target
+        self.consumed = [z3.BoolVal(False) for _ in route]
+
+    def step(self, s: int, cur: Term) -> NextHop:
+        if s > 0:
+            self.consumed = [z3.Or(c, e.owner == cur) for c, e in zip(self.consumed, self.route, strict=True)]
+        left = [z3.And(e.present, z3.Not(c)) for c, e in zip(self.consumed, self.route, strict=True)]
+        exists = z3.Or(left) if left else z3.BoolVal(False)
+        owner: Term = z3.IntVal(self.target)
+        scheme = const(OPT_SCHEME, "none")
+        for entry, avail in zip(reversed(self.route), reversed(left), strict=True):
+            owner = z3.If(avail, entry.owner, owner)
+            scheme = ite(avail, convert(entry.scheme, OPT_SCHEME), scheme)
+        return NextHop(exists, owner, scheme)
