@@ -13,6 +13,14 @@ import random
 from collections.abc import Mapping
 
 import pytest
+from smt_concrete import (
+    Device,
+    TemplateParams,
+    decision_constraints,
+    params_scenario,
+    scenario_constraints,
+    smt_observation,
+)
 from smt_support import encoding, first_difference, random_params
 
 from sipsmodel.model.expr import Value
@@ -22,14 +30,6 @@ from sipsmodel.rules.sets import PRESETS
 from sipsmodel.sim import simulate
 from sipsmodel.sim.choosers import ScriptedChooser
 from sipsmodel.smt import prove
-from smt_concrete import (
-    Device,
-    TemplateParams,
-    decision_constraints,
-    params_scenario,
-    scenario_constraints,
-    smt_observation,
-)
 
 PROPS = {p.id: p for p in load_properties()}
 
