@@ -144,12 +144,33 @@ def test_every_value_an_element_chooses_is_held_against_the_base(name: str) -> N
     assert allowed_options(cp, conflict["state"], base)
 
 
+def test_point_1_contradicts_rfc3263_where_a_uri_names_udp() -> None:
+    """Point 1 (best-effort TLS, a SHOULD) against RFC 3263 4.1 (SHOULD use the transport a URI names):
+    where the Contact the next in-dialog hop is resolved from says ``transport=udp`` and both ends have
+    TLS, every option point 1 leaves goes against the SHOULD, so it needs standards track (issue 8's
+    test), with the flow replayed at that state. The expectation of properties/decide/trial-balloon.toml
+    (bcp, written from RFC 3261 alone) stays, and decide reports the mismatch."""
+    found = answer("DEAN-1")
+    assert found.track == "standards-track"
+    (conflict,) = found.conflicts
+    assert (conflict.contradicts, conflict.kind, conflict.choice_point) == ("R-3263-4.1-a", "should", "send_in_dialog")
+    assert conflict.state["next_tp"] == "UDP" and conflict.state["tls"] and conflict.state["next_tls"]
+    assert conflict.counterexample is not None and conflict.counterexample.violation is not None
+    base = preset("rfc3261")
+    state = {"malicious": False} | dict(conflict.state)
+    others = tuple(r for r in base.rule_ids if r != "R-3263-4.1-a")
+    kept = allowed_options("send_in_dialog", state, RuleSet("dean-1", (*others, "DEAN-1"), "binding"))
+    assert kept and all(o["transport"] in ("TLS", "TLS-SCTP", "WSS") for o in kept)  # point 1 leaves: secure only
+    assert [o["transport"] for o in allowed_options("send_in_dialog", state, base)] == ["UDP"]  # 3263: UDP
+    assert allowed_options("send_in_dialog", state, RuleSet("both", (*base.rule_ids, "DEAN-1"), "binding")) == []
+
+
 def test_point_1_as_a_should_yields_to_the_outbound_flow_rule() -> None:
     """Point 1 (best-effort TLS, a SHOULD) meets RFC 5626 7 where the outbound flow is TCP: no option is
     TLS and on the flow. A SHOULD gives way to a valid reason (RFC 2119), so this is a note, not a
     conflict; the state is one where the rule engine finds no option for both read as MUSTs."""
     found = answer("DEAN-1")
-    assert found.track == "bcp" and not found.conflicts
+    assert not [c for c in found.conflicts if c.contradicts == "R-5626-7"]
     (note,) = [n for n in found.notes if n.startswith("as a SHOULD it yields to R-5626-7")]
     text = note.split(" where ", 1)[1].split(": no option", 1)[0]
     values = {"True": True, "False": False}
