@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow  # real sipsmodel check / explore runs
 I1 = next(p for p in load_properties() if p.id == "I-1")
 
 
-@pytest.mark.parametrize("seed", [0, 2])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_i1_under_rfc3261_is_refuted_with_a_short_replayable_flow(seed: int) -> None:
     result = explore_cell(I1, PRESETS["rfc3261"], ExploreOptions(examples=200, seed=seed), lambda: None)
     assert result.verdict == "refuted" and result.counterexample is not None
