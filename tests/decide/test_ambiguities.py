@@ -105,16 +105,6 @@ def test_f4_a_sips_record_route_decides_i7_on_a_flow() -> None:
     assert all(d["rset0"] != "sips" for d in pair.holding.trace.observation["dialogs"])
 
 
-@pytest.mark.parametrize(("rule_set", "prop", "item", "choice_point"), [
-    ("rfc5630", "I-10", "F-24", "proxy_forward"),
-])
-def test_open_choice_findings_pinned_to_f_items(rule_set: str, prop: str, item: str, choice_point: str) -> None:
-    found = [f for f in findings_for(rule_set, prop) if f.kind == "choice" and f.f_item == item]
-    assert found and found[0].choice_point == choice_point
-    assert found[0].search.startswith("sampled")
-    assert_witness(found[0])
-
-
 def test_an_open_choice_is_not_credited_to_an_item_whose_reading_does_not_decide_it() -> None:
     """A proxy's upgrade of the Request-URI is F-20's choice, not F-4's (whose Record-Route can follow)."""
     for finding in findings_for("rfc3261", "I-3"):
