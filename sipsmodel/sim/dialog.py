@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sipsmodel.errors import ModelDisagreement
+from sipsmodel.model.bounds import MAX_FORWARDS
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Element
 from sipsmodel.sim.decide import attach, check_request, visit
@@ -71,7 +72,7 @@ def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | Non
         dialog.cseq += 1
         number = dialog.cseq
     lines = [
-        ("Max-Forwards", "70"),
+        ("Max-Forwards", str(MAX_FORWARDS)),
         *([("Route", ", ".join(render_all(routes)))] if routes else []),
         ("To", dialog.remote_uri.render()),
         ("From", dialog.local_uri.render()),

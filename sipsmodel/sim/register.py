@@ -8,6 +8,7 @@ RFC 5630 section 5.2, as docs/semantics.md fixes them.
 from __future__ import annotations
 
 from sipsmodel.defaults import DEFAULT_EXPIRES
+from sipsmodel.model.bounds import MAX_FORWARDS
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Element, Registration
 from sipsmodel.model.vocab import is_secure
@@ -76,7 +77,7 @@ def _register_message(
               for v in registration.via]
     lines = [
         ("Via", make_via(network.via_host(ua), transport, state.branch(ua.name)).render()),
-        ("Max-Forwards", "70"),
+        ("Max-Forwards", str(MAX_FORWARDS)),
         *([("Route", ", ".join(render_all(routes)))] if routes else []),
         ("To", NameAddr(aor, ua.display_name).render()),
         ("From", NameAddr(aor, ua.display_name, (("tag", registration.from_tag or state.tag(ua.name)),)).render()),

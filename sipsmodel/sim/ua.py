@@ -6,6 +6,7 @@ RFC 3261 8.1 (UAC), 8.2 (UAS), 12.1 (dialog creation), 8.1.3.4 and 8.1.3.5 (3xx 
 
 from __future__ import annotations
 
+from sipsmodel.model.bounds import MAX_FORWARDS
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Call
 from sipsmodel.model.vocab import is_secure
@@ -111,7 +112,7 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = Fal
     sender = NameAddr(caller_aor(state, ctx, addressed.scheme), caller.display_name, (("tag", ctx.from_tag),))
     lines = [
         ("Via", make_via(network.via_host(caller), transport, state.branch(caller.name)).render()),
-        ("Max-Forwards", "70"),
+        ("Max-Forwards", str(MAX_FORWARDS)),
         *([("Route", ", ".join(render_all(routes)))] if routes else []),
         ("To", NameAddr(target).render()),
         ("From", sender.render()),

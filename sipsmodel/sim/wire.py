@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sipsmodel.model.bounds import MAX_FORWARDS
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, Via, build_request, build_response, parse_uri
 from sipsmodel.syntax.headers import canonical_name
 
@@ -155,7 +156,7 @@ def make_via(host: str, transport: str, branch: str) -> Via:
 def cancel_for(invite: SipMessage) -> SipMessage:
     """The CANCEL of a request: same R-URI, top Via, Route, To, From, Call-ID, CSeq number (RFC 3261 9.1)."""
     assert invite.request_uri is not None
-    lines: list[tuple[str, str]] = [("Via", invite.vias()[0].render()), ("Max-Forwards", "70")]
+    lines: list[tuple[str, str]] = [("Via", invite.vias()[0].render()), ("Max-Forwards", str(MAX_FORWARDS))]
     for key, value in lines_of(invite):
         if key in ("Route", "To", "From", "Call-ID"):
             lines.append((key, value))

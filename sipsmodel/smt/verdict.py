@@ -132,7 +132,8 @@ def _fresh_prover(prop: Property, bound: int, timeout: float, seed: int, rlimit:
 
 
 def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int = DEFAULT_BOUND,
-                            timeout: float = 20.0, seed: int = 0, rlimit: int = RLIMIT) -> Counterexample | None:
+                            timeout: float = DEFAULT_TIMEOUT, seed: int = DEFAULT_SEED,
+                            rlimit: int = RLIMIT) -> Counterexample | None:
     """The shortest violating scenario under ``rule_set`` in which an honest element breaks ``rule``, replayed.
 
     ``rule`` is a reading the set does not take (inactive, so the set allows breaking it): the flow
