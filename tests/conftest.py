@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -46,3 +47,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = "realproxy" if parts[0] == "test_realproxy_harness.py" else _GROUPS.get(parts[0])
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture
+def fresh_provers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prover starts from solvers that have answered nothing, as in a new ``sipsmodel`` process: a
+    solver reused from earlier tests may return another, equally valid, counterexample or core."""
+    monkeypatch.setattr(importlib.import_module("sipsmodel.smt.prove"), "_PROVERS", {})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -16,18 +15,10 @@ from sipsmodel.props import load_properties
 from sipsmodel.rules.sets import PRESETS, load_rule_set
 from sipsmodel.smt.verdict import counterexample
 
-pytestmark = pytest.mark.slow  # the prover and replayed witness pairs
-
 PROPS = {p.id: p for p in load_properties()}
-prove_module = importlib.import_module("sipsmodel.smt.prove")  # the module (sipsmodel.smt.prove is the function)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_provers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test searches with fresh solvers, as `sipsmodel ambiguities` does in a new process: a solver
-    reused from earlier tests may return another (equally valid) counterexample, and the sampled open
-    choices are read off the counterexample."""
-    monkeypatch.setattr(prove_module, "_PROVERS", {})
+#: Each test searches with fresh solvers, as `sipsmodel ambiguities` does in a new process: the sampled
+#: open choices are read off the counterexample.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("fresh_provers")]  # the prover, replayed witness pairs
 #: The F-items this module pins to non-vacuous witness pairs (each in a test below).
 PINNED = ("F-3", "F-4", "F-6", "F-8", "F-19", "F-20", "F-24")
 

@@ -7,7 +7,6 @@ choice or record the note names must appear in it.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 
 import pytest
@@ -16,8 +15,6 @@ from sipsmodel.model.trace import Trace
 from sipsmodel.props import load_properties
 from sipsmodel.rules.sets import PRESETS
 from sipsmodel.smt import prove
-
-prove_module = importlib.import_module("sipsmodel.smt.prove")  # the module (sipsmodel.smt.prove is the function)
 
 Record = Mapping[str, object]
 Claim = tuple[str, Callable[[Trace], bool]]
@@ -146,11 +143,9 @@ def test_every_expected_refutation_has_a_claim() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("pid", "rules"), sorted(CLAIMS))
-def test_the_note_names_what_the_counterexample_shows(pid: str, rules: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("fresh_provers")  # the counterexample `check --property PID --rules RULES` prints
+def test_the_note_names_what_the_counterexample_shows(pid: str, rules: str) -> None:
     text, holds = CLAIMS[(pid, rules)]
-    # The counterexample `check --property PID --rules RULES` prints comes from a fresh solver for the
-    # property; earlier tests in this process may have used (and taught) the cached one.
-    monkeypatch.setattr(prove_module, "_PROVERS", {})
     result = prove(PROPS[pid], PRESETS[rules])
     assert result.verdict == "refuted" and result.counterexample is not None
     assert holds(result.counterexample), f"{pid} under {rules}: the notes say '{text}', the counterexample does not"

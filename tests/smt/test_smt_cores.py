@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from sipsmodel.props import load_properties
@@ -12,14 +10,12 @@ from sipsmodel.rules.sets import PRESETS, RuleSet
 from sipsmodel.smt import prove
 from sipsmodel.smt.solving import FIRST_CORE_ONLY
 
-prove_module = importlib.import_module("sipsmodel.smt.prove")  # the package exports a function of that name
-
 PROPS = {p.id: p for p in load_properties()}
 
 
 @pytest.mark.slow
-def test_same_cores_alone_and_after_the_other_rule_sets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(prove_module, "_PROVERS", {})  # a solver that has answered nothing yet
+@pytest.mark.usefixtures("fresh_provers")
+def test_same_cores_alone_and_after_the_other_rule_sets() -> None:
     alone = prove(PROPS["I-8b"], PRESETS["draft-04"], all_cores=True)
     for name in ("rfc3261", "rfc5630", "dean-bcp"):
         prove(PROPS["I-8b"], PRESETS[name])
