@@ -118,8 +118,15 @@ def test_coverage_of_the_full_search_is_the_docs_table() -> None:
     findings = find_ambiguities(list(PRESETS.values()), list(PROPS.values()))
     cover, reasons = coverage(findings), coverage_reasons(findings)
     assert list(cover) == [f"F-{n}" for n in range(1, 25)]
-    assert {item: status for item, (status, _) in docs_coverage().items()} == cover
-    assert [k for k, v in cover.items() if v == "found"] == list(PINNED)
+    docs = {item: status for item, (status, _) in docs_coverage().items()}
+    # The open-choice and witness searches are sampled from counterexamples, which depend on the solver's
+    # history: an item the docs call expressed but not security-relevant may get a non-vacuous pair in
+    # one run (F-2 has, docs/ambiguities.md says so). Every other status is exactly the docs'.
+    sometimes = {item for item, (_, why) in docs_coverage().items() if "sampled run may find" in why}
+    steady = set(cover) - sometimes
+    assert {i: cover[i] for i in steady} == {i: docs[i] for i in steady}
+    assert all(cover[i] in (docs[i], "found") for i in sometimes)
+    assert set(PINNED) <= {k for k, v in cover.items() if v == "found"} <= set(PINNED) | sometimes
     assert all(reasons[item] for item in cover)
 
 
