@@ -133,3 +133,15 @@ def test_decide_on_dask_prints_what_local_jobs_print(scheduler: str, tmp_path: P
     found = json.loads(local.stdout)
     assert [m["changes"] for m in found["properties"][0]["minimal_sets"]] == [[{"rule": "DEAN-4a", "action": "add"}]]
     assert _without_seconds(json.loads(remote.stdout)) == _without_seconds(found)
+
+
+@pytest.mark.slow
+def test_check_json_is_the_same_with_one_and_two_jobs_counterexamples_included() -> None:
+    # refuted cells whose counterexamples come from several solver calls; two workers pull properties
+    args = ["check", "--property", "I-12", "--property", "I-10", "--property", "I-22", "--rules", "rfc3261",
+            "--rules", "rfc5630", "--format", "json"]
+    one = CliRunner().invoke(cli, [*args, "--jobs", "1"])
+    two = CliRunner().invoke(cli, [*args, "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 0, one.output + two.output
+    assert [r["verdict"] for r in _results(one.stdout)].count("refuted") >= 3
+    assert _results(two.stdout) == _results(one.stdout)
