@@ -6,7 +6,10 @@ A script, not a test: ``python benchmarks/bench_check.py [--skip-cli] [--skip-ce
    and with ``--jobs 1``, each in a fresh process: wall time, CPU time (user + system of the process
    and its workers) and peak memory.
 2. Every cell of the grid in this process (``--jobs 1``): CPU seconds and z3 resource units (Mu, which
-   do not depend on the machine's load) per cell, the cells that dominate, and the totals.
+   do not depend on the machine's load) per cell, the cells that dominate, and the totals; then the
+   estimate of the default command's wall time on an idle machine: the CPU of the largest share when
+   ``--jobs`` workers take the properties in order as they free up (``check``'s ``pull``), each
+   worker also paying its start (a fresh interpreter that imports and builds the encoding, measured).
 3. Growth with the bound k = 2, 4, 8, 16 for a few cells, each k in a fresh process (so it builds its
    own encoding): CPU seconds, Mu and peak memory, with the ratio to k = 2.
 
@@ -94,6 +97,33 @@ def bench_cells() -> None:
         by_verdict[key] = by_verdict.get(key, 0.0) + cpu
     print("  CPU by verdict: " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(by_verdict.items())))
     print("  every cell (CPU s): " + ", ".join(f"{pid}/{rules} {cpu:.2f}" for cpu, _, pid, rules, _ in rows))
+    share_estimate(rows, os.cpu_count() or 1)
+
+
+START = """
+import time
+start = time.process_time()
+import importlib
+from sipsmodel.report import check
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_TIMEOUT
+importlib.import_module("sipsmodel.smt.prove").prepare_encoding(DEFAULT_BOUND, False, DEFAULT_TIMEOUT)
+print(time.process_time() - start)
+"""
+
+
+def share_estimate(rows: list[tuple[float, float, str, str, str]], width: int) -> None:
+    """The CPU of each worker when ``width`` workers take the properties in order (``pull``), with their start."""
+    done = subprocess.run([sys.executable, "-c", START], capture_output=True, text=True, check=False)
+    start = float(done.stdout.strip() or "nan")
+    per: dict[str, float] = {}
+    for cpu, _, pid, _, _ in rows:
+        per[pid] = per.get(pid, 0.0) + cpu
+    shares = [start] * width
+    for cpu in per.values():  # the next property goes to the worker that is free first
+        shares[shares.index(min(shares))] += cpu
+    print(f"  estimate for --jobs {width} on an idle machine: largest share {max(shares):.1f} s CPU "
+          f"(shares {', '.join(f'{s:.1f}' for s in shares)} s; each starts with {start:.1f} s of imports and build)"
+          f"  [{load()}]")
 
 
 def bench_growth(cells: list[tuple[str, str]]) -> None:

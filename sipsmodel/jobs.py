@@ -15,6 +15,12 @@ where they run or on what the calling process did before:
   before changes nothing.
 
 So ``--scheduler ADDRESS --jobs N`` prints what ``--jobs N`` prints. Results come back in job order.
+
+A caller whose answers do not depend on what the process did before (``check``: its model comes from
+a context of its own, ``sipsmodel.smt.fresh``, its cores and verdicts are facts) may ask for
+``pull=True``: then, on local processes, ``width`` fresh interpreters (``python -m sipsmodel.jobs
+--serve``) each take the next job as soon as they are free, which balances jobs of uneven cost
+(the wall time is about the largest share's CPU time, and fixed shares left one core idle).
 A job may also run its work in a child forked from its process (:func:`forked`): ``check`` builds the
 shared encoding once per process and forks one child per property from that state, which is the same
 in every process, so its results do not depend on the width either.
@@ -28,6 +34,8 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -126,10 +134,12 @@ def run_jobs(
     runner: Runner = Runner(),
     group: Callable[[T], Hashable] = lambda item: id(item),
     tick: Callable[[T], None] = lambda _item: None,
+    pull: bool = False,
 ) -> list[R]:
     """``[func(item) for item in items]`` on the runner's processes; ``tick(item)`` as each job is done.
 
     ``func`` must be a module-level function and ``items`` picklable when the jobs leave this process.
+    ``pull``: local workers take the next job when free (see the module's docstring), not fixed shares.
     """
     if not items or (runner.scheduler is None and runner.width <= 1):
         results = []
@@ -137,6 +147,8 @@ def run_jobs(
             results.append(func(item))
             tick(item)
         return results
+    if pull and runner.scheduler is None:
+        return _pull_on_processes(func, items, runner.width, tick)
     split = shares(items, runner.width, group)
     parts = [[items[i] for i in share] for share in split]
 
@@ -175,6 +187,61 @@ def _run_on_processes(
             answers[number] = future.result()
             done(parts[number])
     return [answers[n] for n in range(len(parts))]
+
+
+def _pull_on_processes(func: Callable[[T], R], items: Sequence[T], width: int,
+                       tick: Callable[[T], None]) -> list[R]:
+    """``width`` fresh serving interpreters, each taking the next job in order as soon as it is free."""
+    lock = threading.Lock()
+    pending = iter(range(len(items)))
+    found: dict[int, R] = {}
+
+    def serve() -> None:
+        with _Server() as server:
+            while True:
+                with lock:
+                    index = next(pending, None)
+                if index is None:
+                    return
+                found[index] = server.ask(func, items[index])
+                with lock:
+                    tick(items[index])
+
+    with ThreadPoolExecutor(max_workers=min(width, len(items))) as pool:
+        for future in [pool.submit(serve) for _ in range(min(width, len(items)))]:
+            future.result()
+    return [found[i] for i in range(len(items))]
+
+
+class _Server:
+    """A ``python -m sipsmodel.jobs --serve`` interpreter: a pickled (func, item) in, a pickled answer out."""
+
+    def __enter__(self) -> _Server:
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen([sys.executable, "-m", "sipsmodel.jobs", "--serve"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=self.errors)
+        return self
+
+    def ask(self, func: Callable[[T], R], item: T) -> R:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            pickle.dump((func, item), self.process.stdin)
+            self.process.stdin.flush()
+            status, value = pickle.load(self.process.stdout)
+        except (EOFError, BrokenPipeError, pickle.UnpicklingError):
+            self.process.wait()
+            self.errors.seek(0)
+            raise SipsModelError(f"a job process exited with code {self.process.returncode} without an answer:\n"
+                                 f"{self.errors.read().decode('utf-8', 'replace')[-2000:]}") from None
+        if status == "error":
+            raise value
+        return cast(R, value)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+        self.errors.close()
 
 
 def dask_client(address: str) -> Any:
@@ -236,17 +303,41 @@ def _serve_one_share() -> None:
     answer_stream = sys.stdout.buffer
     sys.stdout = sys.stderr  # anything the jobs print must not mix with the answer
     func, share = pickle.loads(sys.stdin.buffer.read())
-    try:
-        answer: tuple[str, Any] = ("ok", run_share(func, share))
-    except SipsModelError as exc:
-        answer = ("error", exc)
-    try:
-        data = pickle.dumps(answer)
-    except (pickle.PicklingError, TypeError, AttributeError) as exc:  # keep the text of what cannot travel
-        data = pickle.dumps(("error", SipsModelError(f"a job's answer could not be sent back ({exc}): {answer[1]}")))
-    answer_stream.write(data)
+    answer_stream.write(_answer(run_share, func, share))
     answer_stream.flush()
 
 
+def _answer(run: Callable[[Callable[[T], R], Any], Any], func: Callable[[T], R], arg: Any) -> bytes:
+    """``run(func, arg)`` as a pickled ("ok", value) or ("error", SipsModelError) for the parent."""
+    try:
+        answer: tuple[str, Any] = ("ok", run(func, arg))
+    except SipsModelError as exc:
+        answer = ("error", exc)
+    try:
+        return pickle.dumps(answer)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:  # keep the text of what cannot travel
+        return pickle.dumps(("error", SipsModelError(f"a job's answer could not be sent back ({exc}): {answer[1]}")))
+
+
+def _serve_jobs() -> None:
+    """The body of ``python -m sipsmodel.jobs --serve``: pickled (func, item) in, pickled answers out, until EOF."""
+    answers, questions = sys.stdout.buffer, sys.stdin.buffer
+    sys.stdout = sys.stderr  # anything the jobs print must not mix with the answers
+    while True:
+        try:
+            func, item = pickle.load(questions)
+        except EOFError:
+            return
+        answers.write(_answer(_call, func, item))
+        answers.flush()
+
+
+def _call(func: Callable[[T], R], item: T) -> R:
+    return func(item)
+
+
 if __name__ == "__main__":
-    _serve_one_share()
+    if sys.argv[1:] == ["--serve"]:
+        _serve_jobs()
+    else:
+        _serve_one_share()

@@ -151,8 +151,11 @@ def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = l
     """Check every cell through the job layer (``sipsmodel.jobs``); results in cell order.
 
     A property's solver is reused across its rule sets, so a property is one job: its cells stay in one
-    process, in a child forked from a state that is the same in every process (``check_property_job``),
-    so the same command line gives the same results, counterexamples included, whatever ``--jobs``.
+    process, in a child forked from a state that is the same in every process (``check_property_job``).
+    A counterexample's model comes from a context of its own (``sipsmodel.smt.fresh``) and cores and
+    verdicts are facts, so the same command line gives the same results, counterexamples included,
+    whatever ``--jobs`` and whichever worker takes a property: local workers take the next property as
+    soon as they are free (``pull``), which balances properties of uneven cost.
     ``--scheduler`` runs the same shares on a Dask cluster, so it prints what ``--jobs N`` prints.
     """
     jobs = [(prop, cells.rule_sets, options) for prop in cells.properties]
@@ -162,7 +165,7 @@ def run_plan(cells: Plan, options: CheckOptions, tick: Callable[[str], None] = l
         for rule_set in job[1]:
             tick(f"{job[0].id} {rule_set.name}")
 
-    done = run_jobs(check_property_job, jobs, runner, group=lambda job: job[0].id, tick=ticks)
+    done = run_jobs(check_property_job, jobs, runner, group=lambda job: job[0].id, tick=ticks, pull=True)
     return [result for results in done for result in results]
 
 

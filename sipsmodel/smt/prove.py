@@ -32,6 +32,7 @@ from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.compile import SymScope, compile_formula, value_term
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
+from sipsmodel.smt.fresh import Limits, fresh_model
 from sipsmodel.smt.mus import Query
 from sipsmodel.smt.solving import (
     RestsOn,
@@ -51,31 +52,49 @@ Term = Any
 
 @dataclass
 class BoundedProver:
-    """One solver for (property, malicious), reused across rule sets and bounds with assumption literals."""
+    """One solver for (property, malicious), reused across rule sets and bounds with assumption literals.
+
+    ``own`` lists what the query asserts beyond the encoding (the negated property, a query's own
+    constraint), in order: with the encoding's assertions it is the query a counterexample is read from
+    (``sipsmodel.smt.fresh``). ``limits`` are those of the latest ``bounded_prover`` call.
+    """
 
     prop: Property
     encoding: BoundedEncoding
     solver: Term
+    own: list[Term] = field(default_factory=list)
+    limits: Limits = Limits(DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT)
     size_literals: dict[int, Term] = field(default_factory=dict)
     plain: Term | None = None  # the no_transport_params literal, once made
+
+    def add(self, formula: Term) -> None:
+        """Assert ``formula`` as part of the query itself (kept in ``own``)."""
+        self.solver.add(formula)
+        self.own.append(formula)
 
     def no_transport_params(self) -> Term:
         """A literal that, assumed, keeps every Contact free of a ``transport`` parameter (``contact_tp``)."""
         if self.plain is None:
             self.plain = z3.Bool("no-transport-params")
-            none = [v.options["contact_tp"].term == value_term(TPARAM, "none")
-                    for v in self.encoding.topo.rules.visits if "contact_tp" in v.options]
-            self.solver.add(z3.Implies(self.plain, z3.And(none)))
+            self.solver.add(z3.Implies(self.plain, self.plain_contacts()))
         return self.plain
+
+    def plain_contacts(self) -> Term:
+        """Every Contact is free of a ``transport`` parameter."""
+        return z3.And([v.options["contact_tp"].term == value_term(TPARAM, "none")
+                       for v in self.encoding.topo.rules.visits if "contact_tp" in v.options])
 
     def size_at_most(self, n: int) -> Term:
         """A literal that, assumed, allows at most ``n`` active transmissions."""
         if n not in self.size_literals:
             literal = z3.Bool(f"size<={n}")
-            actives = [(a, 1) for a in self.encoding.transmissions()]
-            self.solver.add(z3.Implies(literal, z3.PbLe(actives, n)))
+            self.solver.add(z3.Implies(literal, self.size_bound(n)))
             self.size_literals[n] = literal
         return self.size_literals[n]
+
+    def size_bound(self, n: int) -> Term:
+        """At most ``n`` active transmissions."""
+        return z3.PbLe([(a, 1) for a in self.encoding.transmissions()], n)
 
 
 _PROVERS: dict[tuple[str, str, bool], BoundedProver] = {}
@@ -122,16 +141,23 @@ def bounded_prover(prop: Property, rule_set: RuleSet, bound: int, malicious: boo
     prover = _PROVERS.get(key)
     if prover is None or prover.encoding.max_bound < bound:
         encoding = shared_encoding(max(bound, DEFAULT_BOUND), malicious, deadline)
-        solver = make_solver(timeout, seed, rlimit)
-        solver.add(*encoding.assertions)
-        solver.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
+        prover = new_prover(prop, encoding, timeout, seed, rlimit)
         if deadline is not None and time.monotonic() > deadline:
             raise OutOfTime("stopped once the solver had read the encoding")
-        prover = BoundedProver(prop, encoding, solver)
         _PROVERS[key] = prover
     prover.solver.set("timeout", max(1, int(timeout * 1000)))
     prover.solver.set("rlimit", rlimit)
     prover.solver.set("random_seed", seed)
+    prover.limits = Limits(seed, timeout, rlimit)
+    return prover
+
+
+def new_prover(prop: Property, encoding: BoundedEncoding, timeout: float, seed: int, rlimit: int) -> BoundedProver:
+    """A new solver over the encoding and the negated property (not cached)."""
+    solver = make_solver(timeout, seed, rlimit)
+    solver.add(*encoding.assertions)
+    prover = BoundedProver(prop, encoding, solver, limits=Limits(seed, timeout, rlimit))
+    prover.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
     return prover
 
 
@@ -243,7 +269,22 @@ def prove(
 
 
 def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
-    """The model with the fewest active transmissions (binary search on a PbLe assumption)."""
+    """The model with the fewest active transmissions, found in a context of its own (``fresh_model``).
+
+    The shared solver, just answered ``sat``, finds the fewest transmissions (binary search on a PbLe
+    assumption; the size is a fact, whatever that solver learned before). The model itself comes from
+    a new context asked once: the query (encoding, ``own``, ``extra`` asserted) at that size, without a
+    transport parameter the violation does not need (readable ladders) where that is possible. Should
+    that check give up, the shared solver's model is returned (then it may depend on the history).
+    """
+    model, best = _fewest(prover, extra)
+    query = [*prover.encoding.assertions, *prover.own, *extra, prover.size_bound(best)]
+    found = fresh_model([*query, prover.plain_contacts()], prover.limits) or fresh_model(query, prover.limits)
+    return model if found is None else found
+
+
+def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int]:
+    """The fewest active transmissions of a violation (binary search), and a model of that size."""
     solver, encoding = prover.solver, prover.encoding
     model = solver.model()
     best = encoding.transmission_count(model)
@@ -258,10 +299,7 @@ def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
             low = middle + 1
         else:
             break
-    # as short, and without a transport parameter the violation does not need (readable ladders)
-    if solver.check(*extra, prover.size_at_most(best), prover.no_transport_params()) == z3.sat:
-        model = solver.model()
-    return model
+    return model, best
 
 
 def refuted(prop: Property, rule_set: RuleSet, encoding: BoundedEncoding, model: Term, bound: int, start: float,

@@ -22,9 +22,9 @@ from sipsmodel.props import Property, evaluate_property
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import ScriptedChooser, simulate
-from sipsmodel.smt.compile import SymScope, compile_formula, is_value
-from sipsmodel.smt.prove import BoundedProver, bounded_prover, shared_encoding, shortest_model
-from sipsmodel.smt.solving import active_rule_ids, assumptions, make_solver
+from sipsmodel.smt.compile import compile_formula, is_value
+from sipsmodel.smt.prove import BoundedProver, bounded_prover, new_prover, shared_encoding, shortest_model
+from sipsmodel.smt.solving import active_rule_ids, assumptions
 
 
 def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT,
@@ -122,13 +122,9 @@ def _breaking(prover: BoundedProver, rule: Rule) -> Term:
 
 
 def _fresh_prover(prop: Property, bound: int, timeout: float, seed: int, rlimit: int) -> BoundedProver:
-    """A solver of its own for one query, so its model depends on the query alone, never on what a
-    shared solver was asked before (as ``prove``'s cached solvers do)."""
-    encoding = shared_encoding(max(bound, DEFAULT_BOUND), False)
-    solver = make_solver(timeout, seed, rlimit)
-    solver.add(*encoding.assertions)
-    solver.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
-    return BoundedProver(prop, encoding, solver)
+    """A solver of its own for one query with a constraint of its own (the model itself always comes
+    from a context of its own, ``shortest_model``)."""
+    return new_prover(prop, shared_encoding(max(bound, DEFAULT_BOUND), False), timeout, seed, rlimit)
 
 
 def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int = DEFAULT_BOUND,
@@ -143,7 +139,7 @@ def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None
     """
     prover = _fresh_prover(prop, bound, timeout, seed, rlimit)
     if rule is not None:
-        prover.solver.add(_breaking(prover, rule))
+        prover.add(_breaking(prover, rule))
     extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
     if prover.solver.check(*extra) != z3.sat:
         return None

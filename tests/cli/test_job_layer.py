@@ -45,6 +45,25 @@ def test_local_processes_keep_the_job_order() -> None:
     assert sorted(seen) == list(range(7))
 
 
+def test_pulling_workers_keep_the_job_order_and_take_every_job_once() -> None:
+    seen: list[int] = []
+    answers = run_jobs(operator.neg, list(range(9)), Runner(2), tick=seen.append, pull=True)
+    assert answers == [-n for n in range(9)]
+    assert sorted(seen) == list(range(9))
+
+
+def test_pulling_workers_return_real_results_and_errors_as_themselves() -> None:
+    assert run_jobs(preset, ["rfc5630", "dean-bcp", "rfc3261"], Runner(2), pull=True) == [
+        preset("rfc5630"), preset("dean-bcp"), preset("rfc3261")]
+    with pytest.raises(ScenarioError, match="unknown rule set 'no-such-set'"):
+        run_jobs(preset, ["rfc3261", "no-such-set", "rfc5630"], Runner(2), pull=True)
+
+
+def test_a_pulling_worker_that_dies_is_a_clear_error() -> None:
+    with pytest.raises(SipsModelError, match="exited with code 3 without an answer"):
+        run_jobs(sys.exit, [3, 3], Runner(2), pull=True)
+
+
 def test_dask_gives_the_answers_in_job_order(scheduler: str) -> None:
     seen: list[int] = []
     answers = run_jobs(operator.neg, list(range(5)), Runner(2, scheduler), group=lambda n: n, tick=seen.append)
@@ -114,3 +133,15 @@ def test_decide_on_dask_prints_what_local_jobs_print(scheduler: str, tmp_path: P
     found = json.loads(local.stdout)
     assert [m["changes"] for m in found["properties"][0]["minimal_sets"]] == [[{"rule": "DEAN-4a", "action": "add"}]]
     assert _without_seconds(json.loads(remote.stdout)) == _without_seconds(found)
+
+
+@pytest.mark.slow
+def test_check_json_is_the_same_with_one_and_two_jobs_counterexamples_included() -> None:
+    # refuted cells whose counterexamples come from several solver calls; two workers pull properties
+    args = ["check", "--property", "I-12", "--property", "I-10", "--property", "I-22", "--rules", "rfc3261",
+            "--rules", "rfc5630", "--format", "json"]
+    one = CliRunner().invoke(cli, [*args, "--jobs", "1"])
+    two = CliRunner().invoke(cli, [*args, "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 0, one.output + two.output
+    assert [r["verdict"] for r in _results(one.stdout)].count("refuted") >= 3
+    assert _results(two.stdout) == _results(one.stdout)
