@@ -5,17 +5,19 @@ picklable job descriptions; :func:`run_property_job` and :func:`run_change_job` 
 functions of one job each (so a process pool or a Dask cluster can run them), each returning frozen
 data of ``sipsmodel.decide.report``; :func:`assemble` joins them: a minimal set's track and conflicts
 are those of its changes, a change's ``in_minimal_sets`` the properties it helps. :func:`run_decide`
-does all of it with any ``map``-like runner (serial by default). Every proof and counterexample comes
+does all of it on the job layer (``sipsmodel.jobs``): each job in a child forked from a state built
+the same way in every process (:func:`property_job`, :func:`change_job`), so ``--jobs N`` and
+``--scheduler`` print what ``--jobs 1`` prints. Every proof and counterexample comes
 from ``sipsmodel.smt.prove`` (replayed by the simulator), every conflict from ``sipsmodel.smt.conflicts``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sipsmodel.decide.candidates import Candidates, changed_rule_set, select_candidates
 from sipsmodel.decide.report import (
@@ -31,6 +33,7 @@ from sipsmodel.decide.report import (
 )
 from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_CORE_LIMIT, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
+from sipsmodel.jobs import Runner, forked, run_jobs
 from sipsmodel.props import Property
 from sipsmodel.rules.permissions import PERMISSIONS_BY_ID
 from sipsmodel.rules.sets import RuleSet, load_rule_set
@@ -40,9 +43,6 @@ from sipsmodel.verdict import Result
 
 if TYPE_CHECKING:
     from sipsmodel.smt.conflicts import Finding
-J = TypeVar("J")
-R = TypeVar("R")
-Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -233,6 +233,18 @@ def _yield_note(y: Finding) -> str:
             "valid reason; read as a MUST (--should binding, for the fixes) the two would contradict")
 
 
+def _supersedes_note(old: str, conflicts: Sequence[Conflict], implied: Sequence[str], bound: int) -> str:
+    """What superseding the base rule ``old`` amounts to: a deletion (standards track) or a narrowing."""
+    head = f"it supersedes {old}: judged as {old} removed and this rule added (as in the minimal sets)"
+    if any(c.kind == "deletion" and c.contradicts == old for c in conflicts):
+        return (f"{head}; it lets an element do what {old} forbids, so {old} is deleted: standards track "
+                "(a base rule must be deleted)")
+    if old in implied:
+        return (f"{head}; it implies {old} at every reachable state (k<={bound}), so nothing of {old} is deleted: "
+                "it is judged by its conflicts with the rest of the base")
+    return f"{head}; whether that deletes anything of {old} is not known (z3 gave up)"
+
+
 def run_change_job(job: ChangeJob) -> ChangeAnswer:
     """Question 3 for one change: conflicts with the base (each with a replayed flow), else its narrowing."""
     from sipsmodel.smt.conflicts import change_findings
@@ -249,7 +261,7 @@ def run_change_job(job: ChangeJob) -> ChangeAnswer:
         conflicts.append(Conflict(change.rule, f.target, keyword, clause, f.kind, f.choice_point, state, flow))
     narrows = tuple(_narrowing(n, solving.bound) for n in found.narrowings)
     replaced = [old for old in rule.supersedes if old in job.base.rule_ids] if change.action == "add" else []
-    notes = [f"applied, it replaces {', '.join(replaced)} (supersedes), in the minimal sets too"] if replaced else []
+    notes = [_supersedes_note(old, conflicts, found.implied, solving.bound) for old in replaced]
     notes += [_yield_note(y) for y in found.yields]
     notes += [f"at {cp} the base already implies it at every reachable state (k<={solving.bound})"
              for cp in found.quiet if change.action == "add"]
@@ -301,14 +313,44 @@ def _inference_notes(change: ChangeAnswer, helped: Sequence[str], inferred: dict
                  "require (SIPS-RULES.md section B)" for p in helped if p in inferred)
 
 
-def serial_map(function: Callable[[J], R], jobs: Sequence[J]) -> list[R]:
-    """Run jobs one after the other in this process."""
-    return [function(job) for job in jobs]
+def _prepare(solving: Solving, conflicts: bool = False) -> None:
+    """Build in this process what every job of a run reads (the shared encoding, and for question 3 the
+    conflict solver), so that the children forked from here all start from the same state."""
+    from sipsmodel.smt.prove import prepare_encoding
+
+    prepare_encoding(solving.bound, False, solving.timeout)
+    if conflicts:
+        from sipsmodel.smt.conflicts import prepare_conflicts
+
+        prepare_conflicts(solving.bound)
 
 
-def run_decide(options: DecideOptions, mapper: Mapper = serial_map) -> DecideReport:
-    """Plan, run every job with ``mapper`` (any ``map``-like runner) and assemble the report."""
+def property_job(job: PropertyJob) -> PropertyAnswer:
+    """:func:`run_property_job` as one job of the job layer: in a child forked from this process once the
+    shared encoding is built here (``sipsmodel.jobs.forked``), as ``check`` runs a property, so every
+    property starts from the same solver state whatever ran before it, and the report does not depend
+    on ``--jobs`` (nor on the selection or the order)."""
+    if job.prop.scope == "trace":
+        return run_property_job(job)
+    _prepare(job.solving)
+    return forked(run_property_job, job)
+
+
+def change_job(job: ChangeJob) -> ChangeAnswer:
+    """:func:`run_change_job` as one job of the job layer, in a child forked from the state :func:`_prepare`
+    builds (the encoding and the conflict solver), like :func:`property_job`."""
+    _prepare(job.solving, conflicts=True)
+    return forked(run_change_job, job)
+
+
+#: Every job in this process, one after the other (each still in its forked child).
+SERIAL = Runner()
+
+
+def run_decide(options: DecideOptions, runner: Runner = SERIAL) -> DecideReport:
+    """Plan, run every job on the runner (``--jobs``, ``--scheduler``; one forked child per job) and assemble
+    the report: the same report whatever the runner."""
     plan = plan_decide(options)
-    properties = mapper(run_property_job, plan.property_jobs)
-    changes = mapper(run_change_job, plan.change_jobs)
+    properties = run_jobs(property_job, plan.property_jobs, runner, group=lambda job: job.prop.id)
+    changes = run_jobs(change_job, plan.change_jobs, runner, group=lambda job: job.change.label)
     return assemble(plan, properties, changes)

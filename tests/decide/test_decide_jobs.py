@@ -1,0 +1,61 @@
+"""``sipsmodel decide --jobs`` (issue 8): it defaults to the CPUs, as ``check`` does, and the report is the same
+whatever N: every property and change job runs in a child forked from a state built the same way in every
+process (``sipsmodel.decide.jobs.property_job``, ``change_job``; the deprecation cells as ``check`` runs them)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sipsmodel import jobs
+from sipsmodel.cli import cli
+from sipsmodel.decide.report import DecideReport
+
+
+def _without_seconds(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_seconds(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [_without_seconds(v) for v in value]
+    return value
+
+
+def test_decide_jobs_default_to_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sipsmodel.decide.jobs as decide_jobs
+    from sipsmodel.report import decide_view
+
+    seen: list[int] = []
+
+    def run_decide(options: decide_jobs.DecideOptions, runner: jobs.Runner) -> DecideReport:
+        seen.append(runner.width)
+        return DecideReport("rfc3261", "binding", 3, "test", (), ())
+
+    monkeypatch.setattr(decide_jobs, "run_decide", run_decide)
+    monkeypatch.setattr(decide_view, "deprecation", lambda props, options, tick=None, known=None: ())
+    monkeypatch.setattr(decide_view, "trial_balloon", lambda report: ())
+    monkeypatch.setattr(jobs, "cpu_count", lambda: 3)
+    for args, width in (((), 3), (("--jobs", "1"), 1), (("--jobs", "2"), 2)):
+        outcome = CliRunner().invoke(cli, ["decide", "--property", "I-1", "--format", "json", *args])
+        assert outcome.exit_code == 0, outcome.output
+        assert seen[-1] == width
+    assert "the number of CPUs" in CliRunner().invoke(cli, ["decide", "--help"]).output
+
+
+@pytest.mark.slow
+def test_the_report_is_the_same_whatever_the_job_count(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('add = ["DEAN-2", "DEAN-4a", "R-5630-5.3-g"]\nremove = ["R-3261-16.7-4a"]\n')
+    args = ["decide", "--property", "I-13", "--property", "I-2", "--candidates", str(path), "--format", "json"]
+    one = CliRunner().invoke(cli, [*args, "--jobs", "1"])
+    two = CliRunner().invoke(cli, [*args, "--jobs", "2"])
+    assert (one.exit_code, two.exit_code) == (0, 0), (one.output, two.stderr)
+    found = json.loads(one.stdout)
+    assert [p["base_verdict"] for p in found["properties"]] == ["refuted", "refuted"]
+    assert all(p["counterexample"]["transmissions"] for p in found["properties"])  # flows compared, not only verdicts
+    fixes = {p["property"]: [m["changes"] for m in p["minimal_sets"]] for p in found["properties"]}
+    assert fixes == {"I-2": [[{"rule": "DEAN-2", "action": "add"}]], "I-13": [[{"rule": "DEAN-4a", "action": "add"}]]}
+    assert any(c["conflicts"] for c in found["changes"]) and found["deprecation"]
+    assert _without_seconds(json.loads(two.stdout)) == _without_seconds(found)
