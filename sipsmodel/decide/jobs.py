@@ -122,11 +122,22 @@ def plan_decide(options: DecideOptions) -> DecidePlan:
     )
 
 
-def _prove(prop: Property, rule_set: RuleSet, solving: Solving) -> Result:
+#: The verdicts one property job has computed, by rule set (its rule IDs and SHOULD mode): a set with one change
+#: fewer is often the base itself or another set's, and is proved (or refuted and replayed) once.
+_Proofs = dict[tuple[tuple[str, ...], str], Result]
+
+
+def _prove(prop: Property, rule_set: RuleSet, solving: Solving, proofs: _Proofs | None = None) -> Result:
     from sipsmodel.smt import prove
 
-    return prove(prop, rule_set, bound=solving.bound, timeout=solving.timeout, seed=solving.seed,
-                 rlimit=solving.rlimit)
+    key = (tuple(sorted(rule_set.rule_ids)), rule_set.should)
+    if proofs is not None and key in proofs:
+        return proofs[key]
+    result = prove(prop, rule_set, bound=solving.bound, timeout=solving.timeout, seed=solving.seed,
+                   rlimit=solving.rlimit)
+    if proofs is not None:
+        proofs[key] = result
+    return result
 
 
 def _flow(result: Result, changes: tuple[Change, ...]) -> Counterexample | None:
@@ -135,7 +146,7 @@ def _flow(result: Result, changes: tuple[Change, ...]) -> Counterexample | None:
     return Counterexample(result.rules, changes, result.counterexample, result.violation)
 
 
-def _minimal_set(job: PropertyJob, changes: tuple[Change, ...]) -> MinimalSet:
+def _minimal_set(job: PropertyJob, changes: tuple[Change, ...], proofs: _Proofs) -> MinimalSet:
     """A core of the enumeration: proved with it, refuted (replayed) with any change fewer.
 
     The enumeration's own check is the bounded proof (the prover's query on the same solver with exactly
@@ -145,7 +156,7 @@ def _minimal_set(job: PropertyJob, changes: tuple[Change, ...]) -> MinimalSet:
     scope = "bounded"
     rules_used: tuple[str, ...] = ()
     if job.prop.inductive:
-        result = _prove(job.prop, changed_rule_set(job.base, changes), job.solving)
+        result = _prove(job.prop, changed_rule_set(job.base, changes), job.solving, proofs)
         if result.verdict == "refuted":
             raise ModelDisagreement(f"{job.prop.id}: the minimal set {[c.label for c in changes]} was found unsat "
                                     f"by the enumeration but {result.rules} is refuted")
@@ -153,7 +164,7 @@ def _minimal_set(job: PropertyJob, changes: tuple[Change, ...]) -> MinimalSet:
     fewer = []
     for dropped in changes:
         rest = tuple(c for c in changes if c != dropped)
-        other = _prove(job.prop, changed_rule_set(job.base, rest), job.solving)
+        other = _prove(job.prop, changed_rule_set(job.base, rest), job.solving, proofs)
         if other.verdict == "proved":
             raise ModelDisagreement(f"{job.prop.id}: {[c.label for c in changes]} is not minimal: "
                                     f"{other.rules} is proved without {dropped.label}")
@@ -175,7 +186,8 @@ def run_property_job(job: PropertyJob) -> PropertyAnswer:
     if prop.scope == "trace":
         return PropertyAnswer(prop.id, prop.title, "trace-only", None, None, None, (), False,
                               reason="scope = trace: checked on imported traces only")
-    base = _prove(prop, job.base, solving)
+    proofs: _Proofs = {}
+    base = _prove(prop, job.base, solving, proofs)
     head = PropertyAnswer(prop.id, prop.title, base.verdict, base.scope, solving.bound, _flow(base, ()), (), False)
     if base.verdict == "proved":
         empty = MinimalSet((), "proved", base.scope, base.bound, rules_used=base.rules_used)
@@ -185,7 +197,7 @@ def run_property_job(job: PropertyJob) -> PropertyAnswer:
     by_label = {c.label: c for c in job.changes}
     found = fixing_cores(prop, job.base, [(c.rule, c.action) for c in job.changes], solving.bound,
                          timeout=solving.timeout, seed=solving.seed, rlimit=solving.rlimit, limit=solving.limit)
-    sets = tuple(_minimal_set(job, tuple(sorted(by_label[i] for i in core))) for core in found.cores)
+    sets = tuple(_minimal_set(job, tuple(sorted(by_label[i] for i in core)), proofs) for core in found.cores)
     everything = _prove(prop, changed_rule_set(job.base, job.changes), solving) if not sets else None
     return replace(
         head, minimal_sets=sets, unfixable=not sets and found.complete,
@@ -351,6 +363,18 @@ def run_decide(options: DecideOptions, runner: Runner = SERIAL) -> DecideReport:
     """Plan, run every job on the runner (``--jobs``, ``--scheduler``; one forked child per job) and assemble
     the report: the same report whatever the runner."""
     plan = plan_decide(options)
-    properties = run_jobs(property_job, plan.property_jobs, runner, group=lambda job: job.prop.id)
-    changes = run_jobs(change_job, plan.change_jobs, runner, group=lambda job: job.change.label)
+    every: list[PropertyJob | ChangeJob] = [*plan.property_jobs, *plan.change_jobs]
+    answers = run_jobs(decide_job, every, runner, group=job_group)
+    properties = [a for a in answers if isinstance(a, PropertyAnswer)]
+    changes = [a for a in answers if isinstance(a, ChangeAnswer)]
     return assemble(plan, properties, changes)
+
+
+def decide_job(job: PropertyJob | ChangeJob) -> PropertyAnswer | ChangeAnswer:
+    """One job of either kind: the property and change jobs share the runner's processes in one round."""
+    return property_job(job) if isinstance(job, PropertyJob) else change_job(job)
+
+
+def job_group(job: PropertyJob | ChangeJob) -> str:
+    """A job's group (``sipsmodel.jobs.shares``): every job is its own."""
+    return job.prop.id if isinstance(job, PropertyJob) else job.change.label

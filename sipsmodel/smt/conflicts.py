@@ -111,15 +111,25 @@ def _solver(max_bound: int) -> tuple[BoundedEncoding, Term]:
     return encoding, solver
 
 
+_PREPARED: set[int] = set()
+
+
 def prepare_conflicts(bound: int) -> None:
-    """Build the shared conflict solver for ``bound`` now, before the change jobs fork from this process
-    (``sipsmodel.decide.jobs.change_job``): every child then starts from the same solver state."""
+    """Build the shared conflict solver for ``bound`` and every choice point's option template now, before
+    the change jobs fork from this process (``sipsmodel.decide.jobs.change_job``): every child starts from
+    the same state, and none rebuilds what the others need too."""
     import gc
 
+    if max(bound, DEFAULT_BOUND) in _PREPARED:
+        return
     gc.collect()  # the solver's terms must not depend on when this process last collected
     gc.disable()
     try:
+        _PREPARED.add(max(bound, DEFAULT_BOUND))
         _solver(max(bound, DEFAULT_BOUND))
+        for cp_name in sorted(CHOICE_POINTS):
+            _selector_template(cp_name)
+            _local_visit(cp_name)
     finally:
         gc.enable()
 
