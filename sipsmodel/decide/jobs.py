@@ -325,16 +325,15 @@ def _inference_notes(change: ChangeAnswer, helped: Sequence[str], inferred: dict
                  "require (SIPS-RULES.md section B)" for p in helped if p in inferred)
 
 
-def _prepare(solving: Solving, conflicts: bool = False) -> None:
-    """Build in this process what every job of a run reads (the shared encoding, and for question 3 the
-    conflict solver), so that the children forked from here all start from the same state."""
+def prepare_forks(bound: int, timeout: float) -> None:
+    """Build in this process what the jobs of a run read (the shared encoding, the conflict solver of
+    question 3), always both and in this order, before any job forks from it: every child of every
+    process then starts from the same state, whichever jobs the process ran before (``--jobs``)."""
+    from sipsmodel.smt.conflicts import prepare_conflicts
     from sipsmodel.smt.prove import prepare_encoding
 
-    prepare_encoding(solving.bound, False, solving.timeout)
-    if conflicts:
-        from sipsmodel.smt.conflicts import prepare_conflicts
-
-        prepare_conflicts(solving.bound)
+    prepare_encoding(bound, False, timeout)
+    prepare_conflicts(bound)
 
 
 def property_job(job: PropertyJob) -> PropertyAnswer:
@@ -344,14 +343,14 @@ def property_job(job: PropertyJob) -> PropertyAnswer:
     on ``--jobs`` (nor on the selection or the order)."""
     if job.prop.scope == "trace":
         return run_property_job(job)
-    _prepare(job.solving)
+    prepare_forks(job.solving.bound, job.solving.timeout)
     return forked(run_property_job, job)
 
 
 def change_job(job: ChangeJob) -> ChangeAnswer:
-    """:func:`run_change_job` as one job of the job layer, in a child forked from the state :func:`_prepare`
-    builds (the encoding and the conflict solver), like :func:`property_job`."""
-    _prepare(job.solving, conflicts=True)
+    """:func:`run_change_job` as one job of the job layer, in a child forked from the state
+    :func:`prepare_forks` builds, like :func:`property_job`."""
+    prepare_forks(job.solving.bound, job.solving.timeout)
     return forked(run_change_job, job)
 
 

@@ -117,6 +117,16 @@ def known_base_cells(report: DecideReport) -> dict[tuple[str, str], Result]:
     return known
 
 
+def deprecation_job(job: tuple[Property, tuple[RuleSet, ...], CheckOptions]) -> list[Result]:
+    """One property's cells, as ``check`` runs them (``check_property_job``: in a forked child), forked from
+    the state ``decide``'s own jobs fork from (``sipsmodel.decide.jobs.prepare_forks``), so the rows are
+    the same whether this process ran decide's jobs before (``--jobs 1``) or is a fresh share."""
+    from sipsmodel.decide.jobs import prepare_forks
+
+    prepare_forks(job[2].bound, job[2].timeout)
+    return check_property_job(job)
+
+
 def deprecation(sips_props: Sequence[Property], options: CheckOptions,
                 tick: Callable[[str], None] = lambda _d: None,
                 known: Mapping[tuple[str, str], Result] | None = None) -> tuple[DeprecationRow, ...]:
@@ -139,7 +149,7 @@ def deprecation(sips_props: Sequence[Property], options: CheckOptions,
         for rule_set in job[1]:
             tick(f"{job[0].id} {rule_set.name}")
 
-    done = run_jobs(check_property_job, jobs, Runner(options.jobs, options.scheduler), group=lambda job: job[0].id,
+    done = run_jobs(deprecation_job, jobs, Runner(options.jobs, options.scheduler), group=lambda job: job[0].id,
                     tick=ticks)
     results.update({(job[0].id, s.name): result for job, answers in zip(jobs, done, strict=True)
                     for s, result in zip(job[1], answers, strict=True)})
