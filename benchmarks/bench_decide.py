@@ -53,7 +53,7 @@ def child_cpu() -> float:
 
 def measured_jobs(jobs: Sequence[Any], run: Callable[[Any], Any] | None = None) -> tuple[list[float], list[Any]]:
     """Each job as ``decide`` runs it (forked from the prepared state) and the CPU seconds its child used."""
-    from sipsmodel.decide.jobs import decide_job
+    from sipsmodel.report.decide_run import decide_job
 
     times, answers = [], []
     for job in jobs:
@@ -75,9 +75,10 @@ def full_run() -> tuple[int, int, float, float]:
 
     Returns the growth table's row of every candidate: count, minimal sets, property and change CPU.
     """
-    from sipsmodel.decide.jobs import DecideOptions, assemble, job_group, plan_decide, prepare_forks
+    from sipsmodel.decide.jobs import DecideOptions, assemble, plan_decide
     from sipsmodel.report import deprecation as dep
     from sipsmodel.report.check import CheckOptions
+    from sipsmodel.report.decide_run import job_group, prepare_forks
     from sipsmodel.rules.sets import load_rule_set
     from sipsmodel.selection import select_properties
 

@@ -46,10 +46,11 @@ def decide_command(
     Exit 0 when every answer is definite, 1 when the trial-balloon section differs from its expectations
     (properties/decide/trial-balloon.toml), 3 when z3 gave up somewhere, 2 on bad input or a disagreement.
     """
-    from sipsmodel.decide.jobs import DecideOptions, run_decide
+    from sipsmodel.decide.jobs import DecideOptions
     from sipsmodel.jobs import Runner, cpu_count
     from sipsmodel.report.check import CheckOptions
     from sipsmodel.report.decide_formats import decide_exit_code, render_decide
+    from sipsmodel.report.decide_run import run_decide
     from sipsmodel.report.decide_view import complete_report
     from sipsmodel.selection import select_properties
 

@@ -4,11 +4,10 @@ Theory of operation: :func:`plan_decide` resolves the options (base, candidates,
 picklable job descriptions; :func:`run_property_job` and :func:`run_change_job` are module-level
 functions of one job each (so a process pool or a Dask cluster can run them), each returning frozen
 data of ``sipsmodel.decide.report``; :func:`assemble` joins them: a minimal set's track and conflicts
-are those of its changes, a change's ``in_minimal_sets`` the properties it helps. :func:`run_decide`
-does all of it on the job layer (``sipsmodel.jobs``): each job in a child forked from a state built
-the same way in every process (:func:`property_job`, :func:`change_job`), so ``--jobs N`` and
-``--scheduler`` print what ``--jobs 1`` prints. Every proof and counterexample comes
-from ``sipsmodel.smt.prove`` (replayed by the simulator), every conflict from ``sipsmodel.smt.conflicts``.
+are those of its changes, a change's ``in_minimal_sets`` the properties it helps. The command runs the
+jobs on the job layer (``sipsmodel.report.decide_run``, which this package does not import). Every
+proof and counterexample comes from ``sipsmodel.smt.prove`` (replayed by the simulator), every
+conflict from ``sipsmodel.smt.conflicts``.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from sipsmodel.decide.report import (
 )
 from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_CORE_LIMIT, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
-from sipsmodel.jobs import Runner, forked, run_jobs
 from sipsmodel.props import Property
 from sipsmodel.rules.permissions import PERMISSIONS_BY_ID
 from sipsmodel.rules.sets import RuleSet, load_rule_set
@@ -323,57 +321,3 @@ def _inference_notes(change: ChangeAnswer, helped: Sequence[str], inferred: dict
     return tuple(f"BCP-able as operator policy, but it fixes {p} ({inferred[p]}), which is what a peer infers from "
                  "a message: the peer can rely on it only if every element applies the change, which a BCP cannot "
                  "require (SIPS-RULES.md section B)" for p in helped if p in inferred)
-
-
-def prepare_forks(bound: int, timeout: float) -> None:
-    """Build in this process what the jobs of a run read (the shared encoding, the conflict solver of
-    question 3), always both and in this order, before any job forks from it: every child of every
-    process then starts from the same state, whichever jobs the process ran before (``--jobs``)."""
-    from sipsmodel.smt.conflicts import prepare_conflicts
-    from sipsmodel.smt.prove import prepare_encoding
-
-    prepare_encoding(bound, False, timeout)
-    prepare_conflicts(bound)
-
-
-def property_job(job: PropertyJob) -> PropertyAnswer:
-    """:func:`run_property_job` as one job of the job layer: in a child forked from this process once the
-    shared encoding is built here (``sipsmodel.jobs.forked``), as ``check`` runs a property, so every
-    property starts from the same solver state whatever ran before it, and the report does not depend
-    on ``--jobs`` (nor on the selection or the order)."""
-    if job.prop.scope == "trace":
-        return run_property_job(job)
-    prepare_forks(job.solving.bound, job.solving.timeout)
-    return forked(run_property_job, job)
-
-
-def change_job(job: ChangeJob) -> ChangeAnswer:
-    """:func:`run_change_job` as one job of the job layer, in a child forked from the state
-    :func:`prepare_forks` builds, like :func:`property_job`."""
-    prepare_forks(job.solving.bound, job.solving.timeout)
-    return forked(run_change_job, job)
-
-
-#: Every job in this process, one after the other (each still in its forked child).
-SERIAL = Runner()
-
-
-def run_decide(options: DecideOptions, runner: Runner = SERIAL) -> DecideReport:
-    """Plan, run every job on the runner (``--jobs``, ``--scheduler``; one forked child per job) and assemble
-    the report: the same report whatever the runner."""
-    plan = plan_decide(options)
-    every: list[PropertyJob | ChangeJob] = [*plan.property_jobs, *plan.change_jobs]
-    answers = run_jobs(decide_job, every, runner, group=job_group)
-    properties = [a for a in answers if isinstance(a, PropertyAnswer)]
-    changes = [a for a in answers if isinstance(a, ChangeAnswer)]
-    return assemble(plan, properties, changes)
-
-
-def decide_job(job: PropertyJob | ChangeJob) -> PropertyAnswer | ChangeAnswer:
-    """One job of either kind: the property and change jobs share the runner's processes in one round."""
-    return property_job(job) if isinstance(job, PropertyJob) else change_job(job)
-
-
-def job_group(job: PropertyJob | ChangeJob) -> str:
-    """A job's group (``sipsmodel.jobs.shares``): every job is its own."""
-    return job.prop.id if isinstance(job, PropertyJob) else job.change.label

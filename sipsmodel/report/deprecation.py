@@ -119,9 +119,9 @@ def known_base_cells(report: DecideReport) -> dict[tuple[str, str], Result]:
 
 def deprecation_job(job: tuple[Property, tuple[RuleSet, ...], CheckOptions]) -> list[Result]:
     """One property's cells, as ``check`` runs them (``check_property_job``: in a forked child), forked from
-    the state ``decide``'s own jobs fork from (``sipsmodel.decide.jobs.prepare_forks``), so the rows are
+    the state ``decide``'s own jobs fork from (``sipsmodel.report.decide_run.prepare_forks``), so the rows are
     the same whether this process ran decide's jobs before (``--jobs 1``) or is a fresh share."""
-    from sipsmodel.decide.jobs import prepare_forks
+    from sipsmodel.report.decide_run import prepare_forks
 
     prepare_forks(job[2].bound, job[2].timeout)
     return check_property_job(job)

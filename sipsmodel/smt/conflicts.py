@@ -116,7 +116,7 @@ _PREPARED: set[int] = set()
 
 def prepare_conflicts(bound: int) -> None:
     """Build the shared conflict solver for ``bound`` and every choice point's option template now, before
-    the change jobs fork from this process (``sipsmodel.decide.jobs.change_job``): every child starts from
+    the change jobs fork from this process (``sipsmodel.report.decide_run.change_job``): every child starts from
     the same state, and none rebuilds what the others need too."""
     import gc
 

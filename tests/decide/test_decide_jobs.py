@@ -26,16 +26,16 @@ def _without_seconds(value: object) -> object:
 
 
 def test_decide_jobs_default_to_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sipsmodel.decide.jobs as decide_jobs
+    import sipsmodel.report.decide_run as decide_run
     from sipsmodel.report import decide_view
 
     seen: list[int] = []
 
-    def run_decide(options: decide_jobs.DecideOptions, runner: jobs.Runner) -> DecideReport:
+    def run_decide(options: object, runner: jobs.Runner) -> DecideReport:
         seen.append(runner.width)
         return DecideReport("rfc3261", "binding", 3, "test", (), ())
 
-    monkeypatch.setattr(decide_jobs, "run_decide", run_decide)
+    monkeypatch.setattr(decide_run, "run_decide", run_decide)
     monkeypatch.setattr(decide_view, "deprecation", lambda props, options, tick=None, known=None: ())
     monkeypatch.setattr(decide_view, "trial_balloon", lambda report: ())
     monkeypatch.setattr(jobs, "cpu_count", lambda: 3)
