@@ -26,7 +26,8 @@ DECIDE_FORMATS = ("text", "json", "markdown", "html")
 @click.option("--should", type=click.Choice(["binding", "optional"]), default="binding", show_default=True,
               help="SHOULD binding or optional.")
 @click.option("--format", "fmt", type=click.Choice(DECIDE_FORMATS), default="text", show_default=True)
-@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--jobs", type=click.IntRange(1), default=None, metavar="N",
+              help="Worker processes (the same report whatever N)  [default: the number of CPUs]")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the --jobs shares on this Dask scheduler (extra: dask).")
 @click.option("--limit", type=click.IntRange(1), default=DEFAULT_CORE_LIMIT, show_default=True,
               help="At most this many minimal sets per property (the report says when it stopped).")
@@ -38,24 +39,26 @@ DECIDE_FORMATS = ("text", "json", "markdown", "html")
 @reports_errors
 def decide_command(
     props: tuple[str, ...], directory: Path | None, base: str, candidates: tuple[str, ...], bound: int, should: str,
-    fmt: str, jobs: int, scheduler: str | None, limit: int, timeout: float, rlimit: int | None, seed: int,
+    fmt: str, jobs: int | None, scheduler: str | None, limit: int, timeout: float, rlimit: int | None, seed: int,
 ) -> None:  # fmt: skip
     """Per property: the base verdict, every minimal set of changes that proves it, BCP or standards track.
 
     Exit 0 when every answer is definite, 1 when the trial-balloon section differs from its expectations
     (properties/decide/trial-balloon.toml), 3 when z3 gave up somewhere, 2 on bad input or a disagreement.
     """
-    from sipsmodel.decide.jobs import DecideOptions, run_decide
-    from sipsmodel.jobs import Runner, job_map
+    from sipsmodel.decide.jobs import DecideOptions
+    from sipsmodel.jobs import Runner, cpu_count
     from sipsmodel.report.check import CheckOptions
     from sipsmodel.report.decide_formats import decide_exit_code, render_decide
+    from sipsmodel.report.decide_run import run_decide
     from sipsmodel.report.decide_view import complete_report
     from sipsmodel.selection import select_properties
 
     options = DecideOptions(props, directory, base, candidates, bound, should, timeout, seed,
                             RLIMIT if rlimit is None else rlimit, limit)
-    report = run_decide(options, job_map(Runner(jobs, scheduler)))
-    cells = CheckOptions((), props, directory, bound, should, False, timeout, seed, jobs, options.rlimit,
+    width = cpu_count() if jobs is None else jobs
+    report = run_decide(options, Runner(width, scheduler))
+    cells = CheckOptions((), props, directory, bound, should, False, timeout, seed, width, options.rlimit,
                          scheduler=scheduler)
     view = complete_report(report, select_properties(props, directory), cells)
     click.echo(render_decide(fmt, view), nl=False)

@@ -166,15 +166,6 @@ def run_jobs(
     return [found[i] for i in range(len(items))]
 
 
-def job_map(runner: Runner) -> Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]:
-    """A ``map`` over the runner's processes (each job its own group), for callers that take a mapper."""
-
-    def mapper(func: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        return run_jobs(func, items, runner, group=lambda item: id(item))
-
-    return mapper
-
-
 def _run_on_processes(
     func: Callable[[T], R], parts: list[list[T]], done: Callable[[list[T]], object]
 ) -> list[list[R]]:

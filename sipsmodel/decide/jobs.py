@@ -4,18 +4,19 @@ Theory of operation: :func:`plan_decide` resolves the options (base, candidates,
 picklable job descriptions; :func:`run_property_job` and :func:`run_change_job` are module-level
 functions of one job each (so a process pool or a Dask cluster can run them), each returning frozen
 data of ``sipsmodel.decide.report``; :func:`assemble` joins them: a minimal set's track and conflicts
-are those of its changes, a change's ``in_minimal_sets`` the properties it helps. :func:`run_decide`
-does all of it with any ``map``-like runner (serial by default). Every proof and counterexample comes
-from ``sipsmodel.smt.prove`` (replayed by the simulator), every conflict from ``sipsmodel.smt.conflicts``.
+are those of its changes, a change's ``in_minimal_sets`` the properties it helps. The command runs the
+jobs on the job layer (``sipsmodel.report.decide_run``, which this package does not import). Every
+proof and counterexample comes from ``sipsmodel.smt.prove`` (replayed by the simulator), every
+conflict from ``sipsmodel.smt.conflicts``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sipsmodel.decide.candidates import Candidates, changed_rule_set, select_candidates
 from sipsmodel.decide.report import (
@@ -40,9 +41,6 @@ from sipsmodel.verdict import Result
 
 if TYPE_CHECKING:
     from sipsmodel.smt.conflicts import Finding
-J = TypeVar("J")
-R = TypeVar("R")
-Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -122,11 +120,22 @@ def plan_decide(options: DecideOptions) -> DecidePlan:
     )
 
 
-def _prove(prop: Property, rule_set: RuleSet, solving: Solving) -> Result:
+#: The verdicts one property job has computed, by rule set (its rule IDs and SHOULD mode): a set with one change
+#: fewer is often the base itself or another set's, and is proved (or refuted and replayed) once.
+_Proofs = dict[tuple[tuple[str, ...], str], Result]
+
+
+def _prove(prop: Property, rule_set: RuleSet, solving: Solving, proofs: _Proofs | None = None) -> Result:
     from sipsmodel.smt import prove
 
-    return prove(prop, rule_set, bound=solving.bound, timeout=solving.timeout, seed=solving.seed,
-                 rlimit=solving.rlimit)
+    key = (tuple(sorted(rule_set.rule_ids)), rule_set.should)
+    if proofs is not None and key in proofs:
+        return proofs[key]
+    result = prove(prop, rule_set, bound=solving.bound, timeout=solving.timeout, seed=solving.seed,
+                   rlimit=solving.rlimit)
+    if proofs is not None:
+        proofs[key] = result
+    return result
 
 
 def _flow(result: Result, changes: tuple[Change, ...]) -> Counterexample | None:
@@ -135,7 +144,7 @@ def _flow(result: Result, changes: tuple[Change, ...]) -> Counterexample | None:
     return Counterexample(result.rules, changes, result.counterexample, result.violation)
 
 
-def _minimal_set(job: PropertyJob, changes: tuple[Change, ...]) -> MinimalSet:
+def _minimal_set(job: PropertyJob, changes: tuple[Change, ...], proofs: _Proofs) -> MinimalSet:
     """A core of the enumeration: proved with it, refuted (replayed) with any change fewer.
 
     The enumeration's own check is the bounded proof (the prover's query on the same solver with exactly
@@ -145,7 +154,7 @@ def _minimal_set(job: PropertyJob, changes: tuple[Change, ...]) -> MinimalSet:
     scope = "bounded"
     rules_used: tuple[str, ...] = ()
     if job.prop.inductive:
-        result = _prove(job.prop, changed_rule_set(job.base, changes), job.solving)
+        result = _prove(job.prop, changed_rule_set(job.base, changes), job.solving, proofs)
         if result.verdict == "refuted":
             raise ModelDisagreement(f"{job.prop.id}: the minimal set {[c.label for c in changes]} was found unsat "
                                     f"by the enumeration but {result.rules} is refuted")
@@ -153,7 +162,7 @@ def _minimal_set(job: PropertyJob, changes: tuple[Change, ...]) -> MinimalSet:
     fewer = []
     for dropped in changes:
         rest = tuple(c for c in changes if c != dropped)
-        other = _prove(job.prop, changed_rule_set(job.base, rest), job.solving)
+        other = _prove(job.prop, changed_rule_set(job.base, rest), job.solving, proofs)
         if other.verdict == "proved":
             raise ModelDisagreement(f"{job.prop.id}: {[c.label for c in changes]} is not minimal: "
                                     f"{other.rules} is proved without {dropped.label}")
@@ -175,7 +184,8 @@ def run_property_job(job: PropertyJob) -> PropertyAnswer:
     if prop.scope == "trace":
         return PropertyAnswer(prop.id, prop.title, "trace-only", None, None, None, (), False,
                               reason="scope = trace: checked on imported traces only")
-    base = _prove(prop, job.base, solving)
+    proofs: _Proofs = {}
+    base = _prove(prop, job.base, solving, proofs)
     head = PropertyAnswer(prop.id, prop.title, base.verdict, base.scope, solving.bound, _flow(base, ()), (), False)
     if base.verdict == "proved":
         empty = MinimalSet((), "proved", base.scope, base.bound, rules_used=base.rules_used)
@@ -185,7 +195,7 @@ def run_property_job(job: PropertyJob) -> PropertyAnswer:
     by_label = {c.label: c for c in job.changes}
     found = fixing_cores(prop, job.base, [(c.rule, c.action) for c in job.changes], solving.bound,
                          timeout=solving.timeout, seed=solving.seed, rlimit=solving.rlimit, limit=solving.limit)
-    sets = tuple(_minimal_set(job, tuple(sorted(by_label[i] for i in core))) for core in found.cores)
+    sets = tuple(_minimal_set(job, tuple(sorted(by_label[i] for i in core)), proofs) for core in found.cores)
     everything = _prove(prop, changed_rule_set(job.base, job.changes), solving) if not sets else None
     return replace(
         head, minimal_sets=sets, unfixable=not sets and found.complete,
@@ -233,6 +243,18 @@ def _yield_note(y: Finding) -> str:
             "valid reason; read as a MUST (--should binding, for the fixes) the two would contradict")
 
 
+def _supersedes_note(old: str, conflicts: Sequence[Conflict], implied: Sequence[str], bound: int) -> str:
+    """What superseding the base rule ``old`` amounts to: a deletion (standards track) or a narrowing."""
+    head = f"it supersedes {old}: judged as {old} removed and this rule added (as in the minimal sets)"
+    if any(c.kind == "deletion" and c.contradicts == old for c in conflicts):
+        return (f"{head}; it lets an element do what {old} forbids, so {old} is deleted: standards track "
+                "(a base rule must be deleted)")
+    if old in implied:
+        return (f"{head}; it implies {old} at every reachable state (k<={bound}), so nothing of {old} is deleted: "
+                "it is judged by its conflicts with the rest of the base")
+    return f"{head}; whether that deletes anything of {old} is not known (z3 gave up)"
+
+
 def run_change_job(job: ChangeJob) -> ChangeAnswer:
     """Question 3 for one change: conflicts with the base (each with a replayed flow), else its narrowing."""
     from sipsmodel.smt.conflicts import change_findings
@@ -249,7 +271,7 @@ def run_change_job(job: ChangeJob) -> ChangeAnswer:
         conflicts.append(Conflict(change.rule, f.target, keyword, clause, f.kind, f.choice_point, state, flow))
     narrows = tuple(_narrowing(n, solving.bound) for n in found.narrowings)
     replaced = [old for old in rule.supersedes if old in job.base.rule_ids] if change.action == "add" else []
-    notes = [f"applied, it replaces {', '.join(replaced)} (supersedes), in the minimal sets too"] if replaced else []
+    notes = [_supersedes_note(old, conflicts, found.implied, solving.bound) for old in replaced]
     notes += [_yield_note(y) for y in found.yields]
     notes += [f"at {cp} the base already implies it at every reachable state (k<={solving.bound})"
              for cp in found.quiet if change.action == "add"]
@@ -299,16 +321,3 @@ def _inference_notes(change: ChangeAnswer, helped: Sequence[str], inferred: dict
     return tuple(f"BCP-able as operator policy, but it fixes {p} ({inferred[p]}), which is what a peer infers from "
                  "a message: the peer can rely on it only if every element applies the change, which a BCP cannot "
                  "require (SIPS-RULES.md section B)" for p in helped if p in inferred)
-
-
-def serial_map(function: Callable[[J], R], jobs: Sequence[J]) -> list[R]:
-    """Run jobs one after the other in this process."""
-    return [function(job) for job in jobs]
-
-
-def run_decide(options: DecideOptions, mapper: Mapper = serial_map) -> DecideReport:
-    """Plan, run every job with ``mapper`` (any ``map``-like runner) and assemble the report."""
-    plan = plan_decide(options)
-    properties = mapper(run_property_job, plan.property_jobs)
-    changes = mapper(run_change_job, plan.change_jobs)
-    return assemble(plan, properties, changes)

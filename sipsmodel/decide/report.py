@@ -87,6 +87,11 @@ class Conflict:
     state: Mapping[str, Any]
     counterexample: Counterexample | None
 
+    @property
+    def verb(self) -> str:
+        """How the report says it: a deletion deletes the base rule (standards track), the others contradict."""
+        return "deletes" if self.kind == "deletion" else "contradicts"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
@@ -305,7 +310,7 @@ def _property_lines(answer: PropertyAnswer, flows: bool) -> list[str]:
                   if m.shoulds else "")
         lines.append(f"  fixed by {m.label}: {m.verdict_label}, {m.track or 'track not decided'}{should}")
         for c in m.conflicts:
-            lines.append(f"    contradicts {c.contradicts} ({c.keyword}, {c.clause}) via {c.rule}")
+            lines.append(f"    {c.verb} {c.contradicts} ({c.keyword}, {c.clause}) via {c.rule}")
     if not answer.complete:
         lines.append(f"  the list of minimal sets may be incomplete: {answer.reason}")
     return lines
@@ -315,7 +320,7 @@ def _change_lines(answer: ChangeAnswer, flows: bool) -> list[str]:
     where = ", ".join(answer.in_minimal_sets) or "no minimal set (buys nothing the model can see)"
     lines = [f"{answer.change.label}  ({answer.keyword})  {answer.track}  in: {where}"]
     for c in answer.conflicts:
-        lines.append(f"  contradicts {c.contradicts} ({c.keyword}, {c.kind}) at {c.choice_point}: {c.clause}")
+        lines.append(f"  {c.verb} {c.contradicts} ({c.keyword}, {c.kind}) at {c.choice_point}: {c.clause}")
         if flows:
             lines += _flow_lines(c.counterexample, "    ")
     for n in answer.narrows:

@@ -188,7 +188,7 @@ def _why(own: frozenset[Change], weighed: Sequence[ChangeAnswer]) -> tuple[str, 
         lines.append("not among the candidates of this run: " + ", ".join(c.label for c in missing))
     for answer in weighed:
         for c in answer.conflicts:
-            lines.append(f"{answer.change.label} contradicts {c.contradicts} ({c.keyword}, {c.clause}) at "
+            lines.append(f"{answer.change.label} {c.verb} {c.contradicts} ({c.keyword}, {c.clause}) at "
                          f"{c.choice_point}: {c.kind}")
         for n in answer.narrows:
             lines.append(f"{answer.change.label} narrows {n.choice_point}: {n.summary}")

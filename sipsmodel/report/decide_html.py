@@ -95,7 +95,7 @@ def _evidence(view: DecideView) -> str:
                                           fewer.counterexample))
     for c in view.report.changes:
         for x in c.conflicts:
-            parts.append(flow_section(f"{c.change.label} contradicts {x.contradicts}", x.counterexample))
+            parts.append(flow_section(f"{c.change.label} {x.verb} {x.contradicts}", x.counterexample))
     for r in view.rows:
         parts.append(flow_section(f"{r.restated} under sip-tls", r.counterexample))
     return "".join(parts)

@@ -91,7 +91,7 @@ def _evidence(view: DecideView) -> list[str]:
                 lines += flow_block(f"{a.property}: {m.label} without {fewer.dropped.label}", fewer.counterexample)
     for c in view.report.changes:
         for x in c.conflicts:
-            lines += flow_block(f"{c.change.label} contradicts {x.contradicts}", x.counterexample)
+            lines += flow_block(f"{c.change.label} {x.verb} {x.contradicts}", x.counterexample)
     for r in view.rows:
         lines += flow_block(f"{r.restated} under sip-tls", r.counterexample)
     return lines

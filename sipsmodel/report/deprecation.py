@@ -19,9 +19,9 @@ from typing import Any
 from sipsmodel.decide.report import Counterexample, DecideReport
 from sipsmodel.jobs import Runner, run_jobs
 from sipsmodel.props import Property, load_properties
-from sipsmodel.report.check import CheckOptions, check_cell_job
+from sipsmodel.report.check import CheckOptions, check_property_job
 from sipsmodel.resources import resource_dir
-from sipsmodel.rules.sets import load_rule_set
+from sipsmodel.rules.sets import RuleSet, load_rule_set
 from sipsmodel.verdict import Result
 
 SIPS_SETS = ("rfc3261", "dean-bcp", "rfc5630")
@@ -117,16 +117,40 @@ def known_base_cells(report: DecideReport) -> dict[tuple[str, str], Result]:
     return known
 
 
+def deprecation_job(job: tuple[Property, tuple[RuleSet, ...], CheckOptions]) -> list[Result]:
+    """One property's cells, as ``check`` runs them (``check_property_job``: in a forked child), forked from
+    the state ``decide``'s own jobs fork from (``sipsmodel.report.decide_run.prepare_forks``), so the rows are
+    the same whether this process ran decide's jobs before (``--jobs 1``) or is a fresh share."""
+    from sipsmodel.report.decide_run import prepare_forks
+
+    prepare_forks(job[2].bound, job[2].timeout)
+    return check_property_job(job)
+
+
 def deprecation(sips_props: Sequence[Property], options: CheckOptions,
                 tick: Callable[[str], None] = lambda _d: None,
                 known: Mapping[tuple[str, str], Result] | None = None) -> tuple[DeprecationRow, ...]:
-    """Check every pair's cells through the job layer (except the ``known`` ones) and answer per pair."""
+    """Check every pair's cells through the job layer (except the ``known`` ones) and answer per pair.
+
+    A property's cells are one job, run in a child forked from a state built the same way in every
+    process (``check_property_job``), so the rows do not depend on ``--jobs``, as in ``check``.
+    """
     chosen = pairs(sips_props)
     mode = options.should or "binding"
     cells = [(p, s) for p, r in chosen for s in SIPS_SETS] + [(r, s) for p, r in chosen for s in TLS_SETS]
     results = dict(known or {})
-    jobs = [(p, load_rule_set(s).with_should(mode), options) for p, s in cells if (p.id, s) not in results]
-    done = run_jobs(check_cell_job, jobs, Runner(options.jobs, options.scheduler), group=lambda job: job[0].id,
-                    tick=lambda job: tick(f"{job[0].id} {job[1].name}"))
-    results.update({(job[0].id, job[1].name): result for job, result in zip(jobs, done, strict=True)})
+    wanted: dict[str, tuple[Property, list[RuleSet]]] = {}
+    for p, s in cells:
+        if (p.id, s) not in results:
+            wanted.setdefault(p.id, (p, []))[1].append(load_rule_set(s).with_should(mode))
+    jobs = [(p, tuple(sets), options) for p, sets in wanted.values()]
+
+    def ticks(job: tuple[Property, tuple[RuleSet, ...], CheckOptions]) -> None:
+        for rule_set in job[1]:
+            tick(f"{job[0].id} {rule_set.name}")
+
+    done = run_jobs(deprecation_job, jobs, Runner(options.jobs, options.scheduler), group=lambda job: job[0].id,
+                    tick=ticks)
+    results.update({(job[0].id, s.name): result for job, answers in zip(jobs, done, strict=True)
+                    for s, result in zip(job[1], answers, strict=True)})
     return tuple(_row(p, r, results) for p, r in chosen)

@@ -89,6 +89,7 @@ class ChangeFindings:
     quiet: tuple[str, ...]
     unknown: tuple[str, ...]
     yields: tuple[Finding, ...] = ()
+    implied: tuple[str, ...] = ()  # superseded base rules the added rule implies: replacing them deletes nothing
 
 
 def wire_reading(rule: Rule, cp: str) -> Expr:
@@ -108,6 +109,32 @@ def _solver(max_bound: int) -> tuple[BoundedEncoding, Term]:
     solver = make_solver(60.0, 0)
     solver.add(*encoding.assertions)
     return encoding, solver
+
+
+_PREPARED: set[int] = set()
+
+
+def prepare_conflicts(bound: int) -> None:
+    """Build the shared conflict solver for ``bound`` and every choice point's option template now, before
+    the change jobs fork from this process (``sipsmodel.report.decide_run.change_job``): every child starts from
+    the same state, and none rebuilds (or preprocesses) what the others need too."""
+    import gc
+
+    if max(bound, DEFAULT_BOUND) in _PREPARED:
+        return
+    gc.collect()  # the solver's terms must not depend on when this process last collected
+    gc.disable()
+    try:
+        _PREPARED.add(max(bound, DEFAULT_BOUND))
+        encoding, solver = _solver(max(bound, DEFAULT_BOUND))
+        # One check here, the same in every process: z3's preprocessing of the encoding is then done
+        # once, not again in every change job's child (about a third of question 3's CPU time).
+        solver.check(encoding.bound_literal(bound))
+        for cp_name in sorted(CHOICE_POINTS):
+            _selector_template(cp_name)
+            _local_visit(cp_name)
+    finally:
+        gc.enable()
 
 
 def _extras(cp_name: str) -> dict[tuple[str, str], Expr]:
@@ -319,8 +346,12 @@ def _forbids(rule: Rule, base_ids: Sequence[str]) -> Condition:
     return condition
 
 
-def added_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
-    """Conflicts of an added rule with the base's rules and permissions, else the choices it narrows."""
+def added_rule_findings(search: ConflictSearch, rule: Rule, original: ConflictSearch | None = None) -> ChangeFindings:
+    """Conflicts of an added rule with the base's rules and permissions, else the choices it narrows.
+
+    ``original``: the search on the unchanged base when ``search`` reads the base without the rules the
+    added one supersedes; the narrowings are then what the unchanged base allows and the rule forbids.
+    """
     base, active = search.base, active_rule_ids(search.base)
     conflicts: list[Finding] = []
     narrowings: list[Finding] = []
@@ -339,7 +370,8 @@ def added_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
             for found in _combination(search, rule, cp, active):
                 (yields if found.note.startswith(_YIELDS) else conflicts).append(found)
         narrowings += _refusal(search, rule, cp, active)
-        narrowing = _narrowing(search, rule, cp, active)
+        unchanged = original or search
+        narrowing = _narrowing(unchanged, rule, cp, active_rule_ids(unchanged.base))
         if narrowing is None:
             quiet.append(cp)
         else:
@@ -445,9 +477,60 @@ def removed_rule_findings(search: ConflictSearch, rule: Rule) -> ChangeFindings:
     return ChangeFindings(tuple(conflicts), (), tuple(quiet), tuple(search.unknown))
 
 
+def _allows_what_it_forbade(rule: Rule, old: Rule, active: Sequence[str]) -> Condition:
+    """The base (``active``, without ``old``) with ``rule`` applied at the state allows an option ``old`` forbids."""
+    def condition(v: Visit) -> Term:
+        return z3.And(z3.Not(v.blocked), _exists(v, [*active, rule.id], [("not", old.id)]))
+    return condition
+
+
+def superseded_findings(search: ConflictSearch, rule: Rule, replaced: Sequence[str]) -> tuple[list[Finding], list[str]]:
+    """The base rules an added rule supersedes, judged as what applying it does: remove them, add it.
+
+    ``search`` reads the base without them. For each superseded rule ``O`` and each choice point of
+    ``O``: a reachable state (as for every conflict: reachable under the base, the change applied at
+    the state) where the base without ``O``, with the rule, allows an option ``O`` forbids. Such a
+    witness shows ``O`` deleted, not only restated: a base rule must be deleted, so the change needs
+    standards track (the issue's test; RFC 5630 Appendix A deleting the 16.7 rewrite is the example).
+    Its flow is replayed under the base without ``O``. Where no state has one, the rule implies ``O``
+    wherever ``O`` speaks: superseding it deletes nothing (a SHOULD made a MUST narrows), and ``O`` is
+    returned as implied.
+    """
+    active = active_rule_ids(search.base)
+    deletions: list[Finding] = []
+    implied: list[str] = []
+    for old_id in replaced:
+        old = RULES_BY_ID[old_id]
+        found = [search.finding(old_id, "deletion", cp, hit, search.base,
+                                note=f"superseded by {rule.id}, which lets an element do what {old_id} forbids: "
+                                     f"{old_id} is deleted, not only restated")
+                 for cp in old.constraints
+                 if (hit := search.witness(cp, _allows_what_it_forbade(rule, old, active), active,
+                                           f"{rule.id} in place of {old_id} at {cp}")) is not None]
+        deletions += found
+        if not found:
+            implied.append(old_id)
+    return deletions, implied
+
+
 def change_findings(rule_id: str, action: str, base: RuleSet, bound: int, *, timeout: float = DEFAULT_TIMEOUT,
                     seed: int = DEFAULT_SEED, rlimit: int = RLIMIT) -> ChangeFindings:
-    """The conflict and narrowing witnesses of one change (``add`` or ``remove`` of ``rule_id``)."""
+    """The conflict and narrowing witnesses of one change (``add`` or ``remove`` of ``rule_id``).
+
+    An addition that supersedes base rules is what the documents make of it (and what the minimal sets
+    apply, ``sipsmodel.smt.fixes``): the superseded rules removed and the rule added. It is judged by its
+    conflicts with the rest of the base, and each superseded rule it does not imply is a deletion
+    (:func:`superseded_findings`).
+    """
     search = ConflictSearch(base, bound, timeout, seed, rlimit)
     rule = RULES_BY_ID[rule_id]
-    return added_rule_findings(search, rule) if action == "add" else removed_rule_findings(search, rule)
+    if action != "add":
+        return removed_rule_findings(search, rule)
+    replaced = [i for i in rule.supersedes if i in base.rule_ids]
+    if not replaced:
+        return added_rule_findings(search, rule)
+    rest = ConflictSearch(base.without(*replaced), bound, timeout, seed, rlimit)
+    found = added_rule_findings(rest, rule, original=search)
+    deletions, implied = superseded_findings(rest, rule, replaced)
+    return ChangeFindings((*deletions, *found.conflicts), found.narrowings, found.quiet,
+                          (*search.unknown, *rest.unknown), found.yields, tuple(implied))

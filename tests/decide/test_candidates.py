@@ -54,6 +54,7 @@ def test_an_added_rule_replaces_the_base_rule_it_supersedes() -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ('add = ["R-NOPE"]', "unknown rule IDs ['R-NOPE']"),
+    ('remove = ["R-3261-99-z"]', "unknown rule IDs ['R-3261-99-z']"),  # a removal naming no rule at all
     ('remove = ["R-5630-5.3-a"]', "not in the base rule set rfc3261"),
     ('add = ["R-3261-16.6-7"]', "already in the base rule set"),
     ('adds = ["DEAN-2"]', "unknown keys ['adds']"),

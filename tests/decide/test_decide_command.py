@@ -47,3 +47,20 @@ def test_text_names_the_fix_and_the_unused_change(tmp_path: Path) -> None:
     assert outcome.exit_code == 0, outcome.output
     assert "fixed by {+DEAN-4a}: proved (k<=3), standards-track" in outcome.output
     assert "+R-5630-5.3-g  (MUST NOT)  bcp  in: no minimal set" in outcome.output
+
+
+def test_the_trial_balloon_mismatch_of_point_1_is_reported_with_exit_1() -> None:
+    """The expectations of properties/decide/trial-balloon.toml were written from the texts (point 1: bcp,
+    from RFC 3261 alone); the solver finds point 1 standards track against RFC 3263 4.1 (where a URI
+    names udp: tests/decide/test_refusal_and_values.py). The real run reports exactly that difference
+    and exits 1; the other points (2, 3, 4a, 4b) meet their expected tracks and, for I-13, their fixes."""
+    outcome = CliRunner().invoke(cli, ["decide", "--property", "I-13", "--candidates", "dean-bcp", "--format", "json",
+                                       "--jobs", "1"])
+    assert outcome.exit_code == 1, outcome.output
+    data = json.loads(outcome.stdout)
+    assert data["expectation_mismatches"] == ["point 1: track standards-track, expected bcp"]
+    tracks = {p["point"]: p["track"] for p in data["trial_balloon"]}
+    assert {k: tracks[k] for k in ("1", "2", "3", "4a", "4b")} == {
+        "1": "standards-track", "2": "bcp", "3": "bcp", "4a": "standards-track", "4b": "bcp"}
+    point_4a = next(p for p in data["trial_balloon"] if p["point"] == "4a")
+    assert point_4a["fixes"] == ["I-13"]

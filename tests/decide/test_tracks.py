@@ -127,10 +127,12 @@ def test_a_bcp_able_change_narrows_at_every_state_of_its_choice_point(rule: str,
 
 def test_a_should_of_rfc3261_is_met_whatever_the_should_mode() -> None:
     """RFC 5630 5.1.1 forbids the automatic retry with SIP after a 416 that RFC 3261 8.1.3.5 says a UAC
-    SHOULD make: a contradiction of the text, also when SHOULDs are treated as optional."""
+    SHOULD make: a contradiction of the text, also when SHOULDs are treated as optional. The rule
+    supersedes 8.1.3.5's SHOULD (RFC 5630 Appendix A edits it), so the contradiction is that SHOULD's
+    deletion (tests/decide/test_supersession.py)."""
     for should in ("binding", "optional"):
         plan = plan_decide(DecideOptions(properties=("I-13",), candidates=("rfc5630",), should=should))
         job = next(j for j in plan.change_jobs if j.change == Change("R-5630-5.1.1-c"))
         found = run_change_job(job)
         assert found.track == "standards-track"
-        assert any(c.contradicts == "R-3261-8.1.3.5-a" and c.kind == "should" for c in found.conflicts)
+        assert any(c.contradicts == "R-3261-8.1.3.5-a" and c.kind == "deletion" for c in found.conflicts)

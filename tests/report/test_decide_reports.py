@@ -231,11 +231,11 @@ def test_json_keeps_the_issue_shape_and_adds_the_sections() -> None:
 
 
 def test_the_cli_writes_every_format_and_exits_1_on_a_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sipsmodel.decide.jobs as decide_jobs
+    import sipsmodel.report.decide_run as decide_run
     from sipsmodel.cli_decide import DECIDE_FORMATS
 
     assert DECIDE_FORMATS == decide_formats.DECIDE_FORMATS
-    monkeypatch.setattr(decide_jobs, "run_decide", lambda options, mapper: answer())
+    monkeypatch.setattr(decide_run, "run_decide", lambda options, runner: answer())
     monkeypatch.setattr(decide_view, "deprecation", lambda props, options, tick=None, known=None: ())
     monkeypatch.setattr(decide_view, "trial_balloon", lambda report: trial_balloon(report, EXPECT))
     for fmt in DECIDE_FORMATS:
