@@ -25,6 +25,8 @@ from sipsmodel.sim.wire import (
     warning_text,
     with_request_uri,
 )
+from sipsmodel.steps import responses
+from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
 
 
@@ -286,17 +288,18 @@ def on_cancel(state: SimState, txn: ServerTxn) -> None:
     send_response(state, txn, response_to(txn.request, 200, tag))
 
 
+def warn_code(response: SipMessage) -> int:
+    """The warn-code the failure classification reads: 380 if present, else 381 if present, else 0."""
+    codes = {w.code for w in response.warnings()}
+    return 380 if 380 in codes else 381 if 381 in codes else 0
+
+
 def failure_of(response: SipMessage) -> str | None:
-    """The FAILURE a final response is (3xx, 416, 480 with warn-code 380 or 381), or None."""
-    status = response.status or 0
-    if 300 <= status < 400:
-        return "r3xx"
-    if status == 416:
-        return "r416"
-    if status == 480:
-        codes = {w.code for w in response.warnings()}
-        return "r480_380" if 380 in codes else "r480_381" if 381 in codes else None
-    return None
+    """The FAILURE a final response is (3xx, 416, 480 with warn-code 380 or 381), or None (steps/responses.py)."""
+    status, warn = response.status or 0, warn_code(response)
+    if not responses.has_failure(CONCRETE, status, warn):
+        return None
+    return responses.failure_of(CONCRETE, status, warn)
 
 
 def failure_contact(response: SipMessage) -> Uri | None:
@@ -305,14 +308,23 @@ def failure_contact(response: SipMessage) -> Uri | None:
     return contacts[0].uri if isinstance(contacts, list) and contacts else None
 
 
+def contact_scheme(contact: Uri | None) -> str:
+    """SCHEME of a 3xx's Contact as the failure steps read it (``sip`` without one)."""
+    return "sips" if contact is not None and contact.scheme == "sips" else "sip"
+
+
+def contact_feature(failure: str, response: SipMessage) -> str:
+    """The ``contact`` feature of proxy_recurse and uac_retry (steps/responses.py)."""
+    contact = failure_contact(response) if failure == "r3xx" else None
+    return responses.contact_feature(CONCRETE, failure, contact_scheme(contact))
+
+
 def retry_target(failure: str, old: Uri, response: SipMessage) -> Uri | None:
-    """The new target: the 3xx Contact, else the twin (416 and 480/380 as sip, 480/381 as sips)."""
-    if failure == "r3xx":
-        contact = failure_contact(response)
-        return contact if isinstance(contact, SipUri) else None
-    if not isinstance(old, SipUri):
-        return None
-    return old.with_scheme("sips" if failure == "r480_381" else "sip")
+    """The new target: the 3xx Contact, else the twin of ``old``, in the scheme steps/responses.py gives."""
+    contact = failure_contact(response) if failure == "r3xx" else None
+    scheme = responses.retry_scheme(CONCRETE, failure, contact_scheme(contact))
+    base = contact if failure == "r3xx" else old
+    return base.with_scheme(scheme) if isinstance(base, SipUri) else None
 
 
 def _maybe_recurse(state: SimState, branch: Branch, response: SipMessage) -> None:
@@ -322,11 +334,10 @@ def _maybe_recurse(state: SimState, branch: Branch, response: SipMessage) -> Non
     old = branch.request.request_uri
     if not branch.responsible or branch.recursion or owner.final_sent or failure is None or old is None:
         return
-    contact = failure_contact(response) if failure == "r3xx" else None
     features: dict[str, Value] = {
         "ruri": scheme_of(old) if scheme_of(old) in ("sip", "sips") else "sip",
         "failure": failure,
-        "contact": "sips" if contact is not None and contact.scheme == "sips" else "sip",
+        "contact": contact_feature(failure, response),
         "malicious": state.network.element(owner.element).malicious,
     }
     decision, options = visit(state, owner.element, "proxy_recurse", features)

@@ -13,7 +13,7 @@ from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import mark_last, send_cancel, send_request, send_response
 from sipsmodel.sim.dialog import is_strict, route_request, run_in_dialog, send_in_dialog
-from sipsmodel.sim.proxy import failure_contact, failure_of, retry_target, trying
+from sipsmodel.sim.proxy import contact_feature, failure_of, retry_target, trying
 from sipsmodel.sim.state import CallCtx, Dialog, ServerTxn, SimState, UacTxn
 from sipsmodel.sim.wire import (
     make_via,
@@ -236,11 +236,9 @@ def on_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:
     old = uac.target  # the URI the failed INVITE addressed (not a strict route entry in its Request-URI)
     if failure is None or ctx.retried or old is None:
         return
-    contact = failure_contact(response) if failure == "r3xx" else None
     caller = state.network.element(ctx.caller)
     features: dict[str, Value] = {
-        "ruri": _scheme(scheme_of(old)), "failure": failure,
-        "contact": "sips" if contact is not None and contact.scheme == "sips" else "sip",
+        "ruri": _scheme(scheme_of(old)), "failure": failure, "contact": contact_feature(failure, response),
         "confirmed": caller.confirms_downgrade,
     }
     decision, options = visit(state, caller.name, "uac_retry", features)

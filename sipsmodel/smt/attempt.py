@@ -15,7 +15,14 @@ from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FAILURE, METHOD, OPT_SCHEME,
 from sipsmodel.smt.answers import respond
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, is_value, ite
 from sipsmodel.smt.drain import Drain, chain_answer, winner_rr
-from sipsmodel.smt.failures import blocked_edge, failure_of, final_at_pb, retry_record, retry_scheme
+from sipsmodel.smt.failures import (
+    blocked_edge,
+    contact_feature,
+    failure_of,
+    final_at_pb,
+    retry_record,
+    retry_scheme,
+)
 from sipsmodel.smt.invite import (
     Branch,
     Forward,
@@ -148,7 +155,7 @@ def _recursion(topo: Topology, label: str, b: Branch, failed: Term, pb_leg: Leg,
 ]:
     """pb's proxy_recurse visit on ``b``'s failure and the recursion branch it may send at once."""
     failure = failure_of(b.status, b.warn)
-    contact = ite(failure.term == const(FAILURE, "r3xx").term, b.contact, const(SCHEME, "sip"))
+    contact = contact_feature(failure, b.contact)
     old = b.pb_forward.visit.options["ruri"]
     rv = topo.rules.visit("proxy_recurse", topo.pb, failed,
                           {"ruri": old, "failure": failure, "contact": contact,

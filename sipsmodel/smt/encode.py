@@ -24,11 +24,11 @@ import z3
 from sipsmodel.model.bounds import check_bound
 from sipsmodel.model.expr import Record
 from sipsmodel.model.scenario import Scenario
-from sipsmodel.model.vocab import BOOL, FAILURE, OPT_SCHEME, SCHEME
+from sipsmodel.model.vocab import BOOL, OPT_SCHEME, SCHEME
 from sipsmodel.smt.attempt import attempt
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, decode, fresh, ite
 from sipsmodel.smt.dialogs import dialogs_of, in_dialog
-from sipsmodel.smt.failures import failure_of, has_failure, retry_record, retry_scheme
+from sipsmodel.smt.failures import contact_feature, failure_of, has_failure, retry_record, retry_scheme
 from sipsmodel.smt.invite import (
     Forward,
 )
@@ -163,7 +163,7 @@ def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS,
     route_stored = ite(preload, convert(route_scheme, OPT_SCHEME), const(OPT_SCHEME, "none"))
     first = attempt(topo, "inv", bindings, target, route_stored, z3.BoolVal(True), 100)
     failure = failure_of(first.final, first.warn)
-    contact = ite(failure.term == const(FAILURE, "r3xx").term, first.contact, const(SCHEME, "sip"))
+    contact = contact_feature(failure, first.contact)
     confirmed = z3.Bool("alice!confirms_downgrade")
     sent_ruri = first.uac.options["ruri"]
     with topo.in_segment(first.final_segment):  # alice decides when the final response reaches her

@@ -1,7 +1,8 @@
 """Failure classification, retry targets and pb's best final response (RFC 3261 16.7, 8.1.3.4; RFC 5630 5.3).
 
-The simulator's counterparts are in ``sipsmodel/sim/proxy.py`` (``failure_of``, ``complete``) and
-``sipsmodel/sim/ua.py``; the differential test keeps them in step.
+The classification, the retry target's scheme and the best final response are steps written once
+for both engines (``sipsmodel/steps``), run here on Z3 terms (``smt/ops.py``) and in the simulator on
+concrete values (``sim/proxy.py`` ``failure_of``, ``complete``; ``sim/ua.py``).
 """
 
 
@@ -11,11 +12,13 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import ACTOR, BOOL, FAILURE, INT, SCHEME
+from sipsmodel.model.vocab import ACTOR, BOOL, INT, SCHEME
 from sipsmodel.smt.compile import Sym, SymRecord, const, is_value, ite
 from sipsmodel.smt.invite import (
     Branch,
 )
+from sipsmodel.smt.ops import Z3
+from sipsmodel.steps import responses
 
 Term = Any
 
@@ -63,24 +66,23 @@ def final_at_pb(originals: list[Branch], finals: list[Branch], in_ruri: Sym) -> 
 
 
 def failure_of(status: Term, warn: Term) -> Sym:
-    """FAILURE of a final response (sim/proxy.py ``failure_of``); ``r480_381`` stands for none here."""
-    return Sym(z3.If(z3.And(status >= 300, status < 400), const(FAILURE, "r3xx").term,
-                     z3.If(status == 416, const(FAILURE, "r416").term,
-                           z3.If(z3.And(status == 480, warn == 380), const(FAILURE, "r480_380").term,
-                                 const(FAILURE, "r480_381").term))), FAILURE)
+    """FAILURE of a final response (steps/responses.py); ``r480_381`` stands for none here."""
+    return responses.failure_of(Z3, status, warn)
 
 
 def has_failure(status: Term, warn: Term) -> Term:
-    """The response is one a proxy may recurse on or a UAC may retry (3xx, 416, 480 with 380 or 381)."""
-    return z3.Or(z3.And(status >= 300, status < 400), status == 416,
-                 z3.And(status == 480, z3.Or(warn == 380, warn == 381)))
+    """The response is one a proxy may recurse on or a UAC may retry (steps/responses.py)."""
+    return responses.has_failure(Z3, status, warn)
+
+
+def contact_feature(failure: Sym, contact: Sym) -> Sym:
+    """The ``contact`` feature of proxy_recurse and uac_retry (steps/responses.py)."""
+    return responses.contact_feature(Z3, failure, contact)
 
 
 def retry_scheme(failure: Sym, contact: Sym) -> Sym:
-    """The scheme of the new target: the 3xx Contact's, else the twin (480/381: sips, else sip)."""
-    twin = ite(failure.term == const(FAILURE, "r480_381").term, const(SCHEME, "sips"),
-               const(SCHEME, "sip"))
-    return ite(failure.term == const(FAILURE, "r3xx").term, contact, twin)
+    """The scheme of the new target (steps/responses.py)."""
+    return responses.retry_scheme(Z3, failure, contact)
 
 
 def retry_record(kind: str, v: Any, old: Sym, new: Sym, failure: Sym, confirmed: Term, chosen: str) -> SymRecord:
