@@ -25,7 +25,7 @@ from sipsmodel.sim.wire import (
     warning_text,
     with_request_uri,
 )
-from sipsmodel.steps import responses
+from sipsmodel.steps import best, responses
 from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
 
@@ -117,21 +117,20 @@ def retarget(state: SimState, txn: ServerTxn, element: Element, message: SipMess
     uri = message.request_uri
     assert uri is not None
     found = [b for b in state.bindings if b.key == aor_key(uri, b.key_scheme)]
-    left_out_sip = False
+    left_out: list[bool] = []
     txn.forking = True
     for binding in found:
         path = [v for v in binding.path if not state.network.names(v.uri, element)]
         how = Retarget(True, binding.id, binding.contact.uri.scheme)
-        if not _targets(state, element, uri, binding.contact.uri) or forward_branch(
+        not_sent = not _targets(state, element, uri, binding.contact.uri) or forward_branch(
             state, txn, message, binding.contact.uri, path, how
-        ) is None:
-            left_out_sip = left_out_sip or binding.contact.uri.scheme == "sip"
+        ) is None
+        left_out.append(best.left_out_sip(CONCRETE, True, not_sent, binding.contact.uri.scheme))
     txn.forking = False
     if txn.branches:
         complete(state, txn)  # every branch may already have failed (an edge proxy's 480)
     else:
-        warn = 380 if uri.scheme == "sips" and left_out_sip else 0
-        reject(state, txn, 480, warn)
+        reject(state, txn, 480, best.no_branch_warn(CONCRETE, uri.scheme, left_out))
 
 
 def _targets(state: SimState, element: Element, ruri: Uri, contact: Uri) -> bool:
@@ -257,13 +256,13 @@ def on_response(state: SimState, branch: Branch, response: SipMessage) -> None:
 
 
 def complete(state: SimState, owner: ServerTxn) -> None:
-    """Forward the best final response once every branch has one (RFC 3261 16.7 step 6)."""
+    """Forward the best final response once every branch has one (RFC 3261 16.7 step 6; steps/best.py)."""
     if owner.final_sent or owner.forking or any(b.final is None for b in owner.branches):
         return
     finals = [b.final for b in owner.branches if b.final is not None]
-    rank = {6: 0, 2: 1, 3: 2, 4: 3, 5: 4}
-    best = min(finals, key=lambda r: rank.get((r.status or 500) // 100, 5))
-    send_response(state, owner, best)
+    answers: list[best.Answer[bool, int]] = [best.Answer(True, r.status or 500, (n,)) for n, r in enumerate(finals)]
+    chosen = best.best_final(CONCRETE, answers, best.Answer(False, 0, (-1,)))
+    send_response(state, owner, finals[chosen.payload[0]])
 
 
 def cancel_pending(state: SimState, owner: ServerTxn) -> None:
