@@ -11,6 +11,7 @@ from sipsmodel.model.scenario import Element
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import mark_last, send_cancel, send_request, send_response
+from sipsmodel.sim.nexthop import outbound_element, route_left
 from sipsmodel.sim.state import Branch, ServerTxn, SimState
 from sipsmodel.sim.wire import (
     decrement_max_forwards,
@@ -22,11 +23,13 @@ from sipsmodel.sim.wire import (
     response_to,
     scheme_of,
     set_values,
+    tparam_of,
     warning_text,
     with_request_uri,
 )
 from sipsmodel.steps import best, responses
 from sipsmodel.steps.ops import CONCRETE
+from sipsmodel.steps.routing import next_hop
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
 
 
@@ -147,11 +150,11 @@ def _targets(state: SimState, element: Element, ruri: Uri, contact: Uri) -> bool
 def _next_element(
     state: SimState, element: Element, routes: list[NameAddr], target: Uri, responsible: bool
 ) -> Element | None:
-    if routes:
-        return state.network.resolve(routes[0].uri)
-    if not responsible and element.outbound:
-        return state.network.element(element.outbound)
-    return state.network.resolve(target)
+    """The first Route value's element, else the outbound proxy, else the target's (steps/routing.py)."""
+    outbound = not responsible and bool(element.outbound)
+    going = next_hop(CONCRETE, route_left(state, routes), outbound, outbound_element(state, element),
+                     state.network.resolve(target), tparam_of(target))
+    return going.element
 
 
 def forward_branch(
