@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.bounds import MAX_FORWARDS
-from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Element
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import binding_for, mark_last, transmit
@@ -30,6 +29,7 @@ from sipsmodel.sim.wire import (
     tparam_of,
     with_request_uri,
 )
+from sipsmodel.steps import features as steps_features
 from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.steps.routing import NextHop, RouteLeft, next_hop
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, build_request, uri_equal
@@ -88,7 +88,7 @@ def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | Non
     if following is None or following is owner:
         state.notes.append(f"{owner.name}: in-dialog {method} has no next hop")
         return
-    response = _hop(state, owner, following, message, (going.route, going.tparam), ids, proxy=False)
+    response = _hop(state, owner, following, message, going, ids, proxy=False)
     if method == "INVITE" and response is not None and response.status == 200:
         send_in_dialog(state, dialog, "ACK", number)
 
@@ -140,20 +140,16 @@ def _flow_to(state: SimState, following: Element, message: SipMessage) -> str:
 
 
 def _hop(
-    state: SimState, sender: Element, following: Element, message: SipMessage, next_uri: tuple[str, str], ids: Ids,
-    proxy: bool,
+    state: SimState, sender: Element, following: Element, message: SipMessage, going: NextHop[str, Element | None],
+    ids: Ids, proxy: bool,
 ) -> SipMessage | None:
     """Visit send_in_dialog at the sender, send one hop, and return the response the sender receives.
 
-    ``next_uri``: the features ``next`` and ``next_tp`` (scheme of the Route value naming the next hop,
-    and the transport parameter of the URI the next hop is resolved from, RFC 3263 4.1).
+    ``going``: the next hop as steps/routing.py gave it (its features ``next`` and ``next_tp``, RFC 3263 4.1).
     """
-    next_scheme, next_tp = next_uri
-    features: dict[str, Value] = {
-        "proxy": proxy, "ruri": _scheme(scheme_of(message.request_uri)), "next": next_scheme, "next_tp": next_tp,
-        "tls": sender.tls, "next_tls": state.network.next_tls(sender.name, following.name),
-        "flow": _flow_to(state, following, message), "malicious": proxy and sender.malicious,
-    }
+    link = (sender.tls, state.network.next_tls(sender.name, following.name))
+    features = steps_features.send_in_dialog(CONCRETE, proxy, _scheme(scheme_of(message.request_uri)), going, link,
+                                             _flow_to(state, following, message), sender.malicious)
     decision, options = visit(state, sender.name, "send_in_dialog", features, (sender.name, following.name))
     if options is None:
         state.notes.append(f"{sender.name}: no transport allowed for in-dialog {message.method}; not sent")
@@ -201,8 +197,7 @@ def _receive(
     following = going.element
     response = None
     if following is not None and following is not element:
-        response = _hop(state, element, following, decrement_max_forwards(message), (going.route, going.tparam), ids,
-                        proxy=True)
+        response = _hop(state, element, following, decrement_max_forwards(message), going, ids, proxy=True)
     if response is None:
         mark_last(state, hop)
         return None if message.method == "ACK" else response_to(message, 480)

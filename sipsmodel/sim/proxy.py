@@ -28,6 +28,7 @@ from sipsmodel.sim.wire import (
     with_request_uri,
 )
 from sipsmodel.steps import best, responses
+from sipsmodel.steps import features as steps_features
 from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.steps.routing import next_hop
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
@@ -138,11 +139,8 @@ def retarget(state: SimState, txn: ServerTxn, element: Element, message: SipMess
 
 def _targets(state: SimState, element: Element, ruri: Uri, contact: Uri) -> bool:
     """Visit proxy_target: does this binding join the target set (RFC 3261 16.5)?"""
-    features: dict[str, Value] = {
-        "in_ruri": "sips" if scheme_of(ruri) == "sips" else "sip",
-        "binding": "sips" if scheme_of(contact) == "sips" else "sip",
-        "malicious": element.malicious,
-    }
+    features = steps_features.proxy_target(CONCRETE, "sips" if scheme_of(ruri) == "sips" else "sip",
+                                           "sips" if scheme_of(contact) == "sips" else "sip", element.malicious)
     _, options = visit(state, element.name, "proxy_target", features)
     return options is not None and options["target"] is True
 
@@ -315,12 +313,6 @@ def contact_scheme(contact: Uri | None) -> str:
     return "sips" if contact is not None and contact.scheme == "sips" else "sip"
 
 
-def contact_feature(failure: str, response: SipMessage) -> str:
-    """The ``contact`` feature of proxy_recurse and uac_retry (steps/responses.py)."""
-    contact = failure_contact(response) if failure == "r3xx" else None
-    return responses.contact_feature(CONCRETE, failure, contact_scheme(contact))
-
-
 def retry_target(failure: str, old: Uri, response: SipMessage) -> Uri | None:
     """The new target: the 3xx Contact, else the twin of ``old``, in the scheme steps/responses.py gives."""
     contact = failure_contact(response) if failure == "r3xx" else None
@@ -336,12 +328,9 @@ def _maybe_recurse(state: SimState, branch: Branch, response: SipMessage) -> Non
     old = branch.request.request_uri
     if not branch.responsible or branch.recursion or owner.final_sent or failure is None or old is None:
         return
-    features: dict[str, Value] = {
-        "ruri": scheme_of(old) if scheme_of(old) in ("sip", "sips") else "sip",
-        "failure": failure,
-        "contact": contact_feature(failure, response),
-        "malicious": state.network.element(owner.element).malicious,
-    }
+    ruri = scheme_of(old) if scheme_of(old) in ("sip", "sips") else "sip"
+    features = steps_features.proxy_recurse(CONCRETE, ruri, failure, contact_scheme(failure_contact(response)),
+                                            state.network.element(owner.element).malicious)
     decision, options = visit(state, owner.element, "proxy_recurse", features)
     if options is None or options["action"] != "recurse":
         return

@@ -17,10 +17,12 @@ import z3
 
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import PARAM_ATTRS, forwards_fields, proxy_forward_hop, uac_invite_hop
 from sipsmodel.smt.register import BindingState, choose_link, next_tls
 from sipsmodel.smt.topology import Slot, Topology
 from sipsmodel.smt.visits import Visit
+from sipsmodel.steps import features as steps_features
 
 Term = Any
 
@@ -244,8 +246,7 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
 
 def _targeted(topo: Topology, label: str, b: BindingState, found: Term, in_ruri: Sym) -> Term:
     """pb's proxy_target visit for a binding found under the key (RFC 3261 16.5; sim/proxy.py ``_targets``)."""
-    features = {"in_ruri": in_ruri, "binding": convert(b.contact, SCHEME),
-                "malicious": Sym(topo.malicious(topo.pb), BOOL)}
+    features = steps_features.proxy_target(Z3, in_ruri, convert(b.contact, SCHEME), topo.malicious(topo.pb))
     tv = topo.rules.visit("proxy_target", topo.pb, found, features, f"{label}!target{b.j}", fallback={"target": False})
     return z3.And(z3.Not(tv.blocked), tv.options["target"].term)
 

@@ -68,6 +68,13 @@ class Z3Ops:
     def lt(self, a: Term, k: int) -> Term:
         return a < k
 
+    def feature(self, domain: Domain, value: object) -> Sym:
+        if isinstance(value, Sym):
+            return value
+        if isinstance(value, bool | int | str):
+            return const(domain, value)
+        return Sym(value, domain)
+
 
 def _joined(connective: Any, kept: list[Term], folded: bool, empty: bool) -> Term:
     """``connective(kept)``; a part a Python ``bool`` folded away leaves the one remaining term alone."""

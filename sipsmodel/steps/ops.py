@@ -9,7 +9,7 @@ at once, so the symbolic one builds no ``If`` for it.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sipsmodel.model.vocab import Domain
 
@@ -66,6 +66,10 @@ class Ops(Protocol[B, N, E]):
         """``a < k``."""
         ...
 
+    def feature(self, domain: Domain, value: object) -> Any:
+        """``value`` as a feature of ``domain`` handed to a choice point's visit (a boolean or number included)."""
+        ...
+
 
 class ConcreteOps:
     """The operations on Python values: what the simulator runs (``Ops[bool, int, str]``)."""
@@ -104,6 +108,9 @@ class ConcreteOps:
 
     def lt(self, a: int, k: int) -> bool:
         return a < k
+
+    def feature(self, domain: Domain, value: object) -> Any:
+        return value
 
 
 #: The one concrete implementation (stateless).
