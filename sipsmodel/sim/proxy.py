@@ -30,6 +30,7 @@ from sipsmodel.sim.wire import (
 from sipsmodel.steps import best, responses
 from sipsmodel.steps import features as steps_features
 from sipsmodel.steps.ops import CONCRETE
+from sipsmodel.steps.recordroute import rewritten_scheme
 from sipsmodel.steps.routing import next_hop
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
 
@@ -349,9 +350,9 @@ def _rewrite_record_route(state: SimState, branch: Branch, response: SipMessage)
     owner = branch.owner
     if branch.rr == "none" or owner.request.method != "INVITE":
         return response
-    features: dict[str, Value] = {"rr": branch.rr, "rr_out": branch.rr_out,
-                                  "in_secure": is_secure(owner.transport), "out_secure": is_secure(branch.transport),
-                                  "malicious": state.network.element(owner.element).malicious}
+    secure = (is_secure(owner.transport), is_secure(branch.transport))
+    features = steps_features.proxy_response_rr(CONCRETE, branch.rr, branch.rr_out, secure,
+                                                state.network.element(owner.element).malicious)
     decision, options = visit(state, owner.element, "proxy_response_rr", features)
     attach(state, decision, len(state.transmissions))
     if options is None or options["rewrite"] == "keep":
@@ -364,5 +365,6 @@ def _rewrite_record_route(state: SimState, branch: Branch, response: SipMessage)
         return response
     own = values[index]
     if isinstance(own.uri, SipUri):
-        values[index] = NameAddr(own.uri.with_scheme(str(options["rewrite"])), own.display_name, own.params)
+        scheme = rewritten_scheme(CONCRETE, str(options["rewrite"]), own.uri.scheme)
+        values[index] = NameAddr(own.uri.with_scheme(scheme), own.display_name, own.params)
     return set_values(response, "Record-Route", render_all(values))

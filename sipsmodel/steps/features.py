@@ -25,6 +25,17 @@ def proxy_target(ops: Ops[B, N, E], in_ruri: E, binding: E, malicious: B | bool)
     return {"in_ruri": in_ruri, "binding": binding, "malicious": ops.feature(BOOL, malicious)}
 
 
+def proxy_response_rr(ops: Ops[B, N, E], rr: E, rr_out: E, secure: tuple[B | bool, B | bool],
+                      malicious: B | bool) -> Features:
+    """proxy_response_rr (RFC 3261 16.7 step 8): what the proxy inserted, and the security of its two hops.
+
+    ``secure``: (the request's incoming hop, the branch's outgoing hop) are protected by TLS.
+    """
+    in_secure, out_secure = secure
+    return {"rr": rr, "rr_out": rr_out, "in_secure": ops.feature(BOOL, in_secure),
+            "out_secure": ops.feature(BOOL, out_secure), "malicious": ops.feature(BOOL, malicious)}
+
+
 def proxy_recurse(ops: Ops[B, N, E], ruri: E, failure: E, contact: E, malicious: B | bool) -> Features:
     """proxy_recurse (RFC 3261 16.7 step 4): the branch's Request-URI, the failure, a 3xx's Contact scheme."""
     return {"ruri": ruri, "failure": failure, "contact": contact_feature(ops, failure, contact),

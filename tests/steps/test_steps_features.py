@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 import z3
 
-from sipsmodel.model.vocab import BOOL, FAILURE, FLOW, OPT_SCHEME, SCHEME, TPARAM
+from sipsmodel.model.vocab import BOOL, FAILURE, FLOW, OPT_SCHEME, REWRITE, SCHEME, TPARAM
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
-from sipsmodel.smt.compile import Sym, const, fresh
+from sipsmodel.smt.compile import Sym, const, fresh, ite
 from sipsmodel.smt.ops import Z3
 from sipsmodel.steps import features
 from sipsmodel.steps.ops import CONCRETE
+from sipsmodel.steps.recordroute import rewritten_scheme
 from sipsmodel.steps.routing import NextHop
 
 
@@ -21,12 +22,13 @@ def _concrete(name: str) -> dict[str, Any]:
     return {
         "proxy_target": lambda: features.proxy_target(CONCRETE, "sips", "sip", False),
         "proxy_recurse": lambda: features.proxy_recurse(CONCRETE, "sips", "r3xx", "sips", True),
+        "proxy_response_rr": lambda: features.proxy_response_rr(CONCRETE, "double", "sips", (True, False), False),
         "uac_retry": lambda: features.uac_retry(CONCRETE, "sips", "r416", "sips", False),
         "send_in_dialog": lambda: features.send_in_dialog(CONCRETE, False, "sips", hop, (True, True), "none", True),
     }[name]()
 
 
-@pytest.mark.parametrize("name", ["proxy_target", "proxy_recurse", "uac_retry", "send_in_dialog"])
+@pytest.mark.parametrize("name", ["proxy_target", "proxy_recurse", "proxy_response_rr", "uac_retry", "send_in_dialog"])
 def test_builders_give_exactly_the_choice_points_features_in_their_domains(name: str) -> None:
     built = _concrete(name)
     point = CHOICE_POINTS[name]
@@ -69,3 +71,16 @@ def test_proxy_recurse_agrees_on_both_engines() -> None:
             for name, value in concrete.items():
                 expected = const(symbolic[name].domain, value).term
                 assert z3.simplify(symbolic[name].term).eq(expected), (failure, contact, name)
+
+
+@pytest.mark.parametrize("rewrite", REWRITE.values)
+@pytest.mark.parametrize("scheme", SCHEME.values)
+def test_rewritten_record_route_scheme_agrees_and_is_the_hand_written_term(rewrite: str, scheme: str) -> None:
+    concrete = rewritten_scheme(CONCRETE, rewrite, scheme)
+    assert concrete == (scheme if rewrite == "keep" else rewrite)
+    symbolic = rewritten_scheme(Z3, const(REWRITE, rewrite), const(SCHEME, scheme))
+    assert z3.simplify(symbolic.term).eq(const(SCHEME, concrete).term)
+    chosen, old = fresh("rewrite", REWRITE), fresh("old", SCHEME)
+    keep, to_sips = chosen.term == const(REWRITE, "keep").term, chosen.term == const(REWRITE, "sips").term
+    by_hand = ite(keep, old, ite(to_sips, const(SCHEME, "sips"), const(SCHEME, "sip")))
+    assert rewritten_scheme(Z3, chosen, old).term.eq(by_hand.term)
