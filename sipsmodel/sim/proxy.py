@@ -27,7 +27,7 @@ from sipsmodel.sim.wire import (
     warning_text,
     with_request_uri,
 )
-from sipsmodel.steps import best, responses
+from sipsmodel.steps import best, records, responses
 from sipsmodel.steps import features as steps_features
 from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.steps.recordroute import rewritten_scheme
@@ -338,8 +338,8 @@ def _maybe_recurse(state: SimState, branch: Branch, response: SipMessage) -> Non
     target = retry_target(failure, old, response)
     if target is None or branch.source is None:
         return
-    state.retries.append({"index": decision, "by": "proxy", "failure": failure, "old": features["ruri"],
-                          "new": scheme_of(target), "confirmed": False})
+    schemes = (features["ruri"], scheme_of(target))
+    state.retries.append({"index": decision, **records.retry(CONCRETE, "proxy", failure, schemes, False)})
     routes = [] if failure == "r3xx" else list(branch.base_routes)
     how = Retarget(True, -1, "none", recursion=True)
     forward_branch(state, owner, branch.source, target, routes, how)

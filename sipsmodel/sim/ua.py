@@ -26,6 +26,7 @@ from sipsmodel.sim.wire import (
     with_tparam,
 )
 from sipsmodel.steps import features as steps_features
+from sipsmodel.steps import records
 from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, build_request
 
@@ -246,8 +247,9 @@ def on_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:
     if options is None or options["action"] != "retry" or not isinstance(target, SipUri):
         return
     ctx.retried = True
-    state.retries.append({"index": decision, "by": "ua", "failure": failure, "old": features["ruri"],
-                          "new": target.scheme, "confirmed": caller.confirms_downgrade})
+    schemes = (features["ruri"], target.scheme)
+    state.retries.append({"index": decision,
+                          **records.retry(CONCRETE, "ua", failure, schemes, caller.confirms_downgrade)})
     ctx.cseq += 1
     send_invite(state, ctx, target, retry=True)
 

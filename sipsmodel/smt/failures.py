@@ -12,13 +12,13 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import ACTOR, BOOL, INT, SCHEME
+from sipsmodel.model.vocab import INT, SCHEME
 from sipsmodel.smt.compile import Sym, SymRecord, const
 from sipsmodel.smt.invite import (
     Branch,
 )
 from sipsmodel.smt.ops import Z3
-from sipsmodel.steps import best, responses
+from sipsmodel.steps import best, records, responses
 
 Term = Any
 
@@ -76,7 +76,5 @@ def retry_scheme(failure: Sym, contact: Sym) -> Sym:
 def retry_record(kind: str, v: Any, old: Sym, new: Sym, failure: Sym, confirmed: Term, chosen: str) -> SymRecord:
     """docs/semantics.md Observation: a retries record for a visit that chose to retry or recurse."""
     active = z3.And(v.active, v.options["action"].term == const(v.options["action"].domain, chosen).term)
-    return SymRecord(active, {
-        "index": Sym(z3.IntVal(-1), INT), "by": const(ACTOR, kind), "failure": failure, "old": old,
-        "new": new, "confirmed": Sym(confirmed, BOOL),
-    })
+    values = records.retry(Z3, kind, failure, (old, new), confirmed)
+    return SymRecord(active, {"index": Sym(z3.IntVal(-1), INT), **values})
