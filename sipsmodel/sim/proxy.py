@@ -171,19 +171,12 @@ def forward_branch(
     following = _next_element(state, element, routes, target, how.responsible)
     if following is None or following is element or not isinstance(target, SipUri):
         return None
-    features: dict[str, Value] = {
-        "in_ruri": "sips" if scheme_of(message.request_uri) == "sips" else "sip",
-        "in_secure": is_secure(txn.transport),
-        "responsible": how.responsible,
-        "binding": how.scheme,
-        "route_next": opt_scheme(routes),
-        "dialog_forming": message.method == "INVITE",
-        "tls": element.tls,
-        "next_tls": state.network.next_tls(element.name, following.name),
-        "flow": flow,
-        "last_hop": following.role == "ua",
-        "malicious": element.malicious,
-    }
+    in_ruri = "sips" if scheme_of(message.request_uri) == "sips" else "sip"
+    retargeting: steps_features.Retargeting[bool, str] = steps_features.Retargeting(
+        how.responsible, how.scheme, opt_scheme(routes), flow)
+    link = (element.tls, state.network.next_tls(element.name, following.name))
+    features = steps_features.proxy_forward(CONCRETE, (in_ruri, is_secure(txn.transport)), retargeting,
+                                            message.method == "INVITE", link, following.role == "ua", element.malicious)
     decision, options = visit(state, element.name, "proxy_forward", features, (element.name, following.name))
     if options is None:
         return None

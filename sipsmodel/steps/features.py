@@ -10,7 +10,8 @@ headers, a slot's fields) stays with the engine. Theory of operation: ``sipsmode
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic
 
 from sipsmodel.model.vocab import BOOL
 from sipsmodel.steps.ops import B, E, N, Ops
@@ -18,6 +19,39 @@ from sipsmodel.steps.responses import contact_feature
 from sipsmodel.steps.routing import NextHop
 
 Features = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Retargeting(Generic[B, E]):
+    """How a proxy_forward branch relates to the location service (RFC 3261 16.5; RFC 3327; RFC 5626 5.3.1).
+
+    ``responsible``: the proxy is responsible for the Request-URI's domain and retargets; ``binding``:
+    the scheme of the binding's Contact (OPT_SCHEME, none when not retargeting to a binding);
+    ``route_next``: the scheme of the first Route value sent (a Path, a preloaded route; none without one);
+    ``flow``: the transport of the flow the hop must reuse (none without one).
+    """
+
+    responsible: B | bool
+    binding: E
+    route_next: E
+    flow: E
+
+
+def proxy_forward(ops: Ops[B, N, E], incoming: tuple[E, B | bool], how: Retargeting[B, E], dialog_forming: B | bool,
+                  link: tuple[B | bool, B | bool], last_hop: B | bool, malicious: B | bool) -> Features:
+    """proxy_forward (RFC 3261 16.6): the request as received, the branch's target, the link to the next hop.
+
+    ``incoming``: (the Request-URI's scheme as received, the incoming hop is protected by TLS);
+    ``link``: (the proxy supports TLS, TLS is possible to the next hop); ``last_hop``: the next hop is
+    the UAS.
+    """
+    in_ruri, in_secure = incoming
+    tls, next_tls = link
+    return {"in_ruri": in_ruri, "in_secure": ops.feature(BOOL, in_secure),
+            "responsible": ops.feature(BOOL, how.responsible), "binding": how.binding,
+            "route_next": how.route_next, "dialog_forming": ops.feature(BOOL, dialog_forming),
+            "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls), "flow": how.flow,
+            "last_hop": ops.feature(BOOL, last_hop), "malicious": ops.feature(BOOL, malicious)}
 
 
 def proxy_target(ops: Ops[B, N, E], in_ruri: E, binding: E, malicious: B | bool) -> Features:

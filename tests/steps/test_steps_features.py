@@ -21,6 +21,9 @@ def _concrete(name: str) -> dict[str, Any]:
     hop = NextHop("p2", "sips", "TLS")
     return {
         "proxy_target": lambda: features.proxy_target(CONCRETE, "sips", "sip", False),
+        "proxy_forward": lambda: features.proxy_forward(CONCRETE, ("sips", True),
+                                                        features.Retargeting(True, "sip", "none", "TLS"), True,
+                                                        (True, False), True, False),
         "proxy_recurse": lambda: features.proxy_recurse(CONCRETE, "sips", "r3xx", "sips", True),
         "proxy_response_rr": lambda: features.proxy_response_rr(CONCRETE, "double", "sips", (True, False), False),
         "uac_retry": lambda: features.uac_retry(CONCRETE, "sips", "r416", "sips", False),
@@ -28,7 +31,9 @@ def _concrete(name: str) -> dict[str, Any]:
     }[name]()
 
 
-@pytest.mark.parametrize("name", ["proxy_target", "proxy_recurse", "proxy_response_rr", "uac_retry", "send_in_dialog"])
+@pytest.mark.parametrize(
+    "name", ["proxy_forward", "proxy_target", "proxy_recurse", "proxy_response_rr", "uac_retry", "send_in_dialog"]
+)
 def test_builders_give_exactly_the_choice_points_features_in_their_domains(name: str) -> None:
     built = _concrete(name)
     point = CHOICE_POINTS[name]
@@ -84,3 +89,17 @@ def test_rewritten_record_route_scheme_agrees_and_is_the_hand_written_term(rewri
     keep, to_sips = chosen.term == const(REWRITE, "keep").term, chosen.term == const(REWRITE, "sips").term
     by_hand = ite(keep, old, ite(to_sips, const(SCHEME, "sips"), const(SCHEME, "sip")))
     assert rewritten_scheme(Z3, chosen, old).term.eq(by_hand.term)
+
+
+def test_proxy_forward_builds_pb_branchs_hand_written_features() -> None:
+    in_ruri, binding, path = fresh("in_ruri", SCHEME), fresh("binding", OPT_SCHEME), fresh("path", OPT_SCHEME)
+    in_secure, has_path, tls, ntls, malicious = Sym(z3.Bool("in_secure"), BOOL), *z3.Bools("has_path tls ntls m")
+    built = features.proxy_forward(Z3, (in_ruri, in_secure), features.Retargeting(True, binding, path,
+                                   const(FLOW, "none")), True, (tls, ntls), z3.Not(has_path), malicious)
+    by_hand = {"in_ruri": in_ruri, "in_secure": in_secure, "responsible": const(BOOL, True), "binding": binding,
+               "route_next": path, "dialog_forming": const(BOOL, True), "tls": Sym(tls, BOOL),
+               "next_tls": Sym(ntls, BOOL), "flow": const(FLOW, "none"), "last_hop": Sym(z3.Not(has_path), BOOL),
+               "malicious": Sym(malicious, BOOL)}
+    assert list(built) == list(by_hand)
+    for name, sym in by_hand.items():
+        assert built[name].domain == sym.domain and built[name].term.eq(sym.term), name
