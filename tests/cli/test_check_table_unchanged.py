@@ -30,6 +30,7 @@ def _cells(results: list[dict[str, object]]) -> dict[tuple[object, object], tupl
     return {(r["property"], r["rules"]): tuple(r[f] for f in FIELDS) for r in results}
 
 
+@pytest.mark.timeout(2400)  # the whole grid: about 90 s of CPU, several minutes on a loaded machine
 def test_the_check_table_is_the_stored_one_cell_by_cell() -> None:
     stored = _cells(json.loads(STORED.read_text(encoding="utf-8"))["cells"])
     outcome = CliRunner().invoke(cli, ["check", "--format", "json", "--timeout", "600"])
