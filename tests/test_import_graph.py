@@ -26,10 +26,12 @@ ALLOWED: dict[str, frozenset[str]] = {
     "syntax": frozenset({"lark"}),
     "model": frozenset({"syntax"}),
     "rules": frozenset({"model"}),
-    "sim": frozenset({"model", "rules", "syntax"}),
+    # steps: the protocol steps written once for both engines (sipsmodel/steps, issue 11 item 1).
+    "steps": frozenset({"model"}),
+    "sim": frozenset({"model", "rules", "syntax", "steps"}),
     "props": frozenset({"model"}),
     # sim: a counterexample is reported only after the simulator replayed it (DESIGN.md, flow 3).
-    "smt": frozenset({"model", "rules", "props", "z3", "verdict", "sim"}),
+    "smt": frozenset({"model", "rules", "props", "z3", "verdict", "sim", "steps"}),
     "render": frozenset({"model", "syntax"}),
     # render: a violation in a real trace is shown as a ladder of that trace (flow 4).
     "trace": frozenset({"syntax", "model", "props", "render"}),

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.bounds import MAX_FORWARDS
-from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Element
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import binding_for, mark_last, transmit
+from sipsmodel.sim.nexthop import is_loose, outbound_element, outbound_of, route_left
 from sipsmodel.sim.proxy import remove_own_routes, strict_fixup
 from sipsmodel.sim.state import CallCtx, Dialog, HopMeta, SimState
 from sipsmodel.sim.wire import (
@@ -29,6 +29,9 @@ from sipsmodel.sim.wire import (
     tparam_of,
     with_request_uri,
 )
+from sipsmodel.steps import features as steps_features
+from sipsmodel.steps.ops import CONCRETE
+from sipsmodel.steps.routing import NextHop, RouteLeft, next_hop
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, build_request, uri_equal
 
 Ids = tuple[int, int, str]
@@ -64,8 +67,6 @@ def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | Non
     """Build an in-dialog request (RFC 3261 12.2.1.1) and send it hop by hop."""
     owner = state.network.element(dialog.owner)
     ruri, routes, next_uri = route_request(dialog.route_set, dialog.remote_target)
-    loose = bool(dialog.route_set) and not is_strict(dialog.route_set)
-    next_scheme = _scheme(scheme_of(next_uri)) if loose else "none"
     if method == "ACK":
         number = dialog.cseq if cseq is None else cseq
     else:
@@ -81,14 +82,23 @@ def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | Non
         *([("Contact", dialog.local_contact.render())] if method == "INVITE" else []),
     ]
     message = build_request(method, ruri, lines)
-    following = state.network.resolve(next_uri)
+    going = _first_hop(state, dialog.route_set, next_uri)
+    following = going.element
     ids: Ids = (state.new_request(), dialog.call, scheme_of(ruri))
     if following is None or following is owner:
         state.notes.append(f"{owner.name}: in-dialog {method} has no next hop")
         return
-    response = _hop(state, owner, following, message, (next_scheme, tparam_of(next_uri)), ids, proxy=False)
+    response = _hop(state, owner, following, message, going, ids, proxy=False)
     if method == "INVITE" and response is not None and response.status == 200:
         send_in_dialog(state, dialog, "ACK", number)
+
+
+def _first_hop(state: SimState, route_set: Sequence[NameAddr], next_uri: Uri) -> NextHop[str, Element | None]:
+    """A UA's next hop (RFC 3261 12.2.1.1, 8.1.2; steps/routing.py): ``next_uri`` is what route_request gives."""
+    element, tparam = state.network.resolve(next_uri), tparam_of(next_uri)
+    first: RouteLeft[bool, str, Element | None] = RouteLeft(bool(route_set), element, _scheme(scheme_of(next_uri)),
+                                                            tparam, is_strict(route_set))
+    return next_hop(CONCRETE, first, False, None, element, tparam)
 
 
 def route_request(route_set: Sequence[NameAddr], target: Uri) -> tuple[Uri, list[NameAddr], Uri]:
@@ -102,7 +112,7 @@ def route_request(route_set: Sequence[NameAddr], target: Uri) -> tuple[Uri, list
     if not route_set:
         return target, [], target
     first = route_set[0]
-    if _loose(first):
+    if is_loose(first):
         return target, list(route_set), first.uri
     ruri = first.uri.without_param("lr") if isinstance(first.uri, SipUri) else first.uri
     return ruri, [*route_set[1:], NameAddr(target)], ruri
@@ -110,11 +120,7 @@ def route_request(route_set: Sequence[NameAddr], target: Uri) -> tuple[Uri, list
 
 def is_strict(route_set: Sequence[NameAddr]) -> bool:
     """The route set's first entry is a strict router (no ``lr``, RFC 3261 12.2.1.1)."""
-    return bool(route_set) and not _loose(route_set[0])
-
-
-def _loose(value: NameAddr) -> bool:
-    return isinstance(value.uri, SipUri) and value.uri.has_param("lr")
+    return bool(route_set) and not is_loose(route_set[0])
 
 
 def _scheme(value: str) -> str:
@@ -134,20 +140,16 @@ def _flow_to(state: SimState, following: Element, message: SipMessage) -> str:
 
 
 def _hop(
-    state: SimState, sender: Element, following: Element, message: SipMessage, next_uri: tuple[str, str], ids: Ids,
-    proxy: bool,
+    state: SimState, sender: Element, following: Element, message: SipMessage, going: NextHop[str, Element | None],
+    ids: Ids, proxy: bool,
 ) -> SipMessage | None:
     """Visit send_in_dialog at the sender, send one hop, and return the response the sender receives.
 
-    ``next_uri``: the features ``next`` and ``next_tp`` (scheme of the Route value naming the next hop,
-    and the transport parameter of the URI the next hop is resolved from, RFC 3263 4.1).
+    ``going``: the next hop as steps/routing.py gave it (its features ``next`` and ``next_tp``, RFC 3263 4.1).
     """
-    next_scheme, next_tp = next_uri
-    features: dict[str, Value] = {
-        "proxy": proxy, "ruri": _scheme(scheme_of(message.request_uri)), "next": next_scheme, "next_tp": next_tp,
-        "tls": sender.tls, "next_tls": state.network.next_tls(sender.name, following.name),
-        "flow": _flow_to(state, following, message), "malicious": proxy and sender.malicious,
-    }
+    link = (sender.tls, state.network.next_tls(sender.name, following.name))
+    features = steps_features.send_in_dialog(CONCRETE, proxy, _scheme(scheme_of(message.request_uri)), going, link,
+                                             _flow_to(state, following, message), sender.malicious)
     decision, options = visit(state, sender.name, "send_in_dialog", features, (sender.name, following.name))
     if options is None:
         state.notes.append(f"{sender.name}: no transport allowed for in-dialog {message.method}; not sent")
@@ -186,23 +188,16 @@ def _receive(
     routes = message.routes()
     ruri = message.request_uri
     assert ruri is not None
-    next_scheme, next_tp = "none", "none"
-    following: Element | None
-    if routes and not _loose(routes[0]):
+    left = route_left(state, routes)
+    going = next_hop(CONCRETE, left, outbound_of(state, element, ruri), outbound_element(state, element),
+                     state.network.resolve(ruri), tparam_of(ruri))
+    if left.strict:  # RFC 3261 16.6 step 6: the strict router's URI is the Request-URI, the old one the last Route
         message = with_request_uri(message, routes[0].uri)
         message = set_values(message, "Route", render_all([*routes[1:], NameAddr(ruri)]))
-        following, next_tp = state.network.resolve(routes[0].uri), tparam_of(routes[0].uri)
-    elif routes:
-        following, next_scheme = state.network.resolve(routes[0].uri), _scheme(scheme_of(routes[0].uri))
-        next_tp = tparam_of(routes[0].uri)
-    elif element.outbound and not state.network.is_responsible(element, ruri):
-        following = state.network.element(element.outbound)
-    else:
-        following, next_tp = state.network.resolve(ruri), tparam_of(ruri)
+    following = going.element
     response = None
     if following is not None and following is not element:
-        response = _hop(state, element, following, decrement_max_forwards(message), (next_scheme, next_tp), ids,
-                        proxy=True)
+        response = _hop(state, element, following, decrement_max_forwards(message), going, ids, proxy=True)
     if response is None:
         mark_last(state, hop)
         return None if message.method == "ACK" else response_to(message, 480)

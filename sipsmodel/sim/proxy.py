@@ -11,6 +11,7 @@ from sipsmodel.model.scenario import Element
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import mark_last, send_cancel, send_request, send_response
+from sipsmodel.sim.nexthop import outbound_element, route_left
 from sipsmodel.sim.state import Branch, ServerTxn, SimState
 from sipsmodel.sim.wire import (
     decrement_max_forwards,
@@ -22,9 +23,15 @@ from sipsmodel.sim.wire import (
     response_to,
     scheme_of,
     set_values,
+    tparam_of,
     warning_text,
     with_request_uri,
 )
+from sipsmodel.steps import best, records, responses
+from sipsmodel.steps import features as steps_features
+from sipsmodel.steps.ops import CONCRETE
+from sipsmodel.steps.recordroute import rewritten_scheme
+from sipsmodel.steps.routing import next_hop
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
 
 
@@ -115,30 +122,26 @@ def retarget(state: SimState, txn: ServerTxn, element: Element, message: SipMess
     uri = message.request_uri
     assert uri is not None
     found = [b for b in state.bindings if b.key == aor_key(uri, b.key_scheme)]
-    left_out_sip = False
+    left_out: list[bool] = []
     txn.forking = True
     for binding in found:
         path = [v for v in binding.path if not state.network.names(v.uri, element)]
         how = Retarget(True, binding.id, binding.contact.uri.scheme)
-        if not _targets(state, element, uri, binding.contact.uri) or forward_branch(
+        not_sent = not _targets(state, element, uri, binding.contact.uri) or forward_branch(
             state, txn, message, binding.contact.uri, path, how
-        ) is None:
-            left_out_sip = left_out_sip or binding.contact.uri.scheme == "sip"
+        ) is None
+        left_out.append(best.left_out_sip(CONCRETE, True, not_sent, binding.contact.uri.scheme))
     txn.forking = False
     if txn.branches:
         complete(state, txn)  # every branch may already have failed (an edge proxy's 480)
     else:
-        warn = 380 if uri.scheme == "sips" and left_out_sip else 0
-        reject(state, txn, 480, warn)
+        reject(state, txn, 480, best.no_branch_warn(CONCRETE, uri.scheme, left_out))
 
 
 def _targets(state: SimState, element: Element, ruri: Uri, contact: Uri) -> bool:
     """Visit proxy_target: does this binding join the target set (RFC 3261 16.5)?"""
-    features: dict[str, Value] = {
-        "in_ruri": "sips" if scheme_of(ruri) == "sips" else "sip",
-        "binding": "sips" if scheme_of(contact) == "sips" else "sip",
-        "malicious": element.malicious,
-    }
+    features = steps_features.proxy_target(CONCRETE, "sips" if scheme_of(ruri) == "sips" else "sip",
+                                           "sips" if scheme_of(contact) == "sips" else "sip", element.malicious)
     _, options = visit(state, element.name, "proxy_target", features)
     return options is not None and options["target"] is True
 
@@ -146,11 +149,11 @@ def _targets(state: SimState, element: Element, ruri: Uri, contact: Uri) -> bool
 def _next_element(
     state: SimState, element: Element, routes: list[NameAddr], target: Uri, responsible: bool
 ) -> Element | None:
-    if routes:
-        return state.network.resolve(routes[0].uri)
-    if not responsible and element.outbound:
-        return state.network.element(element.outbound)
-    return state.network.resolve(target)
+    """The first Route value's element, else the outbound proxy, else the target's (steps/routing.py)."""
+    outbound = not responsible and bool(element.outbound)
+    going = next_hop(CONCRETE, route_left(state, routes), outbound, outbound_element(state, element),
+                     state.network.resolve(target), tparam_of(target))
+    return going.element
 
 
 def forward_branch(
@@ -168,19 +171,12 @@ def forward_branch(
     following = _next_element(state, element, routes, target, how.responsible)
     if following is None or following is element or not isinstance(target, SipUri):
         return None
-    features: dict[str, Value] = {
-        "in_ruri": "sips" if scheme_of(message.request_uri) == "sips" else "sip",
-        "in_secure": is_secure(txn.transport),
-        "responsible": how.responsible,
-        "binding": how.scheme,
-        "route_next": opt_scheme(routes),
-        "dialog_forming": message.method == "INVITE",
-        "tls": element.tls,
-        "next_tls": state.network.next_tls(element.name, following.name),
-        "flow": flow,
-        "last_hop": following.role == "ua",
-        "malicious": element.malicious,
-    }
+    in_ruri = "sips" if scheme_of(message.request_uri) == "sips" else "sip"
+    retargeting: steps_features.Retargeting[bool, str] = steps_features.Retargeting(
+        how.responsible, how.scheme, opt_scheme(routes), flow)
+    link = (element.tls, state.network.next_tls(element.name, following.name))
+    features = steps_features.proxy_forward(CONCRETE, (in_ruri, is_secure(txn.transport)), retargeting,
+                                            message.method == "INVITE", link, following.role == "ua", element.malicious)
     decision, options = visit(state, element.name, "proxy_forward", features, (element.name, following.name))
     if options is None:
         return None
@@ -255,13 +251,13 @@ def on_response(state: SimState, branch: Branch, response: SipMessage) -> None:
 
 
 def complete(state: SimState, owner: ServerTxn) -> None:
-    """Forward the best final response once every branch has one (RFC 3261 16.7 step 6)."""
+    """Forward the best final response once every branch has one (RFC 3261 16.7 step 6; steps/best.py)."""
     if owner.final_sent or owner.forking or any(b.final is None for b in owner.branches):
         return
     finals = [b.final for b in owner.branches if b.final is not None]
-    rank = {6: 0, 2: 1, 3: 2, 4: 3, 5: 4}
-    best = min(finals, key=lambda r: rank.get((r.status or 500) // 100, 5))
-    send_response(state, owner, best)
+    answers: list[best.Answer[bool, int]] = [best.Answer(True, r.status or 500, (n,)) for n, r in enumerate(finals)]
+    chosen = best.best_final(CONCRETE, answers, best.Answer(False, 0, (-1,)))
+    send_response(state, owner, finals[chosen.payload[0]])
 
 
 def cancel_pending(state: SimState, owner: ServerTxn) -> None:
@@ -286,17 +282,18 @@ def on_cancel(state: SimState, txn: ServerTxn) -> None:
     send_response(state, txn, response_to(txn.request, 200, tag))
 
 
+def warn_code(response: SipMessage) -> int:
+    """The warn-code the failure classification reads: 380 if present, else 381 if present, else 0."""
+    codes = {w.code for w in response.warnings()}
+    return 380 if 380 in codes else 381 if 381 in codes else 0
+
+
 def failure_of(response: SipMessage) -> str | None:
-    """The FAILURE a final response is (3xx, 416, 480 with warn-code 380 or 381), or None."""
-    status = response.status or 0
-    if 300 <= status < 400:
-        return "r3xx"
-    if status == 416:
-        return "r416"
-    if status == 480:
-        codes = {w.code for w in response.warnings()}
-        return "r480_380" if 380 in codes else "r480_381" if 381 in codes else None
-    return None
+    """The FAILURE a final response is (3xx, 416, 480 with warn-code 380 or 381), or None (steps/responses.py)."""
+    status, warn = response.status or 0, warn_code(response)
+    if not responses.has_failure(CONCRETE, status, warn):
+        return None
+    return responses.failure_of(CONCRETE, status, warn)
 
 
 def failure_contact(response: SipMessage) -> Uri | None:
@@ -305,14 +302,17 @@ def failure_contact(response: SipMessage) -> Uri | None:
     return contacts[0].uri if isinstance(contacts, list) and contacts else None
 
 
+def contact_scheme(contact: Uri | None) -> str:
+    """SCHEME of a 3xx's Contact as the failure steps read it (``sip`` without one)."""
+    return "sips" if contact is not None and contact.scheme == "sips" else "sip"
+
+
 def retry_target(failure: str, old: Uri, response: SipMessage) -> Uri | None:
-    """The new target: the 3xx Contact, else the twin (416 and 480/380 as sip, 480/381 as sips)."""
-    if failure == "r3xx":
-        contact = failure_contact(response)
-        return contact if isinstance(contact, SipUri) else None
-    if not isinstance(old, SipUri):
-        return None
-    return old.with_scheme("sips" if failure == "r480_381" else "sip")
+    """The new target: the 3xx Contact, else the twin of ``old``, in the scheme steps/responses.py gives."""
+    contact = failure_contact(response) if failure == "r3xx" else None
+    scheme = responses.retry_scheme(CONCRETE, failure, contact_scheme(contact))
+    base = contact if failure == "r3xx" else old
+    return base.with_scheme(scheme) if isinstance(base, SipUri) else None
 
 
 def _maybe_recurse(state: SimState, branch: Branch, response: SipMessage) -> None:
@@ -322,21 +322,17 @@ def _maybe_recurse(state: SimState, branch: Branch, response: SipMessage) -> Non
     old = branch.request.request_uri
     if not branch.responsible or branch.recursion or owner.final_sent or failure is None or old is None:
         return
-    contact = failure_contact(response) if failure == "r3xx" else None
-    features: dict[str, Value] = {
-        "ruri": scheme_of(old) if scheme_of(old) in ("sip", "sips") else "sip",
-        "failure": failure,
-        "contact": "sips" if contact is not None and contact.scheme == "sips" else "sip",
-        "malicious": state.network.element(owner.element).malicious,
-    }
+    ruri = scheme_of(old) if scheme_of(old) in ("sip", "sips") else "sip"
+    features = steps_features.proxy_recurse(CONCRETE, ruri, failure, contact_scheme(failure_contact(response)),
+                                            state.network.element(owner.element).malicious)
     decision, options = visit(state, owner.element, "proxy_recurse", features)
     if options is None or options["action"] != "recurse":
         return
     target = retry_target(failure, old, response)
     if target is None or branch.source is None:
         return
-    state.retries.append({"index": decision, "by": "proxy", "failure": failure, "old": features["ruri"],
-                          "new": scheme_of(target), "confirmed": False})
+    schemes = (features["ruri"], scheme_of(target))
+    state.retries.append({"index": decision, **records.retry(CONCRETE, "proxy", failure, schemes, False)})
     routes = [] if failure == "r3xx" else list(branch.base_routes)
     how = Retarget(True, -1, "none", recursion=True)
     forward_branch(state, owner, branch.source, target, routes, how)
@@ -347,9 +343,9 @@ def _rewrite_record_route(state: SimState, branch: Branch, response: SipMessage)
     owner = branch.owner
     if branch.rr == "none" or owner.request.method != "INVITE":
         return response
-    features: dict[str, Value] = {"rr": branch.rr, "rr_out": branch.rr_out,
-                                  "in_secure": is_secure(owner.transport), "out_secure": is_secure(branch.transport),
-                                  "malicious": state.network.element(owner.element).malicious}
+    secure = (is_secure(owner.transport), is_secure(branch.transport))
+    features = steps_features.proxy_response_rr(CONCRETE, branch.rr, branch.rr_out, secure,
+                                                state.network.element(owner.element).malicious)
     decision, options = visit(state, owner.element, "proxy_response_rr", features)
     attach(state, decision, len(state.transmissions))
     if options is None or options["rewrite"] == "keep":
@@ -362,5 +358,6 @@ def _rewrite_record_route(state: SimState, branch: Branch, response: SipMessage)
         return response
     own = values[index]
     if isinstance(own.uri, SipUri):
-        values[index] = NameAddr(own.uri.with_scheme(str(options["rewrite"])), own.display_name, own.params)
+        scheme = rewritten_scheme(CONCRETE, str(options["rewrite"]), own.uri.scheme)
+        values[index] = NameAddr(own.uri.with_scheme(scheme), own.display_name, own.params)
     return set_values(response, "Record-Route", render_all(values))

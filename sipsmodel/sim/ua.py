@@ -13,7 +13,7 @@ from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import mark_last, send_cancel, send_request, send_response
 from sipsmodel.sim.dialog import is_strict, route_request, run_in_dialog, send_in_dialog
-from sipsmodel.sim.proxy import failure_contact, failure_of, retry_target, trying
+from sipsmodel.sim.proxy import contact_scheme, failure_contact, failure_of, retry_target, trying
 from sipsmodel.sim.state import CallCtx, Dialog, ServerTxn, SimState, UacTxn
 from sipsmodel.sim.wire import (
     make_via,
@@ -25,6 +25,9 @@ from sipsmodel.sim.wire import (
     warning_text,
     with_tparam,
 )
+from sipsmodel.steps import features as steps_features
+from sipsmodel.steps import records
+from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, build_request
 
 
@@ -236,20 +239,17 @@ def on_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:
     old = uac.target  # the URI the failed INVITE addressed (not a strict route entry in its Request-URI)
     if failure is None or ctx.retried or old is None:
         return
-    contact = failure_contact(response) if failure == "r3xx" else None
     caller = state.network.element(ctx.caller)
-    features: dict[str, Value] = {
-        "ruri": _scheme(scheme_of(old)), "failure": failure,
-        "contact": "sips" if contact is not None and contact.scheme == "sips" else "sip",
-        "confirmed": caller.confirms_downgrade,
-    }
+    features = steps_features.uac_retry(CONCRETE, _scheme(scheme_of(old)), failure,
+                                        contact_scheme(failure_contact(response)), caller.confirms_downgrade)
     decision, options = visit(state, caller.name, "uac_retry", features)
     target = retry_target(failure, old, response)
     if options is None or options["action"] != "retry" or not isinstance(target, SipUri):
         return
     ctx.retried = True
-    state.retries.append({"index": decision, "by": "ua", "failure": failure, "old": features["ruri"],
-                          "new": target.scheme, "confirmed": caller.confirms_downgrade})
+    schemes = (features["ruri"], target.scheme)
+    state.retries.append({"index": decision,
+                          **records.retry(CONCRETE, "ua", failure, schemes, caller.confirms_downgrade)})
     ctx.cseq += 1
     send_invite(state, ctx, target, retry=True)
 

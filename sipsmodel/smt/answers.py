@@ -14,11 +14,14 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import ANY_SCHEME, BOOL, DIALOG_ROLE, INT, OPT_SCHEME, REWRITE, RR_KIND, SCHEME, TPARAM
+from sipsmodel.model.vocab import ANY_SCHEME, BOOL, DIALOG_ROLE, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
 from sipsmodel.smt.invite import Forward, Leg, RREntry, rr_top
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import contact_params
 from sipsmodel.smt.topology import Topology, response_fields
+from sipsmodel.steps import features
+from sipsmodel.steps.recordroute import rewritten_scheme
 
 Term = Any
 
@@ -56,19 +59,17 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     o = fw.visit.options
     inserted = z3.Not(o["rr"].term == const(RR_KIND, "none").term)
     assert fw.outgoing is not None
+    secure = (fw.visit.features["in_secure"], fw.outgoing.slot.fields["secure"])
     v = topo.rules.visit(
         "proxy_response_rr", fw.element, z3.And(active, inserted),
-        {"rr": o["rr"], "rr_out": o["rr_out"], "in_secure": fw.visit.features["in_secure"],
-         "out_secure": fw.outgoing.slot.fields["secure"], "malicious": Sym(topo.malicious(fw.element), BOOL)},
+        features.proxy_response_rr(Z3, o["rr"], o["rr_out"], secure, topo.malicious(fw.element)),
         f"{label}!rr", fallback={"rewrite": "keep"},
     )
     rewrite = v.options["rewrite"]
     result = []
     for e in entries:
         if e.is_out and any(e is mine for mine in fw.entries):  # this proxy's own out value
-            keep = rewrite.term == const(REWRITE, "keep").term
-            to_sips = rewrite.term == const(REWRITE, "sips").term
-            scheme = ite(keep, e.scheme, ite(to_sips, const(SCHEME, "sips"), const(SCHEME, "sip")))
+            scheme = rewritten_scheme(Z3, rewrite, e.scheme)
             result.append(RREntry(e.owner, e.present, scheme, True))
         else:
             result.append(e)

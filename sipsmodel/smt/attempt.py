@@ -15,7 +15,13 @@ from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FAILURE, METHOD, OPT_SCHEME,
 from sipsmodel.smt.answers import respond
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, is_value, ite
 from sipsmodel.smt.drain import Drain, chain_answer, winner_rr
-from sipsmodel.smt.failures import blocked_edge, failure_of, final_at_pb, retry_record, retry_scheme
+from sipsmodel.smt.failures import (
+    blocked_edge,
+    failure_of,
+    final_at_pb,
+    retry_record,
+    retry_scheme,
+)
 from sipsmodel.smt.invite import (
     Branch,
     Forward,
@@ -26,8 +32,10 @@ from sipsmodel.smt.invite import (
     select,
     uac_invite,
 )
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Segment, Slot, Topology, response_fields
+from sipsmodel.steps import features
 
 Term = Any
 
@@ -148,13 +156,12 @@ def _recursion(topo: Topology, label: str, b: Branch, failed: Term, pb_leg: Leg,
 ]:
     """pb's proxy_recurse visit on ``b``'s failure and the recursion branch it may send at once."""
     failure = failure_of(b.status, b.warn)
-    contact = ite(failure.term == const(FAILURE, "r3xx").term, b.contact, const(SCHEME, "sip"))
     old = b.pb_forward.visit.options["ruri"]
-    rv = topo.rules.visit("proxy_recurse", topo.pb, failed,
-                          {"ruri": old, "failure": failure, "contact": contact,
-                           "malicious": Sym(topo.malicious(topo.pb), BOOL)}, f"{label}!recurse{b.binding.j}",
+    recurse_features = features.proxy_recurse(Z3, old, failure, b.contact, topo.malicious(topo.pb))
+    rv = topo.rules.visit("proxy_recurse", topo.pb, failed, recurse_features, f"{label}!recurse{b.binding.j}",
                           fallback={"action": "forward"})
-    record = retry_record("proxy", rv, old, retry_scheme(failure, contact), failure, z3.BoolVal(False), "recurse")
+    new = retry_scheme(failure, recurse_features["contact"])
+    record = retry_record("proxy", rv, old, new, failure, z3.BoolVal(False), "recurse")
     chosen = z3.And(rv.active, is_value(rv.options["action"].domain, rv.options["action"], "recurse"))
     # a 3xx Contact (bob's AoR) resolves to pb itself: no branch is sent (sim/proxy.py forward_branch)
     twin = z3.And(chosen, z3.Not(failure.term == const(FAILURE, "r3xx").term))

@@ -24,17 +24,19 @@ import z3
 from sipsmodel.model.bounds import check_bound
 from sipsmodel.model.expr import Record
 from sipsmodel.model.scenario import Scenario
-from sipsmodel.model.vocab import BOOL, FAILURE, OPT_SCHEME, SCHEME
+from sipsmodel.model.vocab import BOOL, OPT_SCHEME, SCHEME
 from sipsmodel.smt.attempt import attempt
-from sipsmodel.smt.compile import Sym, SymRecord, const, convert, decode, fresh, ite
+from sipsmodel.smt.compile import SymRecord, const, convert, decode, fresh, ite
 from sipsmodel.smt.dialogs import dialogs_of, in_dialog
 from sipsmodel.smt.failures import failure_of, has_failure, retry_record, retry_scheme
 from sipsmodel.smt.invite import (
     Forward,
 )
 from sipsmodel.smt.observe import collections_of
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.register import BindingState, register
 from sipsmodel.smt.topology import Segment, Topology
+from sipsmodel.steps import features
 
 Term = Any
 
@@ -163,14 +165,13 @@ def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS,
     route_stored = ite(preload, convert(route_scheme, OPT_SCHEME), const(OPT_SCHEME, "none"))
     first = attempt(topo, "inv", bindings, target, route_stored, z3.BoolVal(True), 100)
     failure = failure_of(first.final, first.warn)
-    contact = ite(failure.term == const(FAILURE, "r3xx").term, first.contact, const(SCHEME, "sip"))
     confirmed = z3.Bool("alice!confirms_downgrade")
     sent_ruri = first.uac.options["ruri"]
+    retry_features = features.uac_retry(Z3, sent_ruri, failure, first.contact, confirmed)
     with topo.in_segment(first.final_segment):  # alice decides when the final response reaches her
-        uv = topo.rules.visit("uac_retry", topo.ALICE, has_failure(first.final, first.warn),
-                              {"ruri": sent_ruri, "failure": failure, "contact": contact,
-                               "confirmed": Sym(confirmed, BOOL)}, "retry", fallback={"action": "stop"})
-    new_target = retry_scheme(failure, contact)
+        uv = topo.rules.visit("uac_retry", topo.ALICE, has_failure(first.final, first.warn), retry_features,
+                              "retry", fallback={"action": "stop"})
+    new_target = retry_scheme(failure, retry_features["contact"])
     ua_retry = retry_record("ua", uv, sent_ruri, new_target, failure, confirmed, "retry")
     retried = ua_retry.active  # a new INVITE, same call (RFC 3261 8.1.3.4, 8.1.3.5); at most one per call
     second = attempt(topo, "re", bindings, new_target, route_stored, retried, 200, retry=True)

@@ -31,9 +31,12 @@ from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, const, convert, ite, sort_of
 from sipsmodel.smt.invite import RREntry
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import ruri_params, send_in_dialog_hop
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Topology, pick, response_fields
+from sipsmodel.steps import features as steps_features
+from sipsmodel.steps.routing import RouteLeft, next_hop
 
 Term = Any
 
@@ -173,19 +176,15 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
         act = z3.And(w.active, z3.Not(done))
         hop = route.step(s, cur)
         outbound = z3.And(topo.is_proxy(cur), topo.has_outbound(cur))
-        nxt = z3.If(hop.exists, hop.owner, z3.If(outbound, cur + 1, w.target))
-        # RFC 3263 4.1: the Route values carry no transport parameter; the Request-URI may
-        next_tp = ite(z3.Or(hop.exists, outbound), const(TPARAM, "none"), ruri_tp)
+        # steps/routing.py; RFC 3263 4.1: the Route values carry no transport parameter, the Request-URI may
+        left = RouteLeft(hop.exists, hop.owner, hop.scheme, const(TPARAM, "none"))
+        going = next_hop(Z3, left, outbound, cur + 1, w.target, ruri_tp)
+        nxt = going.element
         b = w.binding
         to_ua = z3.And(nxt == topo.bob(b.j), b.outbound)
-        features = {
-            "proxy": const(BOOL, s > 0), "ruri": w.ruri, "next": ite(hop.exists, hop.scheme, const(OPT_SCHEME, "none")),
-            "next_tp": next_tp,
-            "tls": Sym(topo.tls(cur), BOOL),
-            "next_tls": Sym(z3.And(topo.tls(nxt), topo.link(cur, nxt)["TLS"]), BOOL),
-            "flow": ite(to_ua, b.flow, const(FLOW, "none")),
-            "malicious": Sym(topo.malicious(cur) if s > 0 else z3.BoolVal(False), BOOL),
-        }
+        link = (topo.tls(cur), z3.And(topo.tls(nxt), topo.link(cur, nxt)["TLS"]))
+        flow = ite(to_ua, b.flow, const(FLOW, "none"))
+        features = steps_features.send_in_dialog(Z3, s > 0, w.ruri, going, link, flow, topo.malicious(cur))
         v = topo.rules.visit("send_in_dialog", cur, act, features, f"{label}!s{s}", link=topo.link(cur, nxt))
         blocked_at.append(v.blocked)
         go = z3.And(act, z3.Not(v.blocked))

@@ -17,10 +17,13 @@ import z3
 
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import PARAM_ATTRS, forwards_fields, proxy_forward_hop, uac_invite_hop
 from sipsmodel.smt.register import BindingState, choose_link, next_tls
 from sipsmodel.smt.topology import Slot, Topology
 from sipsmodel.smt.visits import Visit
+from sipsmodel.steps import features as steps_features
+from sipsmodel.steps.features import Retargeting
 
 Term = Any
 
@@ -111,6 +114,11 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     return Forward(v, element, incoming, Leg(slot, rr, last), sent, entries)
 
 
+def _passing_through(flow: Sym) -> Retargeting[Term, Sym]:
+    """A chain proxy's or the edge proxy's branch: not responsible, no binding, no Route value sent."""
+    return Retargeting(False, const(OPT_SCHEME, "none"), const(OPT_SCHEME, "none"), flow)
+
+
 def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> SymRecord:
     """The ``forwards`` record of a visit that sent (docs/semantics.md Observation)."""
     values = {**forwards_fields(fw.visit), "index": Sym(index, INT), "in_hop": Sym(in_hop, INT),
@@ -156,12 +164,9 @@ def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tup
             next_tls(topo, i, topo.pb)
         link = choose_link(topo, has_next, (i, i + 1), (i, topo.pb)) if i + 1 < topo.k else topo.link(i, topo.pb)
         f = incoming.slot.fields
-        features = {
-            "in_ruri": convert(f["ruri"], SCHEME), "in_secure": f["secure"], "responsible": const(BOOL, False),
-            "binding": const(OPT_SCHEME, "none"), "route_next": const(OPT_SCHEME, "none"),
-            "dialog_forming": const(BOOL, True), "tls": Sym(topo.tls(i), BOOL), "next_tls": Sym(ntls, BOOL),
-            "flow": const(FLOW, "none"), "last_hop": const(BOOL, False), "malicious": Sym(topo.malicious(i), BOOL),
-        }
+        features = steps_features.proxy_forward(Z3, (convert(f["ruri"], SCHEME), f["secure"]),
+                                                _passing_through(const(FLOW, "none")), True, (topo.tls(i), ntls), False,
+                                                topo.malicious(i))
         fw = forward(topo, i, at, incoming, features, receiver, link, f"{label}!p{i}", request)
         forwards.append(fw)
         legs.append(fw.outgoing if fw.outgoing is not None else incoming)
@@ -195,15 +200,11 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
     j, pb, eb, bob = b.j, topo.pb, topo.eb(b.j), topo.bob(b.j)
     found = active if recursion else z3.And(active, b.bound, z3.Or(z3.Not(b.key_scheme), b.aor.term == in_ruri.term))
     receiver = z3.If(b.has_path, eb, bob)
-    features = {
-        "in_ruri": in_ruri, "in_secure": pb_in.slot.fields["secure"], "responsible": const(BOOL, True),
-        "binding": const(OPT_SCHEME, "none") if recursion else convert(b.contact, OPT_SCHEME),
-        "route_next": b.path, "dialog_forming": const(BOOL, True),
-        "tls": Sym(topo.tls(pb), BOOL),
-        "next_tls": Sym(z3.If(b.has_path, next_tls(topo, pb, eb), next_tls(topo, pb, bob)), BOOL),
-        "flow": const(FLOW, "none"), "last_hop": Sym(z3.Not(b.has_path), BOOL),
-        "malicious": Sym(topo.malicious(pb), BOOL),
-    }
+    binding = const(OPT_SCHEME, "none") if recursion else convert(b.contact, OPT_SCHEME)
+    pb_tls = (topo.tls(pb), z3.If(b.has_path, next_tls(topo, pb, eb), next_tls(topo, pb, bob)))
+    features = steps_features.proxy_forward(Z3, (in_ruri, pb_in.slot.fields["secure"]),
+                                            Retargeting(True, binding, b.path, const(FLOW, "none")), True, pb_tls,
+                                            z3.Not(b.has_path), topo.malicious(pb))
     targeted = z3.BoolVal(True) if recursion else _targeted(topo, label, b, found, in_ruri)
     link = choose_link(topo, b.has_path, (pb, eb), (pb, bob))
     direct_binding = z3.If(b.has_path, -1, b.id)
@@ -212,13 +213,9 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
     assert fw.outgoing is not None
     at_edge = z3.And(fw.sent, b.has_path)
     f = fw.outgoing.slot.fields
-    edge_features = {
-        "in_ruri": convert(f["ruri"], SCHEME), "in_secure": f["secure"], "responsible": const(BOOL, False),
-        "binding": const(OPT_SCHEME, "none"), "route_next": const(OPT_SCHEME, "none"),
-        "dialog_forming": const(BOOL, True), "tls": Sym(topo.tls(eb), BOOL),
-        "next_tls": Sym(next_tls(topo, eb, bob), BOOL), "flow": b.flow, "last_hop": const(BOOL, True),
-        "malicious": Sym(topo.malicious(eb), BOOL),
-    }
+    edge_tls = (topo.tls(eb), next_tls(topo, eb, bob))
+    edge_features = steps_features.proxy_forward(Z3, (convert(f["ruri"], SCHEME), f["secure"]),
+                                                 _passing_through(b.flow), True, edge_tls, True, topo.malicious(eb))
     efw = forward(topo, eb, at_edge, fw.outgoing, edge_features, bob, topo.link(eb, bob), f"{label}!eb{j}", request,
                   b.id)
     assert efw.outgoing is not None
@@ -244,8 +241,7 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
 
 def _targeted(topo: Topology, label: str, b: BindingState, found: Term, in_ruri: Sym) -> Term:
     """pb's proxy_target visit for a binding found under the key (RFC 3261 16.5; sim/proxy.py ``_targets``)."""
-    features = {"in_ruri": in_ruri, "binding": convert(b.contact, SCHEME),
-                "malicious": Sym(topo.malicious(topo.pb), BOOL)}
+    features = steps_features.proxy_target(Z3, in_ruri, convert(b.contact, SCHEME), topo.malicious(topo.pb))
     tv = topo.rules.visit("proxy_target", topo.pb, found, features, f"{label}!target{b.j}", fallback={"target": False})
     return z3.And(z3.Not(tv.blocked), tv.options["target"].term)
 

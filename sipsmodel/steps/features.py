@@ -1,0 +1,95 @@
+"""The features a choice point reads, built in one place for both engines (issue 11 item 1d).
+
+Each function takes what a visit's state offers (in the engine's values) and returns the feature
+mapping ``rules.visit`` (smt) and ``sim.decide.visit`` (simulator) receive; the names are the choice
+point's own (``sipsmodel/rules/choicepoints.py``; tests/steps checks them). What a feature is derived
+from (a failure from a status and warn-code, ``next`` from the Route value left, a malicious sender
+only when it is a proxy) is written here once; how each engine obtains the raw values (a message's
+headers, a slot's fields) stays with the engine. Theory of operation: ``sipsmodel.steps``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic
+
+from sipsmodel.model.vocab import BOOL
+from sipsmodel.steps.ops import B, E, N, Ops
+from sipsmodel.steps.responses import contact_feature
+from sipsmodel.steps.routing import NextHop
+
+Features = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Retargeting(Generic[B, E]):
+    """How a proxy_forward branch relates to the location service (RFC 3261 16.5; RFC 3327; RFC 5626 5.3.1).
+
+    ``responsible``: the proxy is responsible for the Request-URI's domain and retargets; ``binding``:
+    the scheme of the binding's Contact (OPT_SCHEME, none when not retargeting to a binding);
+    ``route_next``: the scheme of the first Route value sent (a Path, a preloaded route; none without one);
+    ``flow``: the transport of the flow the hop must reuse (none without one).
+    """
+
+    responsible: B | bool
+    binding: E
+    route_next: E
+    flow: E
+
+
+def proxy_forward(ops: Ops[B, N, E], incoming: tuple[E, B | bool], how: Retargeting[B, E], dialog_forming: B | bool,
+                  link: tuple[B | bool, B | bool], last_hop: B | bool, malicious: B | bool) -> Features:
+    """proxy_forward (RFC 3261 16.6): the request as received, the branch's target, the link to the next hop.
+
+    ``incoming``: (the Request-URI's scheme as received, the incoming hop is protected by TLS);
+    ``link``: (the proxy supports TLS, TLS is possible to the next hop); ``last_hop``: the next hop is
+    the UAS.
+    """
+    in_ruri, in_secure = incoming
+    tls, next_tls = link
+    return {"in_ruri": in_ruri, "in_secure": ops.feature(BOOL, in_secure),
+            "responsible": ops.feature(BOOL, how.responsible), "binding": how.binding,
+            "route_next": how.route_next, "dialog_forming": ops.feature(BOOL, dialog_forming),
+            "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls), "flow": how.flow,
+            "last_hop": ops.feature(BOOL, last_hop), "malicious": ops.feature(BOOL, malicious)}
+
+
+def proxy_target(ops: Ops[B, N, E], in_ruri: E, binding: E, malicious: B | bool) -> Features:
+    """proxy_target (RFC 3261 16.5): the Request-URI's and the binding's Contact's schemes."""
+    return {"in_ruri": in_ruri, "binding": binding, "malicious": ops.feature(BOOL, malicious)}
+
+
+def proxy_response_rr(ops: Ops[B, N, E], rr: E, rr_out: E, secure: tuple[B | bool, B | bool],
+                      malicious: B | bool) -> Features:
+    """proxy_response_rr (RFC 3261 16.7 step 8): what the proxy inserted, and the security of its two hops.
+
+    ``secure``: (the request's incoming hop, the branch's outgoing hop) are protected by TLS.
+    """
+    in_secure, out_secure = secure
+    return {"rr": rr, "rr_out": rr_out, "in_secure": ops.feature(BOOL, in_secure),
+            "out_secure": ops.feature(BOOL, out_secure), "malicious": ops.feature(BOOL, malicious)}
+
+
+def proxy_recurse(ops: Ops[B, N, E], ruri: E, failure: E, contact: E, malicious: B | bool) -> Features:
+    """proxy_recurse (RFC 3261 16.7 step 4): the branch's Request-URI, the failure, a 3xx's Contact scheme."""
+    return {"ruri": ruri, "failure": failure, "contact": contact_feature(ops, failure, contact),
+            "malicious": ops.feature(BOOL, malicious)}
+
+
+def uac_retry(ops: Ops[B, N, E], ruri: E, failure: E, contact: E, confirmed: B | bool) -> Features:
+    """uac_retry (RFC 3261 8.1.3.4): the failed request's Request-URI, the failure, a 3xx's Contact scheme."""
+    return {"ruri": ruri, "failure": failure, "contact": contact_feature(ops, failure, contact),
+            "confirmed": ops.feature(BOOL, confirmed)}
+
+
+def send_in_dialog(ops: Ops[B, N, E], proxy: bool, ruri: E, hop: NextHop[E, Any], link: tuple[B | bool, B | bool],
+                   flow: E, malicious: B | bool) -> Features:
+    """send_in_dialog (RFC 3261 12.2.1.1, 16.6 step 7): ``next``/``next_tp`` from the next hop, a sender's TLS.
+
+    ``link``: (the sender supports TLS, TLS is possible to the next hop); ``malicious``: the sender's
+    mark, which counts only for a proxy (a UAC is honest in the model).
+    """
+    tls, next_tls = link
+    return {"proxy": ops.feature(BOOL, proxy), "ruri": ruri, "next": hop.route, "next_tp": hop.tparam,
+            "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls), "flow": flow,
+            "malicious": ops.feature(BOOL, ops.and_(proxy, malicious))}
