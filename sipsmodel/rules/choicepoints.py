@@ -166,6 +166,9 @@ PROXY_FORWARD = ChoicePoint(
         _o("rr", RR_KIND, "Record-Route values inserted: none, one, or two (draft-04 4.2 double recording)"),
         _o("rr_out", SCHEME, "scheme of the inserted value on top (facing the next element)"),
         _o("rr_in", SCHEME, "double only: scheme of the inserted value facing the incoming leg"),
+        _o("rr_tp", TPARAM, "transport parameter of the inserted Record-Route values (none: no parameter, and none "
+                            "without rr; one choice shared by both values of a double: RFC 3261 19.1.1, 26.2.2; "
+                            "draft-04 7)"),
         _o("via_lie", BOOL, "the Via claims TLS although the hop is not TLS (malicious only)"),
     ),
     constraints=(
@@ -173,12 +176,15 @@ PROXY_FORWARD = ChoicePoint(
         "(route0 == none) <-> (route_next == none)",
         "rr == double or rr_in == rr_out",
         "rr == none -> rr_out == sip",
+        "rr == none -> rr_tp == none",
+        #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
+        "rr_out == sips or rr_in == sips -> rr_tp != UDP",
         "not dialog_forming -> rr == none",
         "via_lie -> malicious and not secure(transport)",
     ),
     prefer=("not via_lie", "ruri == in_ruri or binding == none", "binding == none or ruri == binding",
             "route0 == route_next", "rr != none", "rr != double", "in_secure -> secure(transport)",
-            "secure(transport)", "transport == TCP"),
+            "secure(transport)", "transport == TCP", "rr_tp == none"),
 )
 
 PROXY_TARGET = ChoicePoint(
@@ -204,12 +210,15 @@ PROXY_RESPONSE_RR = ChoicePoint(
     features=(
         _f("rr", RR_KIND, "Record-Route values this proxy inserted in the request"),
         _f("rr_out", SCHEME, "scheme of the inserted value on top, as sent in the request"),
+        _f("rr_tp", TPARAM, "transport parameter of the inserted values, as sent in the request (kept by a rewrite)"),
         _f("in_secure", BOOL, "the request's incoming leg was TLS-protected"),
         _f("out_secure", BOOL, "the request's outgoing leg was TLS-protected"),
         _MALICIOUS,
     ),
     options=(_o("rewrite", REWRITE, "keep the value, or rewrite its scheme to sip or sips in the response"),),
-    constraints=("rr != single -> rewrite == keep",),
+    constraints=("rr != single -> rewrite == keep",
+                 #: RFC 3261 19.1.1 (grammar): the rewritten value keeps its parameter, and a sips URI never names udp
+                 "rewrite == sips -> rr_tp != UDP"),
     prefer=("rewrite == keep",),
 )
 

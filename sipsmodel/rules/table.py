@@ -125,8 +125,9 @@ RULES: tuple[Rule, ...] = (
          "no downgrade of a SIPS request, in scheme or transport, except the last-hop exception",
          {"proxy_forward": "in_ruri == sips and not (responsible and last_hop) -> ruri == sips and secure(transport)"}),
     Rule("R-04-7-a", D04, "7", "MUST NOT", "all",
-         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx)",
-         {"uac_invite": "contact_tp != TLS", "uas_answer": "contact_tp != TLS"}),
+         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx, and in "
+         "the Record-Route values a proxy inserts)",
+         {"uac_invite": "contact_tp != TLS", "uas_answer": "contact_tp != TLS", "proxy_forward": "rr_tp != TLS"}),
     Rule("R-04-4-e", D04, "4", "MUST", "proxy",
          "a 3xx with a SIP Contact to a SIPS request is passed back to the UAC, not recursed on",
          {"proxy_recurse": "ruri == sips and failure == r3xx and contact == sip -> action == forward"},

@@ -24,6 +24,7 @@ from sipsmodel.sim.wire import (
     set_values,
     warning_text,
     with_request_uri,
+    with_tparam,
 )
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
 
@@ -200,7 +201,7 @@ def forward_branch(
     check_request("proxy_forward", options, out, transport)
     branch = Branch(txn, out, following.name, transport, len(state.transmissions), how.binding, how.responsible,
                     how.recursion, str(options["rr"]), str(options["rr_out"]), len(out.record_routes()),
-                    message, tuple(routes))
+                    message, tuple(routes), rr_tp=str(options["rr_tp"]))
     txn.branches.append(branch)
     attach(state, decision, branch.out_hop)
     state.forwards.append({
@@ -227,7 +228,8 @@ def _record_route(
     user = token if token is not None else element.rr_user
 
     def value(scheme: Value) -> str:
-        return NameAddr(SipUri(str(scheme), user, None, element.host, None, params)).render()
+        uri = with_tparam(SipUri(str(scheme), user, None, element.host, None, params), options["rr_tp"])
+        return NameAddr(uri).render()
 
     pushed = [value(options["rr_out"])]
     if options["rr"] == "double":
@@ -347,7 +349,7 @@ def _rewrite_record_route(state: SimState, branch: Branch, response: SipMessage)
     owner = branch.owner
     if branch.rr == "none" or owner.request.method != "INVITE":
         return response
-    features: dict[str, Value] = {"rr": branch.rr, "rr_out": branch.rr_out,
+    features: dict[str, Value] = {"rr": branch.rr, "rr_out": branch.rr_out, "rr_tp": branch.rr_tp,
                                   "in_secure": is_secure(owner.transport), "out_secure": is_secure(branch.transport),
                                   "malicious": state.network.element(owner.element).malicious}
     decision, options = visit(state, owner.element, "proxy_response_rr", features)

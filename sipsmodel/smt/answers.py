@@ -17,7 +17,7 @@ import z3
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, DIALOG_ROLE, INT, OPT_SCHEME, REWRITE, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
 from sipsmodel.smt.invite import Forward, Leg, RREntry, rr_top
-from sipsmodel.smt.records import contact_params
+from sipsmodel.smt.records import contact_params, rr_params, with_params
 from sipsmodel.smt.topology import Topology, response_fields
 
 Term = Any
@@ -48,6 +48,8 @@ def respond(topo: Topology, leg: Leg, active: Term, status: Term, contact: Sym, 
                              f["sender"])
     if contact_tp is not None:
         fields.update(contact_params(shown, ite(with_contact, contact_tp, const(TPARAM, "none"))))
+    # a 2xx to the INVITE copies its Record-Route values (RFC 3261 12.1.1, 16.7; sim/wire.py response_to)
+    fields.update(with_params(fields, rr_params(rr, is_2xx)))
     topo.send(active, leg.slot.receiver, leg.slot.sender, fields, leg.slot.request, label)
 
 
@@ -58,7 +60,7 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     assert fw.outgoing is not None
     v = topo.rules.visit(
         "proxy_response_rr", fw.element, z3.And(active, inserted),
-        {"rr": o["rr"], "rr_out": o["rr_out"], "in_secure": fw.visit.features["in_secure"],
+        {"rr": o["rr"], "rr_out": o["rr_out"], "rr_tp": o["rr_tp"], "in_secure": fw.visit.features["in_secure"],
          "out_secure": fw.outgoing.slot.fields["secure"], "malicious": Sym(topo.malicious(fw.element), BOOL)},
         f"{label}!rr", fallback={"rewrite": "keep"},
     )
@@ -69,7 +71,7 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
             keep = rewrite.term == const(REWRITE, "keep").term
             to_sips = rewrite.term == const(REWRITE, "sips").term
             scheme = ite(keep, e.scheme, ite(to_sips, const(SCHEME, "sips"), const(SCHEME, "sip")))
-            result.append(RREntry(e.owner, e.present, scheme, True))
+            result.append(RREntry(e.owner, e.present, scheme, True, e.tparam))  # the parameter is kept
         else:
             result.append(e)
     return result

@@ -17,7 +17,7 @@ import z3
 
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
-from sipsmodel.smt.records import PARAM_ATTRS, forwards_fields, proxy_forward_hop, uac_invite_hop
+from sipsmodel.smt.records import forwards_fields, proxy_forward_hop, rr_params, uac_invite_hop, with_params
 from sipsmodel.smt.register import BindingState, choose_link, next_tls
 from sipsmodel.smt.topology import Slot, Topology
 from sipsmodel.smt.visits import Visit
@@ -33,6 +33,7 @@ class RREntry:
     present: Term
     scheme: Sym
     is_out: bool
+    tparam: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # its transport parameter (rr_tp)
 
 
 @dataclass
@@ -88,7 +89,8 @@ def _entries(v: Visit, element: int, sending: Term) -> list[RREntry]:
     rr = o["rr"]
     double = z3.And(sending, rr.term == const(RR_KIND, "double").term)
     some = z3.And(sending, z3.Not(rr.term == const(RR_KIND, "none").term))
-    return [RREntry(element, double, o["rr_in"], False), RREntry(element, some, o["rr_out"], True)]
+    tp = o["rr_tp"]
+    return [RREntry(element, double, o["rr_in"], False, tp), RREntry(element, some, o["rr_out"], True, tp)]
 
 
 def forward(topo: Topology, element: int, active: Term, incoming: Leg, features: dict[str, Sym], receiver: Term | int,
@@ -100,7 +102,8 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     rr = incoming.rr + entries
     fields = {
         **proxy_forward_hop(v, rr_top(incoming.rr)),
-        **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call", *PARAM_ATTRS)},
+        **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call")},
+        **with_params(incoming.slot.fields, rr_params(entries)),  # the received URIs and the inserted values
         "status": const(INT, 0),
         "receiver": topo.role(receiver),
         "binding": Sym(binding_hop if binding_hop is not None else z3.IntVal(-1), INT),

@@ -27,10 +27,10 @@ import z3
 
 from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
-from sipsmodel.model.vocab import TPARAM
+from sipsmodel.model.vocab import RR_KIND, TPARAM
 from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.smt.compile import SymScope, compile_formula, value_term
+from sipsmodel.smt.compile import SymScope, compile_formula, is_value, value_term
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
 from sipsmodel.smt.mus import Query
 from sipsmodel.smt.solving import (
@@ -48,6 +48,9 @@ from sipsmodel.verdict import Result
 Term = Any
 
 
+#: The options by which an element writes a ``transport`` parameter into a URI it generates.
+TPARAM_OPTIONS = ("contact_tp", "rr_tp")
+
 
 @dataclass
 class BoundedProver:
@@ -57,16 +60,17 @@ class BoundedProver:
     encoding: BoundedEncoding
     solver: Term
     size_literals: dict[int, Term] = field(default_factory=dict)
-    plain: Term | None = None  # the no_transport_params literal, once made
+    plain: dict[int, Term] = field(default_factory=dict)  # the transport_params_at_most literals, once made
 
-    def no_transport_params(self) -> Term:
-        """A literal that, assumed, keeps every Contact free of a ``transport`` parameter (``contact_tp``)."""
-        if self.plain is None:
-            self.plain = z3.Bool("no-transport-params")
-            none = [v.options["contact_tp"].term == value_term(TPARAM, "none")
-                    for v in self.encoding.topo.rules.visits if "contact_tp" in v.options]
-            self.solver.add(z3.Implies(self.plain, z3.And(none)))
-        return self.plain
+    def transport_params_at_most(self, n: int) -> Term:
+        """A literal that, assumed, allows at most ``n`` generated URIs with a ``transport`` parameter (the
+        options ``TPARAM_OPTIONS``: Contacts, Record-Route values)."""
+        if n not in self.plain:
+            literal = z3.Bool(f"transport-params<={n}")
+            named = [(term, 1) for term in _parameter_uris(self.encoding)]
+            self.solver.add(z3.Implies(literal, z3.PbLe(named, n) if named else z3.BoolVal(True)))
+            self.plain[n] = literal
+        return self.plain[n]
 
     def size_at_most(self, n: int) -> Term:
         """A literal that, assumed, allows at most ``n`` active transmissions."""
@@ -258,10 +262,32 @@ def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
             low = middle + 1
         else:
             break
-    # as short, and without a transport parameter the violation does not need (readable ladders)
-    if solver.check(*extra, prover.size_at_most(best), prover.no_transport_params()) == z3.sat:
-        model = solver.model()
+    # as short, and with the fewest transport parameters (readable ladders: none the violation does not need)
+    named = _transport_params(prover, model)
+    for n in range(named):
+        if solver.check(*extra, prover.size_at_most(best), prover.transport_params_at_most(n)) == z3.sat:
+            return solver.model()
     return model
+
+
+def _parameter_uris(encoding: BoundedEncoding) -> list[Term]:
+    """One term per generated URI that may carry a ``transport`` parameter, true when it does (both values of
+    a double Record-Route count)."""
+    none = value_term(TPARAM, "none")
+    terms = []
+    for v in encoding.topo.rules.visits:
+        for name in TPARAM_OPTIONS:
+            if name in v.options:
+                named = z3.And(v.active, z3.Not(v.options[name].term == none))
+                terms.append(named)
+                if name == "rr_tp":
+                    terms.append(z3.And(named, is_value(RR_KIND, v.options["rr"], "double")))
+    return terms
+
+
+def _transport_params(prover: BoundedProver, model: Term) -> int:
+    """How many generated URIs of ``model`` carry a ``transport`` parameter (an upper bound for the search)."""
+    return sum(1 for term in _parameter_uris(prover.encoding) if z3.is_true(model.eval(term, model_completion=True)))
 
 
 def refuted(prop: Property, rule_set: RuleSet, encoding: BoundedEncoding, model: Term, bound: int, start: float,

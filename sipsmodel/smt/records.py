@@ -8,7 +8,7 @@ Both engines derive the same records from the same decisions (``sipsmodel.model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import z3
@@ -69,6 +69,30 @@ def contact_params(contact: Sym, tparam: Sym) -> Fields:
         "udp_param": const(BOOL, False),
         "sips_udp_param": Sym(z3.And(is_value(contact.domain, contact, "sips"), is_value(TPARAM, tparam, "UDP")), BOOL),
     }
+
+
+def rr_params(entries: Sequence[Any], on: Term = True) -> Fields:
+    """The parameter attributes of the Record-Route (or Route) values ``entries`` (RREntry), when ``on``."""
+    tls = [z3.And(on, e.present, is_value(TPARAM, e.tparam, "TLS")) for e in entries]
+    sudp = [z3.And(on, e.present, is_value(e.scheme.domain, e.scheme, "sips"), is_value(TPARAM, e.tparam, "UDP"))
+            for e in entries]
+    return {"tls_param": Sym(z3.Or(tls), BOOL), "sips_udp_param": Sym(z3.Or(sudp), BOOL)}
+
+
+def inserted_params(v: Visit) -> Fields:
+    """The parameter attributes of the Record-Route values a proxy_forward visit inserts (option rr_tp)."""
+    o = v.options
+    some = z3.Not(is_value(o["rr"].domain, o["rr"], "none"))
+    double = is_value(o["rr"].domain, o["rr"], "double")
+    sips = z3.Or(is_value(o["rr_out"].domain, o["rr_out"], "sips"),
+                 z3.And(double, is_value(o["rr_in"].domain, o["rr_in"], "sips")))
+    return {"tls_param": Sym(z3.And(some, is_value(TPARAM, o["rr_tp"], "TLS")), BOOL),
+            "sips_udp_param": Sym(z3.And(some, sips, is_value(TPARAM, o["rr_tp"], "UDP")), BOOL)}
+
+
+def with_params(base: Mapping[str, Sym], more: Mapping[str, Sym]) -> Fields:
+    """``base``'s parameter attributes, each or-ed with ``more``'s (a message carrying the URIs of both)."""
+    return {a: Sym(z3.Or(base[a].term, more[a].term), BOOL) if a in more else base[a] for a in PARAM_ATTRS}
 
 
 def ruri_params(ruri: Sym, tparam: Sym) -> Fields:
@@ -207,6 +231,9 @@ __all__ = [
     "STEP_HOPS",
     "contact_params",
     "ruri_params",
+    "rr_params",
+    "inserted_params",
+    "with_params",
     "SCHEME",
     "complete",
     "forwards_fields",
