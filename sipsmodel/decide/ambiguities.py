@@ -319,8 +319,9 @@ NOT_EXPRESSIBLE: dict[str, str] = {
             "shows it; a mixed deployment of two registrars is not modelled",
     "F-21": "the reason text of warn-code 380 is not observable in the model",
     "F-22": "IPv6 grammar and URI equality are the syntax layer's; hosts in the model are names",
-    "F-23": "URI equality is the syntax layer's (`uri_equal`), not a choice; the REGISTER Contacts the registrar "
-            "compares never carry a transport parameter",
+    "F-23": "URI equality is the syntax layer's (`uri_equal`), not a choice; a REGISTER Contact may carry a "
+            "transport parameter, but in the bounded family each device registers one Contact once, so no "
+            "refresh is compared",
 }
 
 

@@ -157,6 +157,8 @@ PROXY_FORWARD = ChoicePoint(
         _NEXT_TLS,
         _f("flow", FLOW, "transport of the outbound flow the next hop must reuse (RFC 5626 7); none without one"),
         _f("last_hop", BOOL, "the next element is the user agent the request is delivered to"),
+        _f("ruri_tp", TPARAM, "transport parameter of the URI the Request-URI is sent with (the registered Contact "
+                              "when retargeting, else the Request-URI as received); the Request-URI sent keeps it"),
         _MALICIOUS,
     ),
     options=(
@@ -179,6 +181,7 @@ PROXY_FORWARD = ChoicePoint(
         "rr == none -> rr_tp == none",
         #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
         "rr_out == sips or rr_in == sips -> rr_tp != UDP",
+        "ruri == sips -> ruri_tp != UDP",
         "not dialog_forming -> rr == none",
         "via_lie -> malicious and not secure(transport)",
     ),
@@ -269,10 +272,11 @@ UA_REGISTER = ChoicePoint(
         _o("aor", SCHEME, "scheme of the AoR in To and From"),
         _o("ruri", SCHEME, "scheme of the REGISTER's Request-URI"),
         _TRANSPORT,
+        _CONTACT_TP,
     ),
-    constraints=(_PHYSICAL_TLS, "contact == sips -> tls"),
+    constraints=(_PHYSICAL_TLS, "contact == sips -> tls", _NO_SIPS_UDP),
     prefer=("(contact == sips) <-> want_sips", "aor == contact", "ruri == contact", "secure(transport)",
-            "transport == TCP"),
+            "transport == TCP", "contact_tp == none"),
 )
 
 EDGE_REGISTER = ChoicePoint(

@@ -17,7 +17,14 @@ import z3
 
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
-from sipsmodel.smt.records import forwards_fields, proxy_forward_hop, rr_params, uac_invite_hop, with_params
+from sipsmodel.smt.records import (
+    forwards_fields,
+    proxy_forward_hop,
+    retarget_params,
+    rr_params,
+    uac_invite_hop,
+    with_params,
+)
 from sipsmodel.smt.register import BindingState, choose_link, next_tls
 from sipsmodel.smt.topology import Slot, Topology
 from sipsmodel.smt.visits import Visit
@@ -43,6 +50,7 @@ class Leg:
     slot: Slot
     rr: list[RREntry]
     last: Term  # receiver answers the request itself
+    ruri_tp: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # its Request-URI's transport parameter
 
 
 @dataclass
@@ -100,10 +108,12 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     sent = z3.And(active, z3.Not(v.blocked))
     entries = _entries(v, element, sent)
     rr = incoming.rr + entries
+    ruri_tp = features["ruri_tp"]  # the Request-URI sent keeps the target's parameter
     fields = {
         **proxy_forward_hop(v, rr_top(incoming.rr)),
         **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call")},
-        **with_params(incoming.slot.fields, rr_params(entries)),  # the received URIs and the inserted values
+        # the received URIs, the inserted values and the Request-URI sent
+        **retarget_params(v.options["ruri"], ruri_tp, with_params(incoming.slot.fields, rr_params(entries))),
         "status": const(INT, 0),
         "receiver": topo.role(receiver),
         "binding": Sym(binding_hop if binding_hop is not None else z3.IntVal(-1), INT),
@@ -111,7 +121,7 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     last = z3.Bool(f"{label}!last")
     fields["last"] = Sym(last, BOOL)
     slot = topo.send(sent, element, receiver, fields, request, f"{label}!out")
-    return Forward(v, element, incoming, Leg(slot, rr, last), sent, entries)
+    return Forward(v, element, incoming, Leg(slot, rr, last, ruri_tp), sent, entries)
 
 
 def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> SymRecord:
@@ -164,6 +174,7 @@ def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tup
             "binding": const(OPT_SCHEME, "none"), "route_next": const(OPT_SCHEME, "none"),
             "dialog_forming": const(BOOL, True), "tls": Sym(topo.tls(i), BOOL), "next_tls": Sym(ntls, BOOL),
             "flow": const(FLOW, "none"), "last_hop": const(BOOL, False), "malicious": Sym(topo.malicious(i), BOOL),
+            "ruri_tp": incoming.ruri_tp,
         }
         fw = forward(topo, i, at, incoming, features, receiver, link, f"{label}!p{i}", request)
         forwards.append(fw)
@@ -189,11 +200,12 @@ def select(conds: list[Term], values: list[Sym]) -> Sym:
 
 
 def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: Leg, in_ruri: Sym, request: Term,
-              recursion: bool = False) -> Branch:
+              recursion: bool = False, twin_tp: Sym | None = None) -> Branch:
     """pb retargets to binding ``j`` (RFC 3261 16.5, 16.6; RFC 3327): pb's visit, the edge's, the UAS.
 
     ``active``: pb holds the request (first branch) or chose to recurse to the twin of the branch's
-    Request-URI (``recursion``: binding ``none``, the same stored Path as Route, docs/semantics.md step 5).
+    Request-URI (``recursion``: binding ``none``, the same stored Path as Route, docs/semantics.md step 5;
+    ``twin_tp``: that Request-URI's transport parameter, which the twin keeps).
     """
     j, pb, eb, bob = b.j, topo.pb, topo.eb(b.j), topo.bob(b.j)
     found = active if recursion else z3.And(active, b.bound, z3.Or(z3.Not(b.key_scheme), b.aor.term == in_ruri.term))
@@ -206,6 +218,7 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
         "next_tls": Sym(z3.If(b.has_path, next_tls(topo, pb, eb), next_tls(topo, pb, bob)), BOOL),
         "flow": const(FLOW, "none"), "last_hop": Sym(z3.Not(b.has_path), BOOL),
         "malicious": Sym(topo.malicious(pb), BOOL),
+        "ruri_tp": twin_tp if recursion and twin_tp is not None else b.contact_tp,  # the registered Contact's
     }
     targeted = z3.BoolVal(True) if recursion else _targeted(topo, label, b, found, in_ruri)
     link = choose_link(topo, b.has_path, (pb, eb), (pb, bob))
@@ -220,7 +233,7 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
         "binding": const(OPT_SCHEME, "none"), "route_next": const(OPT_SCHEME, "none"),
         "dialog_forming": const(BOOL, True), "tls": Sym(topo.tls(eb), BOOL),
         "next_tls": Sym(next_tls(topo, eb, bob), BOOL), "flow": b.flow, "last_hop": const(BOOL, True),
-        "malicious": Sym(topo.malicious(eb), BOOL),
+        "malicious": Sym(topo.malicious(eb), BOOL), "ruri_tp": fw.outgoing.ruri_tp,
     }
     efw = forward(topo, eb, at_edge, fw.outgoing, edge_features, bob, topo.link(eb, bob), f"{label}!eb{j}", request,
                   b.id)

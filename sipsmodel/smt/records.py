@@ -59,7 +59,6 @@ def _common(kind: str, method: str, transport: Sym, sender: str) -> Fields:
 
 #: Hop attributes that say which transport parameters the URIs of a message carry.
 PARAM_ATTRS = ("tls_param", "udp_param", "sips_udp_param")
-_NO_PARAMS: Fields = {a: const(BOOL, False) for a in PARAM_ATTRS}
 
 
 def contact_params(contact: Sym, tparam: Sym) -> Fields:
@@ -88,6 +87,13 @@ def inserted_params(v: Visit) -> Fields:
                  z3.And(double, is_value(o["rr_in"].domain, o["rr_in"], "sips")))
     return {"tls_param": Sym(z3.And(some, is_value(TPARAM, o["rr_tp"], "TLS")), BOOL),
             "sips_udp_param": Sym(z3.And(some, sips, is_value(TPARAM, o["rr_tp"], "UDP")), BOOL)}
+
+
+def retarget_params(ruri: Sym, tparam: Sym, base: Mapping[str, Sym]) -> Fields:
+    """A forwarded request's parameter attributes: ``base``'s (its other URIs) with those of its Request-URI
+    (scheme ``ruri``, parameter ``tparam``), which replaces the received one."""
+    own = ruri_params(ruri, tparam)
+    return {**with_params(base, {a: own[a] for a in ("tls_param", "sips_udp_param")}), "udp_param": own["udp_param"]}
 
 
 def with_params(base: Mapping[str, Sym], more: Mapping[str, Sym]) -> Fields:
@@ -168,12 +174,13 @@ def ua_register_hop(v: Visit, route0: Sym) -> Fields:
         "rr_top": const(OPT_SCHEME, "none"),
         "call": const(INT, -1),
         "binding": const(INT, -1),
-        **_NO_PARAMS,
+        **contact_params(o["contact"], o["contact_tp"]),
     }
 
 
 def edge_register_hop(v: Visit) -> Fields:
-    """RFC 3327 and docs/semantics.md registration step 2: the REGISTER an edge proxy relays."""
+    """RFC 3327 and docs/semantics.md registration step 2: the REGISTER an edge proxy relays (its Contact, and
+    so the parameter attributes, are the received REGISTER's: the caller copies them)."""
     f = v.features
     return {
         **_common("request", "REGISTER", v.options["transport"], "proxy"),
@@ -184,7 +191,6 @@ def edge_register_hop(v: Visit) -> Fields:
         "rr_top": const(OPT_SCHEME, "none"),
         "call": const(INT, -1),
         "binding": const(INT, -1),
-        **_NO_PARAMS,
     }
 
 
@@ -234,6 +240,7 @@ __all__ = [
     "rr_params",
     "inserted_params",
     "with_params",
+    "retarget_params",
     "SCHEME",
     "complete",
     "forwards_fields",

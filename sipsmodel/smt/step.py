@@ -36,6 +36,7 @@ from sipsmodel.smt.records import (
     contact_params,
     forwards_fields,
     inserted_params,
+    retarget_params,
     with_params,
 )
 from sipsmodel.smt.visits import Rules, Visit
@@ -81,6 +82,18 @@ def _inherited(invariant: Callable[[SymRecord], Term], label: str) -> tuple[dict
     return {a: source.values[a] for a in PARAM_ATTRS}, invariant(source)
 
 
+def _forwarded(visit: Visit, invariant: Callable[[SymRecord], Term], label: str) -> tuple[dict[str, Sym], list[Term]]:
+    """A forwarded request's parameter attributes: the received URIs (copied), the Record-Route values it
+    inserts (``rr_tp``), and its Request-URI, whose ``ruri_tp`` is that of a URI an earlier hop carried (a
+    REGISTER Contact, or the Request-URI received): naming tls only if that hop had a tls parameter."""
+    copied, received = _inherited(invariant, label)
+    target, carried = _inherited(invariant, f"{label}!target")
+    ruri_tp = visit.features["ruri_tp"]
+    params = retarget_params(visit.options["ruri"], ruri_tp, with_params(copied, inserted_params(visit)))
+    from_target = z3.Implies(is_value(TPARAM, ruri_tp, "TLS"), target["tls_param"].term)
+    return params, [received, carried, from_target]
+
+
 def _visit_source(cp_name: str, collection: str, malicious: bool,
                   invariant: Callable[[SymRecord], Term]) -> StepSource:
     cp = CHOICE_POINTS[cp_name]
@@ -96,10 +109,13 @@ def _visit_source(cp_name: str, collection: str, malicious: bool,
         record = complete("forwards", z3.BoolVal(True), forwards_fields(visit), label)
     else:
         fields = STEP_HOPS[cp_name](visit)
-        if not set(PARAM_ATTRS) <= set(fields):  # URIs copied from earlier messages, and any the visit inserts
+        if cp_name == "proxy_forward":
+            params, hypotheses = _forwarded(visit, invariant, label)
+            fields = {**params, **fields}
+            extra += hypotheses
+        elif not set(PARAM_ATTRS) <= set(fields):  # the visit writes no URI with a parameter: copied ones only
             copied, hypothesis = _inherited(invariant, label)
-            own = inserted_params(visit) if cp_name == "proxy_forward" else {}
-            fields = {**with_params(copied, own), **fields}
+            fields = {**copied, **fields}
             extra.append(hypothesis)
         record = complete("hops", z3.BoolVal(True), fields, label)
     return StepSource(cp_name, tuple(rules.assertions + extra), record)
