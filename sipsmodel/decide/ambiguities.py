@@ -304,21 +304,24 @@ NOT_EXPRESSIBLE: dict[str, str] = {
     "F-10": "replacing or adding a Contact is the registrar's mechanics (uri_equal), not a choice point",
     "F-11": "GRUU is not modelled",
     "F-13": "an erratum of the RFC 5630 6.4 example: the model always reuses the outbound flow (R-5626-7)",
-    "F-14": "no reading to choose: UAs write `transport=` into their Contacts and R-3263-4.1-a lets `tcp` mean "
+    "F-14": "no reading to choose: UAs write `transport=` into their Contacts, proxies into their Record-Route "
+            "values, and R-3263-4.1-a lets `tcp` mean "
             "TCP or TLS, but the literal reading of `sips:...;transport=tcp` (plain TCP) is never possible, since "
             "RFC 3261 8.1.2 and 16.6 step 7 (MUST) make every sips hop TLS and a sips URI never names `udp` "
             "(19.1.1); numeric hosts and ports are not modelled",
     "F-15": "UAS checks of the Via chain are not modelled (R-04-4.1-b)",
     "F-16": "two definitions of the secure flag: a difference between properties, no element chooses",
-    "F-17": "no reading to choose: a Contact may carry `transport=tls` (rfc3261, dean-bcp: I-16 refuted), and "
+    "F-17": "no reading to choose: a Contact may carry `transport=tls` (rfc3261, dean-bcp: I-16 refuted), so may "
+            "a proxy's Record-Route value (rfc5630 too), and "
             "whether a received `tls` is read as TLS or ignored decides nothing, since the Request-URI scheme and "
             "the MUSTs decide the security of the hop",
     "F-18": "each registrar's test is a rule (R-04-5-e, R-5630-5.2-b): `diff --rules draft-04 --rules rfc5630` "
             "shows it; a mixed deployment of two registrars is not modelled",
     "F-21": "the reason text of warn-code 380 is not observable in the model",
     "F-22": "IPv6 grammar and URI equality are the syntax layer's; hosts in the model are names",
-    "F-23": "URI equality is the syntax layer's (`uri_equal`), not a choice; the REGISTER Contacts the registrar "
-            "compares never carry a transport parameter",
+    "F-23": "URI equality is the syntax layer's (`uri_equal`), not a choice; a REGISTER Contact may carry a "
+            "transport parameter, but in the bounded family each device registers one Contact once, so no "
+            "refresh is compared",
 }
 
 

@@ -157,6 +157,8 @@ PROXY_FORWARD = ChoicePoint(
         _NEXT_TLS,
         _f("flow", FLOW, "transport of the outbound flow the next hop must reuse (RFC 5626 7); none without one"),
         _f("last_hop", BOOL, "the next element is the user agent the request is delivered to"),
+        _f("ruri_tp", TPARAM, "transport parameter of the URI the Request-URI is sent with (the registered Contact "
+                              "when retargeting, else the Request-URI as received); the Request-URI sent keeps it"),
         _MALICIOUS,
     ),
     options=(
@@ -166,6 +168,9 @@ PROXY_FORWARD = ChoicePoint(
         _o("rr", RR_KIND, "Record-Route values inserted: none, one, or two (draft-04 4.2 double recording)"),
         _o("rr_out", SCHEME, "scheme of the inserted value on top (facing the next element)"),
         _o("rr_in", SCHEME, "double only: scheme of the inserted value facing the incoming leg"),
+        _o("rr_tp", TPARAM, "transport parameter of the inserted Record-Route values (none: no parameter, and none "
+                            "without rr; one choice shared by both values of a double: RFC 3261 19.1.1, 26.2.2; "
+                            "draft-04 7)"),
         _o("via_lie", BOOL, "the Via claims TLS although the hop is not TLS (malicious only)"),
     ),
     constraints=(
@@ -173,12 +178,16 @@ PROXY_FORWARD = ChoicePoint(
         "(route0 == none) <-> (route_next == none)",
         "rr == double or rr_in == rr_out",
         "rr == none -> rr_out == sip",
+        "rr == none -> rr_tp == none",
+        #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
+        "rr_out == sips or rr_in == sips -> rr_tp != UDP",
+        "ruri == sips -> ruri_tp != UDP",
         "not dialog_forming -> rr == none",
         "via_lie -> malicious and not secure(transport)",
     ),
     prefer=("not via_lie", "ruri == in_ruri or binding == none", "binding == none or ruri == binding",
             "route0 == route_next", "rr != none", "rr != double", "in_secure -> secure(transport)",
-            "secure(transport)", "transport == TCP"),
+            "secure(transport)", "transport == TCP", "rr_tp == none"),
 )
 
 PROXY_TARGET = ChoicePoint(
@@ -204,12 +213,15 @@ PROXY_RESPONSE_RR = ChoicePoint(
     features=(
         _f("rr", RR_KIND, "Record-Route values this proxy inserted in the request"),
         _f("rr_out", SCHEME, "scheme of the inserted value on top, as sent in the request"),
+        _f("rr_tp", TPARAM, "transport parameter of the inserted values, as sent in the request (kept by a rewrite)"),
         _f("in_secure", BOOL, "the request's incoming leg was TLS-protected"),
         _f("out_secure", BOOL, "the request's outgoing leg was TLS-protected"),
         _MALICIOUS,
     ),
     options=(_o("rewrite", REWRITE, "keep the value, or rewrite its scheme to sip or sips in the response"),),
-    constraints=("rr != single -> rewrite == keep",),
+    constraints=("rr != single -> rewrite == keep",
+                 #: RFC 3261 19.1.1 (grammar): the rewritten value keeps its parameter, and a sips URI never names udp
+                 "rewrite == sips -> rr_tp != UDP"),
     prefer=("rewrite == keep",),
 )
 
@@ -260,10 +272,11 @@ UA_REGISTER = ChoicePoint(
         _o("aor", SCHEME, "scheme of the AoR in To and From"),
         _o("ruri", SCHEME, "scheme of the REGISTER's Request-URI"),
         _TRANSPORT,
+        _CONTACT_TP,
     ),
-    constraints=(_PHYSICAL_TLS, "contact == sips -> tls"),
+    constraints=(_PHYSICAL_TLS, "contact == sips -> tls", _NO_SIPS_UDP),
     prefer=("(contact == sips) <-> want_sips", "aor == contact", "ruri == contact", "secure(transport)",
-            "transport == TCP"),
+            "transport == TCP", "contact_tp == none"),
 )
 
 EDGE_REGISTER = ChoicePoint(

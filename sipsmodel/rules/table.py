@@ -100,7 +100,10 @@ RULES: tuple[Rule, ...] = (
     Rule("R-3263-4.1-a", "RFC 3263", "4.1", "SHOULD", "client",
          "a transport parameter in the URI the next hop is resolved from is used: udp means UDP, tcp means TCP "
          "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17)",
-         {"send_in_dialog": "(next_tp == UDP -> transport == UDP) and (next_tp == TCP -> transport in {TCP, TLS})"}),
+         {"send_in_dialog": "(next_tp == UDP -> transport == UDP) and (next_tp == TCP -> transport in {TCP, TLS})",
+          # a proxy resolves the next hop from the Request-URI when no Route value is left and no flow is reused
+          "proxy_forward": "route_next == none and flow == none -> (ruri_tp == UDP -> transport == UDP) and "
+                           "(ruri_tp == TCP -> transport in {TCP, TLS})"}),
     Rule("R-3263-4.1-c", "RFC 3263", "4.1", "MUST", "client",
          "resolving a SIPS URI keeps only SIPS services, so a SIPS next-hop URI means TLS",
          {"uac_invite": _UAC_NEXT_HOP_SIPS_TLS, "proxy_forward": _SIPS_ROUTE_TLS,
@@ -125,8 +128,10 @@ RULES: tuple[Rule, ...] = (
          "no downgrade of a SIPS request, in scheme or transport, except the last-hop exception",
          {"proxy_forward": "in_ruri == sips and not (responsible and last_hop) -> ruri == sips and secure(transport)"}),
     Rule("R-04-7-a", D04, "7", "MUST NOT", "all",
-         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx)",
-         {"uac_invite": "contact_tp != TLS", "uas_answer": "contact_tp != TLS"}),
+         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx, and in "
+         "the Record-Route values a proxy inserts, and in a REGISTER Contact)",
+         {"uac_invite": "contact_tp != TLS", "uas_answer": "contact_tp != TLS", "proxy_forward": "rr_tp != TLS",
+          "ua_register": "contact_tp != TLS"}),
     Rule("R-04-4-e", D04, "4", "MUST", "proxy",
          "a 3xx with a SIP Contact to a SIPS request is passed back to the UAC, not recursed on",
          {"proxy_recurse": "ruri == sips and failure == r3xx and contact == sip -> action == forward"},
@@ -156,6 +161,11 @@ RULES: tuple[Rule, ...] = (
     Rule("R-04-5-d", D04, "5", "SHOULD", "edge proxy",
          "a proxy between UA and registrar inserts a Path value",
          {"edge_register": "path != none"}),
+    Rule("R-04-5-f", D04, "5", "RECOMMENDED", "UAC",
+         "a UAC puts no transport parameter in a REGISTER Contact (the registrar's duties, to accept it and record "
+         "the scheme, are the model's mechanics; its RECOMMENDED ignoring of the parameter for routing is not "
+         "expressed: with SHOULDs binding no REGISTER Contact carries one under draft-04)",
+         {"ua_register": "contact_tp == none"}),
     Rule("R-04-5-e", D04, "5", "MUST", "registrar",
          "a SIPS Contact is bound only if R-URI, To, From, Contacts and Path are SIPS, otherwise 403",
          {"registrar_accept": "contact == sips -> ((status == 200) <-> (ruri == sips and to == sips and "
@@ -176,8 +186,9 @@ RULES: tuple[Rule, ...] = (
          "a UAC never turns a SIPS URI into SIP",
          {"uac_invite": "target == sips -> " + _UAC_TARGET_IS.format("sips")}),
     Rule("R-5630-5.1.1-b", R5630, "5.1.1", "MUST", "UAC",
-         "UAs never use transport=tls (its restatement of 8.1.1.8 is R-3261-8.1.1.8-b)",
-         {"uac_invite": "contact_tp != TLS"}),
+         "UAs never use transport=tls (its restatement of 8.1.1.8 is R-3261-8.1.1.8-b; here the INVITE and "
+         "REGISTER Contacts)",
+         {"uac_invite": "contact_tp != TLS", "ua_register": "contact_tp != TLS"}),
     Rule("R-5630-5.1.2-g", R5630, "5.1.2", "MUST NOT", "UAS",
          "a UAS never uses transport=tls (in the Contact of its 2xx)",
          {"uas_answer": "contact_tp != TLS"}),
@@ -313,7 +324,6 @@ UNEXPRESSED: tuple[Unexpressed, ...] = (
     Unexpressed("R-04-4.1-b", "UAS classification algorithm (RECOMMENDED) is not modelled"),
     Unexpressed("R-04-4.1-c", "local policy MAY: no constraint"),
     Unexpressed("R-04-4.1-d", "SIP Identity is not modelled"),
-    Unexpressed("R-04-5-f", "transport parameters in REGISTER Contacts are not generated (only INVITE and 2xx Contacts)"),
     Unexpressed("R-04-6-a", "restated by R-3261-8.1.1.8-b"),
     Unexpressed("R-04-6-b", "restated by R-3261-12.1.1-a"),
     Unexpressed("R-04-6-f", "target refresh Contacts are not varied by the model"),

@@ -135,6 +135,7 @@ def check_request(cp_name: str, options: Options, sent: SipMessage, transport: s
     if options.get("rr", "none") != "none":
         rrs = message.record_routes()
         derived["rr_out"] = opt_scheme(rrs)
+        derived["rr_tp"] = tparam_of(rrs[0].uri) if rrs else "none"
         if options["rr"] == "double":
             derived["rr_in"] = opt_scheme(rrs[1:])
     for name, value in derived.items():

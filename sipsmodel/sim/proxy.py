@@ -26,6 +26,7 @@ from sipsmodel.sim.wire import (
     tparam_of,
     warning_text,
     with_request_uri,
+    with_tparam,
 )
 from sipsmodel.steps import best, records, responses
 from sipsmodel.steps import features as steps_features
@@ -176,7 +177,8 @@ def forward_branch(
         how.responsible, how.scheme, opt_scheme(routes), flow)
     link = (element.tls, state.network.next_tls(element.name, following.name))
     features = steps_features.proxy_forward(CONCRETE, (in_ruri, is_secure(txn.transport)), retargeting,
-                                            message.method == "INVITE", link, following.role == "ua", element.malicious)
+                                            message.method == "INVITE", link, following.role == "ua", element.malicious,
+                                            tparam_of(target))
     decision, options = visit(state, element.name, "proxy_forward", features, (element.name, following.name))
     if options is None:
         return None
@@ -196,7 +198,7 @@ def forward_branch(
     check_request("proxy_forward", options, out, transport)
     branch = Branch(txn, out, following.name, transport, len(state.transmissions), how.binding, how.responsible,
                     how.recursion, str(options["rr"]), str(options["rr_out"]), len(out.record_routes()),
-                    message, tuple(routes))
+                    message, tuple(routes), rr_tp=str(options["rr_tp"]))
     txn.branches.append(branch)
     attach(state, decision, branch.out_hop)
     state.forwards.append({
@@ -223,7 +225,8 @@ def _record_route(
     user = token if token is not None else element.rr_user
 
     def value(scheme: Value) -> str:
-        return NameAddr(SipUri(str(scheme), user, None, element.host, None, params)).render()
+        uri = with_tparam(SipUri(str(scheme), user, None, element.host, None, params), options["rr_tp"])
+        return NameAddr(uri).render()
 
     pushed = [value(options["rr_out"])]
     if options["rr"] == "double":
@@ -344,7 +347,7 @@ def _rewrite_record_route(state: SimState, branch: Branch, response: SipMessage)
     if branch.rr == "none" or owner.request.method != "INVITE":
         return response
     secure = (is_secure(owner.transport), is_secure(branch.transport))
-    features = steps_features.proxy_response_rr(CONCRETE, branch.rr, branch.rr_out, secure,
+    features = steps_features.proxy_response_rr(CONCRETE, (branch.rr, branch.rr_out, branch.rr_tp), secure,
                                                 state.network.element(owner.element).malicious)
     decision, options = visit(state, owner.element, "proxy_response_rr", features)
     attach(state, decision, len(state.transmissions))

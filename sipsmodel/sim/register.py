@@ -25,6 +25,7 @@ from sipsmodel.sim.wire import (
     scheme_of,
     set_values,
     sip_uri,
+    with_tparam,
 )
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, aor_key, build_request, uri_equal
 
@@ -69,7 +70,8 @@ def _register_message(
         params.append(("+sip.instance", f'"<{instance}>"'))
     if registration.reg_id is not None or registration.outbound:
         params.append(("reg-id", str(registration.reg_id or 1)))
-    contact = NameAddr(SipUri(str(options["contact"]), registration.aor_user, None, ua.host), ua.display_name,
+    contact = NameAddr(with_tparam(SipUri(str(options["contact"]), registration.aor_user, None, ua.host),
+                                   options["contact_tp"]), ua.display_name,
                        tuple(params))
     state.tags[f"{ua.name}/cseq"] += 1
     cseq = registration.cseq if registration.cseq is not None else state.tags[f"{ua.name}/cseq"]

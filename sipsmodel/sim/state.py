@@ -140,6 +140,7 @@ class Branch:
     downstream: ServerTxn | None = None
     final: SipMessage | None = None
     cancel_sent: bool = False
+    rr_tp: str = "none"  # transport parameter of the inserted Record-Route values (proxy_forward rr_tp)
 
 
 @dataclass

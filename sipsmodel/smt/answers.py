@@ -18,7 +18,7 @@ from sipsmodel.model.vocab import ANY_SCHEME, BOOL, DIALOG_ROLE, INT, OPT_SCHEME
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
 from sipsmodel.smt.invite import Forward, Leg, RREntry, rr_top
 from sipsmodel.smt.ops import Z3
-from sipsmodel.smt.records import contact_params
+from sipsmodel.smt.records import contact_params, rr_params, with_params
 from sipsmodel.smt.topology import Topology, response_fields
 from sipsmodel.steps import features
 from sipsmodel.steps.recordroute import rewritten_scheme
@@ -51,6 +51,8 @@ def respond(topo: Topology, leg: Leg, active: Term, status: Term, contact: Sym, 
                              f["sender"])
     if contact_tp is not None:
         fields.update(contact_params(shown, ite(with_contact, contact_tp, const(TPARAM, "none"))))
+    # a 2xx to the INVITE copies its Record-Route values (RFC 3261 12.1.1, 16.7; sim/wire.py response_to)
+    fields.update(with_params(fields, rr_params(rr, is_2xx)))
     topo.send(active, leg.slot.receiver, leg.slot.sender, fields, leg.slot.request, label)
 
 
@@ -62,7 +64,7 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     secure = (fw.visit.features["in_secure"], fw.outgoing.slot.fields["secure"])
     v = topo.rules.visit(
         "proxy_response_rr", fw.element, z3.And(active, inserted),
-        features.proxy_response_rr(Z3, o["rr"], o["rr_out"], secure, topo.malicious(fw.element)),
+        features.proxy_response_rr(Z3, (o["rr"], o["rr_out"], o["rr_tp"]), secure, topo.malicious(fw.element)),
         f"{label}!rr", fallback={"rewrite": "keep"},
     )
     rewrite = v.options["rewrite"]
@@ -70,7 +72,7 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     for e in entries:
         if e.is_out and any(e is mine for mine in fw.entries):  # this proxy's own out value
             scheme = rewritten_scheme(Z3, rewrite, e.scheme)
-            result.append(RREntry(e.owner, e.present, scheme, True))
+            result.append(RREntry(e.owner, e.present, scheme, True, e.tparam))  # the parameter is kept
         else:
             result.append(e)
     return result

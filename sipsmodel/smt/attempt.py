@@ -33,6 +33,7 @@ from sipsmodel.smt.invite import (
     uac_invite,
 )
 from sipsmodel.smt.ops import Z3
+from sipsmodel.smt.records import ruri_params
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Segment, Slot, Topology, response_fields
 from sipsmodel.steps import features
@@ -167,7 +168,9 @@ def _recursion(topo: Topology, label: str, b: Branch, failed: Term, pb_leg: Leg,
     twin = z3.And(chosen, z3.Not(failure.term == const(FAILURE, "r3xx").term))
     sent = z3.Bool(f"{label}!rec{b.binding.j}!request")
     rec_request = topo.new_request(sent)
-    rec = pb_branch(topo, f"{label}!rec", b.binding, twin, pb_leg, in_ruri, rec_request, recursion=True)
+    assert b.pb_forward.outgoing is not None
+    rec = pb_branch(topo, f"{label}!rec", b.binding, twin, pb_leg, in_ruri, rec_request, recursion=True,
+                    twin_tp=b.pb_forward.outgoing.ruri_tp)
     topo.assertions.append(sent == rec.pb_forward.sent)
     branch_last(topo, rec)
     _blocked_answer(topo, rec, f"{label}!recblocked{b.binding.j}")
@@ -198,6 +201,6 @@ def _cancel_request(topo: Topology, leg: Leg, on: Term, label: str) -> Slot:
     """The CANCEL of the INVITE hop ``leg``: same Request-URI, top Via, Route, To, From, transport (9.1)."""
     f = leg.slot.fields
     fields = {**f, "method": const(METHOD, "CANCEL"), "origin": f["ruri"], "contact": const(ANY_SCHEME, "none"),
-              "rr_top": const(OPT_SCHEME, "none"), "last": const(BOOL, True), "tls_param": const(BOOL, False),
-              "udp_param": const(BOOL, False), "sips_udp_param": const(BOOL, False)}
+              "rr_top": const(OPT_SCHEME, "none"), "last": const(BOOL, True),
+              **ruri_params(f["ruri"], leg.ruri_tp)}  # its only URI that may name a transport: the Request-URI
     return topo.send(on, leg.slot.sender, leg.slot.receiver, fields, topo.new_request(on), label)

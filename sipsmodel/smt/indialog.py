@@ -22,17 +22,17 @@ quadratic reference, which keeps the set of values removed so far, is the test o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import z3
 
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, SCHEME, TPARAM
-from sipsmodel.smt.compile import Sym, const, convert, ite, sort_of
+from sipsmodel.smt.compile import Sym, const, convert, is_value, ite, sort_of
 from sipsmodel.smt.invite import RREntry
 from sipsmodel.smt.ops import Z3
-from sipsmodel.smt.records import ruri_params, send_in_dialog_hop
+from sipsmodel.smt.records import ruri_params, send_in_dialog_hop, with_params
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Topology, pick, response_fields
 from sipsmodel.steps import features as steps_features
@@ -60,11 +60,27 @@ class Walk:
 
 @dataclass(frozen=True)
 class NextHop:
-    """At one step: whether a Route value is left, the owner of the first one and its scheme."""
+    """At one step: whether a Route value is left, the owner of the first one and its scheme.
+
+    ``tparam`` is the first value's transport parameter (RFC 3263 4.1 resolves the next hop from it);
+    ``tls`` and ``sips_udp`` say whether some value left, all of which the request carries in Route,
+    names transport=tls, or is a sips URI naming transport=udp.
+    """
 
     exists: Term
     owner: Term
     scheme: Sym
+    tparam: Sym = field(default_factory=lambda: const(TPARAM, "none"))
+    tls: Term = False
+    sips_udp: Term = False
+
+
+def value_params(entry: RREntry) -> tuple[Term, Term]:
+    """Whether one present Route value names transport=tls, and whether it is sips naming transport=udp."""
+    tls = z3.And(entry.present, is_value(TPARAM, entry.tparam, "TLS"))
+    sudp = z3.And(entry.present, is_value(entry.scheme.domain, entry.scheme, "sips"),
+                  is_value(TPARAM, entry.tparam, "UDP"))
+    return tls, sudp
 
 
 class Router(Protocol):
@@ -127,26 +143,45 @@ class RunRouter:
         self.exists_after = z3.Function(f"{label}!left_after", z3.IntSort(), z3.BoolSort())
         self.owner_after = z3.Function(f"{label}!next_after", z3.IntSort(), z3.IntSort())
         self.scheme_after = z3.Function(f"{label}!scheme_after", z3.IntSort(), scheme_sort)
-        following = NextHop(z3.BoolVal(False), z3.IntVal(target), const(OPT_SCHEME, "none"))
+        self.tparam_after = z3.Function(f"{label}!tparam_after", z3.IntSort(), sort_of(TPARAM))
+        self.tls_after = z3.Function(f"{label}!tls_after", z3.IntSort(), z3.BoolSort())
+        self.sips_udp_after = z3.Function(f"{label}!sips_udp_after", z3.IntSort(), z3.BoolSort())
+        following = NextHop(z3.BoolVal(False), z3.IntVal(target), const(OPT_SCHEME, "none"),
+                            const(TPARAM, "none"), z3.BoolVal(False), z3.BoolVal(False))
         for run in reversed(runs):
             owner = run[0].owner
             self.definitions += [self.exists_after(owner) == following.exists,
                                  self.owner_after(owner) == following.owner,
-                                 self.scheme_after(owner) == following.scheme.term]
-            present = z3.Or([e.present for e in run])
-            scheme = const(OPT_SCHEME, "none")
-            for entry in reversed(run):
-                scheme = ite(entry.present, convert(entry.scheme, OPT_SCHEME), scheme)
-            following = NextHop(z3.Or(present, following.exists), z3.If(present, owner, following.owner),
-                                ite(present, scheme, following.scheme))
+                                 self.scheme_after(owner) == following.scheme.term,
+                                 self.tparam_after(owner) == following.tparam.term,
+                                 self.tls_after(owner) == following.tls,
+                                 self.sips_udp_after(owner) == following.sips_udp]
+            following = _before(run, following)
         self.first = following
         self.left: Term = following.exists
 
     def step(self, s: int, cur: Term) -> NextHop:
         if s == 0:
             return self.first
+        was_left = self.left  # cur owns the run the previous step went to: the values after it are left
         self.left = z3.And(self.left, self.exists_after(cur))
-        return NextHop(self.left, self.owner_after(cur), Sym(self.scheme_after(cur), OPT_SCHEME))
+        return NextHop(self.left, self.owner_after(cur), Sym(self.scheme_after(cur), OPT_SCHEME),
+                       Sym(self.tparam_after(cur), TPARAM), z3.And(was_left, self.tls_after(cur)),
+                       z3.And(was_left, self.sips_udp_after(cur)))
+
+
+def _before(run: list[RREntry], following: NextHop) -> NextHop:
+    """The values left when ``run`` (one owner's values) comes before those ``following`` describes."""
+    owner = run[0].owner
+    present = z3.Or([e.present for e in run])
+    scheme, tparam = const(OPT_SCHEME, "none"), const(TPARAM, "none")
+    for entry in reversed(run):
+        scheme = ite(entry.present, convert(entry.scheme, OPT_SCHEME), scheme)
+        tparam = ite(entry.present, entry.tparam, tparam)
+    params = [value_params(e) for e in run]
+    return NextHop(z3.Or(present, following.exists), z3.If(present, owner, following.owner),
+                   ite(present, scheme, following.scheme), ite(present, tparam, following.tparam),
+                   z3.Or(following.tls, *(t for t, _ in params)), z3.Or(following.sips_udp, *(u for _, u in params)))
 
 
 def router(topo: Topology, w: Walk, label: str) -> Router:
@@ -176,8 +211,8 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
         act = z3.And(w.active, z3.Not(done))
         hop = route.step(s, cur)
         outbound = z3.And(topo.is_proxy(cur), topo.has_outbound(cur))
-        # steps/routing.py; RFC 3263 4.1: the Route values carry no transport parameter, the Request-URI may
-        left = RouteLeft(hop.exists, hop.owner, hop.scheme, const(TPARAM, "none"))
+        # steps/routing.py; RFC 3263 4.1: the URI the next hop is resolved from names the transport
+        left = RouteLeft(hop.exists, hop.owner, hop.scheme, hop.tparam)
         going = next_hop(Z3, left, outbound, cur + 1, w.target, ruri_tp)
         nxt = going.element
         b = w.binding
@@ -190,7 +225,8 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
         go = z3.And(act, z3.Not(v.blocked))
         fields = {
             **send_in_dialog_hop(v, w.method),
-            **ruri_params(w.ruri, ruri_tp),
+            **with_params(ruri_params(w.ruri, ruri_tp), {"tls_param": Sym(hop.tls, BOOL),
+                                                          "sips_udp_param": Sym(hop.sips_udp, BOOL)}),
             "call": const(INT, 0), "status": const(INT, 0), "origin": convert(w.ruri, ANY_SCHEME),
             "contact": const(ANY_SCHEME, "none"), "to": w.to, "from": w.frm,
             "receiver": topo.role(nxt), "last": Sym(z3.Bool(f"{label}!s{s}!last"), BOOL),
@@ -215,4 +251,4 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
             topo.send(slot.active, slot.receiver, slot.sender, response, w.request, f"{slot.label}!resp")
 
 
-__all__ = ["SCHEME", "NextHop", "RunRouter", "Walk", "owner_runs", "pick", "router", "walk"]
+__all__ = ["SCHEME", "NextHop", "value_params", "RunRouter", "Walk", "owner_runs", "pick", "router", "walk"]

@@ -18,7 +18,14 @@ import z3
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
 from sipsmodel.smt.ops import Z3
-from sipsmodel.smt.records import PARAM_ATTRS, forwards_fields, proxy_forward_hop, uac_invite_hop
+from sipsmodel.smt.records import (
+    forwards_fields,
+    proxy_forward_hop,
+    retarget_params,
+    rr_params,
+    uac_invite_hop,
+    with_params,
+)
 from sipsmodel.smt.register import BindingState, choose_link, next_tls
 from sipsmodel.smt.topology import Slot, Topology
 from sipsmodel.smt.visits import Visit
@@ -36,6 +43,7 @@ class RREntry:
     present: Term
     scheme: Sym
     is_out: bool
+    tparam: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # its transport parameter (rr_tp)
 
 
 @dataclass
@@ -45,6 +53,7 @@ class Leg:
     slot: Slot
     rr: list[RREntry]
     last: Term  # receiver answers the request itself
+    ruri_tp: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # its Request-URI's transport parameter
 
 
 @dataclass
@@ -91,7 +100,8 @@ def _entries(v: Visit, element: int, sending: Term) -> list[RREntry]:
     rr = o["rr"]
     double = z3.And(sending, rr.term == const(RR_KIND, "double").term)
     some = z3.And(sending, z3.Not(rr.term == const(RR_KIND, "none").term))
-    return [RREntry(element, double, o["rr_in"], False), RREntry(element, some, o["rr_out"], True)]
+    tp = o["rr_tp"]
+    return [RREntry(element, double, o["rr_in"], False, tp), RREntry(element, some, o["rr_out"], True, tp)]
 
 
 def forward(topo: Topology, element: int, active: Term, incoming: Leg, features: dict[str, Sym], receiver: Term | int,
@@ -101,9 +111,12 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     sent = z3.And(active, z3.Not(v.blocked))
     entries = _entries(v, element, sent)
     rr = incoming.rr + entries
+    ruri_tp = features["ruri_tp"]  # the Request-URI sent keeps the target's parameter
     fields = {
         **proxy_forward_hop(v, rr_top(incoming.rr)),
-        **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call", *PARAM_ATTRS)},
+        **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call")},
+        # the received URIs, the inserted values and the Request-URI sent
+        **retarget_params(v.options["ruri"], ruri_tp, with_params(incoming.slot.fields, rr_params(entries))),
         "status": const(INT, 0),
         "receiver": topo.role(receiver),
         "binding": Sym(binding_hop if binding_hop is not None else z3.IntVal(-1), INT),
@@ -111,7 +124,7 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     last = z3.Bool(f"{label}!last")
     fields["last"] = Sym(last, BOOL)
     slot = topo.send(sent, element, receiver, fields, request, f"{label}!out")
-    return Forward(v, element, incoming, Leg(slot, rr, last), sent, entries)
+    return Forward(v, element, incoming, Leg(slot, rr, last, ruri_tp), sent, entries)
 
 
 def _passing_through(flow: Sym) -> Retargeting[Term, Sym]:
@@ -166,7 +179,7 @@ def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tup
         f = incoming.slot.fields
         features = steps_features.proxy_forward(Z3, (convert(f["ruri"], SCHEME), f["secure"]),
                                                 _passing_through(const(FLOW, "none")), True, (topo.tls(i), ntls), False,
-                                                topo.malicious(i))
+                                                topo.malicious(i), incoming.ruri_tp)
         fw = forward(topo, i, at, incoming, features, receiver, link, f"{label}!p{i}", request)
         forwards.append(fw)
         legs.append(fw.outgoing if fw.outgoing is not None else incoming)
@@ -191,20 +204,22 @@ def select(conds: list[Term], values: list[Sym]) -> Sym:
 
 
 def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: Leg, in_ruri: Sym, request: Term,
-              recursion: bool = False) -> Branch:
+              recursion: bool = False, twin_tp: Sym | None = None) -> Branch:
     """pb retargets to binding ``j`` (RFC 3261 16.5, 16.6; RFC 3327): pb's visit, the edge's, the UAS.
 
     ``active``: pb holds the request (first branch) or chose to recurse to the twin of the branch's
-    Request-URI (``recursion``: binding ``none``, the same stored Path as Route, docs/semantics.md step 5).
+    Request-URI (``recursion``: binding ``none``, the same stored Path as Route, docs/semantics.md step 5;
+    ``twin_tp``: that Request-URI's transport parameter, which the twin keeps).
     """
     j, pb, eb, bob = b.j, topo.pb, topo.eb(b.j), topo.bob(b.j)
     found = active if recursion else z3.And(active, b.bound, z3.Or(z3.Not(b.key_scheme), b.aor.term == in_ruri.term))
     receiver = z3.If(b.has_path, eb, bob)
     binding = const(OPT_SCHEME, "none") if recursion else convert(b.contact, OPT_SCHEME)
     pb_tls = (topo.tls(pb), z3.If(b.has_path, next_tls(topo, pb, eb), next_tls(topo, pb, bob)))
+    ruri_tp = twin_tp if recursion and twin_tp is not None else b.contact_tp  # the registered Contact's
     features = steps_features.proxy_forward(Z3, (in_ruri, pb_in.slot.fields["secure"]),
                                             Retargeting(True, binding, b.path, const(FLOW, "none")), True, pb_tls,
-                                            z3.Not(b.has_path), topo.malicious(pb))
+                                            z3.Not(b.has_path), topo.malicious(pb), ruri_tp)
     targeted = z3.BoolVal(True) if recursion else _targeted(topo, label, b, found, in_ruri)
     link = choose_link(topo, b.has_path, (pb, eb), (pb, bob))
     direct_binding = z3.If(b.has_path, -1, b.id)
@@ -215,7 +230,8 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
     f = fw.outgoing.slot.fields
     edge_tls = (topo.tls(eb), next_tls(topo, eb, bob))
     edge_features = steps_features.proxy_forward(Z3, (convert(f["ruri"], SCHEME), f["secure"]),
-                                                 _passing_through(b.flow), True, edge_tls, True, topo.malicious(eb))
+                                                 _passing_through(b.flow), True, edge_tls, True, topo.malicious(eb),
+                                                 fw.outgoing.ruri_tp)
     efw = forward(topo, eb, at_edge, fw.outgoing, edge_features, bob, topo.link(eb, bob), f"{label}!eb{j}", request,
                   b.id)
     assert efw.outgoing is not None

@@ -27,10 +27,10 @@ import z3
 
 from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
 from sipsmodel.errors import ModelDisagreement
-from sipsmodel.model.vocab import TPARAM
+from sipsmodel.model.vocab import RR_KIND, TPARAM
 from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.smt.compile import SymScope, compile_formula, value_term
+from sipsmodel.smt.compile import SymScope, compile_formula, is_value, value_term
 from sipsmodel.smt.encode import BoundedEncoding, build_encoding
 from sipsmodel.smt.fresh import Limits, fresh_model
 from sipsmodel.smt.mus import Query
@@ -49,6 +49,9 @@ from sipsmodel.verdict import Result
 Term = Any
 
 
+#: The options by which an element writes a ``transport`` parameter into a URI it generates.
+TPARAM_OPTIONS = ("contact_tp", "rr_tp")
+
 
 @dataclass
 class BoundedProver:
@@ -65,24 +68,26 @@ class BoundedProver:
     own: list[Term] = field(default_factory=list)
     limits: Limits = Limits(DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT)
     size_literals: dict[int, Term] = field(default_factory=dict)
-    plain: Term | None = None  # the no_transport_params literal, once made
+    plain: dict[int, Term] = field(default_factory=dict)  # the transport_params_at_most literals, once made
 
     def add(self, formula: Term) -> None:
         """Assert ``formula`` as part of the query itself (kept in ``own``)."""
         self.solver.add(formula)
         self.own.append(formula)
 
-    def no_transport_params(self) -> Term:
-        """A literal that, assumed, keeps every Contact free of a ``transport`` parameter (``contact_tp``)."""
-        if self.plain is None:
-            self.plain = z3.Bool("no-transport-params")
-            self.solver.add(z3.Implies(self.plain, self.plain_contacts()))
-        return self.plain
+    def transport_params_at_most(self, n: int) -> Term:
+        """A literal that, assumed, allows at most ``n`` generated URIs with a ``transport`` parameter."""
+        if n not in self.plain:
+            literal = z3.Bool(f"transport-params<={n}")
+            self.solver.add(z3.Implies(literal, self.params_bound(n)))
+            self.plain[n] = literal
+        return self.plain[n]
 
-    def plain_contacts(self) -> Term:
-        """Every Contact is free of a ``transport`` parameter."""
-        return z3.And([v.options["contact_tp"].term == value_term(TPARAM, "none")
-                       for v in self.encoding.topo.rules.visits if "contact_tp" in v.options])
+    def params_bound(self, n: int) -> Term:
+        """At most ``n`` generated URIs carry a ``transport`` parameter (``TPARAM_OPTIONS``: Contacts,
+        Record-Route values)."""
+        named = [(term, 1) for term in _parameter_uris(self.encoding)]
+        return z3.PbLe(named, n) if named else z3.BoolVal(True)
 
     def size_at_most(self, n: int) -> Term:
         """A literal that, assumed, allows at most ``n`` active transmissions."""
@@ -274,17 +279,19 @@ def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
     The shared solver, just answered ``sat``, finds the fewest transmissions (binary search on a PbLe
     assumption; the size is a fact, whatever that solver learned before). The model itself comes from
     a new context asked once: the query (encoding, ``own``, ``extra`` asserted) at that size, without a
-    transport parameter the violation does not need (readable ladders) where that is possible. Should
+    the fewest transport parameters at that size (readable ladders: none the violation does not need).
+    Both numbers are facts the shared solver finds, whatever it learned before. Should
     that check give up, the shared solver's model is returned (then it may depend on the history).
     """
-    model, best = _fewest(prover, extra)
-    query = [*prover.encoding.assertions, *prover.own, *extra, prover.size_bound(best)]
-    found = fresh_model([*query, prover.plain_contacts()], prover.limits) or fresh_model(query, prover.limits)
+    model, best, params = _fewest(prover, extra)
+    query = [*prover.encoding.assertions, *prover.own, *extra, prover.size_bound(best), prover.params_bound(params)]
+    found = fresh_model(query, prover.limits)
     return model if found is None else found
 
 
-def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int]:
-    """The fewest active transmissions of a violation (binary search), and a model of that size."""
+def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int, int]:
+    """A model with the fewest active transmissions of a violation (binary search), that number, and the
+    fewest transport parameters at that size."""
     solver, encoding = prover.solver, prover.encoding
     model = solver.model()
     best = encoding.transmission_count(model)
@@ -299,7 +306,32 @@ def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int]:
             low = middle + 1
         else:
             break
-    return model, best
+    # as short, and with the fewest transport parameters (readable ladders: none the violation does not need)
+    named = _transport_params(prover, model)
+    for n in range(named):
+        if solver.check(*extra, prover.size_at_most(best), prover.transport_params_at_most(n)) == z3.sat:
+            return solver.model(), best, n
+    return model, best, named
+
+
+def _parameter_uris(encoding: BoundedEncoding) -> list[Term]:
+    """One term per generated URI that may carry a ``transport`` parameter, true when it does (both values of
+    a double Record-Route count)."""
+    none = value_term(TPARAM, "none")
+    terms = []
+    for v in encoding.topo.rules.visits:
+        for name in TPARAM_OPTIONS:
+            if name in v.options:
+                named = z3.And(v.active, z3.Not(v.options[name].term == none))
+                terms.append(named)
+                if name == "rr_tp":
+                    terms.append(z3.And(named, is_value(RR_KIND, v.options["rr"], "double")))
+    return terms
+
+
+def _transport_params(prover: BoundedProver, model: Term) -> int:
+    """How many generated URIs of ``model`` carry a ``transport`` parameter (an upper bound for the search)."""
+    return sum(1 for term in _parameter_uris(prover.encoding) if z3.is_true(model.eval(term, model_completion=True)))
 
 
 def refuted(prop: Property, rule_set: RuleSet, encoding: BoundedEncoding, model: Term, bound: int, start: float,

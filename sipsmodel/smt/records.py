@@ -8,7 +8,7 @@ Both engines derive the same records from the same decisions (``sipsmodel.model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import z3
@@ -59,7 +59,6 @@ def _common(kind: str, method: str, transport: Sym, sender: str) -> Fields:
 
 #: Hop attributes that say which transport parameters the URIs of a message carry.
 PARAM_ATTRS = ("tls_param", "udp_param", "sips_udp_param")
-_NO_PARAMS: Fields = {a: const(BOOL, False) for a in PARAM_ATTRS}
 
 
 def contact_params(contact: Sym, tparam: Sym) -> Fields:
@@ -69,6 +68,37 @@ def contact_params(contact: Sym, tparam: Sym) -> Fields:
         "udp_param": const(BOOL, False),
         "sips_udp_param": Sym(z3.And(is_value(contact.domain, contact, "sips"), is_value(TPARAM, tparam, "UDP")), BOOL),
     }
+
+
+def rr_params(entries: Sequence[Any], on: Term = True) -> Fields:
+    """The parameter attributes of the Record-Route (or Route) values ``entries`` (RREntry), when ``on``."""
+    tls = [z3.And(on, e.present, is_value(TPARAM, e.tparam, "TLS")) for e in entries]
+    sudp = [z3.And(on, e.present, is_value(e.scheme.domain, e.scheme, "sips"), is_value(TPARAM, e.tparam, "UDP"))
+            for e in entries]
+    return {"tls_param": Sym(z3.Or(tls), BOOL), "sips_udp_param": Sym(z3.Or(sudp), BOOL)}
+
+
+def inserted_params(v: Visit) -> Fields:
+    """The parameter attributes of the Record-Route values a proxy_forward visit inserts (option rr_tp)."""
+    o = v.options
+    some = z3.Not(is_value(o["rr"].domain, o["rr"], "none"))
+    double = is_value(o["rr"].domain, o["rr"], "double")
+    sips = z3.Or(is_value(o["rr_out"].domain, o["rr_out"], "sips"),
+                 z3.And(double, is_value(o["rr_in"].domain, o["rr_in"], "sips")))
+    return {"tls_param": Sym(z3.And(some, is_value(TPARAM, o["rr_tp"], "TLS")), BOOL),
+            "sips_udp_param": Sym(z3.And(some, sips, is_value(TPARAM, o["rr_tp"], "UDP")), BOOL)}
+
+
+def retarget_params(ruri: Sym, tparam: Sym, base: Mapping[str, Sym]) -> Fields:
+    """A forwarded request's parameter attributes: ``base``'s (its other URIs) with those of its Request-URI
+    (scheme ``ruri``, parameter ``tparam``), which replaces the received one."""
+    own = ruri_params(ruri, tparam)
+    return {**with_params(base, {a: own[a] for a in ("tls_param", "sips_udp_param")}), "udp_param": own["udp_param"]}
+
+
+def with_params(base: Mapping[str, Sym], more: Mapping[str, Sym]) -> Fields:
+    """``base``'s parameter attributes, each or-ed with ``more``'s (a message carrying the URIs of both)."""
+    return {a: Sym(z3.Or(base[a].term, more[a].term), BOOL) if a in more else base[a] for a in PARAM_ATTRS}
 
 
 def ruri_params(ruri: Sym, tparam: Sym) -> Fields:
@@ -144,12 +174,13 @@ def ua_register_hop(v: Visit, route0: Sym) -> Fields:
         "rr_top": const(OPT_SCHEME, "none"),
         "call": const(INT, -1),
         "binding": const(INT, -1),
-        **_NO_PARAMS,
+        **contact_params(o["contact"], o["contact_tp"]),
     }
 
 
 def edge_register_hop(v: Visit) -> Fields:
-    """RFC 3327 and docs/semantics.md registration step 2: the REGISTER an edge proxy relays."""
+    """RFC 3327 and docs/semantics.md registration step 2: the REGISTER an edge proxy relays (its Contact, and
+    so the parameter attributes, are the received REGISTER's: the caller copies them)."""
     f = v.features
     return {
         **_common("request", "REGISTER", v.options["transport"], "proxy"),
@@ -160,7 +191,6 @@ def edge_register_hop(v: Visit) -> Fields:
         "rr_top": const(OPT_SCHEME, "none"),
         "call": const(INT, -1),
         "binding": const(INT, -1),
-        **_NO_PARAMS,
     }
 
 
@@ -207,6 +237,10 @@ __all__ = [
     "STEP_HOPS",
     "contact_params",
     "ruri_params",
+    "rr_params",
+    "inserted_params",
+    "with_params",
+    "retarget_params",
     "SCHEME",
     "complete",
     "forwards_fields",

@@ -15,7 +15,7 @@ import z3
 
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, REG_STATUS, SCHEME, TRANSPORT
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
-from sipsmodel.smt.records import edge_register_hop, ua_register_hop
+from sipsmodel.smt.records import PARAM_ATTRS, contact_params, edge_register_hop, ua_register_hop
 from sipsmodel.smt.topology import Topology, response_fields
 from sipsmodel.smt.visits import Visit
 
@@ -42,6 +42,7 @@ class BindingState:
     ua_visit: Visit
     edge_visit: Visit
     registrar_visit: Visit
+    contact_tp: Sym  # the transport parameter of the registered Contact (ua_register contact_tp)
 
 
 def next_tls(topo: Topology, sender: Term | int, receiver: Term | int) -> Term:
@@ -99,6 +100,7 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     topo.assertions.append(hop1["last"].term == z3.Or(z3.Not(edge), edge_rejects))
     hop2 = {
         **edge_register_hop(ev),
+        **{a: hop1[a] for a in PARAM_ATTRS},  # the relayed Contact (the Path value names no transport)
         "origin": hop1["origin"], "to": hop1["to"], "from": hop1["from"],
         "receiver": topo.role(pb, registrar=True), "last": const(BOOL, True), "status": const(INT, 0),
     }
@@ -122,11 +124,14 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     for b in reversed(earlier):
         listed = ite(z3.And(b.bound, _same_key(b, o["aor"], key_scheme)), convert(b.contact, ANY_SCHEME), listed)
     resp_contact = ite(z3.And(status == 200, z3.Not(edge_rejects)), listed, const(ANY_SCHEME, "none"))
+    params = _listed_params(earlier, o, key_scheme, z3.And(status == 200, z3.Not(edge_rejects)))
     no_rr = const(OPT_SCHEME, "none")
-    resp_hop2 = response_fields(hop2, status, resp_contact, no_rr, topo.role(pb, registrar=True), topo.role(eb))
+    resp_hop2 = {**response_fields(hop2, status, resp_contact, no_rr, topo.role(pb, registrar=True), topo.role(eb)),
+                 **params}
     topo.send(via_edge, pb, eb, resp_hop2, request, f"reg{j}!response-edge")
-    resp_hop1 = response_fields(hop1, z3.If(edge_rejects, 480, status), resp_contact, no_rr,
-                                ite(edge, topo.role(eb), topo.role(pb, registrar=True)), topo.role(bob))
+    resp_hop1 = {**response_fields(hop1, z3.If(edge_rejects, 480, status), resp_contact, no_rr,
+                                   ite(edge, topo.role(eb), topo.role(pb, registrar=True)), topo.role(bob)),
+                 **params}
     topo.send(sends, first, bob, resp_hop1, request, f"reg{j}!response")
     flow = ite(outbound, convert(o["transport"], FLOW), const(FLOW, "none"))
     record = SymRecord(bound, {
@@ -134,7 +139,15 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
         "reg_ruri": o["ruri"], "reg_from": o["aor"], "reg_path": path, "reg_secure": in_secure, "flow": flow,
     })
     return BindingState(j, registers, edge, outbound, bound, binding_id, o["contact"], o["aor"], key_scheme,
-                        has_path, path, flow, record, ua, ev, rv)
+                        has_path, path, flow, record, ua, ev, rv, o["contact_tp"])
+
+
+def _listed_params(earlier: list[BindingState], o: dict[str, Sym], key_scheme: Term, ok: Term) -> dict[str, Sym]:
+    """The parameter attributes of a 200 to a REGISTER: every Contact bound under the key (sim/register.py)."""
+    listed = [(ok, contact_params(o["contact"], o["contact_tp"]))]
+    listed += [(z3.And(ok, b.bound, _same_key(b, o["aor"], key_scheme)), contact_params(b.contact, b.contact_tp))
+               for b in earlier]
+    return {a: Sym(z3.Or([z3.And(on, p[a].term) for on, p in listed]), BOOL) for a in PARAM_ATTRS}
 
 
 __all__ = ["BindingState", "REG_STATUS", "SCHEME", "TRANSPORT", "choose_link", "next_tls", "register"]

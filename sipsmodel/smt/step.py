@@ -9,8 +9,10 @@ request hop the model derives from an earlier one without a choice (CANCEL and t
 failure, RFC 3261 9.1 and 17.1.1.3), which copies the URI and transport of a hop that, by induction,
 satisfies the invariant. The transport-parameter attributes (``PARAM_ATTRS``) of a hop are those of
 the URIs its sender writes (a Contact with ``contact_tp``) or else of URIs copied from earlier
-messages (a forwarded request, an in-dialog Request-URI, a relayed response), which by induction
-satisfy the invariant; a response's are its UAS's Contact (``uas_answer``) or copied. Any other
+messages (a forwarded request, an in-dialog Request-URI and Route, a relayed response), which by
+induction satisfy the invariant, or-ed with those the visit adds (a proxy's Record-Route values with
+``rr_tp``); a response's are copied ones (the request's Record-Route, a relayed response) with its
+UAS's Contact (``uas_answer``) or a proxy's rewritten Record-Route value (``proxy_response_rr``). Any other
 shape of property, or any satisfiable source, means no unbounded claim: the caller falls back to the
 bounded check.
 """
@@ -24,11 +26,20 @@ from typing import Any
 import z3
 
 from sipsmodel.model.expr import Expr, Quant
-from sipsmodel.model.vocab import KIND, METHOD
+from sipsmodel.model.vocab import BOOL, KIND, METHOD, REWRITE, TPARAM
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.smt.compile import Sym, SymRecord, SymScope, compile_formula, const, fresh, is_value
-from sipsmodel.smt.records import PARAM_ATTRS, STEP_HOPS, complete, contact_params, forwards_fields
-from sipsmodel.smt.visits import Rules
+from sipsmodel.smt.records import (
+    PARAM_ATTRS,
+    STEP_HOPS,
+    complete,
+    contact_params,
+    forwards_fields,
+    inserted_params,
+    retarget_params,
+    with_params,
+)
+from sipsmodel.smt.visits import Rules, Visit
 
 Term = Any
 
@@ -71,6 +82,18 @@ def _inherited(invariant: Callable[[SymRecord], Term], label: str) -> tuple[dict
     return {a: source.values[a] for a in PARAM_ATTRS}, invariant(source)
 
 
+def _forwarded(visit: Visit, invariant: Callable[[SymRecord], Term], label: str) -> tuple[dict[str, Sym], list[Term]]:
+    """A forwarded request's parameter attributes: the received URIs (copied), the Record-Route values it
+    inserts (``rr_tp``), and its Request-URI, whose ``ruri_tp`` is that of a URI an earlier hop carried (a
+    REGISTER Contact, or the Request-URI received): naming tls only if that hop had a tls parameter."""
+    copied, received = _inherited(invariant, label)
+    target, carried = _inherited(invariant, f"{label}!target")
+    ruri_tp = visit.features["ruri_tp"]
+    params = retarget_params(visit.options["ruri"], ruri_tp, with_params(copied, inserted_params(visit)))
+    from_target = z3.Implies(is_value(TPARAM, ruri_tp, "TLS"), target["tls_param"].term)
+    return params, [received, carried, from_target]
+
+
 def _visit_source(cp_name: str, collection: str, malicious: bool,
                   invariant: Callable[[SymRecord], Term]) -> StepSource:
     cp = CHOICE_POINTS[cp_name]
@@ -86,7 +109,11 @@ def _visit_source(cp_name: str, collection: str, malicious: bool,
         record = complete("forwards", z3.BoolVal(True), forwards_fields(visit), label)
     else:
         fields = STEP_HOPS[cp_name](visit)
-        if not set(PARAM_ATTRS) <= set(fields):  # the visit writes no URI with a parameter: copied ones only
+        if cp_name == "proxy_forward":
+            params, hypotheses = _forwarded(visit, invariant, label)
+            fields = {**params, **fields}
+            extra += hypotheses
+        elif not set(PARAM_ATTRS) <= set(fields):  # the visit writes no URI with a parameter: copied ones only
             copied, hypothesis = _inherited(invariant, label)
             fields = {**copied, **fields}
             extra.append(hypothesis)
@@ -94,20 +121,36 @@ def _visit_source(cp_name: str, collection: str, malicious: bool,
     return StepSource(cp_name, tuple(rules.assertions + extra), record)
 
 
-def _response_source(invariant: Callable[[SymRecord], Term]) -> StepSource:
-    """A response: its UAS's Contact (a uas_answer visit that chose), or URIs copied from earlier hops."""
-    cp = CHOICE_POINTS["uas_answer"]
+def _response_source(invariant: Callable[[SymRecord], Term], malicious: bool) -> StepSource:
+    """A response: URIs copied from an earlier hop (the request's Record-Route, a relayed response), with
+    its UAS's Contact (a uas_answer visit that chose) or a proxy's rewritten Record-Route value
+    (a proxy_response_rr visit that chose: it keeps the value's parameter, RFC 3261 16.7 step 8)."""
     rules = Rules()
-    features = {f.name: fresh(f"step!response!{f.name}", f.domain) for f in cp.features}
-    visit = rules.visit("uas_answer", 0, z3.BoolVal(True), features, "step!response!uas")
-    own = contact_params(visit.options["contact"], visit.options["contact_tp"])
+    uas = _free_visit(rules, "uas_answer", malicious)
+    rewriter = _free_visit(rules, "proxy_response_rr", malicious)
+    own = contact_params(uas.options["contact"], uas.options["contact_tp"])
     copied, hypothesis = _inherited(invariant, "step!response")
     mine = z3.Bool("step!response!own_contact")
-    fields: dict[str, Sym] = {a: Sym(z3.If(mine, own[a].term, copied[a].term), own[a].domain) for a in PARAM_ATTRS}
+    rewrites = z3.Bool("step!response!rewrites")
+    to_sips = z3.And(rewrites, is_value(REWRITE, rewriter.options["rewrite"], "sips"),
+                     is_value(TPARAM, rewriter.features["rr_tp"], "UDP"))
+    written = {a: Sym(z3.And(mine, own[a].term), BOOL) for a in PARAM_ATTRS}
+    written["sips_udp_param"] = Sym(z3.Or(written["sips_udp_param"].term, to_sips), BOOL)
+    fields: dict[str, Sym] = with_params(copied, written)
     fields["kind"] = const(KIND, "response")
     record = complete("hops", z3.BoolVal(True), fields, "step!response")
-    guard = z3.Implies(mine, z3.Not(visit.blocked))
-    return StepSource("response", (*rules.assertions, guard, z3.Implies(z3.Not(mine), hypothesis)), record)
+    guards = (z3.Implies(mine, z3.Not(uas.blocked)), z3.Implies(rewrites, z3.Not(rewriter.blocked)), hypothesis)
+    return StepSource("response", (*rules.assertions, *guards), record)
+
+
+def _free_visit(rules: Rules, cp_name: str, malicious: bool) -> Visit:
+    """A visit of ``cp_name`` with free features (not malicious unless ``malicious``)."""
+    cp = CHOICE_POINTS[cp_name]
+    features = {f.name: fresh(f"step!response!{cp_name}!{f.name}", f.domain) for f in cp.features}
+    visit = rules.visit(cp_name, 0, z3.BoolVal(True), features, f"step!response!{cp_name}")
+    if "malicious" in features and not malicious:
+        rules.assertions.append(z3.Not(features["malicious"].term))
+    return visit
 
 
 def _derived_source(invariant: Callable[[SymRecord], Term]) -> StepSource:
@@ -126,7 +169,7 @@ def step_sources(collection: str, invariant: Callable[[SymRecord], Term], malici
     if collection == "forwards":
         return [_visit_source("proxy_forward", "forwards", malicious, invariant)]
     sources = [_visit_source(name, "hops", malicious, invariant) for name in STEP_HOPS]
-    return [*sources, _response_source(invariant), _derived_source(invariant)]
+    return [*sources, _response_source(invariant, malicious), _derived_source(invariant)]
 
 
 def record_invariant(quant: Quant) -> Callable[[SymRecord], Term]:

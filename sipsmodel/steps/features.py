@@ -38,12 +38,13 @@ class Retargeting(Generic[B, E]):
 
 
 def proxy_forward(ops: Ops[B, N, E], incoming: tuple[E, B | bool], how: Retargeting[B, E], dialog_forming: B | bool,
-                  link: tuple[B | bool, B | bool], last_hop: B | bool, malicious: B | bool) -> Features:
+                  link: tuple[B | bool, B | bool], last_hop: B | bool, malicious: B | bool, ruri_tp: E) -> Features:
     """proxy_forward (RFC 3261 16.6): the request as received, the branch's target, the link to the next hop.
 
     ``incoming``: (the Request-URI's scheme as received, the incoming hop is protected by TLS);
     ``link``: (the proxy supports TLS, TLS is possible to the next hop); ``last_hop``: the next hop is
-    the UAS.
+    the UAS; ``ruri_tp``: the transport parameter of the Request-URI the branch is sent to (TPARAM;
+    RFC 3263 4.1 reads it where no Route value is left).
     """
     in_ruri, in_secure = incoming
     tls, next_tls = link
@@ -51,7 +52,7 @@ def proxy_forward(ops: Ops[B, N, E], incoming: tuple[E, B | bool], how: Retarget
             "responsible": ops.feature(BOOL, how.responsible), "binding": how.binding,
             "route_next": how.route_next, "dialog_forming": ops.feature(BOOL, dialog_forming),
             "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls), "flow": how.flow,
-            "last_hop": ops.feature(BOOL, last_hop), "malicious": ops.feature(BOOL, malicious)}
+            "last_hop": ops.feature(BOOL, last_hop), "ruri_tp": ruri_tp, "malicious": ops.feature(BOOL, malicious)}
 
 
 def proxy_target(ops: Ops[B, N, E], in_ruri: E, binding: E, malicious: B | bool) -> Features:
@@ -59,14 +60,16 @@ def proxy_target(ops: Ops[B, N, E], in_ruri: E, binding: E, malicious: B | bool)
     return {"in_ruri": in_ruri, "binding": binding, "malicious": ops.feature(BOOL, malicious)}
 
 
-def proxy_response_rr(ops: Ops[B, N, E], rr: E, rr_out: E, secure: tuple[B | bool, B | bool],
+def proxy_response_rr(ops: Ops[B, N, E], inserted: tuple[E, E, E], secure: tuple[B | bool, B | bool],
                       malicious: B | bool) -> Features:
     """proxy_response_rr (RFC 3261 16.7 step 8): what the proxy inserted, and the security of its two hops.
 
-    ``secure``: (the request's incoming hop, the branch's outgoing hop) are protected by TLS.
+    ``inserted``: (rr, rr_out, rr_tp) of the proxy's proxy_forward visit; ``secure``: (the request's
+    incoming hop, the branch's outgoing hop) are protected by TLS.
     """
+    rr, rr_out, rr_tp = inserted
     in_secure, out_secure = secure
-    return {"rr": rr, "rr_out": rr_out, "in_secure": ops.feature(BOOL, in_secure),
+    return {"rr": rr, "rr_out": rr_out, "rr_tp": rr_tp, "in_secure": ops.feature(BOOL, in_secure),
             "out_secure": ops.feature(BOOL, out_secure), "malicious": ops.feature(BOOL, malicious)}
 
 

@@ -109,6 +109,9 @@ _I18 = ("a REGISTER binds a sips: Contact to a sip: AoR", _sips_contact_with_sip
 _I16 = ("a UA may still write transport=tls (into its Contact)",
         lambda t: any(d.choice_point in ("uac_invite", "uas_answer") and d.options.get("contact_tp") == "TLS"
                       for d in t.decisions))
+_I16_PROXY = ("a proxy may still Record-Route with `;transport=tls`",
+              lambda t: any(d.choice_point == "proxy_forward" and (d.options or {}).get("rr_tp") == "TLS"
+                            for d in t.decisions))
 
 CLAIMS: dict[tuple[str, str], Claim] = {
     ("I-1", "rfc3261"): _LAST_HOP, ("I-1", "draft-04"): _LAST_HOP,
@@ -131,7 +134,7 @@ CLAIMS: dict[tuple[str, str], Claim] = {
     ("I-13", "draft-04"): ("the UAC retries after a 480 or a 3xx, not a 416", _ua_recursion(("r3xx", "r480_380"))),
     ("I-13", "rfc5630"): ("the UAC follows a 302 to a sip: Contact unasked (F-12)", _ua_recursion(("r3xx",))),
     ("I-14", "rfc3261"): _I14, ("I-14", "draft-04"): _I14, ("I-14", "dean-bcp"): _I14,
-    ("I-16", "rfc3261"): _I16, ("I-16", "dean-bcp"): _I16,
+    ("I-16", "rfc3261"): _I16, ("I-16", "dean-bcp"): _I16, ("I-16", "rfc5630"): _I16_PROXY,
     ("I-18", "rfc3261"): _I18, ("I-18", "dean-bcp"): _I18,
 }
 

@@ -31,9 +31,9 @@ from sipsmodel.sim.network import Network
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "draft-04-9.1.toml"
 F11 = 10  # Proxy A -> Proxy B, INVITE over TLS
 F11_RULES = ["R-3261-16.5-b MUST", "R-3261-16.6-7 MUST", "R-3261-16.6-4b MUST", "R-3261-16.6-4d MUST",
-             "R-3261-26.2.2-a MUST", "R-04-4-c MUST NOT", "R-04-4.2-a MUST"]
+             "R-3261-26.2.2-a MUST", "R-04-4-c MUST NOT", "R-04-7-a MUST NOT", "R-04-4.2-a MUST"]
 F11_LINE = ("proxya proxy_forward: ruri=sips route0=none transport=TLS rr=single rr_out=sips rr_in=sips "
-            "via_lie=false; 2 of 28 allowed; ruled out by " + ", ".join(F11_RULES))
+            "rr_tp=none via_lie=false; 3 of 84 allowed; ruled out by " + ", ".join(F11_RULES))
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +85,9 @@ def _independent_counts(decision: Decision, rule_set_name: str, link: tuple[str,
 def test_the_recorded_counts_agree_with_the_independent_checker(trace: Trace) -> None:
     decision = next(d for d in trace.decisions if d.transmission == F11)
     link = Network(load_scenario(SCENARIO)).transports("proxya", "proxyb")
-    assert link == ("TCP", "TLS")  # of 98 physically possible options, 28 use a transport of this link
+    assert link == ("TCP", "TLS")  # of 294 physically possible options, 84 use a transport of this link
     allowed, possible, counts = _independent_counts(decision, "draft-04", link)
-    assert (decision.allowed, decision.possible) == (allowed, possible) == (2, 28)
+    assert (decision.allowed, decision.possible) == (allowed, possible) == (3, 84)
     assert {r.rule: r.options for r in decision.ruled_out} == dict(counts)
     assert violated_rules("proxy_forward", decision.features, decision.options, load_rule_set("draft-04")) == []
 
@@ -108,9 +108,9 @@ def _f11_json(decisions: list[dict[str, object]]) -> dict[str, object]:
 def test_simulate_json_carries_the_same_decision(trace: Trace) -> None:
     decision = _f11_json(render_json(trace)["transmissions"][F11]["decisions"])
     assert (decision["element"], decision["choice_point"], decision["allowed"], decision["possible"]) == (
-        "proxya", "proxy_forward", 2, 28)
+        "proxya", "proxy_forward", 3, 84)
     assert decision["options"] == {"ruri": "sips", "route0": "none", "transport": "TLS", "rr": "single",
-                                   "rr_out": "sips", "rr_in": "sips", "via_lie": False}
+                                   "rr_out": "sips", "rr_in": "sips", "rr_tp": "none", "via_lie": False}
     assert [f"{r['rule']} {r['keyword']}" for r in decision["ruled_out"]] == F11_RULES  # type: ignore[union-attr]
     assert decision["produced"] is True and decision["transmission"] == F11
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import OPT_SCHEME
+from sipsmodel.model.vocab import OPT_SCHEME, TPARAM
 from sipsmodel.smt.compile import const, convert, ite
-from sipsmodel.smt.indialog import NextHop
+from sipsmodel.smt.indialog import NextHop, value_params
 from sipsmodel.smt.invite import RREntry
 
 Term = Any
@@ -32,8 +32,12 @@ class ConsumedRouter:
         left = [z3.And(e.present, z3.Not(c)) for c, e in zip(self.consumed, self.route, strict=True)]
         exists = z3.Or(left) if left else z3.BoolVal(False)
         owner: Term = z3.IntVal(self.target)
-        scheme = const(OPT_SCHEME, "none")
+        scheme, tparam = const(OPT_SCHEME, "none"), const(TPARAM, "none")
         for entry, avail in zip(reversed(self.route), reversed(left), strict=True):
             owner = z3.If(avail, entry.owner, owner)
             scheme = ite(avail, convert(entry.scheme, OPT_SCHEME), scheme)
-        return NextHop(exists, owner, scheme)
+            tparam = ite(avail, entry.tparam, tparam)
+        params = [value_params(RREntry(e.owner, avail, e.scheme, e.is_out, e.tparam))
+                  for e, avail in zip(self.route, left, strict=True)]
+        return NextHop(exists, owner, scheme, tparam, z3.Or([t for t, _ in params]),
+                       z3.Or([u for _, u in params]))

@@ -75,8 +75,13 @@ def scenario_constraints(enc: BoundedEncoding, p: TemplateParams) -> list[Term]:
     return out
 
 
-def decision_constraints(enc: BoundedEncoding, decisions: tuple[Decision, ...]) -> list[Term]:
-    """Each active visit takes the options of the simulator's decision with its element and occurrence."""
+def decision_constraints(enc: BoundedEncoding, decisions: tuple[Decision, ...],
+                         features: tuple[str, ...] = ()) -> list[Term]:
+    """Each active visit takes the options of the simulator's decision with its element and occurrence.
+
+    ``features``: these features of the visit (where its choice point has them) must also equal the
+    decision's, so a run the SMT reads differently (say, another next_tp) has no model.
+    """
     topo = enc.topo
     names = topo.names()
     taken = {(d.element, d.choice_point, d.occurrence): d for d in decisions}
@@ -90,9 +95,15 @@ def decision_constraints(enc: BoundedEncoding, decisions: tuple[Decision, ...]) 
             occurrence = counts.get(key, z3.IntVal(0))
             for n in range(len(decisions) + 1):
                 d = taken.get((names[position], v.cp.name, n))
-                if d is None or not d.options:
+                if d is None:
                     continue
-                fixed = z3.And([is_value(v.options[o].domain, v.options[o], value) for o, value in d.options.items()])
+                seen = [is_value(v.features[f].domain, v.features[f], d.features[f]) for f in features
+                         if f in v.features and f in d.features]
+                if not d.options and not seen:
+                    continue
+                options = d.options or {}
+                fixed = z3.And([is_value(v.options[o].domain, v.options[o], value) for o, value in options.items()]
+                               + seen)
                 out.append(z3.Implies(z3.And(v.active, here, occurrence == n), fixed))
             counts[key] = occurrence + z3.If(z3.And(v.active, here), 1, 0)
     return out

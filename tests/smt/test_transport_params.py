@@ -46,6 +46,19 @@ class ParamChooser:
         return self.rng.choice(with_param or allowed)
 
 
+class RecordRouteParamChooser:
+    """Random allowed options, Record-Routing with a transport parameter whenever that is allowed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def choose(self, element: str, choice_point: str, occurrence: int, features: Mapping[str, Value],
+               allowed: list[dict[str, Value]]) -> dict[str, Value]:
+        with_param = [o for o in allowed if o.get("rr_tp", "none") != "none"]
+        answered = [o for o in allowed if o.get("status") == 200]  # a dialog, whose requests use the route set
+        return self.rng.choice(with_param or answered or allowed)
+
+
 def _run(params: TemplateParams, rules: str, chooser: object) -> tuple[dict[str, list[dict[str, Value]]],
                                                                         dict[str, list[dict[str, Value]]] | None]:
     enc = encoding(3)
@@ -65,6 +78,75 @@ def test_both_engines_agree_record_by_record_on_transport_parameters(seed: int) 
     sim, smt = _run(random_params(rng), rules, ParamChooser(random.Random(seed)))
     assert smt is not None, f"the SMT has no model of the simulator's run (seed {seed}, {rules})"
     assert first_difference(sim, smt) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(12))
+def test_both_engines_agree_record_by_record_on_record_route_parameters(seed: int) -> None:
+    """Runs in which a proxy Record-Routes with a parameter and the dialog's requests then use the route set."""
+    rng = random.Random(7100 + seed)
+    rules = sorted(PRESETS)[seed % 4]
+    rule_set = PRESETS[rules]
+    active = tuple(r.id for r in rule_set.active)
+    enc = encoding(3)
+    for attempt in range(60):
+        params = random_params(rng)
+        trace = simulate(params_scenario(enc, params, active), rule_set,
+                         RecordRouteParamChooser(random.Random(100 * seed + attempt)))  # type: ignore[arg-type]
+        inserted = [d for d in trace.decisions if d.choice_point == "proxy_forward"
+                    and (d.options or {}).get("rr_tp", "none") != "none"]
+        used = [d for d in trace.decisions if d.choice_point == "send_in_dialog" and d.features["next"] != "none"]
+        if inserted and used:
+            break
+    else:
+        raise AssertionError(f"no run Record-Routes with a parameter and uses it in 60 tries (seed {seed}, {rules})")
+    # the SMT's visits must also read the features the route set decides (RFC 3263 4.1 next hop)
+    constraints = scenario_constraints(enc, params) + decision_constraints(enc, trace.decisions,
+                                                                           ("next", "next_tp", "rr_tp"))
+    observation, _ = smt_observation(enc, constraints, active)
+    assert observation is not None, f"the SMT has no model of the simulator's run (seed {seed}, {rules})"
+    assert first_difference(trace.observation, observation) is None  # type: ignore[arg-type]
+
+
+class RegisterParamChooser:
+    """Random allowed options, registering a Contact with a transport parameter whenever that is allowed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def choose(self, element: str, choice_point: str, occurrence: int, features: Mapping[str, Value],
+               allowed: list[dict[str, Value]]) -> dict[str, Value]:
+        if choice_point != "ua_register":
+            return self.rng.choice(allowed)
+        tls = [o for o in allowed if o["contact_tp"] == "TLS"]  # seen in every message that copies the Contact
+        named = [o for o in allowed if o["contact_tp"] != "none"]
+        return self.rng.choice(tls if tls and self.rng.random() < 0.5 else named or allowed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(12))
+def test_both_engines_agree_record_by_record_on_register_contact_parameters(seed: int) -> None:
+    """Runs in which a device registers a Contact with a parameter and pb retargets a call to it."""
+    rng = random.Random(7200 + seed)
+    rules = sorted(PRESETS)[seed % 4]
+    rule_set = PRESETS[rules].with_should("optional") if rules == "draft-04" else PRESETS[rules]
+    active = tuple(r.id for r in rule_set.active)
+    enc = encoding(3)
+    for _ in range(30):
+        params = random_params(rng)
+        trace = simulate(params_scenario(enc, params, active), rule_set,
+                         RegisterParamChooser(random.Random(seed)))  # type: ignore[arg-type]
+        retargeted = [d for d in trace.decisions if d.choice_point == "proxy_forward"
+                      and d.features["ruri_tp"] != "none"]
+        if retargeted:
+            break
+    else:
+        raise AssertionError(f"no run retargets to a Contact with a parameter in 30 tries (seed {seed}, {rules})")
+    constraints = scenario_constraints(enc, params) + decision_constraints(enc, trace.decisions,
+                                                                           ("ruri_tp", "next_tp"))
+    observation, _ = smt_observation(enc, constraints, active)
+    assert observation is not None, f"the SMT has no model of the simulator's run (seed {seed}, {rules})"
+    assert first_difference(trace.observation, observation) is None  # type: ignore[arg-type]
 
 
 def _call(params: TemplateParams, rules: str, script: list[ScriptedChoice]) -> tuple[object, dict[str, object]]:
@@ -124,3 +206,19 @@ def test_i16_and_i17_verdicts_follow_the_texts(rules: str) -> None:
             assert not evaluate_property(prop, result.counterexample.observation).holds
             shown = "\n".join(t.message.render() for t in result.counterexample.transmissions)
             assert ";transport=tls" in shown
+
+
+def test_a_registered_contact_parameter_is_kept_by_the_retargeted_request_and_followed() -> None:
+    script = [ScriptedChoice("bob1", "ua_register", 0, {"contact_tp": "UDP"})]
+    trace, observation = _call(_direct_call(), "rfc3261", script)
+    messages = [t.message.render() for t in trace.transmissions]  # type: ignore[attr-defined]
+    register = next(m for m in messages if m.startswith("REGISTER"))
+    assert "Contact: <sip:bob@bob1.example.com;transport=udp>" in register
+    ok = next(m for m in messages if m.startswith("SIP/2.0 200") and "CSeq: 1 REGISTER" in m)
+    assert ";transport=udp>;expires=" in ok  # the registrar lists the binding as registered
+    assert any(m.startswith("INVITE sip:bob@bob1.example.com;transport=udp SIP/2.0") for m in messages)
+    retargets = [d for d in trace.decisions if d.choice_point == "proxy_forward"]  # type: ignore[attr-defined]
+    assert [d.features["ruri_tp"] for d in retargets] == ["UDP"]
+    delivered = [h for h in observation["hops"] if h["method"] == "INVITE" and h["kind"] == "request"
+                 and h["receiver"] == "ua"]
+    assert delivered and all(h["udp_param"] and h["transport"] == "UDP" for h in delivered)  # R-3263-4.1-a
