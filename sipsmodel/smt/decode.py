@@ -74,8 +74,11 @@ def decode_scenario(enc: BoundedEncoding, model: Term, name: str) -> Scenario:
     route: tuple[str, ...] = ()
     if _true(model, enc.call["preload"]):
         route = (f"{decode(model, enc.call['route_scheme'])}:p1.example.net;lr",)
+    reinvite: tuple[tuple[str, str], ...] = ()
+    if _true(model, enc.call["reinvite"]):
+        reinvite = (("callee" if _true(model, enc.call["reinvite_by_callee"]) else "caller", "INVITE"),)
     call = Call(caller="alice", target=f"{target}:bob@example.com", route=route,
-                in_dialog=(("caller", "ACK"), ("callee", "BYE")))
+                in_dialog=(("caller", "ACK"), *reinvite, ("callee", "BYE")))
     return Scenario(name=name, elements=elements, links=links, registrations=tuple(registrations), calls=(call,),
                     script=script(enc, model), description="decoded from an SMT model (sipsmodel.smt)")
 
