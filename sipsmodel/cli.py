@@ -207,7 +207,7 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
 @click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="SHOULD binding or optional.")
 @click.option("--malicious", is_flag=True, help="One proxy may be malicious (I-21); uses the [malicious] expectations.")
 @click.option("--family", type=click.Choice(["default", "full"]), default="default", show_default=True,
-              help="The bounded family: full adds the optional re-INVITE by either side (slower).")
+              help="The bounded family: full adds an optional re-INVITE and a third device of bob (slower).")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--jobs", type=click.IntRange(1), default=None, metavar="N",
               help="Worker processes (the same results whatever N)  [default: the number of CPUs]")

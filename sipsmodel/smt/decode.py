@@ -107,7 +107,7 @@ def _element(enc: BoundedEncoding, model: Term, position: int, names: list[str],
     return Element(
         name, "proxy", host_of(name), tls=tls, malicious=_true(model, topo.malicious(position)),
         responsible_for=("example.com",) if position == topo.pb else (), registrar=position == topo.pb,
-        edge=position in (topo.eb(0), topo.eb(1)), outbound=outbound, trying=False,
+        edge=position in [topo.eb(j) for j in range(topo.devices)], outbound=outbound, trying=False,
     )
 
 

@@ -58,8 +58,10 @@ Term = Any
 BINDINGS = 2
 
 #: The families ``build_encoding`` lays out (``sipsmodel check --family``): ``default``, and ``full``,
-#: which adds what makes the grid much slower to check: the optional re-INVITE after the ACK (issue 11).
+#: which adds what makes the grid much slower to check: the optional re-INVITE after the ACK and a third
+#: device of bob (``FULL_DEVICES``; pb forks three ways, the layout above with three branches) (issue 11).
 FAMILIES = ("default", "full")
+FULL_DEVICES = 3
 
 
 @dataclass
@@ -147,22 +149,25 @@ def _malicious(topo: Topology, malicious: bool) -> list[Term]:
     return [z3.Not(m) for m in uas] + [z3.AtMost(*proxies, 1)]
 
 
-def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS,
+def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
                    deadline: float | None = None, family: str = "default") -> BoundedEncoding:
     """Lay out the bounded scenario for every bound up to ``max_bound`` (docs/semantics.md, SMT).
 
-    ``devices`` (0 to 2) is how many of bob's devices may register; with 2, pb forks (see ``BINDINGS``).
-    ``family`` (one of ``FAMILIES``): ``full`` lays out the optional re-INVITE too.
+    ``devices`` (0 to 3) is how many of bob's devices may register (default ``BINDINGS``, ``FULL_DEVICES``
+    in the full family); with 2 or more, pb forks (see ``BINDINGS``). ``family`` (one of ``FAMILIES``):
+    ``full`` lays out the optional re-INVITE too.
     Raises BoundTooLarge beyond ``sipsmodel.model.bounds.MAX_BOUND``, and ``OutOfTime`` when the
     ``deadline`` (``time.monotonic()``) passes during the build.
     """
     check_bound(max_bound, "bound")
-    topo = Topology(max_bound, deadline=deadline)
+    if devices is None:
+        devices = FULL_DEVICES if family == "full" else BINDINGS
+    topo = Topology(max_bound, deadline=deadline, devices=max(devices, BINDINGS))
     topo.assertions.extend(_malicious(topo, malicious))
     bindings: list[BindingState] = []
     for j in range(devices):
         bindings.append(register(topo, j, bindings))
-    for j in range(devices, 2):
+    for j in range(devices, topo.devices):
         topo.assertions.append(z3.Not(topo.redirect(topo.bob(j))))
     target, route_scheme = fresh("call!target", SCHEME), fresh("call!route_stored", SCHEME)
     preload = z3.Bool("call!preload")
@@ -209,4 +214,4 @@ def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS,
     return encoding
 
 
-__all__ = ["BOOL", "FAMILIES", "BoundedEncoding", "build_encoding"]
+__all__ = ["BOOL", "FAMILIES", "FULL_DEVICES", "BoundedEncoding", "build_encoding"]

@@ -1,6 +1,7 @@
 """re-INVITE in the bounded encoding (issue 11 item 2; RFC 3261 12.2, 14): the differential test.
 
-In the ``full`` family (``sipsmodel check --family full``), after alice's ACK either side may send a re-INVITE along its route set; the peer answers 200 with its
+In the ``full`` family (``sipsmodel check --family full``), after alice's ACK either side may send a
+re-INVITE along its route set; the peer answers 200 with its
 (unchanged) Contact, the sender ACKs it, and the callee's BYE follows. The SMT observation of such a
 concrete run must equal the simulator's record by record, every property must get the same verdict on
 both, and the prover must find and replay a counterexample that needs a re-INVITE.
