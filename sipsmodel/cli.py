@@ -206,6 +206,8 @@ def parse_command(file: Path, as_uri: bool, as_json: bool, lenient: bool, every:
               help="Bound k of the bounded proofs.")
 @click.option("--should", type=click.Choice(["binding", "optional"]), default=None, help="SHOULD binding or optional.")
 @click.option("--malicious", is_flag=True, help="One proxy may be malicious (I-21); uses the [malicious] expectations.")
+@click.option("--family", type=click.Choice(["default", "full"]), default="default", show_default=True,
+              help="The bounded family: full adds an optional re-INVITE and a third device of bob (slower).")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--jobs", type=click.IntRange(1), default=None, metavar="N",
               help="Worker processes (the same results whatever N)  [default: the number of CPUs]")
@@ -227,7 +229,7 @@ def check_command(
     rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None, bound: int, should: str | None,
     malicious: bool, fmt: str, jobs: int | None, scheduler: str | None, explain: str | None, timeout: float,
     rlimit: int | None, seed: int, readings: tuple[str, ...], all_readings: bool, only_summary: bool, why: bool,
-    all_cores: bool,
+    all_cores: bool, family: str,
 ) -> None:  # fmt: skip
     """Prove or refute each property under each rule set; exit 0 met, 1 mismatch, 3 unknown, 2 error."""
     from sipsmodel.jobs import cpu_count
@@ -243,7 +245,7 @@ def check_command(
     options = check.CheckOptions(rules, chosen, directory, bound, should, malicious, timeout, seed,
                                  cpu_count() if jobs is None else jobs,
                                  RLIMIT if rlimit is None else rlimit, readings, all_readings,
-                                 scheduler=scheduler, all_cores=all_cores or bool(explain))
+                                 scheduler=scheduler, all_cores=all_cores or bool(explain), family=family)
     cells = check.plan(options)
     for warning in check.warnings(cells):
         click.echo(f"warning: {warning}", err=True)

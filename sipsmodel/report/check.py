@@ -44,6 +44,7 @@ class CheckOptions:
     all_readings: bool = False
     scheduler: str | None = None
     all_cores: bool = False  # every minimal core of each proof (``--all-cores``, ``--explain``), not the first only
+    family: str = "default"  # the bounded family (``--family``; sipsmodel.smt.encode.FAMILIES)
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,12 @@ def warnings(cells: Plan) -> list[str]:
 
 
 def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
-          rlimit: int = RLIMIT, all_cores: bool = False) -> Result:
+          rlimit: int = RLIMIT, all_cores: bool = False, family: str = "default") -> Result:
     """Ask the SMT prover (imported here, so z3 loads only when a proof is needed)."""
     from sipsmodel.smt import prove as smt_prove
 
     return smt_prove(prop, rule_set, bound=bound, malicious=malicious, timeout=timeout, seed=seed, rlimit=rlimit,
-                     all_cores=all_cores)
+                     all_cores=all_cores, family=family)
 
 
 def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Result:
@@ -87,7 +88,7 @@ def check_cell(prop: Property, rule_set: RuleSet, options: CheckOptions) -> Resu
         result = Result(prop.id, rule_set.label, "trace-only", reason=TRACE_ONLY_REASON)
     else:
         result = prove(prop, rule_set, options.bound, options.malicious, options.timeout, options.seed, options.rlimit,
-                       options.all_cores)
+                       options.all_cores, options.family)
     expected = expectation(prop, rule_set.expectation_key, options.malicious, rule_set.should)
     if result.verdict in ("proved", "refuted"):
         result = with_readings(prop, result, rule_set, options)
@@ -138,7 +139,7 @@ def check_property_job(job: tuple[Property, tuple[RuleSet, ...], CheckOptions]) 
         return [check_cell(prop, s, options) for s in rule_sets]
     from sipsmodel.smt.prove import prepare_encoding
 
-    prepare_encoding(options.bound, options.malicious, options.timeout)
+    prepare_encoding(options.bound, options.malicious, options.timeout, options.family)
     return forked(_check_cells, job)
 
 

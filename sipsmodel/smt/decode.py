@@ -74,8 +74,11 @@ def decode_scenario(enc: BoundedEncoding, model: Term, name: str) -> Scenario:
     route: tuple[str, ...] = ()
     if _true(model, enc.call["preload"]):
         route = (f"{decode(model, enc.call['route_scheme'])}:p1.example.net;lr",)
+    reinvite: tuple[tuple[str, str], ...] = ()
+    if _true(model, enc.call["reinvite"]):
+        reinvite = (("callee" if _true(model, enc.call["reinvite_by_callee"]) else "caller", "INVITE"),)
     call = Call(caller="alice", target=f"{target}:bob@example.com", route=route,
-                in_dialog=(("caller", "ACK"), ("callee", "BYE")))
+                in_dialog=(("caller", "ACK"), *reinvite, ("callee", "BYE")))
     return Scenario(name=name, elements=elements, links=links, registrations=tuple(registrations), calls=(call,),
                     script=script(enc, model), description="decoded from an SMT model (sipsmodel.smt)")
 
@@ -104,7 +107,7 @@ def _element(enc: BoundedEncoding, model: Term, position: int, names: list[str],
     return Element(
         name, "proxy", host_of(name), tls=tls, malicious=_true(model, topo.malicious(position)),
         responsible_for=("example.com",) if position == topo.pb else (), registrar=position == topo.pb,
-        edge=position in (topo.eb(0), topo.eb(1)), outbound=outbound, trying=False,
+        edge=position in [topo.eb(j) for j in range(topo.devices)], outbound=outbound, trying=False,
     )
 
 

@@ -27,7 +27,7 @@ from sipsmodel.model.scenario import Scenario
 from sipsmodel.model.vocab import BOOL, OPT_SCHEME, SCHEME
 from sipsmodel.smt.attempt import attempt
 from sipsmodel.smt.compile import SymRecord, const, convert, decode, fresh, ite
-from sipsmodel.smt.dialogs import dialogs_of, in_dialog
+from sipsmodel.smt.dialogs import ReInvite, dialogs_of, in_dialog
 from sipsmodel.smt.failures import failure_of, has_failure, retry_record, retry_scheme
 from sipsmodel.smt.invite import (
     Forward,
@@ -56,8 +56,14 @@ Term = Any
 #:    answer. Every branch still without a final response is cancelled (CANCEL pb->eb, eb->bob, 200
 #:    bob->eb, 200 eb->pb; each CANCEL a new request) and its UAS answers 487 when its turn comes.
 #: 4. alice's ``uac_retry`` lies in the final segment of the first attempt; the whole second attempt
-#:    follows. The winning device's BYE comes after everything.
+#:    follows. The winning device's optional re-INVITE (with its ACK) and its BYE come after everything.
 BINDINGS = 2
+
+#: The families ``build_encoding`` lays out (``sipsmodel check --family``): ``default``, and ``full``,
+#: which adds what makes the grid much slower to check: the optional re-INVITE after the ACK and a third
+#: device of bob (``FULL_DEVICES``; pb forks three ways, the layout above with three branches) (issue 11).
+FAMILIES = ("default", "full")
+FULL_DEVICES = 3
 
 
 @dataclass
@@ -74,6 +80,7 @@ class BoundedEncoding:
     assertions: list[Term] = field(default_factory=list)
 
     malicious: bool = False
+    reinvite: bool = False  # the family's calls may have a re-INVITE (``--family full``)
 
     def family(self, bound: int) -> str:
         """What a bounded answer at ``bound`` covers, from the encoding's own parameters."""
@@ -81,8 +88,12 @@ class BoundedEncoding:
         proxies = f"k<={bound} proxies on the caller's path (0 to {bound - 1} before pb)"
         binding = f"{n} binding{'s' if n != 1 else ''} of bob (0 to {n}) with or without edge proxy and outbound"
         callee = "callee a UAS or a redirect UA (302 to bob's AoR, sip or sips Contact), no gateway"
-        failure = ("one proxy recursion per branch and one UAC retry (each with its hops), ACK and BYE (no re-INVITE, "
-                   "no Service-Route)")
+        failure = "one proxy recursion per branch and one UAC retry (each with its hops), "
+        if self.reinvite:
+            failure += ("ACK, an optional re-INVITE by either side (answered 200 with the same Contact, then ACKed) "
+                        "and BYE (no Service-Route)")
+        else:
+            failure += "ACK and BYE (no re-INVITE, no Service-Route)"
         adversary = "at most one malicious proxy" if self.malicious else "no malicious element"
         fork = "forking and CANCEL covered" if n > 1 else "forking (and its CANCEL/487) not covered"
         return f"{proxies}, {binding}, {callee}, {failure}, {adversary}; {fork}"
@@ -140,21 +151,25 @@ def _malicious(topo: Topology, malicious: bool) -> list[Term]:
     return [z3.Not(m) for m in uas] + [z3.AtMost(*proxies, 1)]
 
 
-def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS,
-                   deadline: float | None = None) -> BoundedEncoding:
+def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
+                   deadline: float | None = None, family: str = "default") -> BoundedEncoding:
     """Lay out the bounded scenario for every bound up to ``max_bound`` (docs/semantics.md, SMT).
 
-    ``devices`` (0 to 2) is how many of bob's devices may register; with 2, pb forks (see ``BINDINGS``).
+    ``devices`` (0 to 3) is how many of bob's devices may register (default ``BINDINGS``, ``FULL_DEVICES``
+    in the full family); with 2 or more, pb forks (see ``BINDINGS``). ``family`` (one of ``FAMILIES``):
+    ``full`` lays out the optional re-INVITE too.
     Raises BoundTooLarge beyond ``sipsmodel.model.bounds.MAX_BOUND``, and ``OutOfTime`` when the
     ``deadline`` (``time.monotonic()``) passes during the build.
     """
     check_bound(max_bound, "bound")
-    topo = Topology(max_bound, deadline=deadline)
+    if devices is None:
+        devices = FULL_DEVICES if family == "full" else BINDINGS
+    topo = Topology(max_bound, deadline=deadline, devices=max(devices, BINDINGS))
     topo.assertions.extend(_malicious(topo, malicious))
     bindings: list[BindingState] = []
     for j in range(devices):
         bindings.append(register(topo, j, bindings))
-    for j in range(devices, 2):
+    for j in range(devices, topo.devices):
         topo.assertions.append(z3.Not(topo.redirect(topo.bob(j))))
     target, route_scheme = fresh("call!target", SCHEME), fresh("call!route_stored", SCHEME)
     preload = z3.Bool("call!preload")
@@ -180,13 +195,19 @@ def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS,
     for o in outcomes:
         dialogs += dialogs_of(topo, o)
     bye = Segment(1000, "bye")
+    reinvite = ReInvite(z3.Bool("call!reinvite"), z3.Bool("call!reinvite_by_callee"))
+    if family != "full":
+        topo.assertions += [z3.Not(reinvite.sent), z3.Not(reinvite.by_callee)]
     for b in bindings:
-        in_dialog(topo, b, [o for o in outcomes if o.branch.binding is b], bye)
+        in_dialog(topo, b, [o for o in outcomes if o.branch.binding is b], bye,
+                  reinvite if family == "full" else None)
     forwards = first.forwards + second.forwards
     retries = first.retries + [(ua_retry, uv)] + second.retries
     encoding = BoundedEncoding(max_bound, topo, bindings, {"target": target, "preload": preload,
-                                                          "route_scheme": route_scheme}, forwards, dialogs)
+                                                          "route_scheme": route_scheme, "reinvite": reinvite.sent,
+                                                          "reinvite_by_callee": reinvite.by_callee}, forwards, dialogs)
     encoding.malicious = malicious
+    encoding.reinvite = family == "full"
     encoding.collections = collections_of(topo, bindings, forwards, dialogs, [first.pb_alias, second.pb_alias],
                                         retries)
     bounds = [z3.Implies(encoding.bound_literal(k), z3.Not(topo.chain[k])) for k in range(1, max_bound)]
@@ -194,4 +215,4 @@ def build_encoding(max_bound: int, malicious: bool, devices: int = BINDINGS,
     return encoding
 
 
-__all__ = ["BOOL", "BoundedEncoding", "build_encoding"]
+__all__ = ["BOOL", "FAMILIES", "FULL_DEVICES", "BoundedEncoding", "build_encoding"]

@@ -32,7 +32,7 @@ from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, SCHEM
 from sipsmodel.smt.compile import Sym, const, convert, is_value, ite, sort_of
 from sipsmodel.smt.invite import RREntry
 from sipsmodel.smt.ops import Z3
-from sipsmodel.smt.records import ruri_params, send_in_dialog_hop, with_params
+from sipsmodel.smt.records import contact_params, ruri_params, send_in_dialog_hop, with_params
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Topology, pick, response_fields
 from sipsmodel.steps import features as steps_features
@@ -56,6 +56,8 @@ class Walk:
     active: Term
     binding: BindingState
     ruri_tp: Sym | None = None  # transport parameter of the remote target (the Request-URI); none when None
+    contact: tuple[Sym, Sym] | None = None  # a re-INVITE's Contact: the sender's (ANY_SCHEME scheme, TPARAM)
+    answer_contact: tuple[Sym, Sym] | None = None  # the Contact of the peer's 200 to a re-INVITE, likewise
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,14 @@ def router(topo: Topology, w: Walk, label: str) -> Router:
     return linear
 
 
-def walk(topo: Topology, w: Walk, label: str) -> None:
-    """Emit the visits and slots of one in-dialog request (docs/semantics.md call step 7)."""
+def _params(uris: dict[str, Sym], contact: tuple[Sym, Sym] | None) -> dict[str, Sym]:
+    """The parameter attributes of a request with its Request-URI's and Route values' and, on a re-INVITE,
+    its Contact's."""
+    return uris if contact is None else with_params(uris, contact_params(*contact))
+
+
+def walk(topo: Topology, w: Walk, label: str) -> Term:
+    """Emit the visits and slots of one in-dialog request (docs/semantics.md call step 7); True when it arrived."""
     route = router(topo, w, label)
     ruri_tp = w.ruri_tp if w.ruri_tp is not None else const(TPARAM, "none")
     cur: Term = z3.IntVal(w.start)
@@ -225,10 +233,11 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
         go = z3.And(act, z3.Not(v.blocked))
         fields = {
             **send_in_dialog_hop(v, w.method),
-            **with_params(ruri_params(w.ruri, ruri_tp), {"tls_param": Sym(hop.tls, BOOL),
-                                                          "sips_udp_param": Sym(hop.sips_udp, BOOL)}),
+            **_params(with_params(ruri_params(w.ruri, ruri_tp), {"tls_param": Sym(hop.tls, BOOL),
+                                                                  "sips_udp_param": Sym(hop.sips_udp, BOOL)}),
+                      w.contact),
             "call": const(INT, 0), "status": const(INT, 0), "origin": convert(w.ruri, ANY_SCHEME),
-            "contact": const(ANY_SCHEME, "none"), "to": w.to, "from": w.frm,
+            "contact": w.contact[0] if w.contact is not None else const(ANY_SCHEME, "none"), "to": w.to, "from": w.frm,
             "receiver": topo.role(nxt), "last": Sym(z3.Bool(f"{label}!s{s}!last"), BOOL),
             "binding": Sym(z3.If(z3.And(nxt == topo.bob(b.j), b.bound), b.id, -1), INT),
         }
@@ -245,10 +254,17 @@ def walk(topo: Topology, w: Walk, label: str) -> None:
         topo.assertions.append(fields["last"].term == last)
     if w.method != "ACK":
         status = z3.If(arrived, 200, 480)
+        none = const(ANY_SCHEME, "none")
+        answer = None
+        if w.answer_contact is not None:  # the UA's 200 has it, a proxy's 480 none
+            answer = (ite(arrived, w.answer_contact[0], none), ite(arrived, w.answer_contact[1], const(TPARAM, "none")))
         for slot, fields, _ in reversed(sent):  # each hop is answered after the next one (sim/dialog.py _hop)
-            response = response_fields(fields, status, const(ANY_SCHEME, "none"), const(OPT_SCHEME, "none"),
-                                       topo.role(slot.receiver), topo.role(slot.sender))
+            response = response_fields(fields, status, none if answer is None else answer[0],
+                                       const(OPT_SCHEME, "none"), topo.role(slot.receiver), topo.role(slot.sender))
+            if answer is not None:
+                response.update(contact_params(*answer))
             topo.send(slot.active, slot.receiver, slot.sender, response, w.request, f"{slot.label}!resp")
+    return arrived
 
 
 __all__ = ["SCHEME", "NextHop", "value_params", "RunRouter", "Walk", "owner_runs", "pick", "router", "walk"]

@@ -102,50 +102,51 @@ class BoundedProver:
         return z3.PbLe([(a, 1) for a in self.encoding.transmissions()], n)
 
 
-_PROVERS: dict[tuple[str, str, bool], BoundedProver] = {}
-_ENCODINGS: dict[tuple[int, bool], BoundedEncoding] = {}
+_PROVERS: dict[tuple[str, str, bool, str], BoundedProver] = {}
+_ENCODINGS: dict[tuple[int, bool, str], BoundedEncoding] = {}
 
 
-def shared_encoding(max_bound: int, malicious: bool, deadline: float | None = None) -> BoundedEncoding:
+def shared_encoding(max_bound: int, malicious: bool, deadline: float | None = None,
+                    family: str = "default") -> BoundedEncoding:
     """The bounded encoding, built once per process: every property and rule set reads the same terms.
 
     Solvers only add to their own assertion sets, so sharing the (immutable) terms is safe; what differs
     per cell is the negated property and the assumed rule literals. A build that passes ``deadline``
     raises ``OutOfTime`` and leaves nothing behind (the next cell tries again with its own deadline).
     """
-    key = (max_bound, malicious)
+    key = (max_bound, malicious, family)
     if key not in _ENCODINGS:
-        _ENCODINGS[key] = build_encoding(max_bound, malicious, deadline=deadline)
+        _ENCODINGS[key] = build_encoding(max_bound, malicious, deadline=deadline, family=family)
     return _ENCODINGS[key]
 
 
-def prepare_encoding(bound: int, malicious: bool, timeout: float) -> None:
+def prepare_encoding(bound: int, malicious: bool, timeout: float, family: str = "default") -> None:
     """Build the shared encoding for ``bound`` now, before the cells fork from this process (``check``).
 
     A build that does not finish within ``timeout`` is dropped; each cell then tries under its own deadline.
     """
-    key = (max(bound, DEFAULT_BOUND), malicious)
+    key = (max(bound, DEFAULT_BOUND), malicious, family)
     if key in _ENCODINGS:
         return
     gc.collect()  # the build's terms must not depend on when this process last collected
     gc.disable()
     try:
         with contextlib.suppress(OutOfTime):
-            shared_encoding(*key, time.monotonic() + timeout)
+            shared_encoding(key[0], malicious, time.monotonic() + timeout, family)
     finally:
         gc.enable()
 
 
 def bounded_prover(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
-                   rlimit: int = RLIMIT, deadline: float | None = None) -> BoundedProver:
+                   rlimit: int = RLIMIT, deadline: float | None = None, family: str = "default") -> BoundedProver:
     """The cached solver for the property (rebuilt only when a larger bound is asked for).
 
     Building the encoding and the solver stops with ``OutOfTime`` once ``deadline`` has passed.
     """
-    key = (prop.id, prop.formula_text, malicious)  # rule sets differ only in the assumed rule literals
+    key = (prop.id, prop.formula_text, malicious, family)  # rule sets differ only in the assumed rule literals
     prover = _PROVERS.get(key)
     if prover is None or prover.encoding.max_bound < bound:
-        encoding = shared_encoding(max(bound, DEFAULT_BOUND), malicious, deadline)
+        encoding = shared_encoding(max(bound, DEFAULT_BOUND), malicious, deadline, family)
         prover = new_prover(prop, encoding, timeout, seed, rlimit)
         if deadline is not None and time.monotonic() > deadline:
             raise OutOfTime("stopped once the solver had read the encoding")
@@ -221,6 +222,7 @@ def prove(
     seed: int = DEFAULT_SEED,
     rlimit: int = RLIMIT,
     all_cores: bool = False,
+    family: str = "default",
 ) -> Result:
     """Prove or refute ``prop`` under ``rule_set`` (bounded by ``bound`` proxies on the call path).
 
@@ -230,7 +232,7 @@ def prove(
     ``timeout`` (seconds, wall clock) and ``rlimit`` (z3 resource units, deterministic; 0 for none)
     bound each solver check. A proof names its first minimal core (``rules_used``); ``all_cores``
     enumerates every minimal core as well (``details["cores"]``, otherwise the first alone, marked
-    incomplete).
+    incomplete). ``family`` (``sipsmodel.smt.encode.FAMILIES``) chooses the bounded family.
     """
     start = time.perf_counter()
     active = active_rule_ids(rule_set)
@@ -247,16 +249,16 @@ def prove(
         step_unknown = step.unknown
     deadline = time.monotonic() + timeout - (time.perf_counter() - start)  # building counts against timeout
     try:
-        prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed, rlimit, deadline)
+        prover = bounded_prover(prop, rule_set, bound, malicious, timeout, seed, rlimit, deadline, family)
     except OutOfTime as exc:
         reason = (f"the encoding for k={bound} was not built within the timeout of {timeout:g} s ({exc}); "
                   "building it counts against --timeout")
         return Result(verdict="unknown", bound=bound, reason=reason, seconds=time.perf_counter() - start,
                       details={"timeout": timeout, "rlimit": rlimit}, **common)
     extra = [prover.encoding.bound_literal(bound)]
-    family: dict[str, object] = {"family": prover.encoding.family(bound), "timeout": timeout, "rlimit": rlimit}
+    covers: dict[str, object] = {"family": prover.encoding.family(bound), "timeout": timeout, "rlimit": rlimit}
     if step_unknown:
-        family["step"] = f"unknown: {step_unknown}"
+        covers["step"] = f"unknown: {step_unknown}"
     prover.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))  # what the build left
     answer = prover.solver.check(*extra, *assumptions(active))
     prover.solver.set("timeout", max(1, int(timeout * 1000)))
@@ -264,11 +266,11 @@ def prove(
         used = rests_on([(prover.solver, extra)], active, every=all_cores)
         note = f"the inductive step check gave up ({step_unknown}): proved up to the bound only" if step_unknown else ""
         return Result(verdict="proved", scope="bounded", bound=bound, rules_used=used.core, reason=note,
-                      seconds=time.perf_counter() - start, details={**family, **_core_details(used)}, **common)
+                      seconds=time.perf_counter() - start, details={**covers, **_core_details(used)}, **common)
     if answer == z3.unknown:
         reason = f"z3: {prover.solver.reason_unknown()} (rlimit {rlimit}, timeout {timeout:g} s)"
         return Result(verdict="unknown", bound=bound, reason=reason,
-                      seconds=time.perf_counter() - start, details=family, **common)
+                      seconds=time.perf_counter() - start, details=covers, **common)
     model = shortest_model(prover, extra + assumptions(active))
     return refuted(prop, rule_set, prover.encoding, model, bound, start, common)
 

@@ -125,9 +125,10 @@ class Topology:
     assertions: list[Term] = field(default_factory=list)
     segment: Segment = BASE
     deadline: float | None = None
+    devices: int = 2  # positions for bob's devices and their edge proxies (at least 2)
 
     def __post_init__(self) -> None:
-        self.n = self.k + 5
+        self.n = self.k + 1 + 2 * self.devices
         self.tls_fn = z3.Function("tls", z3.IntSort(), z3.BoolSort())
         self.malicious_fn = z3.Function("malicious", z3.IntSort(), z3.BoolSort())
         self.link_fn = {t: z3.Function(f"link_{t}", z3.IntSort(), z3.IntSort(), z3.BoolSort()) for t in LINK_TRANSPORTS}
@@ -159,18 +160,20 @@ class Topology:
         return self.k + 1 + j
 
     def bob(self, j: int) -> int:
-        return self.k + 3 + j
+        return self.k + 1 + self.devices + j
 
     def names(self) -> list[str]:
-        return ["alice", *(f"p{i}" for i in range(1, self.k)), "pb", "eb1", "eb2", "bob1", "bob2"]
+        devices = range(1, self.devices + 1)
+        return ["alice", *(f"p{i}" for i in range(1, self.k)), "pb", *(f"eb{j}" for j in devices),
+                *(f"bob{j}" for j in devices)]
 
     def is_proxy_position(self, position: int) -> bool:
-        return 1 <= position <= self.k + 2
+        return 1 <= position <= self.k + self.devices
 
     def is_proxy(self, position: Term | int) -> Term:
         if isinstance(position, int):
             return z3.BoolVal(self.is_proxy_position(position))
-        return z3.And(position >= 1, position <= self.k + 2)
+        return z3.And(position >= 1, position <= self.k + self.devices)
 
     def tls(self, position: Term | int) -> Term:
         return self.tls_fn(as_int(position))
@@ -187,10 +190,10 @@ class Topology:
 
     def redirect(self, position: Term | int) -> Term:
         """The element is a redirect UA (bob's device with ``redirect_to``, docs/semantics.md call step 3)."""
-        flags = [z3.Bool(f"bob{j}!redirect") for j in range(2)]
+        flags = [z3.Bool(f"bob{j}!redirect") for j in range(self.devices)]
         if isinstance(position, int):
             return flags[position - self.bob(0)] if position >= self.bob(0) else z3.BoolVal(False)
-        return z3.Or(z3.And(position == self.bob(0), flags[0]), z3.And(position == self.bob(1), flags[1]))
+        return z3.Or([z3.And(position == self.bob(j), flag) for j, flag in enumerate(flags)])
 
     def redirect_scheme(self, j: int) -> Sym:
         """The scheme of the Contact a redirect UA ``bob(j)`` returns (``<scheme>:bob@example.com``)."""

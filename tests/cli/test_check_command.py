@@ -19,7 +19,7 @@ from sipsmodel.report.result import Result
 from sipsmodel.resources import resource_path
 from sipsmodel.rules.sets import RuleSet
 
-Prove = Callable[[Property, RuleSet, int, bool, float, int, int, bool], Result]
+Prove = Callable[[Property, RuleSet, int, bool, float, int, int, bool, str], Result]
 
 
 def _verdict(verdict: str, prop: Property, rule_set: RuleSet, bound: int) -> Result:
@@ -34,7 +34,7 @@ def fake(flip: tuple[str, str] | None = None, unknown: tuple[str, str] | None = 
     """A prover that returns each cell's expectation, except one flipped and one unknown cell."""
 
     def prove(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
-              rlimit: int, all_cores: bool) -> Result:
+              rlimit: int, all_cores: bool, family: str = "default") -> Result:
         table = prop.expected_malicious if malicious else prop.expected
         verdict = table.get(rule_set.name, "proved")
         cell = (prop.id, rule_set.name)
@@ -134,7 +134,7 @@ def test_unknown_property_id_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_model_disagreement_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
     def disagree(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
-                 rlimit: int, all_cores: bool) -> Result:
+                 rlimit: int, all_cores: bool, family: str = "default") -> Result:
         raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the replay shows no violation")
 
     code, out, err = run(monkeypatch, disagree, "--property", "I-1")
@@ -161,10 +161,10 @@ def test_options_reach_the_prover(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     log = tmp_path / "seen.jsonl"
 
     def record(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,
-               rlimit: int, all_cores: bool) -> Result:
+               rlimit: int, all_cores: bool, family: str = "default") -> Result:
         with log.open("a") as stream:
             stream.write(json.dumps([rule_set.name, bound, malicious, timeout, seed, rlimit, rule_set.should,
-                                     all_cores]) + "\n")
+                                     all_cores, family]) + "\n")
         return _verdict("refuted", prop, rule_set, bound)
 
     def seen() -> list[tuple[object, ...]]:
@@ -174,12 +174,13 @@ def test_options_reach_the_prover(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
     args = ("--property", "I-1", "--rules", "rfc5630", "--bound", "5", "--malicious", "--timeout", "7", "--seed", "9",
             "--rlimit", "1234")
-    code, out, _ = run(monkeypatch, record, *args, "--should", "optional", "--format", "json", "--all-cores")
-    assert seen() == [("rfc5630", 5, True, 7.0, 9, 1234, "optional", True)]
+    code, out, _ = run(monkeypatch, record, *args, "--should", "optional", "--format", "json", "--all-cores",
+                       "--family", "full")
+    assert seen() == [("rfc5630", 5, True, 7.0, 9, 1234, "optional", True, "full")]
     run(monkeypatch, record, "--property", "I-1", "--rules", "rfc5630")
-    assert seen() == [("rfc5630", 3, False, 20.0, 0, check.RLIMIT, "binding", False)]
+    assert seen() == [("rfc5630", 3, False, 20.0, 0, check.RLIMIT, "binding", False, "default")]
     run(monkeypatch, record, "--explain", "I-1", "--rules", "rfc5630")  # an explanation lists every core
-    assert seen() == [("rfc5630", 3, False, 20.0, 0, check.RLIMIT, "binding", True)]
+    assert seen() == [("rfc5630", 3, False, 20.0, 0, check.RLIMIT, "binding", True, "default")]
     entry = json.loads(out)["results"][0]
     assert (entry["malicious"], entry["should"], entry["seed"], entry["expected"]) == (True, "optional", 9, None)
     assert code == 0

@@ -47,6 +47,7 @@ class TemplateParams:
     tls: dict[str, bool] = field(default_factory=dict)  # by element name (default True)
     links: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # default UDP, TCP, TLS
     confirms: bool = False
+    reinvite: str | None = None  # "caller" or "callee": that side sends a re-INVITE after the ACK
 
 
 def scenario_constraints(enc: BoundedEncoding, p: TemplateParams) -> list[Term]:
@@ -57,6 +58,8 @@ def scenario_constraints(enc: BoundedEncoding, p: TemplateParams) -> list[Term]:
     out.append(is_value(enc.call["target"].domain, enc.call["target"], p.target))
     out.append(is_value(enc.call["route_scheme"].domain, enc.call["route_scheme"], p.route_scheme))
     out.append(z3.Bool("alice!confirms_downgrade") == p.confirms)
+    out.append(enc.call["reinvite"] == (p.reinvite is not None))
+    out.append(enc.call["reinvite_by_callee"] == (p.reinvite == "callee"))
     for b in enc.bindings:
         if b.j < len(p.devices):
             d = p.devices[b.j]

@@ -26,8 +26,8 @@ NAMES = ("alice", "p1", "p2", "pb", "eb1", "eb2", "bob1", "bob2")
 
 
 @cache
-def encoding(bound: int = 3, devices: int = BINDINGS) -> BoundedEncoding:
-    return build_encoding(bound, False, devices)
+def encoding(bound: int = 3, devices: int = BINDINGS, family: str = "default") -> BoundedEncoding:
+    return build_encoding(bound, False, devices, family=family)
 
 
 class RandomChooser:
@@ -62,11 +62,10 @@ def random_params(rng: random.Random, max_devices: int = BINDINGS) -> TemplatePa
                           confirms=rng.random() < 0.3)
 
 
-def run_both(params: TemplateParams, rule_set: RuleSet, seed: int, devices: int = BINDINGS) -> tuple[
-    Trace, dict[str, list[Record]] | None
-]:
+def run_both(params: TemplateParams, rule_set: RuleSet, seed: int, devices: int = BINDINGS,
+             family: str = "default") -> tuple[Trace, dict[str, list[Record]] | None]:
     """The simulator's trace and the SMT observation of the same concrete run (None: not encodable)."""
-    enc = encoding(3, devices)
+    enc = encoding(3, devices, family)
     active = tuple(r.id for r in rule_set.active)
     scenario = params_scenario(enc, params, active)
     trace = simulate(scenario, rule_set, RandomChooser(random.Random(seed)))
