@@ -58,7 +58,7 @@ def _reinvites(trace: Trace) -> list[dict[str, object]]:
 # proxy that cannot send it on.
 @pytest.mark.parametrize(("seed", "who", "fork", "status"), [
     (10, "caller", False, "200 OK"), (10, "callee", False, "200 OK"), (11, "callee", False, "200 OK"),
-    (1, "caller", True, "200 OK"), (2, "callee", True, "200 OK"), (0, "caller", True, "480 Temporarily Unavailable"),
+    (1, "caller", True, "200 OK"), (1, "callee", True, "200 OK"), (123, "caller", True, "480 Temporarily Unavailable"),
 ])
 def test_known_reinvite_runs_agree(seed: int, who: str, fork: bool, status: str) -> None:
     trace = _run(seed, who, fork)
@@ -74,7 +74,7 @@ def test_known_reinvite_runs_agree(seed: int, who: str, fork: bool, status: str)
     acked = any(label.endswith(":ACK") for label in labels[answers[-1]:])
     assert acked == (status == "200 OK"), labels  # the sender ACKs a 200 only
     bye = any(label.endswith(":BYE") for label in labels[answers[-1]:])
-    assert bye == (status == "200 OK"), labels  # the callee's BYE follows (in seed 0 bob has no transport for it)
+    assert bye == (status == "200 OK"), labels  # the callee's BYE follows (the callee may have no transport for it)
 
 
 @settings(max_examples=40, deadline=None)
