@@ -65,19 +65,11 @@ class BoundedProver:
     own: list[Term] = field(default_factory=list)
     limits: Limits = Limits(DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT)
     size_literals: dict[int, Term] = field(default_factory=dict)
-    plain: Term | None = None  # the no_transport_params literal, once made
 
     def add(self, formula: Term) -> None:
         """Assert ``formula`` as part of the query itself (kept in ``own``)."""
         self.solver.add(formula)
         self.own.append(formula)
-
-    def no_transport_params(self) -> Term:
-        """A literal that, assumed, keeps every Contact free of a ``transport`` parameter (``contact_tp``)."""
-        if self.plain is None:
-            self.plain = z3.Bool("no-transport-params")
-            self.solver.add(z3.Implies(self.plain, self.plain_contacts()))
-        return self.plain
 
     def plain_contacts(self) -> Term:
         """Every Contact is free of a ``transport`` parameter."""
