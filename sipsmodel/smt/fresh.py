@@ -22,7 +22,7 @@ from typing import Any
 
 import z3
 
-from sipsmodel.smt.solving import PARAMS
+from sipsmodel.smt.solving import configured
 
 Term = Any
 
@@ -46,12 +46,8 @@ def fresh_model(formulas: Sequence[Term], limits: Limits) -> Term | None:
     for formula in formulas:
         shared.push(formula)
     context = z3.Context()
-    solver = z3.SimpleSolver(ctx=context)  # no preprocessing: about 3 times faster here than z3.Solver()
-    for name, value in PARAMS.items():
-        solver.set(name, value)
-    solver.set("random_seed", limits.seed)
-    solver.set("timeout", max(1, int(limits.timeout * 1000)))
-    solver.set("rlimit", limits.rlimit)
+    # no preprocessing: about 3 times faster here than z3.Solver()
+    solver = configured(z3.SimpleSolver(ctx=context), limits.timeout, limits.seed, limits.rlimit)
     solver.add(*shared.translate(context))
     if solver.check() != z3.sat:
         return None

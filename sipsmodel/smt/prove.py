@@ -279,11 +279,11 @@ def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
     """The model with the fewest active transmissions, found in a context of its own (``fresh_model``).
 
     The shared solver, just answered ``sat``, finds the fewest transmissions (binary search on a PbLe
-    assumption; the size is a fact, whatever that solver learned before). The model itself comes from
-    a new context asked once: the query (encoding, ``own``, ``extra`` asserted) at that size, without a
-    the fewest transport parameters at that size (readable ladders: none the violation does not need).
-    Both numbers are facts the shared solver finds, whatever it learned before. Should
-    that check give up, the shared solver's model is returned (then it may depend on the history).
+    assumption) and, at that size, the fewest transport parameters (readable ladders: none the violation
+    does not need). Both numbers are facts, whatever that solver learned before. The model itself comes
+    from a new context asked once: the query (encoding, ``own``, ``extra``) at that size and parameter
+    count. Should that check give up, the shared solver's model is returned (then it may depend on the
+    history).
     """
     model, best, params = _fewest(prover, extra)
     query = [*prover.encoding.assertions, *prover.own, *extra, prover.size_bound(best), prover.params_bound(params)]

@@ -37,13 +37,18 @@ PARAMS: dict[str, Any] = {"smt.relevancy": 0}
 
 def make_solver(timeout: float, seed: int, rlimit: int = RLIMIT) -> Term:
     """A solver with a fixed seed, a wall-clock timeout (seconds), a resource limit and ``PARAMS``."""
-    solver = z3.Solver()
+    solver = configured(z3.Solver(), timeout, seed, rlimit)
+    z3.set_param("smt.random_seed", seed)
+    return solver
+
+
+def configured(solver: Term, timeout: float, seed: int, rlimit: int) -> Term:
+    """``solver`` with ``PARAMS``, the seed, a wall-clock timeout (seconds) and a resource limit set."""
     for name, value in PARAMS.items():
         solver.set(name, value)
     solver.set("random_seed", seed)
     solver.set("timeout", max(1, int(timeout * 1000)))
     solver.set("rlimit", rlimit)
-    z3.set_param("smt.random_seed", seed)
     return solver
 
 
