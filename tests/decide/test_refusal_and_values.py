@@ -148,12 +148,21 @@ def test_point_1_contradicts_rfc3263_where_a_uri_names_udp() -> None:
     """Point 1 (best-effort TLS, a SHOULD) against RFC 3263 4.1 (SHOULD use the transport a URI names):
     where the Contact the next in-dialog hop is resolved from says ``transport=udp`` and both ends have
     TLS, every option point 1 leaves goes against the SHOULD, so it needs standards track (issue 8's
-    test), with the flow replayed at that state. The expectation of properties/decide/trial-balloon.toml
-    (bcp, written from RFC 3261 alone) stays, and decide reports the mismatch."""
+    test), with the flow replayed at that state. The same SHOULD meets point 1 a second time where a proxy
+    retargets to a registered Contact that says ``transport=udp`` (REGISTER Contacts may carry the
+    parameter since issue 9 item 5). The expectation of properties/decide/trial-balloon.toml (bcp, written
+    from RFC 3261 alone) stays, and decide reports the mismatch."""
     found = answer("DEAN-1")
     assert found.track == "standards-track"
-    (conflict,) = found.conflicts
-    assert (conflict.contradicts, conflict.kind, conflict.choice_point) == ("R-3263-4.1-a", "should", "send_in_dialog")
+    by_point = {c.choice_point: c for c in found.conflicts}
+    assert len(by_point) == len(found.conflicts) and set(by_point) == {"send_in_dialog", "proxy_forward"}
+    assert all((c.contradicts, c.kind) == ("R-3263-4.1-a", "should") for c in found.conflicts)
+    retarget = by_point["proxy_forward"]
+    assert retarget.state["ruri_tp"] == "UDP" and retarget.state["tls"] and retarget.state["next_tls"]
+    assert retarget.counterexample is not None and retarget.counterexample.violation is not None
+    both = RuleSet("both", (*preset("rfc3261").rule_ids, "DEAN-1"), "binding")
+    assert allowed_options("proxy_forward", {"malicious": False} | dict(retarget.state), both) == []
+    conflict = by_point["send_in_dialog"]
     assert conflict.state["next_tp"] == "UDP" and conflict.state["tls"] and conflict.state["next_tls"]
     assert conflict.counterexample is not None and conflict.counterexample.violation is not None
     base = preset("rfc3261")
