@@ -213,15 +213,14 @@ PROXY_RESPONSE_RR = ChoicePoint(
     features=(
         _f("rr", RR_KIND, "Record-Route values this proxy inserted in the request"),
         _f("rr_out", SCHEME, "scheme of the inserted value on top, as sent in the request"),
-        _f("rr_tp", TPARAM, "transport parameter of the inserted values, as sent in the request (kept by a rewrite)"),
+        _f("rr_tp", TPARAM, "transport parameter of the inserted values, as sent in the request (kept by a rewrite, "
+                         "except udp, which a rewrite to sips drops: steps.recordroute.rewritten_tparam)"),
         _f("in_secure", BOOL, "the request's incoming leg was TLS-protected"),
         _f("out_secure", BOOL, "the request's outgoing leg was TLS-protected"),
         _MALICIOUS,
     ),
     options=(_o("rewrite", REWRITE, "keep the value, or rewrite its scheme to sip or sips in the response"),),
-    constraints=("rr != single -> rewrite == keep",
-                 #: RFC 3261 19.1.1 (grammar): the rewritten value keeps its parameter, and a sips URI never names udp
-                 "rewrite == sips -> rr_tp != UDP"),
+    constraints=("rr != single -> rewrite == keep",),
     prefer=("rewrite == keep",),
 )
 

@@ -31,7 +31,7 @@ from sipsmodel.sim.wire import (
 from sipsmodel.steps import best, records, responses
 from sipsmodel.steps import features as steps_features
 from sipsmodel.steps.ops import CONCRETE
-from sipsmodel.steps.recordroute import rewritten_scheme
+from sipsmodel.steps.recordroute import rewritten_scheme, rewritten_tparam
 from sipsmodel.steps.routing import next_hop
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
 
@@ -361,6 +361,10 @@ def _rewrite_record_route(state: SimState, branch: Branch, response: SipMessage)
         return response
     own = values[index]
     if isinstance(own.uri, SipUri):
-        scheme = rewritten_scheme(CONCRETE, str(options["rewrite"]), own.uri.scheme)
-        values[index] = NameAddr(own.uri.with_scheme(scheme), own.display_name, own.params)
+        rewrite = str(options["rewrite"])
+        scheme = rewritten_scheme(CONCRETE, rewrite, own.uri.scheme)
+        uri = own.uri.with_scheme(scheme)
+        if rewritten_tparam(CONCRETE, rewrite, tparam_of(own.uri)) != tparam_of(own.uri):
+            uri = uri.without_param("transport")  # a rewrite to sips drops udp
+        values[index] = NameAddr(uri, own.display_name, own.params)
     return set_values(response, "Record-Route", render_all(values))

@@ -21,7 +21,7 @@ from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import contact_params, rr_params, with_params
 from sipsmodel.smt.topology import Topology, response_fields
 from sipsmodel.steps import features
-from sipsmodel.steps.recordroute import rewritten_scheme
+from sipsmodel.steps.recordroute import rewritten_scheme, rewritten_tparam
 
 Term = Any
 
@@ -72,7 +72,7 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     for e in entries:
         if e.is_out and any(e is mine for mine in fw.entries):  # this proxy's own out value
             scheme = rewritten_scheme(Z3, rewrite, e.scheme)
-            result.append(RREntry(e.owner, e.present, scheme, True, e.tparam))  # the parameter is kept
+            result.append(RREntry(e.owner, e.present, scheme, True, rewritten_tparam(Z3, rewrite, e.tparam)))
         else:
             result.append(e)
     return result

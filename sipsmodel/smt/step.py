@@ -29,6 +29,7 @@ from sipsmodel.model.expr import Expr, Quant
 from sipsmodel.model.vocab import BOOL, KIND, METHOD, REWRITE, TPARAM
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.smt.compile import Sym, SymRecord, SymScope, compile_formula, const, fresh, is_value
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import (
     PARAM_ATTRS,
     STEP_HOPS,
@@ -40,6 +41,7 @@ from sipsmodel.smt.records import (
     with_params,
 )
 from sipsmodel.smt.visits import Rules, Visit
+from sipsmodel.steps.recordroute import rewritten_tparam
 
 Term = Any
 
@@ -124,7 +126,8 @@ def _visit_source(cp_name: str, collection: str, malicious: bool,
 def _response_source(invariant: Callable[[SymRecord], Term], malicious: bool) -> StepSource:
     """A response: URIs copied from an earlier hop (the request's Record-Route, a relayed response), with
     its UAS's Contact (a uas_answer visit that chose) or a proxy's rewritten Record-Route value
-    (a proxy_response_rr visit that chose: it keeps the value's parameter, RFC 3261 16.7 step 8)."""
+    (a proxy_response_rr visit that chose: ``rewritten_tparam`` keeps the value's parameter but a ``udp``
+    one on a rewrite to sips, RFC 3261 16.7 step 8, 19.1.1)."""
     rules = Rules()
     uas = _free_visit(rules, "uas_answer", malicious)
     rewriter = _free_visit(rules, "proxy_response_rr", malicious)
@@ -132,8 +135,9 @@ def _response_source(invariant: Callable[[SymRecord], Term], malicious: bool) ->
     copied, hypothesis = _inherited(invariant, "step!response")
     mine = z3.Bool("step!response!own_contact")
     rewrites = z3.Bool("step!response!rewrites")
-    to_sips = z3.And(rewrites, is_value(REWRITE, rewriter.options["rewrite"], "sips"),
-                     is_value(TPARAM, rewriter.features["rr_tp"], "UDP"))
+    rewrite = rewriter.options["rewrite"]
+    to_sips = z3.And(rewrites, is_value(REWRITE, rewrite, "sips"),
+                     is_value(TPARAM, rewritten_tparam(Z3, rewrite, rewriter.features["rr_tp"]), "UDP"))
     written = {a: Sym(z3.And(mine, own[a].term), BOOL) for a in PARAM_ATTRS}
     written["sips_udp_param"] = Sym(z3.Or(written["sips_udp_param"].term, to_sips), BOOL)
     fields: dict[str, Sym] = with_params(copied, written)

@@ -222,3 +222,28 @@ def test_a_registered_contact_parameter_is_kept_by_the_retargeted_request_and_fo
     delivered = [h for h in observation["hops"] if h["method"] == "INVITE" and h["kind"] == "request"
                  and h["receiver"] == "ua"]
     assert delivered and all(h["udp_param"] and h["transport"] == "UDP" for h in delivered)  # R-3263-4.1-a
+
+
+def test_a_rewrite_to_sips_drops_the_udp_parameter_in_both_engines() -> None:
+    """RFC 3261 16.7 step 8: pb got the INVITE over TLS, Record-Routed ``sip:...;transport=udp`` and sent it
+    on over UDP, so it must rewrite its value to sips in the 2xx; the new URI drops ``udp`` (19.1.1)."""
+    script = [ScriptedChoice("alice", "uac_invite", 0, {"transport": "TLS"}),
+              ScriptedChoice("pb", "proxy_forward", 0, {"rr": "single", "rr_out": "sip", "rr_tp": "UDP",
+                                                         "transport": "UDP"}),
+              ScriptedChoice("bob1", "uas_answer", 0, {"status": 200, "contact_tp": "none"})]
+    params = _direct_call()
+    trace, observation = _call(params, "rfc3261", script)
+    rewrites = [d for d in trace.decisions if d.choice_point == "proxy_response_rr"]  # type: ignore[attr-defined]
+    assert [(d.features["rr_tp"], (d.options or {}).get("rewrite")) for d in rewrites] == [("UDP", "sips")]
+    messages = [t.message.render() for t in trace.transmissions]  # type: ignore[attr-defined]
+    forwarded = next(m for m in messages if m.startswith("INVITE sip:bob@bob1"))
+    assert "Record-Route: <sip:pb.example.com;lr;transport=udp>" in forwarded
+    to_alice = [m for m in messages if m.startswith("SIP/2.0 200") and "CSeq: 1 INVITE" in m][-1]
+    assert "Record-Route: <sips:pb.example.com;lr>" in to_alice
+    assert not any(h["sips_udp_param"] for h in observation["hops"])  # type: ignore[attr-defined]
+    enc = encoding(3)
+    active = tuple(r.id for r in PRESETS["rfc3261"].active)
+    constraints = scenario_constraints(enc, params) + decision_constraints(enc, trace.decisions,  # type: ignore[attr-defined]
+                                                                           ("rr_tp",))
+    smt, _ = smt_observation(enc, constraints, active)
+    assert smt is not None and first_difference(observation, smt) is None  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from sipsmodel.smt.compile import Sym, const, fresh, ite
 from sipsmodel.smt.ops import Z3
 from sipsmodel.steps import features
 from sipsmodel.steps.ops import CONCRETE
-from sipsmodel.steps.recordroute import rewritten_scheme
+from sipsmodel.steps.recordroute import rewritten_scheme, rewritten_tparam
 from sipsmodel.steps.routing import NextHop
 
 
@@ -89,6 +89,16 @@ def test_rewritten_record_route_scheme_agrees_and_is_the_hand_written_term(rewri
     keep, to_sips = chosen.term == const(REWRITE, "keep").term, chosen.term == const(REWRITE, "sips").term
     by_hand = ite(keep, old, ite(to_sips, const(SCHEME, "sips"), const(SCHEME, "sip")))
     assert rewritten_scheme(Z3, chosen, old).term.eq(by_hand.term)
+
+
+@pytest.mark.parametrize("rewrite", REWRITE.values)
+@pytest.mark.parametrize("tparam", TPARAM.values)
+def test_a_rewrite_keeps_the_parameter_but_udp_on_a_rewrite_to_sips(rewrite: str, tparam: str) -> None:
+    """RFC 3261 16.7 step 8's new URI keeps the value's parameter; 19.1.1: a sips URI never names udp."""
+    concrete = rewritten_tparam(CONCRETE, rewrite, tparam)
+    assert concrete == ("none" if (rewrite, tparam) == ("sips", "UDP") else tparam)
+    symbolic = rewritten_tparam(Z3, const(REWRITE, rewrite), const(TPARAM, tparam))
+    assert z3.simplify(symbolic.term).eq(const(TPARAM, concrete).term)
 
 
 def test_proxy_forward_builds_pb_branchs_hand_written_features() -> None:
