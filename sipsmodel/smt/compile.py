@@ -72,6 +72,16 @@ class SymScope:
 # Domains as sorts
 
 
+def simplified(term: Term) -> Term:
+    """``z3.simplify`` with the arguments of a disjunction kept in their order.
+
+    By default z3 sorts a disjunction's arguments by term id, and ids follow the order in which the
+    process created its terms, so a cached template built after other work came out in another order and
+    the queries built on it (hence their models) depended on the process's history (issue 11).
+    """
+    return z3.simplify(term, sort_disjunctions=False)
+
+
 @cache
 def _enum(domain: Domain) -> tuple[Term, tuple[Term, ...]]:
     sort, constants = z3.EnumSort(domain.name, [f"{domain.name}.{v}" for v in domain.values])

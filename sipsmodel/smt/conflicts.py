@@ -53,7 +53,7 @@ from sipsmodel.rules.readings import rules_with_literal
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES_BY_ID
-from sipsmodel.smt.compile import SymScope, compile_formula, decode, domain_constraint, fresh, value_term
+from sipsmodel.smt.compile import SymScope, compile_formula, decode, domain_constraint, fresh, simplified, value_term
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import shared_encoding
 from sipsmodel.smt.solving import active_rule_ids, assumptions, make_solver
@@ -169,7 +169,7 @@ def _selector_template(cp_name: str) -> tuple[Term, dict[str, Term], dict[str, T
         if combo.get("transport", "UDP") not in LINK_TRANSPORTS:
             continue
         pairs = [(options[k].term, value_term(options[k].domain, v)) for k, v in combo.items()]
-        case = z3.simplify(z3.substitute(body, *pairs))
+        case = simplified(z3.substitute(body, *pairs))
         if not z3.is_false(case):
             cases.append(case)
     return z3.Or(cases), {n: s.term for n, s in features.items()}, link, selectors
@@ -181,7 +181,7 @@ def _switched(cp_name: str, rules_on: frozenset[str], extras_on: frozenset[tuple
     template, _, _, selectors = _selector_template(cp_name)
     pairs = [(rule_literal(r.id), z3.BoolVal(r.id in rules_on)) for r in rules_with_literal()]
     pairs += [(term, z3.BoolVal(key in extras_on)) for key, term in selectors.items()]
-    return z3.simplify(z3.substitute(template, *pairs))
+    return simplified(z3.substitute(template, *pairs))
 
 
 def _exists(v: Visit, rules_on: Collection[str], extras_on: Collection[tuple[str, str]] = (), *,

@@ -23,7 +23,16 @@ from sipsmodel.model.expr import Value
 from sipsmodel.model.vocab import TRANSPORT
 from sipsmodel.rules.choicepoints import CHOICE_POINTS, ChoicePoint
 from sipsmodel.rules.readings import rules_with_literal
-from sipsmodel.smt.compile import Sym, SymScope, compile_formula, domain_constraint, fresh, is_value, value_term
+from sipsmodel.smt.compile import (
+    Sym,
+    SymScope,
+    compile_formula,
+    domain_constraint,
+    fresh,
+    is_value,
+    simplified,
+    value_term,
+)
 
 Term = Any
 
@@ -93,7 +102,7 @@ def _existence_template(cp_name: str) -> tuple[Term, tuple[tuple[str, Term], ...
         if combo.get("transport", "UDP") not in LINK_TRANSPORTS:
             continue
         pairs = [(options[k].term, value_term(options[k].domain, v)) for k, v in combo.items()]
-        case = z3.simplify(z3.substitute(body, *pairs))
+        case = simplified(z3.substitute(body, *pairs))
         if not z3.is_false(case):
             seen.setdefault(case.hash(), case)
     placeholders = tuple((name, sym.term) for name, sym in features.items())

@@ -51,3 +51,30 @@ def test_the_same_query_after_other_queries_gives_the_same_counterexample(
     PROVE._ENCODINGS.clear()
     prove(PROPS["I-4"], PRESETS["rfc3261"])
     assert _answer("I-12", "rfc3261") == first
+
+
+def _templates() -> dict[str, str]:
+    """Every choice point's option-existence and selector templates, as text, built anew."""
+    from sipsmodel.rules.choicepoints import CHOICE_POINTS
+    from sipsmodel.smt import conflicts, visits
+
+    visits._existence_template.cache_clear()
+    conflicts._selector_template.cache_clear()
+    conflicts._switched.cache_clear()
+    texts = {}
+    for name in sorted(CHOICE_POINTS):
+        texts[f"exists {name}"] = visits._existence_template(name)[0].sexpr()
+        texts[f"selector {name}"] = conflicts._selector_template(name)[0].sexpr()
+    return texts
+
+
+def test_the_cached_option_templates_do_not_depend_on_term_ids() -> None:
+    """The templates are built once per process, at whatever point it first needs them; z3's simplifier
+    ordered disjunctions by term id, so a template built after other work had another shape and every
+    query (and counterexample) built on it changed (found with I-16 after I-1)."""
+    import z3
+
+    first = _templates()
+    created = [z3.Bool(f"history!{i}") for i in range(2000)]
+    created += [z3.Or(created[i], z3.Not(created[i + 1])) for i in range(0, 1998, 2)]
+    assert _templates() == first
