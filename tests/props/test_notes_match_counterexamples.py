@@ -54,6 +54,10 @@ def _sips_target_without_tls(trace: Trace) -> bool:
     return _some(trace, "dialogs", rtarget="sips", tls=False)
 
 
+def _sips_target_or_route_without_tls(trace: Trace) -> bool:
+    return _sips_target_without_tls(trace) or _some(trace, "dialogs", rset0="sips", tls=False)
+
+
 def _initial_to_sips_binding_insecure(trace: Trace) -> bool:
     sips = {b["id"] for b in trace.collection("bindings") if b["contact"] == "sips"}
     return any(h["binding"] in sips and h["initial"] and not h["secure"] for h in _requests(trace))
@@ -94,6 +98,8 @@ _UPGRADE = ("a proxy forwards a sip: request as sips", _upgrade)
 _FLAG = ("a proxy upgrades a request that crossed a non-TLS hop", _upgrade_after_insecure_hop)
 _I5 = ("a proxy upgrade delivers a sips Request-URI with the caller's sip: Contact", _sip_contact_with_sips_ruri)
 _I7 = ("a sips: remote target at a dialog endpoint without TLS", _sips_target_without_tls)
+_I7_ROUTE = ("a sips: remote target or a proxy's sips Record-Route value at a dialog endpoint without TLS",
+             _sips_target_or_route_without_tls)
 _NO_CHECK = ("the registrar bound a sips: Contact from a sip: REGISTER",
              lambda t: _some(t, "bindings", contact="sips", reg_ruri="sip"))
 _NO_TRANSPORT = ("the registrar bound a sips: Contact from a REGISTER not over TLS",
@@ -107,7 +113,8 @@ _I12 = ("an in-dialog sip: request goes without TLS; the remote target is sip:",
 _I14 = ("a proxy recurses on a 3xx from a sip: request to a sips: Contact", _proxy_recursion_sip_to_sips)
 _I18 = ("a REGISTER binds a sips: Contact to a sip: AoR", _sips_contact_with_sip_aor)
 _I16 = ("a UA may still write transport=tls (into its Contact)",
-        lambda t: any(d.choice_point in ("uac_invite", "uas_answer") and d.options.get("contact_tp") == "TLS"
+        lambda t: any(d.choice_point in ("uac_invite", "uas_answer", "ua_register")
+                      and (d.options or {}).get("contact_tp") == "TLS"
                       for d in t.decisions))
 _I16_PROXY = ("a proxy may still Record-Route with `;transport=tls`",
               lambda t: any(d.choice_point == "proxy_forward" and (d.options or {}).get("rr_tp") == "TLS"
@@ -120,7 +127,7 @@ CLAIMS: dict[tuple[str, str], Claim] = {
     ("I-4", "rfc3261"): _FLAG, ("I-4", "draft-04"): _FLAG, ("I-4", "dean-bcp"): _FLAG,
     ("I-4b", "rfc3261"): _LAST_HOP, ("I-4b", "draft-04"): _LAST_HOP,
     ("I-5", "rfc3261"): _I5, ("I-5", "draft-04"): _I5, ("I-5", "dean-bcp"): _I5,
-    ("I-7", "rfc3261"): _I7, ("I-7", "draft-04"): _I7, ("I-7", "dean-bcp"): _I7, ("I-7", "rfc5630"): _I7,
+    ("I-7", "rfc3261"): _I7, ("I-7", "draft-04"): _I7, ("I-7", "dean-bcp"): _I7, ("I-7", "rfc5630"): _I7_ROUTE,
     ("I-8", "rfc3261"): _NO_CHECK, ("I-8", "dean-bcp"): _NO_CHECK,
     ("I-8b", "rfc3261"): _NO_TRANSPORT, ("I-8b", "dean-bcp"): _NO_TRANSPORT,
     ("I-9", "rfc3261"): _KEY, ("I-9", "dean-bcp"): _KEY,
