@@ -159,6 +159,9 @@ PROXY_FORWARD = ChoicePoint(
         _f("last_hop", BOOL, "the next element is the user agent the request is delivered to"),
         _f("ruri_tp", TPARAM, "transport parameter of the URI the Request-URI is sent with (the registered Contact "
                               "when retargeting, else the Request-URI as received); the Request-URI sent keeps it"),
+        _f("next_tp", TPARAM, "transport parameter of the URI the next hop is resolved from (steps/routing.py: the "
+                              "first Route value left, a pushed Path among them, else none with an outbound proxy, "
+                              "else ruri_tp; RFC 3263 4.1)"),
         _MALICIOUS,
     ),
     options=(
@@ -182,6 +185,8 @@ PROXY_FORWARD = ChoicePoint(
         #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
         "rr_out == sips or rr_in == sips -> rr_tp != UDP",
         "ruri == sips -> ruri_tp != UDP",
+        #: the first Route value sent is the one the next hop is resolved from, with its parameter (19.1.1)
+        "route0 == sips -> next_tp != UDP",
         "not dialog_forming -> rr == none",
         "via_lie -> malicious and not secure(transport)",
     ),
@@ -292,10 +297,14 @@ EDGE_REGISTER = ChoicePoint(
         _NEXT_TLS,
         _MALICIOUS,
     ),
-    options=(_o("path", OPT_SCHEME, "scheme of the Path value inserted (none: no Path)"), _TRANSPORT),
-    constraints=(_PHYSICAL_TLS,),
+    options=(_o("path", OPT_SCHEME, "scheme of the Path value inserted (none: no Path)"), _TRANSPORT,
+             _o("path_tp", TPARAM, "transport parameter of the inserted Path value (none: no parameter, and none "
+                                   "without a Path; RFC 3261 19.1.1, 26.2.2; RFC 3327; draft-04 7)")),
+    constraints=(_PHYSICAL_TLS, "path == none -> path_tp == none",
+                 #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
+                 "path == sips -> path_tp != UDP"),
     prefer=("path != none", "(path == sips) <-> (contact == sips)", "secure(transport) <-> in_secure",
-            "transport == TCP"),
+            "transport == TCP", "path_tp == none"),
 )
 
 REGISTRAR_ACCEPT = ChoicePoint(

@@ -101,9 +101,10 @@ RULES: tuple[Rule, ...] = (
          "a transport parameter in the URI the next hop is resolved from is used: udp means UDP, tcp means TCP "
          "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17)",
          {"send_in_dialog": "(next_tp == UDP -> transport == UDP) and (next_tp == TCP -> transport in {TCP, TLS})",
-          # a proxy resolves the next hop from the Request-URI when no Route value is left and no flow is reused
-          "proxy_forward": "route_next == none and flow == none -> (ruri_tp == UDP -> transport == UDP) and "
-                           "(ruri_tp == TCP -> transport in {TCP, TLS})"}),
+          # a proxy resolves the next hop from the first Route value left (a pushed Path among them), else from
+          # the Request-URI (steps/routing.py, feature next_tp), unless it reuses a flow
+          "proxy_forward": "flow == none -> (next_tp == UDP -> transport == UDP) and "
+                           "(next_tp == TCP -> transport in {TCP, TLS})"}),
     Rule("R-3263-4.1-c", "RFC 3263", "4.1", "MUST", "client",
          "resolving a SIPS URI keeps only SIPS services, so a SIPS next-hop URI means TLS",
          {"uac_invite": _UAC_NEXT_HOP_SIPS_TLS, "proxy_forward": _SIPS_ROUTE_TLS,
@@ -128,10 +129,10 @@ RULES: tuple[Rule, ...] = (
          "no downgrade of a SIPS request, in scheme or transport, except the last-hop exception",
          {"proxy_forward": "in_ruri == sips and not (responsible and last_hop) -> ruri == sips and secure(transport)"}),
     Rule("R-04-7-a", D04, "7", "MUST NOT", "all",
-         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx, and in "
-         "the Record-Route values a proxy inserts, and in a REGISTER Contact)",
+         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx, in "
+         "the Record-Route values a proxy inserts, in a REGISTER Contact, and in the Path value an edge proxy inserts)",
          {"uac_invite": "contact_tp != TLS", "uas_answer": "contact_tp != TLS", "proxy_forward": "rr_tp != TLS",
-          "ua_register": "contact_tp != TLS"}),
+          "ua_register": "contact_tp != TLS", "edge_register": "path_tp != TLS"}),
     Rule("R-04-4-e", D04, "4", "MUST", "proxy",
          "a 3xx with a SIP Contact to a SIPS request is passed back to the UAC, not recursed on",
          {"proxy_recurse": "ruri == sips and failure == r3xx and contact == sip -> action == forward"},

@@ -89,6 +89,19 @@ def inserted_params(v: Visit) -> Fields:
             "sips_udp_param": Sym(z3.And(some, sips, is_value(TPARAM, o["rr_tp"], "UDP")), BOOL)}
 
 
+def value_params(scheme: Sym, tparam: Sym, on: Term = True) -> Fields:
+    """The parameter attributes of one Path or Route value (scheme ``scheme``, parameter ``tparam``), when ``on``."""
+    return {"tls_param": Sym(z3.And(on, is_value(TPARAM, tparam, "TLS")), BOOL),
+            "sips_udp_param": Sym(z3.And(on, is_value(scheme.domain, scheme, "sips"),
+                                         is_value(TPARAM, tparam, "UDP")), BOOL)}
+
+
+def path_params(v: Visit) -> Fields:
+    """The parameter attributes of the Path value an edge_register visit inserts (option path_tp)."""
+    o = v.options
+    return value_params(o["path"], o["path_tp"], z3.Not(is_value(OPT_SCHEME, o["path"], "none")))
+
+
 def retarget_params(ruri: Sym, tparam: Sym, base: Mapping[str, Sym]) -> Fields:
     """A forwarded request's parameter attributes: ``base``'s (its other URIs) with those of its Request-URI
     (scheme ``ruri``, parameter ``tparam``), which replaces the received one."""
@@ -241,6 +254,8 @@ __all__ = [
     "inserted_params",
     "with_params",
     "retarget_params",
+    "value_params",
+    "path_params",
     "SCHEME",
     "complete",
     "forwards_fields",

@@ -222,3 +222,126 @@ def test_a_registered_contact_parameter_is_kept_by_the_retargeted_request_and_fo
     delivered = [h for h in observation["hops"] if h["method"] == "INVITE" and h["kind"] == "request"
                  and h["receiver"] == "ua"]
     assert delivered and all(h["udp_param"] and h["transport"] == "UDP" for h in delivered)  # R-3263-4.1-a
+
+
+class PathParamChooser:
+    """Random allowed options, an edge proxy inserting a Path value with a transport parameter whenever allowed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def choose(self, element: str, choice_point: str, occurrence: int, features: Mapping[str, Value],
+               allowed: list[dict[str, Value]]) -> dict[str, Value]:
+        if choice_point == "edge_register":
+            named = [o for o in allowed if o["path_tp"] != "none"]
+            tls = [o for o in named if o["path_tp"] == "TLS"]  # seen in every message that carries the Path
+            return self.rng.choice(tls if tls and self.rng.random() < 0.5 else named or allowed)
+        bound = [o for o in allowed if o.get("status") == 200 or o.get("target") is True]  # a binding, a branch
+        return self.rng.choice(bound or allowed)
+
+
+def _path_run(seed: int, rules: str) -> tuple[TemplateParams, object, tuple[str, ...]]:
+    """A run in which an edge proxy stores a Path value with a parameter and pb routes a call through it."""
+    rng = random.Random(7300 + seed)
+    rule_set = PRESETS[rules]
+    active = tuple(r.id for r in rule_set.active)
+    enc = encoding(3)
+    for attempt in range(40):
+        params = random_params(rng)
+        trace = simulate(params_scenario(enc, params, active), rule_set,
+                         PathParamChooser(random.Random(100 * seed + attempt)))  # type: ignore[arg-type]
+        routed = [d for d in trace.decisions if d.choice_point == "proxy_forward" and d.features["next_tp"] != "none"
+                  and d.features["route_next"] != "none"]
+        if routed:
+            return params, trace, active
+    raise AssertionError(f"no run routes a call through a Path value with a parameter in 40 tries ({seed}, {rules})")
+
+
+def _path_observation(params: TemplateParams, trace: object, active: tuple[str, ...]) -> object:
+    enc = encoding(3)
+    constraints = scenario_constraints(enc, params) + decision_constraints(enc, trace.decisions,  # type: ignore[attr-defined]
+                                                                           ("next_tp", "ruri_tp", "route_next"))
+    observation, _ = smt_observation(enc, constraints, active)
+    return observation
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(8))
+def test_both_engines_agree_record_by_record_on_path_parameters(seed: int) -> None:
+    """Runs in which an edge proxy's Path value names a transport and pb's branch resolves its next hop from it
+    (the Route value it pushes, RFC 3327; R-3263-4.1-a), with ``next_tp`` fixed to the simulator's."""
+    rules = sorted(PRESETS)[seed % 4]
+    params, trace, active = _path_run(seed, rules)
+    observation = _path_observation(params, trace, active)
+    assert observation is not None, f"the SMT has no model of the simulator's run (seed {seed}, {rules})"
+    assert first_difference(trace.observation, observation) is None  # type: ignore[attr-defined]
+
+
+def _ignore_path_param(*args: object) -> object:
+    """next_hop with the Route value's parameter ignored: the next hop resolved from the Request-URI's."""
+    from sipsmodel.steps.routing import next_hop
+
+    ops, route, outbound, out_element, target, target_tp = args
+    hop = next_hop(ops, route, outbound, out_element, target, target_tp)  # type: ignore[arg-type]
+    return type(hop)(hop.element, hop.route, target_tp)
+
+
+_PATH_MUTANTS = {
+    # the relayed REGISTER and its 200 carry no Path parameter
+    "register-drops-path-param": ("sipsmodel.smt.register.path_params", lambda v: {}),
+    # pb's branch pushes the Path value without its parameter
+    "route-drops-path-param": ("sipsmodel.smt.invite.value_params", lambda *a, **k: {}),
+    # pb resolves its next hop from the Request-URI although a Path value is pushed
+    "next-hop-ignores-path": ("sipsmodel.smt.invite.next_hop", _ignore_path_param),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant", sorted(_PATH_MUTANTS))
+def test_path_parameter_mutants_are_caught(mutant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each mutant of the encoding's Path parameter (its attributes, pb's next_tp) disagrees with the
+    simulator on a run whose Path value names tls (seed 2 of the differential, rfc3261)."""
+    from sipsmodel.smt.encode import BINDINGS, build_encoding
+
+    params, trace, active = _path_run(2, "rfc3261")
+    assert any(d.features["next_tp"] == "TLS" for d in trace.decisions  # type: ignore[attr-defined]
+               if d.choice_point == "proxy_forward")
+    target, replacement = _PATH_MUTANTS[mutant]
+    monkeypatch.setattr(target, replacement)
+    enc = build_encoding(3, False, BINDINGS)
+    constraints = scenario_constraints(enc, params) + decision_constraints(enc, trace.decisions,  # type: ignore[attr-defined]
+                                                                           ("next_tp", "ruri_tp", "route_next"))
+    observation, _ = smt_observation(enc, constraints, active)
+    assert observation is None or first_difference(trace.observation, observation) is not None  # type: ignore[attr-defined]
+
+
+def test_a_path_parameter_is_stored_pushed_as_route_and_followed() -> None:
+    """eb1's Path value names udp: the registrar's 200 echoes it, pb pushes it as the Route of the call and
+    resolves its next hop from it (R-3263-4.1-a: UDP), and eb1 removes it (RFC 3327, RFC 3261 16.4)."""
+    params = TemplateParams(chain=0, target="sip", devices=(Device(edge=True, want_sips=False),))
+    script = [ScriptedChoice("eb1", "edge_register", 0, {"path": "sip", "path_tp": "UDP"})]
+    trace, observation = _call(params, "rfc3261", script)
+    sent = [(t.sender, t.receiver, t.transport, t.message.render()) for t in trace.transmissions]  # type: ignore[attr-defined]
+    path = "<sip:bob1-eb1-0@eb1.example.com;lr;transport=udp>"
+    assert any(m.startswith("REGISTER") and f"Path: {path}" in m for _, r, _, m in sent if r == "pb")
+    assert any(m.startswith("SIP/2.0 200") and "CSeq: 1 REGISTER" in m and f"Path: {path}" in m for *_, m in sent)
+    to_edge = [(tp, m) for s, r, tp, m in sent if (s, r) == ("pb", "eb1") and m.startswith("INVITE")]
+    assert to_edge == [("UDP", to_edge[0][1])] and f"Route: {path}" in to_edge[0][1]
+    to_bob = [m for s, r, _, m in sent if (s, r) == ("eb1", "bob1") and m.startswith("INVITE")]
+    assert to_bob and "\nRoute:" not in to_bob[0]
+    forwards = [d for d in trace.decisions if d.choice_point == "proxy_forward"]  # type: ignore[attr-defined]
+    assert [(d.element, d.features["next_tp"]) for d in forwards] == [("pb", "UDP"), ("eb1", "none")]
+
+
+@pytest.mark.parametrize(("rules", "tls_allowed"), [("rfc3261", True), ("dean-bcp", True), ("draft-04", False),
+                                                     ("rfc5630", True)])
+def test_only_draft04_forbids_a_tls_path_value(rules: str, tls_allowed: bool) -> None:
+    """R-04-7-a binds every element, the edge proxy too; RFC 5630 5.1.1 and 5.1.2 bind UAs only."""
+    from sipsmodel.rules.engine import allowed_options
+
+    features = {"in_ruri": "sips", "in_secure": True, "contact": "sips", "tls": True, "next_tls": True,
+                "malicious": False}
+    options = allowed_options("edge_register", features, PRESETS[rules])
+    assert any(o["path_tp"] == "TLS" for o in options) is tls_allowed
+    assert not any(o["path"] == "sips" and o["path_tp"] == "UDP" for o in options)
+    assert all(o["path_tp"] == "none" for o in options if o["path"] == "none")
