@@ -130,11 +130,17 @@ UAC_INVITE = ChoicePoint(
         _o("contact", SCHEME, "scheme of the Contact sent"),
         _TRANSPORT,
         _CONTACT_TP,
+        _o("route_tp", TPARAM, "transport parameter of the first Route value sent, the preloaded route's first "
+                               "entry (none: no parameter, and none without a route or with a strict first entry; "
+                               "RFC 3261 19.1.1, 26.2.2; draft-04 7); the next hop is resolved from it (RFC 3263 4.1)"),
     ),
-    constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)", _NO_SIPS_UDP),
+    constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)", _NO_SIPS_UDP,
+                 "route0 == none or route_strict -> route_tp == none",
+                 #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
+                 "route0 == sips -> route_tp != UDP"),
     prefer=("(ruri == target and not route_strict) or (route0 == target and route_strict)",
             "(route0 == route_stored and not route_strict) or (ruri == route_stored and route_strict)",
-            "contact == ruri", "secure(transport)", "transport == TCP", "contact_tp == none"),
+            "contact == ruri", "secure(transport)", "transport == TCP", "contact_tp == none", "route_tp == none"),
 )
 
 PROXY_FORWARD = ChoicePoint(

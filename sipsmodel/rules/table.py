@@ -101,6 +101,8 @@ RULES: tuple[Rule, ...] = (
          "a transport parameter in the URI the next hop is resolved from is used: udp means UDP, tcp means TCP "
          "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17)",
          {"send_in_dialog": "(next_tp == UDP -> transport == UDP) and (next_tp == TCP -> transport in {TCP, TLS})",
+          # a UAC with a preloaded route resolves the next hop from its first (loose) entry, route_tp
+          "uac_invite": "(route_tp == UDP -> transport == UDP) and (route_tp == TCP -> transport in {TCP, TLS})",
           # a proxy resolves the next hop from the first Route value left (a pushed Path among them), else from
           # the Request-URI (steps/routing.py, feature next_tp), unless it reuses a flow
           "proxy_forward": "flow == none -> (next_tp == UDP -> transport == UDP) and "
@@ -129,9 +131,10 @@ RULES: tuple[Rule, ...] = (
          "no downgrade of a SIPS request, in scheme or transport, except the last-hop exception",
          {"proxy_forward": "in_ruri == sips and not (responsible and last_hop) -> ruri == sips and secure(transport)"}),
     Rule("R-04-7-a", D04, "7", "MUST NOT", "all",
-         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx, in "
-         "the Record-Route values a proxy inserts, in a REGISTER Contact, and in the Path value an edge proxy inserts)",
-         {"uac_invite": "contact_tp != TLS", "uas_answer": "contact_tp != TLS", "proxy_forward": "rr_tp != TLS",
+         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx and the "
+         "Route value it preloads, in the Record-Route values a proxy inserts, in a REGISTER Contact, and in the "
+         "Path value an edge proxy inserts)",
+         {"uac_invite": "contact_tp != TLS and route_tp != TLS", "uas_answer": "contact_tp != TLS", "proxy_forward": "rr_tp != TLS",
           "ua_register": "contact_tp != TLS", "edge_register": "path_tp != TLS"}),
     Rule("R-04-4-e", D04, "4", "MUST", "proxy",
          "a 3xx with a SIP Contact to a SIPS request is passed back to the UAC, not recursed on",
@@ -188,8 +191,8 @@ RULES: tuple[Rule, ...] = (
          {"uac_invite": "target == sips -> " + _UAC_TARGET_IS.format("sips")}),
     Rule("R-5630-5.1.1-b", R5630, "5.1.1", "MUST", "UAC",
          "UAs never use transport=tls (its restatement of 8.1.1.8 is R-3261-8.1.1.8-b; here the INVITE and "
-         "REGISTER Contacts)",
-         {"uac_invite": "contact_tp != TLS", "ua_register": "contact_tp != TLS"}),
+         "REGISTER Contacts and the Route value a UAC preloads)",
+         {"uac_invite": "contact_tp != TLS and route_tp != TLS", "ua_register": "contact_tp != TLS"}),
     Rule("R-5630-5.1.2-g", R5630, "5.1.2", "MUST NOT", "UAS",
          "a UAS never uses transport=tls (in the Contact of its 2xx)",
          {"uas_answer": "contact_tp != TLS"}),

@@ -20,11 +20,13 @@ from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
 from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import (
     PARAM_ATTRS,
+    contact_params,
     forwards_fields,
     proxy_forward_hop,
     retarget_params,
     rr_params,
     uac_invite_hop,
+    uac_route_params,
     value_params,
     with_params,
 )
@@ -186,7 +188,9 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     fields = {**uac_invite_hop(v), "call": const(INT, 0), "status": const(INT, 0),
               "receiver": topo.role(first), "binding": const(INT, -1), "last": Sym(last, BOOL)}
     slot = topo.send(sends, alice, first, fields, request, f"{label}!out")
-    return v, Leg(slot, [], last)
+    # p1 removes its preloaded Route value (RFC 3261 16.4) and keeps the Contact
+    kept = contact_params(v.options["contact"], v.options["contact_tp"])
+    return v, Leg(slot, [], last, route_params=uac_route_params(v), kept=kept)
 
 
 def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tuple[list[Forward], list[Leg]]:

@@ -137,8 +137,14 @@ def uac_invite_hop(v: Visit) -> Fields:
         "to": scheme_as(f["target"], ANY_SCHEME),
         "from": ruri,
         "rr_top": const(OPT_SCHEME, "none"),
-        **contact_params(o["contact"], o["contact_tp"]),
+        **with_params(contact_params(o["contact"], o["contact_tp"]), uac_route_params(v)),
     }
+
+
+def uac_route_params(v: Visit) -> Fields:
+    """The parameter attributes of the first Route value a uac_invite visit sends (option route_tp)."""
+    o = v.options
+    return value_params(o["route0"], o["route_tp"], z3.Not(is_value(OPT_SCHEME, o["route0"], "none")))
 
 
 def proxy_forward_hop(v: Visit, incoming_rr_top: Sym) -> Fields:
@@ -255,6 +261,7 @@ __all__ = [
     "with_params",
     "retarget_params",
     "value_params",
+    "uac_route_params",
     "path_params",
     "SCHEME",
     "complete",

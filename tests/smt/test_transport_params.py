@@ -296,17 +296,36 @@ _PATH_MUTANTS = {
 }
 
 
+def _keeps_route_values(self: object) -> object:
+    """Leg.kept_params with the receiver keeping the Route values it removes as its own."""
+    fields = self.slot.fields  # type: ignore[attr-defined]
+    return {a: fields[a] for a in ("tls_param", "udp_param", "sips_udp_param")}
+
+
+_ROUTE_MUTANTS = {
+    # alice's INVITE carries its preloaded Route value without the parameter
+    "uac-drops-route-param": ("sipsmodel.smt.records.uac_route_params", lambda v: {}),
+    # p1 (and the edge proxy) keep the parameter of the Route value they remove as their own (RFC 3261 16.4)
+    "receiver-keeps-route-values": ("sipsmodel.smt.invite.Leg.kept_params", _keeps_route_values),
+}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("mutant", sorted(_PATH_MUTANTS))
-def test_path_parameter_mutants_are_caught(mutant: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each mutant of the encoding's Path parameter (its attributes, pb's next_tp) disagrees with the
-    simulator on a run whose Path value names tls (seed 2 of the differential, rfc3261)."""
+@pytest.mark.parametrize("mutant", sorted(_PATH_MUTANTS) + sorted(_ROUTE_MUTANTS))
+def test_path_and_route_parameter_mutants_are_caught(mutant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each mutant of the encoding's Path or Route parameter (its attributes, pb's next_tp) disagrees with
+    the simulator on a run whose Path value (seed 2 of the differential, rfc3261) or preloaded Route value
+    (seed 2 of its differential, rfc3261) names tls."""
     from sipsmodel.smt.encode import BINDINGS, build_encoding
 
-    params, trace, active = _path_run(2, "rfc3261")
-    assert any(d.features["next_tp"] == "TLS" for d in trace.decisions  # type: ignore[attr-defined]
-               if d.choice_point == "proxy_forward")
-    target, replacement = _PATH_MUTANTS[mutant]
+    if mutant in _PATH_MUTANTS:
+        params, trace, active = _path_run(2, "rfc3261")
+        target, replacement = _PATH_MUTANTS[mutant]
+    else:
+        params, trace, active = _route_run(2, "rfc3261")
+        target, replacement = _ROUTE_MUTANTS[mutant]
+    assert any("TLS" in (d.features.get("next_tp"), (d.options or {}).get("route_tp"))  # type: ignore[attr-defined]
+               for d in trace.decisions)  # type: ignore[attr-defined]
     monkeypatch.setattr(target, replacement)
     enc = build_encoding(3, False, BINDINGS)
     constraints = scenario_constraints(enc, params) + decision_constraints(enc, trace.decisions,  # type: ignore[attr-defined]
@@ -345,3 +364,45 @@ def test_only_draft04_forbids_a_tls_path_value(rules: str, tls_allowed: bool) ->
     assert any(o["path_tp"] == "TLS" for o in options) is tls_allowed
     assert not any(o["path"] == "sips" and o["path_tp"] == "UDP" for o in options)
     assert all(o["path_tp"] == "none" for o in options if o["path"] == "none")
+
+
+class RouteParamChooser:
+    """Random allowed options, a UAC preloading its Route value with a transport parameter whenever allowed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def choose(self, element: str, choice_point: str, occurrence: int, features: Mapping[str, Value],
+               allowed: list[dict[str, Value]]) -> dict[str, Value]:
+        if choice_point == "uac_invite":  # the Route value the only URI naming a transport: its hops show it
+            named = [o for o in allowed if o["route_tp"] != "none" and o["contact_tp"] == "none"]
+            tls = [o for o in named if o["route_tp"] == "TLS"]
+            return self.rng.choice(tls if tls and self.rng.random() < 0.5 else named or allowed)
+        plain = [o for o in allowed if all(o.get(p, "none") == "none" for p in ("rr_tp", "contact_tp", "path_tp"))]
+        return self.rng.choice(plain or allowed)
+
+
+def _route_run(seed: int, rules: str) -> tuple[TemplateParams, object, tuple[str, ...]]:
+    """A run in which alice preloads a Route value with a parameter (a chain proxy p1 in the family)."""
+    rng = random.Random(7400 + seed)
+    rule_set = PRESETS[rules]
+    active = tuple(r.id for r in rule_set.active)
+    enc = encoding(3)
+    for attempt in range(40):
+        params = random_params(rng)
+        trace = simulate(params_scenario(enc, params, active), rule_set,
+                         RouteParamChooser(random.Random(100 * seed + attempt)))  # type: ignore[arg-type]
+        if any((d.options or {}).get("route_tp", "none") != "none" for d in trace.decisions):
+            return params, trace, active
+    raise AssertionError(f"no run preloads a Route value with a parameter in 40 tries ({seed}, {rules})")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(8))
+def test_both_engines_agree_record_by_record_on_preloaded_route_parameters(seed: int) -> None:
+    """Runs in which alice's preloaded Route value names a transport (uac_invite route_tp; R-3263-4.1-a)."""
+    rules = sorted(PRESETS)[seed % 4]
+    params, trace, active = _route_run(seed, rules)
+    observation = _path_observation(params, trace, active)
+    assert observation is not None, f"the SMT has no model of the simulator's run (seed {seed}, {rules})"
+    assert first_difference(trace.observation, observation) is None  # type: ignore[attr-defined]
