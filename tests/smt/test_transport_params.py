@@ -16,6 +16,7 @@ import pytest
 from smt_concrete import (
     Device,
     TemplateParams,
+    assumptions,
     decision_constraints,
     params_scenario,
     scenario_constraints,
@@ -406,3 +407,31 @@ def test_both_engines_agree_record_by_record_on_preloaded_route_parameters(seed:
     observation = _path_observation(params, trace, active)
     assert observation is not None, f"the SMT has no model of the simulator's run (seed {seed}, {rules})"
     assert first_difference(trace.observation, observation) is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("option", "header"), [("path_tp", "Path"), ("route_tp", "Route")])
+def test_the_bounded_prover_sees_transport_tls_in_path_and_route_values(option: str, header: str) -> None:
+    """I-16 reads every URI an element generates: with every other transport parameter none, the encoding
+    under rfc3261 still has a hop carrying tls (a Path value, or alice's preloaded Route value), and its
+    model replays in the simulator with that value naming tls and I-16 failing."""
+    import z3
+
+    from sipsmodel.model.vocab import TPARAM
+    from sipsmodel.smt.compile import is_value
+
+    enc = encoding(3)
+    rule_set = PRESETS["rfc3261"]
+    active = tuple(r.id for r in rule_set.active)
+    others = [o for o in ("contact_tp", "rr_tp", "path_tp", "route_tp") if o != option]
+    constraints = [is_value(TPARAM, v.options[o], "none") for v in enc.topo.rules.visits for o in others
+                   if o in v.options]
+    constraints.append(z3.Or([z3.And(r.active, r.values["tls_param"].term) for r in enc.collections["hops"]]))
+    solver = z3.Solver()
+    solver.add(*enc.assertions, *constraints)
+    assert solver.check(*assumptions(active)) == z3.sat
+    scenario = enc.decode(solver.model())
+    trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
+    assert not evaluate_property(PROPS["I-16"], trace.observation).holds
+    lines = [line for t in trace.transmissions for line in t.message.render().splitlines()]
+    assert any(line.startswith(f"{header}:") and ";transport=tls" in line for line in lines)
