@@ -277,7 +277,10 @@ UNEXPRESSED: tuple[Unexpressed, ...] = (
     Unexpressed("R-3261-19.1-a", "defines what the scheme means; it is the property I-1, not a constraint"),
     Unexpressed("R-3261-19.1-b", "resource identity of the twins; expressed by the AoR key (R-04-4-a, I-9)"),
     Unexpressed("R-3261-19.1.1-a", "syntax: the parser refuses sips with transport=udp, and the model never "
-                                   "generates one (a model constraint of uac_invite and uas_answer)"),
+                                   "generates one (model constraints of every choice point that writes a "
+                                   "parameter: the Contacts of uac_invite, uas_answer and ua_register, "
+                                   "proxy_forward's Record-Route values, Request-URI and Route value, "
+                                   "edge_register's Path value, uac_invite's preloaded Route value)"),
     Unexpressed("R-3261-19.1.1-b", "syntax: duplicate URI parameters are a ParseError"),
     Unexpressed("R-3261-19.1.1-c", "syntax: Table 1 contexts; the model never generates disallowed components"),
     Unexpressed("R-3261-19.1.2-a", "syntax: an escaped host is a ParseError"),
