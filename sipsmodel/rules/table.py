@@ -99,13 +99,17 @@ RULES: tuple[Rule, ...] = (
     # --- RFC 3263, 3608, 3327, 5626 -----------------------------------------------------------------
     Rule("R-3263-4.1-a", "RFC 3263", "4.1", "SHOULD", "client",
          "a transport parameter in the URI the next hop is resolved from is used: udp means UDP, tcp means TCP "
-         "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17)",
+         "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17); a "
+         "UAC or proxy sending a SIPS Request-URI resolves a Route value as if it were SIPS (RFC 3261 8.1.2, "
+         "16.6 step 7), so its udp is not used",
          {"send_in_dialog": "(next_tp == UDP -> transport == UDP) and (next_tp == TCP -> transport in {TCP, TLS})",
-          # a UAC with a preloaded route resolves the next hop from its first (loose) entry, route_tp
-          "uac_invite": "(route_tp == UDP -> transport == UDP) and (route_tp == TCP -> transport in {TCP, TLS})",
+          # a UAC with a preloaded route resolves the next hop from its first (loose) entry, route_tp; with a
+          # SIPS Request-URI as if that entry were SIPS (8.1.2, 16.6 step 7), where udp cannot be used (19.1.1)
+          "uac_invite": "(route_tp == UDP and ruri == sip -> transport == UDP) and "
+                        "(route_tp == TCP -> transport in {TCP, TLS})",
           # a proxy resolves the next hop from the first Route value left (a pushed Path among them), else from
           # the Request-URI (steps/routing.py, feature next_tp), unless it reuses a flow
-          "proxy_forward": "flow == none -> (next_tp == UDP -> transport == UDP) and "
+          "proxy_forward": "flow == none -> (next_tp == UDP and ruri == sip -> transport == UDP) and "
                            "(next_tp == TCP -> transport in {TCP, TLS})"}),
     Rule("R-3263-4.1-c", "RFC 3263", "4.1", "MUST", "client",
          "resolving a SIPS URI keeps only SIPS services, so a SIPS next-hop URI means TLS",
