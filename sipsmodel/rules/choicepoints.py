@@ -130,11 +130,17 @@ UAC_INVITE = ChoicePoint(
         _o("contact", SCHEME, "scheme of the Contact sent"),
         _TRANSPORT,
         _CONTACT_TP,
+        _o("route_tp", TPARAM, "transport parameter of the first Route value sent, the preloaded route's first "
+                               "entry (none: no parameter, and none without a route or with a strict first entry; "
+                               "RFC 3261 19.1.1, 26.2.2; draft-04 7); the next hop is resolved from it (RFC 3263 4.1)"),
     ),
-    constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)", _NO_SIPS_UDP),
+    constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)", _NO_SIPS_UDP,
+                 "route0 == none or route_strict -> route_tp == none",
+                 #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
+                 "route0 == sips -> route_tp != UDP"),
     prefer=("(ruri == target and not route_strict) or (route0 == target and route_strict)",
             "(route0 == route_stored and not route_strict) or (ruri == route_stored and route_strict)",
-            "contact == ruri", "secure(transport)", "transport == TCP", "contact_tp == none"),
+            "contact == ruri", "secure(transport)", "transport == TCP", "contact_tp == none", "route_tp == none"),
 )
 
 PROXY_FORWARD = ChoicePoint(
@@ -159,6 +165,9 @@ PROXY_FORWARD = ChoicePoint(
         _f("last_hop", BOOL, "the next element is the user agent the request is delivered to"),
         _f("ruri_tp", TPARAM, "transport parameter of the URI the Request-URI is sent with (the registered Contact "
                               "when retargeting, else the Request-URI as received); the Request-URI sent keeps it"),
+        _f("next_tp", TPARAM, "transport parameter of the URI the next hop is resolved from (steps/routing.py: the "
+                              "first Route value left, a pushed Path among them, else none with an outbound proxy, "
+                              "else ruri_tp; RFC 3263 4.1)"),
         _MALICIOUS,
     ),
     options=(
@@ -182,6 +191,8 @@ PROXY_FORWARD = ChoicePoint(
         #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
         "rr_out == sips or rr_in == sips -> rr_tp != UDP",
         "ruri == sips -> ruri_tp != UDP",
+        #: the first Route value sent is the one the next hop is resolved from, with its parameter (19.1.1)
+        "route0 == sips -> next_tp != UDP",
         "not dialog_forming -> rr == none",
         "via_lie -> malicious and not secure(transport)",
     ),
@@ -291,10 +302,14 @@ EDGE_REGISTER = ChoicePoint(
         _NEXT_TLS,
         _MALICIOUS,
     ),
-    options=(_o("path", OPT_SCHEME, "scheme of the Path value inserted (none: no Path)"), _TRANSPORT),
-    constraints=(_PHYSICAL_TLS,),
+    options=(_o("path", OPT_SCHEME, "scheme of the Path value inserted (none: no Path)"), _TRANSPORT,
+             _o("path_tp", TPARAM, "transport parameter of the inserted Path value (none: no parameter, and none "
+                                   "without a Path; RFC 3261 19.1.1, 26.2.2; RFC 3327; draft-04 7)")),
+    constraints=(_PHYSICAL_TLS, "path == none -> path_tp == none",
+                 #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
+                 "path == sips -> path_tp != UDP"),
     prefer=("path != none", "(path == sips) <-> (contact == sips)", "secure(transport) <-> in_secure",
-            "transport == TCP"),
+            "transport == TCP", "path_tp == none"),
 )
 
 REGISTRAR_ACCEPT = ChoicePoint(

@@ -99,11 +99,18 @@ RULES: tuple[Rule, ...] = (
     # --- RFC 3263, 3608, 3327, 5626 -----------------------------------------------------------------
     Rule("R-3263-4.1-a", "RFC 3263", "4.1", "SHOULD", "client",
          "a transport parameter in the URI the next hop is resolved from is used: udp means UDP, tcp means TCP "
-         "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17)",
+         "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17); a "
+         "UAC or proxy sending a SIPS Request-URI resolves a Route value as if it were SIPS (RFC 3261 8.1.2, "
+         "16.6 step 7), so its udp is not used",
          {"send_in_dialog": "(next_tp == UDP -> transport == UDP) and (next_tp == TCP -> transport in {TCP, TLS})",
-          # a proxy resolves the next hop from the Request-URI when no Route value is left and no flow is reused
-          "proxy_forward": "route_next == none and flow == none -> (ruri_tp == UDP -> transport == UDP) and "
-                           "(ruri_tp == TCP -> transport in {TCP, TLS})"}),
+          # a UAC with a preloaded route resolves the next hop from its first (loose) entry, route_tp; with a
+          # SIPS Request-URI as if that entry were SIPS (8.1.2, 16.6 step 7), where udp cannot be used (19.1.1)
+          "uac_invite": "(route_tp == UDP and ruri == sip -> transport == UDP) and "
+                        "(route_tp == TCP -> transport in {TCP, TLS})",
+          # a proxy resolves the next hop from the first Route value left (a pushed Path among them), else from
+          # the Request-URI (steps/routing.py, feature next_tp), unless it reuses a flow
+          "proxy_forward": "flow == none -> (next_tp == UDP and ruri == sip -> transport == UDP) and "
+                           "(next_tp == TCP -> transport in {TCP, TLS})"}),
     Rule("R-3263-4.1-c", "RFC 3263", "4.1", "MUST", "client",
          "resolving a SIPS URI keeps only SIPS services, so a SIPS next-hop URI means TLS",
          {"uac_invite": _UAC_NEXT_HOP_SIPS_TLS, "proxy_forward": _SIPS_ROUTE_TLS,
@@ -128,10 +135,11 @@ RULES: tuple[Rule, ...] = (
          "no downgrade of a SIPS request, in scheme or transport, except the last-hop exception",
          {"proxy_forward": "in_ruri == sips and not (responsible and last_hop) -> ruri == sips and secure(transport)"}),
     Rule("R-04-7-a", D04, "7", "MUST NOT", "all",
-         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx, and in "
-         "the Record-Route values a proxy inserts, and in a REGISTER Contact)",
-         {"uac_invite": "contact_tp != TLS", "uas_answer": "contact_tp != TLS", "proxy_forward": "rr_tp != TLS",
-          "ua_register": "contact_tp != TLS"}),
+         "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx and the "
+         "Route value it preloads, in the Record-Route values a proxy inserts, in a REGISTER Contact, and in the "
+         "Path value an edge proxy inserts)",
+         {"uac_invite": "contact_tp != TLS and route_tp != TLS", "uas_answer": "contact_tp != TLS", "proxy_forward": "rr_tp != TLS",
+          "ua_register": "contact_tp != TLS", "edge_register": "path_tp != TLS"}),
     Rule("R-04-4-e", D04, "4", "MUST", "proxy",
          "a 3xx with a SIP Contact to a SIPS request is passed back to the UAC, not recursed on",
          {"proxy_recurse": "ruri == sips and failure == r3xx and contact == sip -> action == forward"},
@@ -187,8 +195,8 @@ RULES: tuple[Rule, ...] = (
          {"uac_invite": "target == sips -> " + _UAC_TARGET_IS.format("sips")}),
     Rule("R-5630-5.1.1-b", R5630, "5.1.1", "MUST", "UAC",
          "UAs never use transport=tls (its restatement of 8.1.1.8 is R-3261-8.1.1.8-b; here the INVITE and "
-         "REGISTER Contacts)",
-         {"uac_invite": "contact_tp != TLS", "ua_register": "contact_tp != TLS"}),
+         "REGISTER Contacts and the Route value a UAC preloads)",
+         {"uac_invite": "contact_tp != TLS and route_tp != TLS", "ua_register": "contact_tp != TLS"}),
     Rule("R-5630-5.1.2-g", R5630, "5.1.2", "MUST NOT", "UAS",
          "a UAS never uses transport=tls (in the Contact of its 2xx)",
          {"uas_answer": "contact_tp != TLS"}),
@@ -273,7 +281,10 @@ UNEXPRESSED: tuple[Unexpressed, ...] = (
     Unexpressed("R-3261-19.1-a", "defines what the scheme means; it is the property I-1, not a constraint"),
     Unexpressed("R-3261-19.1-b", "resource identity of the twins; expressed by the AoR key (R-04-4-a, I-9)"),
     Unexpressed("R-3261-19.1.1-a", "syntax: the parser refuses sips with transport=udp, and the model never "
-                                   "generates one (a model constraint of uac_invite and uas_answer)"),
+                                   "generates one (model constraints of every choice point that writes a "
+                                   "parameter: the Contacts of uac_invite, uas_answer and ua_register, "
+                                   "proxy_forward's Record-Route values, Request-URI and Route value, "
+                                   "edge_register's Path value, uac_invite's preloaded Route value)"),
     Unexpressed("R-3261-19.1.1-b", "syntax: duplicate URI parameters are a ParseError"),
     Unexpressed("R-3261-19.1.1-c", "syntax: Table 1 contexts; the model never generates disallowed components"),
     Unexpressed("R-3261-19.1.2-a", "syntax: an escaped host is a ParseError"),

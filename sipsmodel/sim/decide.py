@@ -132,6 +132,12 @@ def check_request(cp_name: str, options: Options, sent: SipMessage, transport: s
         derived["contact"] = scheme_of(contacts[0].uri) if contacts else "none"
     if "contact_tp" in options and isinstance(contacts, list):
         derived["contact_tp"] = tparam_of(contacts[0].uri) if contacts else "none"
+    if "route_tp" in options:
+        derived["route_tp"] = "none" if strict_route or not routes else tparam_of(routes[0].uri)
+    if "path_tp" in options:
+        paths = message.paths()
+        derived["path"] = opt_scheme(paths) if options["path"] != "none" else "none"
+        derived["path_tp"] = tparam_of(paths[0].uri) if paths and options["path"] != "none" else "none"
     if options.get("rr", "none") != "none":
         rrs = message.record_routes()
         derived["rr_out"] = opt_scheme(rrs)

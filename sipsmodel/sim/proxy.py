@@ -32,7 +32,7 @@ from sipsmodel.steps import best, records, responses
 from sipsmodel.steps import features as steps_features
 from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.steps.recordroute import rewritten_scheme, rewritten_tparam
-from sipsmodel.steps.routing import next_hop
+from sipsmodel.steps.routing import NextHop, next_hop
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, aor_key
 
 
@@ -147,14 +147,14 @@ def _targets(state: SimState, element: Element, ruri: Uri, contact: Uri) -> bool
     return options is not None and options["target"] is True
 
 
-def _next_element(
+def _next_hop(
     state: SimState, element: Element, routes: list[NameAddr], target: Uri, responsible: bool
-) -> Element | None:
-    """The first Route value's element, else the outbound proxy, else the target's (steps/routing.py)."""
+) -> NextHop[str, Element | None]:
+    """The first Route value's element, else the outbound proxy, else the target's, and the transport
+    parameter it is resolved from (steps/routing.py)."""
     outbound = not responsible and bool(element.outbound)
-    going = next_hop(CONCRETE, route_left(state, routes), outbound, outbound_element(state, element),
-                     state.network.resolve(target), tparam_of(target))
-    return going.element
+    return next_hop(CONCRETE, route_left(state, routes), outbound, outbound_element(state, element),
+                    state.network.resolve(target), tparam_of(target))
 
 
 def forward_branch(
@@ -169,7 +169,8 @@ def forward_branch(
 ) -> Branch | None:
     """Visit proxy_forward for one branch and send it (RFC 3261 16.6); None when it cannot be sent."""
     element = state.network.element(txn.element)
-    following = _next_element(state, element, routes, target, how.responsible)
+    going = _next_hop(state, element, routes, target, how.responsible)
+    following = going.element
     if following is None or following is element or not isinstance(target, SipUri):
         return None
     in_ruri = "sips" if scheme_of(message.request_uri) == "sips" else "sip"
@@ -178,7 +179,7 @@ def forward_branch(
     link = (element.tls, state.network.next_tls(element.name, following.name))
     features = steps_features.proxy_forward(CONCRETE, (in_ruri, is_secure(txn.transport)), retargeting,
                                             message.method == "INVITE", link, following.role == "ua", element.malicious,
-                                            tparam_of(target))
+                                            tparam_of(target), going.tparam)
     decision, options = visit(state, element.name, "proxy_forward", features, (element.name, following.name))
     if options is None:
         return None

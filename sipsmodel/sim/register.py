@@ -117,7 +117,8 @@ def forward_register(state: SimState, txn: ServerTxn, element: Element, message:
         return
     out = message
     if options["path"] != "none":
-        out = set_values(out, "Path", [_path_value(state, element, str(options["path"])), *render_all(out.paths())])
+        value = _path_value(state, element, str(options["path"]), options["path_tp"])
+        out = set_values(out, "Path", [value, *render_all(out.paths())])
     transport = str(options["transport"])
     out = push_via(decrement_max_forwards(out), make_via(state.network.via_host(element), transport,
                                                          state.branch(element.name)))
@@ -128,8 +129,9 @@ def forward_register(state: SimState, txn: ServerTxn, element: Element, message:
     send_request(state, element.name, following.name, out, transport, branch, (txn.req_id, -1, txn.origin, -1))
 
 
-def _path_value(state: SimState, element: Element, scheme: str) -> str:
-    """``<scheme:token@edge;lr>``, with ``ob`` at the first edge of an outbound registration."""
+def _path_value(state: SimState, element: Element, scheme: str, tparam: Value) -> str:
+    """``<scheme:token@edge;lr>``, with ``ob`` at the first edge of an outbound registration and the
+    transport parameter ``tparam`` (option path_tp; none: no parameter)."""
     registration = state.registration
     params: tuple[tuple[str, str | None], ...] = (("lr", None),)
     token = f"{element.name}-token"
@@ -139,7 +141,7 @@ def _path_value(state: SimState, element: Element, scheme: str) -> str:
         token = tokens[position] if position < len(tokens) else f"{registration.ua}-{element.name}-{position}"
         if registration.outbound and position == 0:
             params = (*params, ("ob", None))
-    return NameAddr(SipUri(scheme, token, None, element.host, None, params)).render()
+    return NameAddr(with_tparam(SipUri(scheme, token, None, element.host, None, params), tparam)).render()
 
 
 def on_register(state: SimState, txn: ServerTxn) -> None:

@@ -105,6 +105,8 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = Fal
     if routes:
         first = routes[0]
         uri = first.uri.with_scheme(str(first_scheme)) if isinstance(first.uri, SipUri) else first.uri
+        if isinstance(uri, SipUri) and not strict:  # the loose first entry names the option's transport, if any
+            uri = with_tparam(uri.without_param("transport"), options["route_tp"])
         routes[0] = NameAddr(uri, first.display_name, first.params)
     addressed = target.with_scheme(str(target_scheme))
     ruri, routes, _ = route_request(routes, addressed)

@@ -33,7 +33,7 @@ from sipsmodel.smt.invite import (
     uac_invite,
 )
 from sipsmodel.smt.ops import Z3
-from sipsmodel.smt.records import ruri_params
+from sipsmodel.smt.records import ruri_params, with_params
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Segment, Slot, Topology, response_fields
 from sipsmodel.steps import features
@@ -202,5 +202,6 @@ def _cancel_request(topo: Topology, leg: Leg, on: Term, label: str) -> Slot:
     f = leg.slot.fields
     fields = {**f, "method": const(METHOD, "CANCEL"), "origin": f["ruri"], "contact": const(ANY_SCHEME, "none"),
               "rr_top": const(OPT_SCHEME, "none"), "last": const(BOOL, True),
-              **ruri_params(f["ruri"], leg.ruri_tp)}  # its only URI that may name a transport: the Request-URI
+              # its URIs that may name a transport: the Request-URI and the Route values (a pushed Path)
+              **with_params(ruri_params(f["ruri"], leg.ruri_tp), leg.route_params)}
     return topo.send(on, leg.slot.sender, leg.slot.receiver, fields, topo.new_request(on), label)

@@ -19,11 +19,15 @@ from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KI
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
 from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import (
+    PARAM_ATTRS,
+    contact_params,
     forwards_fields,
     proxy_forward_hop,
     retarget_params,
     rr_params,
     uac_invite_hop,
+    uac_route_params,
+    value_params,
     with_params,
 )
 from sipsmodel.smt.register import BindingState, choose_link, next_tls
@@ -31,6 +35,7 @@ from sipsmodel.smt.topology import Slot, Topology
 from sipsmodel.smt.visits import Visit
 from sipsmodel.steps import features as steps_features
 from sipsmodel.steps.features import Retargeting
+from sipsmodel.steps.routing import RouteLeft, next_hop
 
 Term = Any
 
@@ -54,6 +59,14 @@ class Leg:
     rr: list[RREntry]
     last: Term  # receiver answers the request itself
     ruri_tp: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # its Request-URI's transport parameter
+    #: parameter attributes of its Route values (a pushed Path value; none by default): its CANCEL copies them
+    #: (RFC 3261 9.1), and its receiver, whose own they are in the bounded family, removes them (16.4)
+    route_params: dict[str, Sym] = field(default_factory=dict)
+    kept: dict[str, Sym] | None = None  # the parameter attributes of its other URIs (None: no Route value counted)
+
+    def kept_params(self) -> dict[str, Sym]:
+        """The parameter attributes of the URIs its receiver keeps (all but its own Route values)."""
+        return self.kept if self.kept is not None else {a: self.slot.fields[a] for a in PARAM_ATTRS}
 
 
 @dataclass
@@ -105,18 +118,23 @@ def _entries(v: Visit, element: int, sending: Term) -> list[RREntry]:
 
 
 def forward(topo: Topology, element: int, active: Term, incoming: Leg, features: dict[str, Sym], receiver: Term | int,
-            link: dict[str, Term], label: str, request: Term, binding_hop: Term | None = None) -> Forward:
-    """A proxy_forward visit and its outgoing slot (RFC 3261 16.6; docs/semantics.md call step 2)."""
+            link: dict[str, Term], label: str, request: Term, binding_hop: Term | None = None,
+            pushed: dict[str, Sym] | None = None) -> Forward:
+    """A proxy_forward visit and its outgoing slot (RFC 3261 16.6; docs/semantics.md call step 2).
+
+    ``pushed``: the parameter attributes of the Route values the proxy pushes (a stored Path, RFC 3327).
+    """
     v = topo.rules.visit("proxy_forward", element, active, features, label, link=link)
     sent = z3.And(active, z3.Not(v.blocked))
     entries = _entries(v, element, sent)
     rr = incoming.rr + entries
     ruri_tp = features["ruri_tp"]  # the Request-URI sent keeps the target's parameter
+    # the received URIs it keeps, the inserted values and the Request-URI sent
+    kept = retarget_params(v.options["ruri"], ruri_tp, with_params(incoming.kept_params(), rr_params(entries)))
     fields = {
         **proxy_forward_hop(v, rr_top(incoming.rr)),
         **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call")},
-        # the received URIs, the inserted values and the Request-URI sent
-        **retarget_params(v.options["ruri"], ruri_tp, with_params(incoming.slot.fields, rr_params(entries))),
+        **(with_params(kept, pushed) if pushed else kept),  # with the Route values pushed
         "status": const(INT, 0),
         "receiver": topo.role(receiver),
         "binding": Sym(binding_hop if binding_hop is not None else z3.IntVal(-1), INT),
@@ -124,12 +142,20 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     last = z3.Bool(f"{label}!last")
     fields["last"] = Sym(last, BOOL)
     slot = topo.send(sent, element, receiver, fields, request, f"{label}!out")
-    return Forward(v, element, incoming, Leg(slot, rr, last, ruri_tp), sent, entries)
+    leg = Leg(slot, rr, last, ruri_tp, pushed or {}, kept if pushed else None)
+    return Forward(v, element, incoming, leg, sent, entries)
 
 
 def _passing_through(flow: Sym) -> Retargeting[Term, Sym]:
     """A chain proxy's or the edge proxy's branch: not responsible, no binding, no Route value sent."""
     return Retargeting(False, const(OPT_SCHEME, "none"), const(OPT_SCHEME, "none"), flow)
+
+
+def _resolved(ruri_tp: Sym) -> Sym:
+    """``next_tp`` of a chain proxy's or the edge proxy's visit: no Route value is left and no outbound proxy
+    is configured, so the next hop is resolved from the Request-URI sent (steps/routing.py)."""
+    none: RouteLeft[Term, Sym, Term] = RouteLeft(False, None, const(OPT_SCHEME, "none"), const(TPARAM, "none"))
+    return next_hop(Z3, none, False, None, None, ruri_tp).tparam
 
 
 def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> SymRecord:
@@ -162,7 +188,9 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     fields = {**uac_invite_hop(v), "call": const(INT, 0), "status": const(INT, 0),
               "receiver": topo.role(first), "binding": const(INT, -1), "last": Sym(last, BOOL)}
     slot = topo.send(sends, alice, first, fields, request, f"{label}!out")
-    return v, Leg(slot, [], last)
+    # p1 removes its preloaded Route value (RFC 3261 16.4) and keeps the Contact
+    kept = contact_params(v.options["contact"], v.options["contact_tp"])
+    return v, Leg(slot, [], last, route_params=uac_route_params(v), kept=kept)
 
 
 def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tuple[list[Forward], list[Leg]]:
@@ -179,7 +207,7 @@ def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tup
         f = incoming.slot.fields
         features = steps_features.proxy_forward(Z3, (convert(f["ruri"], SCHEME), f["secure"]),
                                                 _passing_through(const(FLOW, "none")), True, (topo.tls(i), ntls), False,
-                                                topo.malicious(i), incoming.ruri_tp)
+                                                topo.malicious(i), incoming.ruri_tp, _resolved(incoming.ruri_tp))
         fw = forward(topo, i, at, incoming, features, receiver, link, f"{label}!p{i}", request)
         forwards.append(fw)
         legs.append(fw.outgoing if fw.outgoing is not None else incoming)
@@ -213,25 +241,27 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
     """
     j, pb, eb, bob = b.j, topo.pb, topo.eb(b.j), topo.bob(b.j)
     found = active if recursion else z3.And(active, b.bound, z3.Or(z3.Not(b.key_scheme), b.aor.term == in_ruri.term))
-    receiver = z3.If(b.has_path, eb, bob)
+    ruri_tp = twin_tp if recursion and twin_tp is not None else b.contact_tp  # the registered Contact's
+    path: RouteLeft[Term, Sym, Term] = RouteLeft(b.has_path, eb, b.path, b.path_tp)  # the stored Path (RFC 3327)
+    hop = next_hop(Z3, path, False, bob, bob, ruri_tp)  # pb has no outbound proxy: the Path's edge, else bob
+    receiver = hop.element
     binding = const(OPT_SCHEME, "none") if recursion else convert(b.contact, OPT_SCHEME)
     pb_tls = (topo.tls(pb), z3.If(b.has_path, next_tls(topo, pb, eb), next_tls(topo, pb, bob)))
-    ruri_tp = twin_tp if recursion and twin_tp is not None else b.contact_tp  # the registered Contact's
     features = steps_features.proxy_forward(Z3, (in_ruri, pb_in.slot.fields["secure"]),
                                             Retargeting(True, binding, b.path, const(FLOW, "none")), True, pb_tls,
-                                            z3.Not(b.has_path), topo.malicious(pb), ruri_tp)
+                                            z3.Not(b.has_path), topo.malicious(pb), ruri_tp, hop.tparam)
     targeted = z3.BoolVal(True) if recursion else _targeted(topo, label, b, found, in_ruri)
     link = choose_link(topo, b.has_path, (pb, eb), (pb, bob))
     direct_binding = z3.If(b.has_path, -1, b.id)
     fw = forward(topo, pb, z3.And(found, targeted), pb_in, features, receiver, link, f"{label}!pb{j}", request,
-                 direct_binding)
+                 direct_binding, value_params(b.path, b.path_tp, b.has_path))
     assert fw.outgoing is not None
     at_edge = z3.And(fw.sent, b.has_path)
     f = fw.outgoing.slot.fields
     edge_tls = (topo.tls(eb), next_tls(topo, eb, bob))
     edge_features = steps_features.proxy_forward(Z3, (convert(f["ruri"], SCHEME), f["secure"]),
                                                  _passing_through(b.flow), True, edge_tls, True, topo.malicious(eb),
-                                                 fw.outgoing.ruri_tp)
+                                                 fw.outgoing.ruri_tp, _resolved(fw.outgoing.ruri_tp))
     efw = forward(topo, eb, at_edge, fw.outgoing, edge_features, bob, topo.link(eb, bob), f"{label}!eb{j}", request,
                   b.id)
     assert efw.outgoing is not None

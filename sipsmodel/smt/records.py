@@ -89,6 +89,19 @@ def inserted_params(v: Visit) -> Fields:
             "sips_udp_param": Sym(z3.And(some, sips, is_value(TPARAM, o["rr_tp"], "UDP")), BOOL)}
 
 
+def value_params(scheme: Sym, tparam: Sym, on: Term = True) -> Fields:
+    """The parameter attributes of one Path or Route value (scheme ``scheme``, parameter ``tparam``), when ``on``."""
+    return {"tls_param": Sym(z3.And(on, is_value(TPARAM, tparam, "TLS")), BOOL),
+            "sips_udp_param": Sym(z3.And(on, is_value(scheme.domain, scheme, "sips"),
+                                         is_value(TPARAM, tparam, "UDP")), BOOL)}
+
+
+def path_params(v: Visit) -> Fields:
+    """The parameter attributes of the Path value an edge_register visit inserts (option path_tp)."""
+    o = v.options
+    return value_params(o["path"], o["path_tp"], z3.Not(is_value(OPT_SCHEME, o["path"], "none")))
+
+
 def retarget_params(ruri: Sym, tparam: Sym, base: Mapping[str, Sym]) -> Fields:
     """A forwarded request's parameter attributes: ``base``'s (its other URIs) with those of its Request-URI
     (scheme ``ruri``, parameter ``tparam``), which replaces the received one."""
@@ -124,8 +137,14 @@ def uac_invite_hop(v: Visit) -> Fields:
         "to": scheme_as(f["target"], ANY_SCHEME),
         "from": ruri,
         "rr_top": const(OPT_SCHEME, "none"),
-        **contact_params(o["contact"], o["contact_tp"]),
+        **with_params(contact_params(o["contact"], o["contact_tp"]), uac_route_params(v)),
     }
+
+
+def uac_route_params(v: Visit) -> Fields:
+    """The parameter attributes of the first Route value a uac_invite visit sends (option route_tp)."""
+    o = v.options
+    return value_params(o["route0"], o["route_tp"], z3.Not(is_value(OPT_SCHEME, o["route0"], "none")))
 
 
 def proxy_forward_hop(v: Visit, incoming_rr_top: Sym) -> Fields:
@@ -241,6 +260,9 @@ __all__ = [
     "inserted_params",
     "with_params",
     "retarget_params",
+    "value_params",
+    "uac_route_params",
+    "path_params",
     "SCHEME",
     "complete",
     "forwards_fields",

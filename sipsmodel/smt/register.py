@@ -13,9 +13,16 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, REG_STATUS, SCHEME, TRANSPORT
+from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, REG_STATUS, SCHEME, TPARAM, TRANSPORT
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
-from sipsmodel.smt.records import PARAM_ATTRS, contact_params, edge_register_hop, ua_register_hop
+from sipsmodel.smt.records import (
+    PARAM_ATTRS,
+    contact_params,
+    edge_register_hop,
+    path_params,
+    ua_register_hop,
+    with_params,
+)
 from sipsmodel.smt.topology import Topology, response_fields
 from sipsmodel.smt.visits import Visit
 
@@ -43,6 +50,7 @@ class BindingState:
     edge_visit: Visit
     registrar_visit: Visit
     contact_tp: Sym  # the transport parameter of the registered Contact (ua_register contact_tp)
+    path_tp: Sym  # the transport parameter of the stored Path value (edge_register path_tp; none without one)
 
 
 def next_tls(topo: Topology, sender: Term | int, receiver: Term | int) -> Term:
@@ -100,7 +108,8 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     topo.assertions.append(hop1["last"].term == z3.Or(z3.Not(edge), edge_rejects))
     hop2 = {
         **edge_register_hop(ev),
-        **{a: hop1[a] for a in PARAM_ATTRS},  # the relayed Contact (the Path value names no transport)
+        # the relayed Contact and the Path value the edge proxy inserts (RFC 3327)
+        **with_params({a: hop1[a] for a in PARAM_ATTRS}, path_params(ev)),
         "origin": hop1["origin"], "to": hop1["to"], "from": hop1["from"],
         "receiver": topo.role(pb, registrar=True), "last": const(BOOL, True), "status": const(INT, 0),
     }
@@ -124,7 +133,10 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     for b in reversed(earlier):
         listed = ite(z3.And(b.bound, _same_key(b, o["aor"], key_scheme)), convert(b.contact, ANY_SCHEME), listed)
     resp_contact = ite(z3.And(status == 200, z3.Not(edge_rejects)), listed, const(ANY_SCHEME, "none"))
-    params = _listed_params(earlier, o, key_scheme, z3.And(status == 200, z3.Not(edge_rejects)))
+    ok = z3.And(status == 200, z3.Not(edge_rejects))
+    # the 200 lists the bound Contacts and echoes the Path (sim/register.py _ok_headers)
+    params = with_params(_listed_params(earlier, o, key_scheme, ok),
+                         {a: Sym(z3.And(ok, edge, p.term), BOOL) for a, p in path_params(ev).items()})
     no_rr = const(OPT_SCHEME, "none")
     resp_hop2 = {**response_fields(hop2, status, resp_contact, no_rr, topo.role(pb, registrar=True), topo.role(eb)),
                  **params}
@@ -139,7 +151,8 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
         "reg_ruri": o["ruri"], "reg_from": o["aor"], "reg_path": path, "reg_secure": in_secure, "flow": flow,
     })
     return BindingState(j, registers, edge, outbound, bound, binding_id, o["contact"], o["aor"], key_scheme,
-                        has_path, path, flow, record, ua, ev, rv, o["contact_tp"])
+                        has_path, path, flow, record, ua, ev, rv, o["contact_tp"],
+                        ite(has_path, ev.options["path_tp"], const(TPARAM, "none")))
 
 
 def _listed_params(earlier: list[BindingState], o: dict[str, Sym], key_scheme: Term, ok: Term) -> dict[str, Sym]:

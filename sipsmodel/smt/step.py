@@ -26,7 +26,7 @@ from typing import Any
 import z3
 
 from sipsmodel.model.expr import Expr, Quant
-from sipsmodel.model.vocab import BOOL, KIND, METHOD, REWRITE, TPARAM
+from sipsmodel.model.vocab import BOOL, KIND, METHOD, OPT_SCHEME, REWRITE, TPARAM
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.smt.compile import Sym, SymRecord, SymScope, compile_formula, const, fresh, is_value
 from sipsmodel.smt.ops import Z3
@@ -37,7 +37,9 @@ from sipsmodel.smt.records import (
     contact_params,
     forwards_fields,
     inserted_params,
+    path_params,
     retarget_params,
+    value_params,
     with_params,
 )
 from sipsmodel.smt.visits import Rules, Visit
@@ -93,7 +95,20 @@ def _forwarded(visit: Visit, invariant: Callable[[SymRecord], Term], label: str)
     ruri_tp = visit.features["ruri_tp"]
     params = retarget_params(visit.options["ruri"], ruri_tp, with_params(copied, inserted_params(visit)))
     from_target = z3.Implies(is_value(TPARAM, ruri_tp, "TLS"), target["tls_param"].term)
-    return params, [received, carried, from_target]
+    routed, pushed = _routed(visit, invariant, label)
+    return with_params(params, routed), [received, carried, from_target, *pushed]
+
+
+def _routed(visit: Visit, invariant: Callable[[SymRecord], Term], label: str) -> tuple[dict[str, Sym], list[Term]]:
+    """The Route values a forwarded request carries: received ones (copied) or a stored Path pushed (RFC
+    3327), both URIs an earlier hop carried; the first is sent with scheme ``route0`` and keeps its
+    parameter ``next_tp`` (the one the next hop is resolved from), naming tls only if that hop had one."""
+    stored, carried = _inherited(invariant, f"{label}!route")
+    o, f = visit.options, visit.features
+    has_route = z3.Not(is_value(OPT_SCHEME, o["route0"], "none"))
+    first = value_params(o["route0"], f["next_tp"], has_route)
+    from_stored = z3.Implies(first["tls_param"].term, stored["tls_param"].term)
+    return with_params(stored, first), [carried, from_stored]
 
 
 def _visit_source(cp_name: str, collection: str, malicious: bool,
@@ -115,9 +130,10 @@ def _visit_source(cp_name: str, collection: str, malicious: bool,
             params, hypotheses = _forwarded(visit, invariant, label)
             fields = {**params, **fields}
             extra += hypotheses
-        elif not set(PARAM_ATTRS) <= set(fields):  # the visit writes no URI with a parameter: copied ones only
+        elif not set(PARAM_ATTRS) <= set(fields):  # copied URIs, and an edge proxy's Path value (path_tp)
             copied, hypothesis = _inherited(invariant, label)
-            fields = {**copied, **fields}
+            own = path_params(visit) if cp_name == "edge_register" else {}
+            fields = {**with_params(copied, own), **fields}
             extra.append(hypothesis)
         record = complete("hops", z3.BoolVal(True), fields, label)
     return StepSource(cp_name, tuple(rules.assertions + extra), record)

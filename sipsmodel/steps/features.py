@@ -38,13 +38,15 @@ class Retargeting(Generic[B, E]):
 
 
 def proxy_forward(ops: Ops[B, N, E], incoming: tuple[E, B | bool], how: Retargeting[B, E], dialog_forming: B | bool,
-                  link: tuple[B | bool, B | bool], last_hop: B | bool, malicious: B | bool, ruri_tp: E) -> Features:
+                  link: tuple[B | bool, B | bool], last_hop: B | bool, malicious: B | bool, ruri_tp: E,
+                  next_tp: E) -> Features:
     """proxy_forward (RFC 3261 16.6): the request as received, the branch's target, the link to the next hop.
 
     ``incoming``: (the Request-URI's scheme as received, the incoming hop is protected by TLS);
     ``link``: (the proxy supports TLS, TLS is possible to the next hop); ``last_hop``: the next hop is
     the UAS; ``ruri_tp``: the transport parameter of the Request-URI the branch is sent to (TPARAM;
-    RFC 3263 4.1 reads it where no Route value is left).
+    the Request-URI sent keeps it); ``next_tp``: the transport parameter of the URI the next hop is resolved
+    from, ``NextHop.tparam`` of steps/routing.py (RFC 3263 4.1).
     """
     in_ruri, in_secure = incoming
     tls, next_tls = link
@@ -52,7 +54,8 @@ def proxy_forward(ops: Ops[B, N, E], incoming: tuple[E, B | bool], how: Retarget
             "responsible": ops.feature(BOOL, how.responsible), "binding": how.binding,
             "route_next": how.route_next, "dialog_forming": ops.feature(BOOL, dialog_forming),
             "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls), "flow": how.flow,
-            "last_hop": ops.feature(BOOL, last_hop), "ruri_tp": ruri_tp, "malicious": ops.feature(BOOL, malicious)}
+            "last_hop": ops.feature(BOOL, last_hop), "ruri_tp": ruri_tp, "next_tp": next_tp,
+            "malicious": ops.feature(BOOL, malicious)}
 
 
 def proxy_target(ops: Ops[B, N, E], in_ruri: E, binding: E, malicious: B | bool) -> Features:

@@ -112,13 +112,13 @@ _ROUTE = ("a UA sends a sips: request behind a sip: Route entry", _sip_route_bef
 _I12 = ("an in-dialog sip: request goes without TLS; the remote target is sip:", _in_dialog_insecure_after_tls)
 _I14 = ("a proxy recurses on a 3xx from a sip: request to a sips: Contact", _proxy_recursion_sip_to_sips)
 _I18 = ("a REGISTER binds a sips: Contact to a sip: AoR", _sips_contact_with_sip_aor)
-_I16 = ("a UA may still write transport=tls (into its Contact)",
+_I16 = ("a UA may still write transport=tls (into a Contact or the Route value it preloads)",
         lambda t: any(d.choice_point in ("uac_invite", "uas_answer", "ua_register")
-                      and (d.options or {}).get("contact_tp") == "TLS"
+                      and "TLS" in ((d.options or {}).get("contact_tp"), (d.options or {}).get("route_tp"))
                       for d in t.decisions))
-_I16_PROXY = ("a proxy may still Record-Route with `;transport=tls`",
-              lambda t: any(d.choice_point == "proxy_forward" and (d.options or {}).get("rr_tp") == "TLS"
-                            for d in t.decisions))
+_I16_PATH = ("an edge proxy may still insert a Path value with `;transport=tls`",
+             lambda t: any(d.choice_point == "edge_register" and (d.options or {}).get("path_tp") == "TLS"
+                           for d in t.decisions))
 
 CLAIMS: dict[tuple[str, str], Claim] = {
     ("I-1", "rfc3261"): _LAST_HOP, ("I-1", "draft-04"): _LAST_HOP,
@@ -136,12 +136,12 @@ CLAIMS: dict[tuple[str, str], Claim] = {
     ("I-10b", "rfc3261"): _I10, ("I-10b", "draft-04"): _I10, ("I-10b", "dean-bcp"): _I10,
     ("I-11", "rfc3261"): _ROUTE, ("I-11", "dean-bcp"): _ROUTE,
     ("I-12", "rfc3261"): _I12, ("I-12", "draft-04"): _I12, ("I-12", "dean-bcp"): _I12, ("I-12", "rfc5630"): _I12,
-    ("I-13", "rfc3261"): ("the UAC recurses unasked to sip: on a 302 or after a 480/380",
-                          _ua_recursion(("r3xx", "r480_380"))),
+    ("I-13", "rfc3261"): ("the UAC recurses unasked to sip: on a 302, after a 480/380 or after a 416",
+                          _ua_recursion(("r3xx", "r480_380", "r416"))),
     ("I-13", "draft-04"): ("the UAC retries after a 480 or a 3xx, not a 416", _ua_recursion(("r3xx", "r480_380"))),
     ("I-13", "rfc5630"): ("the UAC follows a 302 to a sip: Contact unasked (F-12)", _ua_recursion(("r3xx",))),
     ("I-14", "rfc3261"): _I14, ("I-14", "draft-04"): _I14, ("I-14", "dean-bcp"): _I14,
-    ("I-16", "rfc3261"): _I16, ("I-16", "dean-bcp"): _I16, ("I-16", "rfc5630"): _I16_PROXY,
+    ("I-16", "rfc3261"): _I16, ("I-16", "dean-bcp"): _I16, ("I-16", "rfc5630"): _I16_PATH,
     ("I-18", "rfc3261"): _I18, ("I-18", "dean-bcp"): _I18,
 }
 

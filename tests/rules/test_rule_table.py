@@ -20,7 +20,7 @@ SNAPSHOT = HERE / "catalogue_ids.txt"
 
 LAST_HOP = dict(
     in_ruri="sips", in_secure=True, responsible=True, binding="sip", route_next="none", dialog_forming=True,
-    tls=True, next_tls=False, flow="none", last_hop=True, ruri_tp="none", malicious=False,
+    tls=True, next_tls=False, flow="none", last_hop=True, ruri_tp="none", next_tp="none", malicious=False,
 )
 
 
@@ -95,7 +95,7 @@ def test_should_optional_drops_should_rules_only() -> None:
         r.id for r in binding.rules if r.is_should
     }
     features = dict(in_ruri="sip", in_secure=True, responsible=False, binding="none", route_next="none",
-                    dialog_forming=False, tls=True, next_tls=True, flow="none", last_hop=False, ruri_tp="none",
+                    dialog_forming=False, tls=True, next_tls=True, flow="none", last_hop=False, ruri_tp="none", next_tp="none",
                     malicious=False)
     assert {o["transport"] for o in allowed_options("proxy_forward", features, binding)} == {"TLS", "TLS-SCTP", "WSS"}
     assert "TCP" in {o["transport"] for o in allowed_options("proxy_forward", features, optional)}

@@ -46,7 +46,8 @@ def test_rfc3261_strict_entry_is_the_request_uri_and_the_sips_target_the_last_ro
     features, options = _uac_invite(trace)
     assert features["route_stored"] == "sip" and features["route_strict"] is True and features["next_tls"] is False
     # the options describe the wire: ruri is the strict entry in the Request-URI, route0 the target in Route
-    assert options == {"ruri": "sip", "route0": "sips", "contact": "sips", "transport": "TCP", "contact_tp": "none"}
+    assert options == {"ruri": "sip", "route0": "sips", "contact": "sips", "transport": "TCP", "contact_tp": "none",
+                       "route_tp": "none"}
     check_flow(trace, [
         ("F3", Row("alice", "p1", "INVITE", "sip:p1.example.net", "TCP", ["sips:bob@example.com"], [],
                    "sips:alice@alice.example.net", vias=["TCP"], mf=70)),
@@ -131,7 +132,8 @@ def test_rfc5630_upgrades_the_strict_entry_so_the_request_uri_is_sips_over_tls()
     trace = simulate(_with_tls_to_p1(), PRESETS["rfc5630"])
     features, options = _uac_invite(trace)
     assert features["route_strict"] is True
-    assert options == {"ruri": "sips", "route0": "sips", "contact": "sips", "transport": "TLS", "contact_tp": "none"}
+    assert options == {"ruri": "sips", "route0": "sips", "contact": "sips", "transport": "TLS", "contact_tp": "none",
+                       "route_tp": "none"}
     hops = _invite_hops(trace)
     assert hops[0] == ("alice", "p1", "TLS", "sips:p1.example.net", ["sips:bob@example.com"])
     assert hops[1] == ("p1", "pb", "TLS", "sips:bob@example.com", [])

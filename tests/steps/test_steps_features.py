@@ -23,7 +23,7 @@ def _concrete(name: str) -> dict[str, Any]:
         "proxy_target": lambda: features.proxy_target(CONCRETE, "sips", "sip", False),
         "proxy_forward": lambda: features.proxy_forward(CONCRETE, ("sips", True),
                                                         features.Retargeting(True, "sip", "none", "TLS"), True,
-                                                        (True, False), True, False, "UDP"),
+                                                        (True, False), True, False, "UDP", "TCP"),
         "proxy_recurse": lambda: features.proxy_recurse(CONCRETE, "sips", "r3xx", "sips", True),
         "proxy_response_rr": lambda: features.proxy_response_rr(CONCRETE, ("double", "sips", "TCP"), (True, False), False),
         "uac_retry": lambda: features.uac_retry(CONCRETE, "sips", "r416", "sips", False),
@@ -104,13 +104,14 @@ def test_a_rewrite_keeps_the_parameter_but_udp_on_a_rewrite_to_sips(rewrite: str
 def test_proxy_forward_builds_pb_branchs_hand_written_features() -> None:
     in_ruri, binding, path = fresh("in_ruri", SCHEME), fresh("binding", OPT_SCHEME), fresh("path", OPT_SCHEME)
     in_secure, has_path, tls, ntls, malicious = Sym(z3.Bool("in_secure"), BOOL), *z3.Bools("has_path tls ntls m")
-    ruri_tp = fresh("ruri_tp", TPARAM)
+    ruri_tp, next_tp = fresh("ruri_tp", TPARAM), fresh("next_tp", TPARAM)
     built = features.proxy_forward(Z3, (in_ruri, in_secure), features.Retargeting(True, binding, path,
-                                   const(FLOW, "none")), True, (tls, ntls), z3.Not(has_path), malicious, ruri_tp)
+                                   const(FLOW, "none")), True, (tls, ntls), z3.Not(has_path), malicious, ruri_tp,
+                                   next_tp)
     by_hand = {"in_ruri": in_ruri, "in_secure": in_secure, "responsible": const(BOOL, True), "binding": binding,
                "route_next": path, "dialog_forming": const(BOOL, True), "tls": Sym(tls, BOOL),
                "next_tls": Sym(ntls, BOOL), "flow": const(FLOW, "none"), "last_hop": Sym(z3.Not(has_path), BOOL),
-               "ruri_tp": ruri_tp, "malicious": Sym(malicious, BOOL)}
+               "ruri_tp": ruri_tp, "next_tp": next_tp, "malicious": Sym(malicious, BOOL)}
     assert list(built) == list(by_hand)
     for name, sym in by_hand.items():
         assert built[name].domain == sym.domain and built[name].term.eq(sym.term), name
