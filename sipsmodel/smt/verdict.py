@@ -18,13 +18,15 @@ from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Scenario
 from sipsmodel.model.trace import Trace
+from sipsmodel.model.vocab import TPARAM
 from sipsmodel.props import Property, evaluate_property
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import ScriptedChooser, simulate
-from sipsmodel.smt.compile import SymScope, compile_formula, is_value
+from sipsmodel.smt.compile import SymScope, compile_formula, is_value, value_term
+from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import BoundedProver, bounded_prover, shared_encoding, shortest_model
-from sipsmodel.smt.solving import active_rule_ids, assumptions, make_solver
+from sipsmodel.smt.solving import active_rule_ids, assumptions
 
 
 def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT,
@@ -108,10 +110,10 @@ def verdict_with_choice_fixed(prop: Property, rule_set: RuleSet, cp: str, state:
     return "refuted" if answer == z3.sat else "unknown"
 
 
-def _breaking(prover: BoundedProver, rule: Rule) -> Term:
+def _breaking(encoding: BoundedEncoding, rule: Rule) -> Term:
     """Some honest visit breaks ``rule`` (a reading the set does not take)."""
     parts = []
-    for visit in prover.encoding.topo.rules.visits:
+    for visit in encoding.topo.rules.visits:
         expr = rule.constraints.get(visit.cp.name)
         if expr is None:
             continue
@@ -121,14 +123,70 @@ def _breaking(prover: BoundedProver, rule: Rule) -> Term:
     return z3.Or(parts) if parts else z3.BoolVal(False)
 
 
-def _fresh_prover(prop: Property, bound: int, timeout: float, seed: int, rlimit: int) -> BoundedProver:
-    """A solver of its own for one query, so its model depends on the query alone, never on what a
-    shared solver was asked before (as ``prove``'s cached solvers do)."""
+_VIOLATED: dict[tuple[str, str, int], Term] = {}
+
+
+def violated(prop: Property, encoding: BoundedEncoding) -> Term:
+    """The negated property over the encoding's observation (compiled once per property and encoding)."""
+    key = (prop.id, prop.formula_text, id(encoding))
+    if key not in _VIOLATED:
+        _VIOLATED[key] = z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections)))
+    return _VIOLATED[key]
+
+
+def _isolated_model(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int, timeout: float, seed: int,
+                    rlimit: int) -> tuple[BoundedEncoding, Term] | None:
+    """The shortest violating model, from a solver in a Z3 context of its own (the query's terms translated
+    there), so the answer depends on the query alone, never on what the process asked before."""
     encoding = shared_encoding(max(bound, DEFAULT_BOUND), False)
-    solver = make_solver(timeout, seed, rlimit)
-    solver.add(*encoding.assertions)
-    solver.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
-    return BoundedProver(prop, encoding, solver)
+    facts = [*encoding.assertions, violated(prop, encoding)]
+    if rule is not None:
+        facts.append(_breaking(encoding, rule))
+    ctx = z3.Context()
+    solver = z3.Solver(ctx=ctx)
+    solver.set("random_seed", seed)
+    solver.set("timeout", max(1, int(timeout * 1000)))
+    solver.set("rlimit", rlimit)
+    solver.add(z3.And(facts).translate(ctx))
+    extra = [t.translate(ctx) for t in (encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set)))]
+    if solver.check(*extra) != z3.sat:
+        return None
+    actives = list(z3.And(encoding.transmissions()).translate(ctx).children())
+    return encoding, shortest_in(solver, extra, actives, _plain(encoding).translate(ctx)).translate(z3.main_ctx())
+
+
+def _plain(encoding: BoundedEncoding) -> Term:
+    """Every Contact is free of a ``transport`` parameter (``contact_tp``), as ``shortest_model`` prefers."""
+    return z3.And([v.options["contact_tp"].term == value_term(TPARAM, "none")
+                   for v in encoding.topo.rules.visits if "contact_tp" in v.options])
+
+
+def shortest_in(solver: Term, extra: list[Term], actives: list[Term], prefer: Term | None = None) -> Term:
+    """The model with the fewest true ``actives`` (binary search on a PbLe assumption; ``solver`` was sat),
+    and among those one where ``prefer`` holds when there is one."""
+    def count(model: Term) -> int:
+        return sum(1 for a in actives if z3.is_true(model.eval(a, model_completion=True)))
+
+    model = solver.model()
+    best, low = count(model), 1
+    while low < best:
+        middle = (low + best - 1) // 2
+        literal = z3.Bool(f"shortest!size<={middle}", solver.ctx)
+        solver.add(z3.Implies(literal, z3.PbLe([(a, 1) for a in actives], middle)))
+        answer = solver.check(*extra, literal)
+        if answer == z3.sat:
+            model = solver.model()
+            best = count(model)
+        elif answer == z3.unsat:
+            low = middle + 1
+        else:
+            break
+    if prefer is not None:
+        literal = z3.Bool("shortest!prefer", solver.ctx)
+        solver.add(z3.Implies(literal, z3.And(prefer, z3.PbLe([(a, 1) for a in actives], best))))
+        if solver.check(*extra, literal) == z3.sat:
+            model = solver.model()
+    return model
 
 
 def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int = DEFAULT_BOUND,
@@ -138,18 +196,16 @@ def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None
 
     ``rule`` is a reading the set does not take (inactive, so the set allows breaking it): the flow
     exercises the choice that reading would constrain (None: any violating scenario). None when there
-    is none within the bound. A fresh solver answers, so the scenario does not depend on earlier
-    queries. Raises ModelDisagreement when the replay does not show the violation, as ``counterexample``.
+    is none within the bound. A solver in a Z3 context of its own answers, so the scenario depends on
+    the query alone, not on earlier queries in the process. Raises ModelDisagreement when the replay
+    does not show the violation, as ``counterexample``.
     """
-    prover = _fresh_prover(prop, bound, timeout, seed, rlimit)
-    if rule is not None:
-        prover.solver.add(_breaking(prover, rule))
-    extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
-    if prover.solver.check(*extra) != z3.sat:
+    found = _isolated_model(prop, rule_set, rule, bound, timeout, seed, rlimit)
+    if found is None:
         return None
-    model = shortest_model(prover, extra)
+    encoding, model = found
     name = f"{prop.id}-{rule_set.name}" + (f"-breaks-{rule.id}" if rule is not None else "")
-    scenario = prover.encoding.decode(model, name=name)
+    scenario = encoding.decode(model, name=name)
     trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
     if evaluate_property(prop, trace.observation).holds:
         raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the SMT model violates the property but the "
