@@ -30,12 +30,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.flows import builtin_scenarios, flow_findings
 from sipsmodel.decide.witness import WitnessPair, make_pair, nonconforming, replayed_pair
 from sipsmodel.defaults import DEFAULT_BOUND
-from sipsmodel.jobs import Runner, forked, run_jobs
 from sipsmodel.model.expr import Value, flat_scope, names_in, parse_expr, truth
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.props import Property, evaluate_property, locate_violation
@@ -43,7 +43,7 @@ from sipsmodel.rules.engine import allowed_options
 from sipsmodel.rules.readings import AMBIGUITIES, AMBIGUITIES_BY_ITEM, F_ITEMS, READING_RULES_BY_ID, Ambiguity
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.smt.pairs import PairQuery, PairSearch, product
+from sipsmodel.smt.pairs import PairQuery, PairSearch
 from sipsmodel.smt.solving import active_rule_ids
 from sipsmodel.smt.verdict import (
     Counterexample,
@@ -338,34 +338,28 @@ def set_findings(rule_set: RuleSet, props: Sequence[Property], bound: int = DEFA
     return findings + list(found.values())
 
 
+#: Runs a module-level function over jobs, possibly on other processes (``sipsmodel.jobs.job_map``).
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+
+
 def _set_job(job: tuple[RuleSet, Sequence[Property], int]) -> list[Finding]:
-    """One rule set's search in a child forked once the encoding and its two-run copy are built (a job of
-    ``find_ambiguities``): the sets of one share build them once, as ``check`` does."""
-    product(job[2])
-    return forked(_set_search, job)
-
-
-def _set_search(job: tuple[RuleSet, Sequence[Property], int]) -> list[Finding]:
+    """One rule set's search (a job of ``find_ambiguities``, picklable for other processes)."""
     return set_findings(*job)
 
 
 def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bound: int = DEFAULT_BOUND,
-                     tick: Callable[[str], None] = lambda _d: None, jobs: int = 1) -> list[Finding]:
+                     tick: Callable[[str], None] = lambda _d: None, mapper: Mapper | None = None) -> list[Finding]:
     """Every finding of the searches over ``rule_sets`` and ``props`` (trace-only properties skipped),
-    grouped by F-item. ``jobs`` > 1: the rule sets are searched on that many processes at once (each
-    set's findings are the same either way, ``set_findings``)."""
+    grouped by F-item. ``mapper``: the rule sets are searched as its jobs (``sipsmodel.jobs``, e.g. on
+    several processes); each set's findings are the same either way (``set_findings``)."""
     checked = [p for p in props if p.scope != "trace"]
-    if jobs <= 1 or len(rule_sets) <= 1:
+    if mapper is None or len(rule_sets) <= 1:
         findings = [f for rule_set in rule_sets for f in set_findings(rule_set, checked, bound, tick)]
         return sorted(findings, key=_item_order)
-    steps = len(AMBIGUITIES) + len(checked)
-
-    def done(job: tuple[RuleSet, Sequence[Property], int]) -> None:
-        for _ in range(steps):
-            tick(job[0].name)
-
-    items = [(rule_set, checked, bound) for rule_set in rule_sets]
-    answers = run_jobs(_set_job, items, Runner(jobs), group=lambda job: job[0].name, tick=done)
+    answers = mapper(_set_job, [(rule_set, checked, bound) for rule_set in rule_sets])
+    for rule_set in rule_sets:
+        for _ in range(len(AMBIGUITIES) + len(checked)):
+            tick(rule_set.name)
     return sorted([f for answer in answers for f in answer], key=_item_order)
 
 

@@ -14,8 +14,10 @@ import textwrap
 
 import pytest
 
-from sipsmodel.decide.ambiguities import pair_witness
+from sipsmodel.decide.ambiguities import find_ambiguities, pair_witness
+from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import WitnessPair, nonconforming
+from sipsmodel.jobs import Runner, job_map
 from sipsmodel.props import evaluate_property, load_properties
 from sipsmodel.rules.readings import AMBIGUITIES_BY_ITEM, READING_RULES_BY_ID
 from sipsmodel.rules.sets import PRESETS
@@ -87,3 +89,15 @@ def test_a_pair_is_the_same_in_a_process_that_did_other_work_first() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=1200,
                          cwd=__file__.rsplit("/", 1)[0]).stdout.splitlines()
     assert out[-1] == repr(_digest(_pair("rfc3261", "F-20", "b", "I-3")[0]))
+
+
+def test_the_findings_are_the_same_whatever_the_jobs() -> None:
+    """Two rule sets searched in this process, and on two processes (fresh interpreters, ``sipsmodel.jobs``)."""
+    sets, props = [PRESETS["rfc5630"], PRESETS["dean-bcp"]], [PROPS["I-13"]]
+
+    def summary(findings: list[Finding]) -> list[tuple[object, ...]]:
+        return [(f.rule_set, f.kind, f.f_item, f.choice_point, f.options, f.properties, f.vacuous,
+                 None if f.witness is None else _digest(f.witness)) for f in findings]
+
+    alone = find_ambiguities(sets, props)
+    assert alone and summary(find_ambiguities(sets, props, mapper=job_map(Runner(2)))) == summary(alone)
