@@ -46,6 +46,7 @@ from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.pairs import PairQuery, PairSearch
 from sipsmodel.smt.solving import active_rule_ids
 from sipsmodel.smt.verdict import (
+    WITNESS_TIMEOUT,
     Counterexample,
     bounded_verdict,
     counterexample_breaking,
@@ -78,7 +79,8 @@ class Search:
     def verdict(self, prop: Property, rule_set: RuleSet) -> str:
         key = prop.id if rule_set is self.rule_set else f"{prop.id} {rule_set.name}"
         if key not in self.verdicts:
-            self.verdicts[key] = self._known(prop, rule_set) or bounded_verdict(prop, rule_set, self.bound)
+            self.verdicts[key] = self._known(prop, rule_set) or bounded_verdict(prop, rule_set, self.bound,
+                                                                                 WITNESS_TIMEOUT)
         return self.verdicts[key]
 
     def _known(self, prop: Property, variant: RuleSet) -> str | None:
@@ -261,7 +263,7 @@ def _fixed_verdict(prop: Property, rule_set: RuleSet, decision: Decision, option
     if option == "transport":
         return {before: "refuted", after: "not queried (the link also restricts a transport)"}
     fixed = verdict_with_choice_fixed(prop, rule_set, decision.choice_point, dict(decision.features), option, value,
-                                      bound)
+                                      bound, WITNESS_TIMEOUT)
     return {before: "refuted", f"{after} whenever the state is as here": fixed}
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 import z3
 
-from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, DEFAULT_TIMEOUT, RLIMIT
+from sipsmodel.defaults import DEFAULT_BOUND, DEFAULT_SEED, RLIMIT
 from sipsmodel.model.expr import Expr, Implies, Quant
 from sipsmodel.model.scenario import Scenario
 from sipsmodel.model.vocab import KIND, ROLE
@@ -45,12 +45,14 @@ from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import shared_encoding
 from sipsmodel.smt.solving import active_rule_ids, assumptions
 from sipsmodel.smt.topology import BASE, Segment
-from sipsmodel.smt.verdict import shortest_in, violated
+from sipsmodel.smt.verdict import WITNESS_TIMEOUT, shortest_in, violated
 from sipsmodel.smt.visits import Visit
 
 Term = Any
 
-#: Option-less visits and these choice points are decided by the caller's rules only.
+#: The deterministic resource limit of a two-run query (two copies of the encoding: four times a cell's).
+PAIR_RLIMIT = 4 * RLIMIT
+#: The choice points whose visits make the ``retries`` records, in the encoding's order.
 _RETRY_POINTS = ("proxy_recurse", "uac_retry")
 
 
@@ -352,8 +354,8 @@ class PairAnswer:
 class PairSearch:
     """One witness-pair query in a Z3 context of its own; ``next()`` answers, ``block()`` excludes a pair."""
 
-    def __init__(self, query: PairQuery, timeout: float = DEFAULT_TIMEOUT, seed: int = DEFAULT_SEED,
-                 rlimit: int = RLIMIT) -> None:
+    def __init__(self, query: PairQuery, timeout: float = WITNESS_TIMEOUT, seed: int = DEFAULT_SEED,
+                 rlimit: int = PAIR_RLIMIT) -> None:
         self.query = query
         made = product(query.bound)
         self.made = made

@@ -189,8 +189,13 @@ def shortest_in(solver: Term, extra: list[Term], actives: list[Term], prefer: Te
     return model
 
 
+#: Wall-clock safety limit of a witness query: generous, so that the deterministic ``rlimit`` decides
+#: when it gives up, never the load of the machine (a witness must not depend on it).
+WITNESS_TIMEOUT = 600.0
+
+
 def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int = DEFAULT_BOUND,
-                            timeout: float = DEFAULT_TIMEOUT, seed: int = DEFAULT_SEED,
+                            timeout: float = WITNESS_TIMEOUT, seed: int = DEFAULT_SEED,
                             rlimit: int = RLIMIT) -> Counterexample | None:
     """The shortest violating scenario under ``rule_set`` in which an honest element breaks ``rule``, replayed.
 
