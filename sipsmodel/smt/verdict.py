@@ -22,7 +22,8 @@ from sipsmodel.props import Property, evaluate_property
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import ScriptedChooser, simulate
-from sipsmodel.smt.compile import compile_formula, is_value
+from sipsmodel.smt.compile import SymScope, compile_formula, is_value
+from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import BoundedProver, bounded_prover, new_prover, shared_encoding, shortest_model
 from sipsmodel.smt.solving import active_rule_ids, assumptions
 
@@ -108,10 +109,10 @@ def verdict_with_choice_fixed(prop: Property, rule_set: RuleSet, cp: str, state:
     return "refuted" if answer == z3.sat else "unknown"
 
 
-def _breaking(prover: BoundedProver, rule: Rule) -> Term:
+def _breaking(encoding: BoundedEncoding, rule: Rule) -> Term:
     """Some honest visit breaks ``rule`` (a reading the set does not take)."""
     parts = []
-    for visit in prover.encoding.topo.rules.visits:
+    for visit in encoding.topo.rules.visits:
         expr = rule.constraints.get(visit.cp.name)
         if expr is None:
             continue
@@ -127,19 +128,36 @@ def _fresh_prover(prop: Property, bound: int, timeout: float, seed: int, rlimit:
     return new_prover(prop, shared_encoding(max(bound, DEFAULT_BOUND), False), timeout, seed, rlimit)
 
 
+_VIOLATED: dict[tuple[str, str, int], Term] = {}
+
+
+def violated(prop: Property, encoding: BoundedEncoding) -> Term:
+    """The negated property over the encoding's observation (compiled once per property and encoding)."""
+    key = (prop.id, prop.formula_text, id(encoding))
+    if key not in _VIOLATED:
+        _VIOLATED[key] = z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections)))
+    return _VIOLATED[key]
+
+
+#: Wall-clock safety limit of a witness query: generous, so that the deterministic ``rlimit`` decides
+#: when it gives up, never the load of the machine (a witness must not depend on it).
+WITNESS_TIMEOUT = 600.0
+
+
 def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int = DEFAULT_BOUND,
-                            timeout: float = DEFAULT_TIMEOUT, seed: int = DEFAULT_SEED,
+                            timeout: float = WITNESS_TIMEOUT, seed: int = DEFAULT_SEED,
                             rlimit: int = RLIMIT) -> Counterexample | None:
     """The shortest violating scenario under ``rule_set`` in which an honest element breaks ``rule``, replayed.
 
     ``rule`` is a reading the set does not take (inactive, so the set allows breaking it): the flow
     exercises the choice that reading would constrain (None: any violating scenario). None when there
-    is none within the bound. A fresh solver answers, so the scenario does not depend on earlier
-    queries. Raises ModelDisagreement when the replay does not show the violation, as ``counterexample``.
+    is none within the bound. A fresh solver answers, and the model comes from a Z3 context of its own
+    (``shortest_model``), so the scenario does not depend on earlier queries. Raises ModelDisagreement
+    when the replay does not show the violation, as ``counterexample``.
     """
     prover = _fresh_prover(prop, bound, timeout, seed, rlimit)
     if rule is not None:
-        prover.add(_breaking(prover, rule))
+        prover.add(_breaking(prover.encoding, rule))
     extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
     if prover.solver.check(*extra) != z3.sat:
         return None
