@@ -15,8 +15,10 @@ import sys
 import time
 
 from sipsmodel.decide.ambiguities import coverage, find_ambiguities
-from sipsmodel.jobs import Runner, cpu_count, job_map
+from sipsmodel.defaults import DEFAULT_BOUND
+from sipsmodel.jobs import Runner, cpu_count
 from sipsmodel.props import load_properties
+from sipsmodel.report.ambiguities_run import forking_map
 from sipsmodel.rules.sets import PRESETS
 
 
@@ -30,7 +32,7 @@ def main() -> None:
     props = load_properties()
     load0 = os.getloadavg()[0]
     wall0, cpu0 = time.perf_counter(), _cpu()
-    everything = find_ambiguities(list(PRESETS.values()), props, mapper=job_map(Runner(jobs)))
+    everything = find_ambiguities(list(PRESETS.values()), props, mapper=forking_map(Runner(jobs), DEFAULT_BOUND))
     wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
     for name in PRESETS:
         findings = [f for f in everything if f.rule_set == name]

@@ -166,16 +166,6 @@ def run_jobs(
     return [found[i] for i in range(len(items))]
 
 
-def job_map(runner: Runner) -> Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]:
-    """A ``map`` over the runner's processes (local workers take the next job when free), for callers
-    that take a mapper (``ambiguities``)."""
-
-    def mapper(func: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        return run_jobs(func, items, runner, group=lambda item: id(item), pull=True)
-
-    return mapper
-
-
 def _run_on_processes(
     func: Callable[[T], R], parts: list[list[T]], done: Callable[[list[T]], object]
 ) -> list[list[R]]:

@@ -340,11 +340,11 @@ def set_findings(rule_set: RuleSet, props: Sequence[Property], bound: int = DEFA
     return findings + list(found.values())
 
 
-#: Runs a module-level function over jobs, possibly on other processes (``sipsmodel.jobs.job_map``).
+#: Runs a module-level function over jobs, possibly on other processes (``report.ambiguities_run.forking_map``).
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
 
-def _set_job(job: tuple[RuleSet, Sequence[Property], int]) -> list[Finding]:
+def set_job(job: tuple[RuleSet, Sequence[Property], int]) -> list[Finding]:
     """One rule set's search (a job of ``find_ambiguities``, picklable for other processes)."""
     return set_findings(*job)
 
@@ -358,7 +358,7 @@ def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bo
     if mapper is None or len(rule_sets) <= 1:
         findings = [f for rule_set in rule_sets for f in set_findings(rule_set, checked, bound, tick)]
         return sorted(findings, key=_item_order)
-    answers = mapper(_set_job, [(rule_set, checked, bound) for rule_set in rule_sets])
+    answers = mapper(set_job, [(rule_set, checked, bound) for rule_set in rule_sets])
     for rule_set in rule_sets:
         for _ in range(len(AMBIGUITIES) + len(checked)):
             tick(rule_set.name)

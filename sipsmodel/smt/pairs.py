@@ -26,6 +26,7 @@ query alone, never on what the process asked before.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,9 @@ from sipsmodel.smt.verdict import WITNESS_TIMEOUT, violated
 from sipsmodel.smt.visits import Visit
 
 Term = Any
+#: A choice's selectors, the slots run A (B) makes before it, its assertions, and "the runs take the same
+#: options at every other visit both make" (``_choice``).
+Choice = tuple[list[Term], list[Term], list[Term], list[Term], Term]
 
 #: The deterministic resource limit of a two-run query (two copies of the encoding: four times a cell's).
 PAIR_RLIMIT = 4 * RLIMIT
@@ -111,9 +115,22 @@ class Product:
     environment: list[Term]
     slot_index: list[Term] = field(default_factory=list)
     violations: dict[tuple[str, str], list[tuple[Term, int]]] = field(default_factory=dict)
+    choices: dict[tuple[tuple[str, ...], str | None], Choice] = field(default_factory=dict)
+    #: B's counterpart of the violating transmission, by the ``before_b`` list of a cached choice
+    counterparts: dict[int, Term] = field(default_factory=dict)
+    sames: dict[str, Term] = field(default_factory=dict)  # ``_same`` per visit label
 
     def rename(self, term: Term) -> Term:
-        """``term`` in run B (the environment's constants stay)."""
+        """``term`` in run B (the environment's constants stay); memoised, since one substitution call
+        reads every renamed constant and the queries rename the same small terms many times."""
+        if not hasattr(self, "_memo"):
+            self._memo: dict[int, tuple[Term, Term]] = {}
+        ident = term.get_id()
+        if ident not in self._memo:  # the term is kept alive with its copy, so its id is not reused
+            self._memo[ident] = (term, self._substitute(term))
+        return self._memo[ident][1]
+
+    def _substitute(self, term: Term) -> Term:
         n = len(self.pairs)
         if not hasattr(self, "_arrays"):
             sources, targets = (z3.Ast * n)(), (z3.Ast * n)()
@@ -154,6 +171,20 @@ def product(bound: int) -> Product:
     return _PRODUCTS[key]
 
 
+def prepare_product(bound: int) -> None:
+    """Build the shared encoding and its product now, before the searches fork from this process
+    (``decide.ambiguities``); the collector runs first and not during the build, as ``prepare_encoding``."""
+    encoding = shared_encoding(max(bound, DEFAULT_BOUND), False)
+    if id(encoding) in _PRODUCTS:
+        return
+    gc.collect()
+    gc.disable()
+    try:
+        product(bound)
+    finally:
+        gc.enable()
+
+
 # --- the violating transmission -------------------------------------------------------------------
 
 
@@ -179,23 +210,24 @@ def _segment(item: Any) -> Segment:
     return item.segment or BASE
 
 
-def _rank_below(a: Segment, b: Segment) -> Term:
+def _rank_below(a: Segment, b: Segment) -> bool | Term:
+    """Segment ``a`` comes before segment ``b``: a Python bool when both ranks are constants."""
     if isinstance(a.rank, int) and isinstance(b.rank, int):
-        return z3.BoolVal(a.rank < b.rank)
+        return a.rank < b.rank
     return z3.IntVal(a.rank) < b.rank if isinstance(a.rank, int) else a.rank < b.rank
 
 
-def _slot_before(slot: Any, visit: Visit) -> Term:
-    """The slot's transmission is made before the visit decides (run order)."""
+def _slot_before(slot: Any, visit: Visit) -> bool | Term:
+    """The slot's transmission is made before the visit decides (run order; a bool within a segment)."""
     if _segment(slot) is _segment(visit):
-        return z3.BoolVal(slot.after_visits <= visit.occurrence)
+        return bool(slot.after_visits <= visit.occurrence)
     return _rank_below(_segment(slot), _segment(visit))
 
 
-def _visit_before(w: Visit, c: Visit) -> Term:
-    """Visit ``w`` decides before visit ``c`` (run order)."""
+def _visit_before(w: Visit, c: Visit) -> bool | Term:
+    """Visit ``w`` decides before visit ``c`` (run order; a bool within a segment)."""
     if _segment(w) is _segment(c):
-        return z3.BoolVal(w.occurrence < c.occurrence)
+        return bool(w.occurrence < c.occurrence)
     return _rank_below(_segment(w), _segment(c))
 
 
@@ -267,13 +299,15 @@ def _non_vacuous(made: Product, prop: Property, before: list[Term], before_b: li
     for when, i in made.violations[key]:
         k, m, s, u = _kind_terms(made, i, False)
         picks.append(z3.And(when, kind == k, method == m, status == s, ua == u, early == before[i]))
-    counterparts = []
-    is_request = kind == const(KIND, "request").term
-    for i, slot in enumerate(encoding.topo.slots):
-        k, m, s, u = _kind_terms(made, i, True)
-        counterparts.append(z3.And(made.rename(slot.active), z3.Not(before_b[i]), k == kind, m == method,
-                                   z3.Or(is_request, s == status), u == ua))
-    return [z3.Or(picks) if picks else z3.BoolVal(True), z3.Or(early, *counterparts)]
+    if id(before_b) not in made.counterparts:  # per choice (its cached ``before_b``), not per property
+        counterparts = []
+        is_request = kind == const(KIND, "request").term
+        for i, slot in enumerate(encoding.topo.slots):
+            k, m, s, u = _kind_terms(made, i, True)
+            counterparts.append(z3.And(made.rename(slot.active), z3.Not(before_b[i]), k == kind, m == method,
+                                       z3.Or(is_request, s == status), u == ua))
+        made.counterparts[id(before_b)] = z3.Or(early, *counterparts)
+    return [z3.Or(picks) if picks else z3.BoolVal(True), made.counterparts[id(before_b)]]
 
 
 # --- the choice ----------------------------------------------------------------------------------
@@ -284,8 +318,11 @@ def _differs(made: Product, v: Visit) -> Term:
 
 
 def _same(made: Product, v: Visit) -> Term:
-    same = [sym.term == made.rename(sym.term) for sym in v.options.values()]
-    return z3.And(v.active == made.rename(v.active), v.blocked == made.rename(v.blocked), *same)
+    """Both runs make the visit alike (active, blocked, options), built once per visit."""
+    if v.label not in made.sames:
+        same = [sym.term == made.rename(sym.term) for sym in v.options.values()]
+        made.sames[v.label] = z3.And(v.active == made.rename(v.active), v.blocked == made.rename(v.blocked), *same)
+    return made.sames[v.label]
 
 
 def _breaks(v: Visit, rule: Rule | None) -> Term:
@@ -300,11 +337,18 @@ def _breaks(v: Visit, rule: Rule | None) -> Term:
     return z3.And(honest, z3.Not(compile_formula(expr, v.scope())))
 
 
-def _choice(made: Product, points: Sequence[str], rule: Rule | None) -> tuple[list[Term], list[Term], list[Term],
-                                                                            list[Term]]:
+def _choice(made: Product, points: Sequence[str], rule: Rule | None) -> Choice:
     """Selectors of the first differing visit, and for each slot whether run A (B) makes it before that
     visit decides, with the assertions: one selected visit, where the runs differ, and every visit
-    decided before it taking the same options in both runs."""
+    decided before it taking the same options in both runs (built once per product, points and rule:
+    the same terms, so the same query, whatever was asked before)."""
+    key = (tuple(points), None if rule is None else rule.id)
+    if key not in made.choices:
+        made.choices[key] = _new_choice(made, points, rule)
+    return made.choices[key]
+
+
+def _new_choice(made: Product, points: Sequence[str], rule: Rule | None) -> Choice:
     visits = made.encoding.topo.rules.visits
     candidates = [v for v in visits if v.cp.name in points and v.options]
     sels = [z3.Bool(f"pair!first!{v.label}") for v in candidates]
@@ -314,44 +358,28 @@ def _choice(made: Product, points: Sequence[str], rule: Rule | None) -> tuple[li
                                         z3.Not(made.rename(v.blocked)), _differs(made, v), _breaks(v, rule))))
 
     def before(order: Any, item: Any, renamed: bool) -> Term:
-        terms = [z3.And(s, order(item, v)) for s, v in zip(sels, candidates, strict=True)]
+        terms, ranked = [], False
+        for s, v in zip(sels, candidates, strict=True):
+            when = order(item, v)  # a Python bool within a segment: kept out of the query
+            if when is True:
+                terms.append(s)
+            elif when is not False:
+                terms.append(z3.And(s, when))
+                ranked = True
         either = z3.Or(terms) if terms else z3.BoolVal(False)
-        return made.rename(either) if renamed else either
+        return made.rename(either) if renamed and ranked else either  # selectors are not renamed
 
     for w in visits:
         earlier = z3.Or(z3.And(w.active, before(_visit_before, w, False)),
                         z3.And(made.rename(w.active), before(_visit_before, w, True)))
         out.append(z3.Implies(earlier, _same(made, w)))
     slots = made.encoding.topo.slots
-    return sels, [before(_slot_before, s, False) for s in slots], [before(_slot_before, s, True) for s in slots], out
-
-
-def shortest_in(solver: Term, extra: list[Term], actives: list[Term], prefer: Term | None = None) -> Term:
-    """The model with the fewest true ``actives`` (binary search on a PbLe assumption; ``solver`` was sat),
-    and among those one where ``prefer`` holds when there is one."""
-    def count(model: Term) -> int:
-        return sum(1 for a in actives if z3.is_true(model.eval(a, model_completion=True)))
-
-    model = solver.model()
-    best, low = count(model), 1
-    while low < best:
-        middle = (low + best - 1) // 2
-        literal = z3.Bool(f"shortest!size<={middle}", solver.ctx)
-        solver.add(z3.Implies(literal, z3.PbLe([(a, 1) for a in actives], middle)))
-        answer = solver.check(*extra, literal)
-        if answer == z3.sat:
-            model = solver.model()
-            best = count(model)
-        elif answer == z3.unsat:
-            low = middle + 1
-        else:
-            break
-    if prefer is not None:
-        literal = z3.Bool("shortest!prefer", solver.ctx)
-        solver.add(z3.Implies(literal, z3.And(prefer, z3.PbLe([(a, 1) for a in actives], best))))
-        if solver.check(*extra, literal) == z3.sat:
-            model = solver.model()
-    return model
+    chosen = {v.label: s for s, v in zip(sels, candidates, strict=True)}
+    alike = z3.And([z3.Implies(z3.And(w.active, made.rename(w.active), z3.Not(chosen.get(w.label, False))),
+                               z3.And([sym.term == made.rename(sym.term) for sym in w.options.values()]))
+                    for w in visits if w.options])
+    return (sels, [before(_slot_before, s, False) for s in slots], [before(_slot_before, s, True) for s in slots], out,
+            alike)
 
 
 # --- the query -----------------------------------------------------------------------------------
@@ -389,27 +417,33 @@ class PairSearch:
         self.made = made
         encoding = made.encoding
         fails = violated(query.prop, encoding)
-        sels, before, before_b, choice = _choice(made, query.points, query.breaks)
+        sels, before, before_b, choice, alike = _choice(made, query.points, query.breaks)
         self.sels = sels
         facts = [*encoding.assertions, made.renamed_assertions, fails, made.rename(z3.Not(fails)), *choice,
                  *_non_vacuous(made, query.prop, before, before_b)]
         self.assumed = [encoding.bound_literal(query.bound), *assumptions(active_rule_ids(query.failing)),
                         *(made.rename(a) for a in assumptions(active_rule_ids(query.holding)))]
         self.ctx = z3.Context()
-        self.solver = configured(z3.Solver(ctx=self.ctx), timeout, seed, rlimit)
+        # no preprocessing (as ``smt.fresh``): the query is checked once or a few times
+        self.solver = configured(z3.SimpleSolver(ctx=self.ctx), timeout, seed, rlimit)
         self.solver.add(z3.And(facts).translate(self.ctx))
         self.extra = [a.translate(self.ctx) for a in self.assumed]
-        self.actives = list(z3.And([s.active for s in encoding.topo.slots]).translate(self.ctx).children())
+        self.alike: Term = z3.Bool("pair!alike", self.ctx)
+        self.solver.add(z3.Implies(self.alike, alike.translate(self.ctx)))
         self.model: Term = None
 
     def next(self) -> PairAnswer:
-        """The next pair, shortest first (``unsat``: none is left)."""
-        answer = self.solver.check(*self.extra)
+        """The next pair (``unsat``: none is left). Not the shortest, but first one whose runs take the same
+        options at every other visit both make, when there is one (the issue's "differ only at that
+        choice"; one check under an assumption); otherwise any pair (the exhaustive query)."""
+        answer = self.solver.check(*self.extra, self.alike)
+        if answer != z3.sat:
+            answer = self.solver.check(*self.extra)
         if answer == z3.unsat:
             return PairAnswer("unsat")
         if answer != z3.sat:
             return PairAnswer("unknown", reason=f"z3: {self.solver.reason_unknown()}")
-        self.model = shortest_in(self.solver, self.extra, self.actives).translate(z3.main_ctx())
+        self.model = self.solver.model().translate(z3.main_ctx())
         q = self.query
         name = f"{q.prop.id}-{q.failing.name}"
         failing = decode_scenario(self.made.encoding, self.model, name)
