@@ -20,12 +20,17 @@ from sipsmodel.defaults import DEFAULT_BOUND
               help="Bound k of the queries.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
               show_default=True)
+@click.option("--jobs", type=click.IntRange(1), default=None, metavar="N",
+              help="Rule sets searched at once on N processes (the same findings whatever N)  "
+                   "[default: the number of CPUs]")
 @reports_errors
 def ambiguities_command(rules: tuple[str, ...], props: tuple[str, ...], directory: Path | None,
-                        readings: tuple[str, ...], bound: int, fmt: str) -> None:
+                        readings: tuple[str, ...], bound: int, fmt: str, jobs: int | None) -> None:
     """Where the rule set leaves a choice open and the choice flips a property: witness pairs side by side."""
     from sipsmodel.decide.ambiguities import coverage, find_ambiguities
+    from sipsmodel.jobs import Runner, cpu_count
     from sipsmodel.report.ambiguities import RENDERERS
+    from sipsmodel.report.ambiguities_run import forking_map
     from sipsmodel.report.progress import progress_bar
     from sipsmodel.rules.readings import AMBIGUITIES
     from sipsmodel.rules.sets import with_reading_options
@@ -34,5 +39,6 @@ def ambiguities_command(rules: tuple[str, ...], props: tuple[str, ...], director
     chosen = select_properties(props, directory)
     sets = [with_reading_options(s, list(readings)) for s in select_rule_sets(rules)]
     with progress_bar(len(sets) * (len(AMBIGUITIES) + len(chosen)), "ambiguities") as tick:
-        findings = find_ambiguities(sets, chosen, bound, tick)
+        mapper = forking_map(Runner(cpu_count() if jobs is None else jobs), bound)
+        findings = find_ambiguities(sets, chosen, bound, tick, mapper)
     sys.stdout.write(RENDERERS[fmt](findings, coverage(findings)))

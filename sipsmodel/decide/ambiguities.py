@@ -4,18 +4,24 @@ Theory of operation. Three searches, each finding reported with a witness pair (
 
 * **Readings** (exhaustive within the bound): for every F-item with readings and every reading the
   set does not take, the bounded verdict of every property under the set and under the set with that
-  reading (one solver check each, ``smt.verdict``). A verdict that differs is a finding; the failing
-  side's counterexample and its replay under the other reading form the witness pair.
-* **Readings that decide a flow** (sampled): for a reading that flips no verdict of a property the
-  item's text names (``Ambiguity.concerns``, e.g. F-4 and I-7), one solver query for a counterexample
-  in which an honest element breaks the reading, replayed under the reading (``exercise_finding``).
+  reading (one solver check each, ``smt.verdict``; skipped where the set's own answer settles it). A
+  verdict that differs is a finding. Its witness pair comes from one solver query over two runs of
+  one scenario (``smt.pairs``): the refuting side fails, the other holds, the runs agree up to a first
+  difference at one of the item's choice points, and the holding run reaches the violating point
+  (non-vacuous). ``unsat`` means no such pair exists within the bound: the finding is then vacuous.
+* **Readings that decide a flow** (exhaustive within the bound for the item's choice points): for a
+  reading that flips no verdict of a property the item's text names (``Ambiguity.concerns``, e.g. F-4
+  and I-7), the same two-run query: a run under the set in which an honest element breaks the reading,
+  and a run under the reading that holds (``exercise_finding``).
 * **Open choices** (sampled): at every visit of a refuted property's counterexample where the set
   allows two or more options (a MAY, an optional SHOULD, silence), every other allowed option is
   replayed under the same set; a replay that conforms and on which the property holds is a finding.
   It shows that the choice decides this flow, not that fixing it changes the verdict: ``sampled``.
 
 Every witness pair must be non-vacuous (``decide.witness.reaches_the_point``): a choice that makes the
-property hold only by cutting the flow short (a refused call, a UAC that gives up) shows no flip.
+property hold only by cutting the flow short (a refused call, a UAC that gives up) shows no flip. A
+solver's pair is replayed by the simulator and checked again (``decide.witness.replayed_pair``). Every
+witness query runs in a Z3 context of its own, so a finding does not depend on the process's history.
 
 A finding maps to the F-item whose readings constrain the options that differ; otherwise it is new.
 """
@@ -24,30 +30,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.flows import builtin_scenarios, flow_findings
-from sipsmodel.decide.witness import WitnessPair, make_pair
+from sipsmodel.decide.witness import WitnessPair, make_pair, nonconforming, replayed_pair
 from sipsmodel.defaults import DEFAULT_BOUND
 from sipsmodel.model.expr import Value, flat_scope, names_in, parse_expr, truth
 from sipsmodel.model.trace import Decision, Trace
 from sipsmodel.props import Property, evaluate_property, locate_violation
-from sipsmodel.rules.engine import allowed_options, violated_rules
+from sipsmodel.rules.engine import allowed_options
 from sipsmodel.rules.readings import AMBIGUITIES, AMBIGUITIES_BY_ITEM, F_ITEMS, READING_RULES_BY_ID, Ambiguity
+from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
+from sipsmodel.smt.pairs import PairQuery, PairSearch
+from sipsmodel.smt.solving import active_rule_ids
 from sipsmodel.smt.verdict import (
+    WITNESS_TIMEOUT,
     Counterexample,
     bounded_verdict,
-    counterexample,
     counterexample_breaking,
     verdict_with_choice_fixed,
 )
 
 READING_SEARCH = "exhaustive within the bound (k<={bound}): one solver query per property and reading"
-#: Solver seeds the exercise search tries, one counterexample each, until one shows the reading deciding the flow.
-EXERCISE_SEEDS = (0, 1, 2)
-EXERCISE_SEARCH = ("sampled: a counterexample under the set in which an element breaks {reading} (one solver "
-                   "query), replayed under {reading}; the verdict does not change")
+#: The witness pair of a reading: one query over two runs, exhaustive for the item's choice points.
+PAIR_SEARCH = ("a non-vacuous pair, exhaustive within the bound (k<={bound}) for first differences at {points} "
+               "(one solver query over two runs, replayed)")
+#: How many solver pairs are replayed before the pair search gives up (the query over-approximates).
+PAIR_ATTEMPTS = 3
+EXERCISE_SEARCH = ("exhaustive within the bound (k<={bound}) for first differences at {points}: two runs of one "
+                   "scenario, one under the set in which an element breaks {reading}, one under {reading} "
+                   "(one solver query, replayed); the verdict does not change")
 CHOICE_SEARCH = ("sampled: the open choices of each counterexample, replayed; whether fixing the choice in that state "
                  "changes the verdict is one solver query (verdicts)")
 
@@ -65,13 +79,28 @@ class Search:
     def verdict(self, prop: Property, rule_set: RuleSet) -> str:
         key = prop.id if rule_set is self.rule_set else f"{prop.id} {rule_set.name}"
         if key not in self.verdicts:
-            self.verdicts[key] = bounded_verdict(prop, rule_set, self.bound)
+            self.verdicts[key] = self._known(prop, rule_set) or bounded_verdict(prop, rule_set, self.bound,
+                                                                                 WITNESS_TIMEOUT)
         return self.verdicts[key]
+
+    def _known(self, prop: Property, variant: RuleSet) -> str | None:
+        """The verdict under another reading when the set's own answer already gives it, without a query:
+        proved when the variant only adds rules (fewer behaviours), refuted when the set's replayed
+        counterexample conforms to the variant too (the independent checker finds nothing)."""
+        if variant is self.rule_set:
+            return None
+        before = self.verdict(prop, self.rule_set)
+        if before == "proved" and set(active_rule_ids(self.rule_set)) <= set(active_rule_ids(variant)):
+            return "proved"
+        example = self.example(prop, self.rule_set) if before == "refuted" else None
+        if example is not None and not nonconforming(example.trace, variant):
+            return "refuted"
+        return None
 
     def example(self, prop: Property, rule_set: RuleSet) -> Counterexample | None:
         key = (prop.id, rule_set.name)
-        if key not in self.examples:
-            self.examples[key] = counterexample(prop, rule_set, self.bound)
+        if key not in self.examples:  # a solver of its own: the open choices do not depend on earlier queries
+            self.examples[key] = counterexample_breaking(prop, rule_set, None, self.bound)
         return self.examples[key]
 
 
@@ -79,35 +108,77 @@ def _options_text(options: dict[str, Value]) -> str:
     return ", ".join(f"{k}={v}" for k, v in options.items())
 
 
+def pair_witness(prop: Property, failing: RuleSet, holding: RuleSet, ambiguity: Ambiguity, breaks: Rule | None,
+                 bound: int) -> tuple[WitnessPair | None, str]:
+    """A non-vacuous witness pair whose first difference is at one of the item's choice points, from one
+    solver query over two runs (``smt.pairs``), confirmed by the simulator's replay of both runs; and how
+    the search ended: ``found``, ``none`` (no such pair exists within the bound), or why it gave up."""
+    search = PairSearch(PairQuery(prop, failing, holding, ambiguity.choice_points, breaks, bound))
+    for _ in range(PAIR_ATTEMPTS):
+        answer = search.next()
+        if answer.status == "unsat":
+            return None, "none"
+        if answer.failing is None or answer.holding is None:
+            return None, f"unknown ({answer.reason})"
+        pair = replayed_pair(prop, answer.failing, answer.holding, failing, holding, ambiguity.choice_points)
+        if pair is not None:
+            return pair, "found"
+        search.block()  # the query over-approximates non-vacuity; the replay is the judge
+    return None, f"unconfirmed ({PAIR_ATTEMPTS} solver pairs the replay did not confirm)"
+
+
+def _pair_note(outcomes: dict[str, str], points: Sequence[str], bound: int) -> str:
+    """What the pair searches of a finding established, for its ``search`` text."""
+    if "found" in outcomes.values():
+        return PAIR_SEARCH.format(bound=bound, points=", ".join(points))
+    if all(o == "none" for o in outcomes.values()):
+        return (f"no non-vacuous pair exists within the bound (k<={bound}) with its first difference at "
+                f"{', '.join(points)} (exhaustive, one solver query per property)")
+    return "; ".join(f"{p}: {o}" for p, o in outcomes.items())
+
+
 def reading_findings(search: Search, ambiguity: Ambiguity, letter: str) -> Finding | None:
-    """The properties whose verdict the reading ``letter`` flips, with a witness pair, or None."""
+    """The properties whose verdict the reading ``letter`` flips, with a witness pair, or None.
+
+    The pair is the first property's non-vacuous pair (``pair_witness``, exhaustive); when no flipped
+    property has one, a vacuous pair (the refuting side's counterexample replayed under the other
+    reading) is reported as such.
+    """
     base = search.rule_set
     variant = base.with_readings({ambiguity.item: letter})
     current = dict(base.readings)[ambiguity.item]
     flips: dict[str, dict[str, str]] = {}
-    pair: WitnessPair | None = None
     for prop in search.props:
         before, after = search.verdict(prop, base), search.verdict(prop, variant)
-        if before == after or "unknown" in (before, after):
-            continue
-        flips[prop.id] = {f"{ambiguity.item}/{current}": before, f"{ambiguity.item}/{letter}": after}
-        if pair is None or not pair.reaches:  # the first non-vacuous pair, else the first vacuous one
-            failing, holding = (base, variant) if before == "refuted" else (variant, base)
-            reading = READING_RULES_BY_ID.get(f"{ambiguity.item}/{dict(holding.readings)[ambiguity.item]}")
-            example = counterexample_breaking(prop, failing, reading, search.bound)  # fresh: no solver history
-            found = None if example is None else make_pair(prop, example.scenario, example.trace, failing, holding,
-                                                            vacuous=True)
-            pair = found if pair is None or (found is not None and found.reaches) else pair
+        if before != after and "unknown" not in (before, after):
+            flips[prop.id] = {f"{ambiguity.item}/{current}": before, f"{ambiguity.item}/{letter}": after}
     if not flips:
         return None
+    pair: WitnessPair | None = None
+    outcomes: dict[str, str] = {}
+    props = {p.id: p for p in search.props}
+    for prop_id, verdicts in flips.items():
+        failing, holding = (base, variant) if verdicts[f"{ambiguity.item}/{current}"] == "refuted" else (variant, base)
+        reading = READING_RULES_BY_ID.get(f"{ambiguity.item}/{dict(holding.readings)[ambiguity.item]}")
+        pair, outcomes[prop_id] = pair_witness(props[prop_id], failing, holding, ambiguity, reading, search.bound)
+        if pair is not None:
+            break
+    if pair is None:  # every pair is vacuous: show the first property's, marked so
+        prop = props[next(iter(flips))]
+        failing, holding = (base, variant) if flips[prop.id][f"{ambiguity.item}/{current}"] == "refuted" \
+            else (variant, base)
+        reading = READING_RULES_BY_ID.get(f"{ambiguity.item}/{dict(holding.readings)[ambiguity.item]}")
+        example = counterexample_breaking(prop, failing, reading, search.bound)
+        pair = None if example is None else make_pair(prop, example.scenario, example.trace, failing, holding,
+                                                      vacuous=True)
     choice = pair.choice if pair is not None else None
+    options = [f"{ambiguity.item}/{current}", f"{ambiguity.item}/{letter}"]
     return Finding(
         base.name, "reading", ambiguity.item,
         choice.choice_point if choice else ", ".join(ambiguity.choice_points),
-        dict(choice.features) if choice else {},
-        [f"{ambiguity.item}/{current}", f"{ambiguity.item}/{letter}"],
-        sorted(flips), [f"{ambiguity.item}/{current}", f"{ambiguity.item}/{letter}"],
-        READING_SEARCH.format(bound=search.bound), pair, flips)
+        dict(choice.features) if choice else {}, options, sorted(flips), options,
+        READING_SEARCH.format(bound=search.bound) + "; witness: "
+        + _pair_note(outcomes, ambiguity.choice_points, search.bound), pair, flips)
 
 
 def _f_item_of(rule_set: RuleSet, decision: Decision, name: str, option: dict[str, Value]) -> str | None:
@@ -132,49 +203,28 @@ def _f_item_of(rule_set: RuleSet, decision: Decision, name: str, option: dict[st
     return None
 
 
-def _exercised_pair(prop: Property, example: Counterexample, base: RuleSet, variant: RuleSet) -> WitnessPair | None:
-    """The pair that replays ``example`` under ``variant``, taking at the first visit the variant forbids
-    each allowed option that changes the fewest option values, until one shows the property holding."""
-    broken = next((d for d in example.trace.decisions
-                   if d.options and violated_rules(d.choice_point, d.features, d.options, variant)), None)
-    if broken is None:
-        return None
-    taken = dict(broken.options)
-    options = allowed_options(broken.choice_point, dict(broken.features), variant)
-    changes = {n: sum(o.get(k) != v for k, v in taken.items()) for n, o in enumerate(options)}
-    fewest = min(changes.values(), default=0)
-    key = (broken.element, broken.choice_point, broken.occurrence)
-    for n in (n for n, c in changes.items() if c <= fewest + 1):
-        pair = make_pair(prop, example.scenario, example.trace, base, variant, {key: options[n]}, fresh=True)
-        if pair is not None and pair.choice.index == broken.index:
-            return pair
-    return None
-
-
 def exercise_finding(search: Search, ambiguity: Ambiguity, letter: str, prop: Property) -> Finding | None:
-    """A flow where the reading ``letter`` decides ``prop`` though the verdict stays refuted (sampled).
+    """A flow where the reading ``letter`` decides ``prop`` though the verdict stays refuted.
 
-    One solver query per seed of ``EXERCISE_SEEDS``: a counterexample under the set in which an honest
-    element breaks the reading; its replay under the reading, the forbidden choice taken otherwise, must
-    conform, reach the violating point and satisfy ``prop``. The first seed whose replay does wins.
+    One solver query over two runs (``pair_witness``): a run under the set in which an honest element
+    breaks the reading at one of the item's choice points and ``prop`` fails, and a run of the same
+    scenario under the reading, the same up to that choice, reaching the violating point, on which it
+    holds. Exhaustive within the bound for those choice points.
     """
     base = search.rule_set
     rule = READING_RULES_BY_ID.get(f"{ambiguity.item}/{letter}")
     if rule is None:
         return None
     variant = base.with_readings({ambiguity.item: letter})
-    pair = None
-    for seed in EXERCISE_SEEDS:  # another seed, another counterexample: a UA's own sips Contact may hide the reading
-        example = counterexample_breaking(prop, base, rule, search.bound, seed=seed)
-        pair = None if example is None else _exercised_pair(prop, example, base, variant)
-        if example is None or pair is not None:
-            break
+    pair, _ = pair_witness(prop, base, variant, ambiguity, rule, search.bound)
     if pair is None:
         return None
     options = [f"{ambiguity.item}/{dict(base.readings)[ambiguity.item]}", rule.id]
     verdicts = {prop.id: {options[0]: search.verdict(prop, base), options[1]: search.verdict(prop, variant)}}
     return Finding(base.name, "exercise", ambiguity.item, pair.choice.choice_point, dict(pair.choice.features),
-                   options, [prop.id], options, EXERCISE_SEARCH.format(reading=rule.id), pair, verdicts)
+                   options, [prop.id], options,
+                   EXERCISE_SEARCH.format(reading=rule.id, bound=search.bound,
+                                          points=", ".join(ambiguity.choice_points)), pair, verdicts)
 
 
 def _exercise_findings(search: Search, ambiguity: Ambiguity, letter: str, flipped: Finding | None) -> list[Finding]:
@@ -213,7 +263,7 @@ def _fixed_verdict(prop: Property, rule_set: RuleSet, decision: Decision, option
     if option == "transport":
         return {before: "refuted", after: "not queried (the link also restricts a transport)"}
     fixed = verdict_with_choice_fixed(prop, rule_set, decision.choice_point, dict(decision.features), option, value,
-                                      bound)
+                                      bound, WITNESS_TIMEOUT)
     return {before: "refuted", f"{after} whenever the state is as here": fixed}
 
 
@@ -260,35 +310,59 @@ def choice_findings(search: Search, prop: Property, found: dict[tuple[str, str],
                 _rules_about(rule_set, decision.choice_point, name), CHOICE_SEARCH, pair, {prop.id: flips})
 
 
-def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bound: int = DEFAULT_BOUND,
-                     tick: Callable[[str], None] = lambda _d: None) -> list[Finding]:
-    """Every finding of both searches over ``rule_sets`` and ``props`` (trace-only properties skipped),
-    grouped by F-item."""
-    checked = [p for p in props if p.scope != "trace"]
-    scenarios = builtin_scenarios()
+def set_findings(rule_set: RuleSet, props: Sequence[Property], bound: int = DEFAULT_BOUND,
+                 tick: Callable[[str], None] = lambda _d: None) -> list[Finding]:
+    """Every finding of the searches over one rule set (``props`` already without trace-only ones).
+
+    Depends on the rule set and the properties alone (every witness query in a Z3 context of its own),
+    so the sets of a run can be searched in any order or in parallel.
+    """
     findings: list[Finding] = []
+    search = Search(rule_set, props, bound)
+    for ambiguity in AMBIGUITIES:
+        current = dict(rule_set.readings).get(ambiguity.item)
+        for reading in ambiguity.readings:
+            if current is not None and reading.letter != current:
+                finding = reading_findings(search, ambiguity, reading.letter)
+                if finding is not None:
+                    findings.append(finding)
+                if not any(f.f_item == ambiguity.item and f.witness is not None and not f.vacuous
+                           for f in findings):  # only while the set shows no non-vacuous pair of the item yet
+                    findings += _exercise_findings(search, ambiguity, reading.letter, finding)
+        tick(f"{rule_set.name} {ambiguity.item}")
+    known = {(opt, p) for f in findings for opt in f.options for p in f.properties}
+    findings += flow_findings(rule_set, props, builtin_scenarios(), known)
+    found: dict[tuple[str, str], Finding] = {}
+    for prop in props:
+        if search.verdict(prop, rule_set) == "refuted":
+            choice_findings(search, prop, found)
+        tick(f"{rule_set.name} {prop.id}")
+    return findings + list(found.values())
+
+
+#: Runs a module-level function over jobs, possibly on other processes (``report.ambiguities_run.forking_map``).
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+
+
+def set_job(job: tuple[RuleSet, Sequence[Property], int]) -> list[Finding]:
+    """One rule set's search (a job of ``find_ambiguities``, picklable for other processes)."""
+    return set_findings(*job)
+
+
+def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bound: int = DEFAULT_BOUND,
+                     tick: Callable[[str], None] = lambda _d: None, mapper: Mapper | None = None) -> list[Finding]:
+    """Every finding of the searches over ``rule_sets`` and ``props`` (trace-only properties skipped),
+    grouped by F-item. ``mapper``: the rule sets are searched as its jobs (``sipsmodel.jobs``, e.g. on
+    several processes); each set's findings are the same either way (``set_findings``)."""
+    checked = [p for p in props if p.scope != "trace"]
+    if mapper is None or len(rule_sets) <= 1:
+        findings = [f for rule_set in rule_sets for f in set_findings(rule_set, checked, bound, tick)]
+        return sorted(findings, key=_item_order)
+    answers = mapper(set_job, [(rule_set, checked, bound) for rule_set in rule_sets])
     for rule_set in rule_sets:
-        search = Search(rule_set, checked, bound)
-        for ambiguity in AMBIGUITIES:
-            current = dict(rule_set.readings).get(ambiguity.item)
-            for reading in ambiguity.readings:
-                if current is not None and reading.letter != current:
-                    finding = reading_findings(search, ambiguity, reading.letter)
-                    if finding is not None:
-                        findings.append(finding)
-                    if not any(f.f_item == ambiguity.item and f.witness is not None and not f.vacuous
-                               for f in findings):  # only while no rule set of the run shows the item yet
-                        findings += _exercise_findings(search, ambiguity, reading.letter, finding)
-            tick(f"{rule_set.name} {ambiguity.item}")
-        known = {(opt, p) for f in findings if f.rule_set == rule_set.name for opt in f.options for p in f.properties}
-        findings += flow_findings(rule_set, checked, scenarios, known)
-        found: dict[tuple[str, str], Finding] = {}
-        for prop in checked:
-            if search.verdict(prop, rule_set) == "refuted":
-                choice_findings(search, prop, found)
-            tick(f"{rule_set.name} {prop.id}")
-        findings += found.values()
-    return sorted(findings, key=_item_order)
+        for _ in range(len(AMBIGUITIES) + len(checked)):
+            tick(rule_set.name)
+    return sorted([f for answer in answers for f in answer], key=_item_order)
 
 
 def _item_order(finding: Finding) -> tuple[int, bool]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sipsmodel.decide.finding import Finding
-from sipsmodel.decide.witness import RepairChooser, make_pair, nonconforming
+from sipsmodel.decide.witness import RepairChooser, holding_replay, make_pair, nonconforming
 from sipsmodel.errors import ScenarioError
 from sipsmodel.model.scenario import Scenario
 from sipsmodel.model.trace import Trace
@@ -56,10 +56,14 @@ def flow_findings(rule_set: RuleSet, props: Sequence[Property], scenarios: Seque
             current = dict(rule_set.readings)[ambiguity.item]
             for reading in (r for r in ambiguity.readings if r.letter != current):
                 variant = rule_set.with_readings({ambiguity.item: reading.letter})
+                replayed = None  # one replay under the reading, paired with each failing property
                 for prop in failing:
                     if (reading.id, prop.id) in known:
                         continue
-                    pair = make_pair(prop, scenario, trace, rule_set, variant)
+                    replayed = replayed or holding_replay(scenario, trace, variant)
+                    if replayed is None:
+                        break
+                    pair = make_pair(prop, scenario, trace, rule_set, variant, replayed=replayed)
                     if pair is None:
                         continue
                     known.add((reading.id, prop.id))

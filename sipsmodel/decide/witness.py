@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sipsmodel.errors import ScenarioError
+from sipsmodel.errors import ModelDisagreement, ScenarioError
 from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Scenario
 from sipsmodel.model.trace import Decision, Trace, Transmission
 from sipsmodel.props import Property, evaluate_property, locate_violation
 from sipsmodel.rules.engine import choose_default, violated_rules
 from sipsmodel.rules.sets import RuleSet
-from sipsmodel.sim import simulate
+from sipsmodel.sim import ScriptedChooser, simulate
 
 Key = tuple[str, str, int]
 Options = dict[str, Value]
@@ -157,6 +157,16 @@ def reaches_the_point(scenario: Scenario, failing: Flow, holding: Trace, differi
                for t in holding.transmissions[differing:])
 
 
+def holding_replay(scenario: Scenario, failing: Trace, holding_set: RuleSet,
+                   overrides: Mapping[Key, Options] | None = None, fresh: bool = False) -> Trace | None:
+    """The replay of ``scenario`` under ``holding_set`` that ``make_pair`` compares (None: the model cannot run it)."""
+    states = {_key(d): d.features for d in failing.decisions} if fresh else None
+    try:
+        return simulate(scenario, holding_set, RepairChooser(scenario, overrides, states))
+    except ScenarioError:  # a replay the model cannot run is no witness; the caller says so
+        return None
+
+
 def flow(prop: Property, trace: Trace, rules: str) -> Flow:
     """A trace with the property's verdict on it."""
     evaluation = evaluate_property(prop, trace.observation)
@@ -165,16 +175,16 @@ def flow(prop: Property, trace: Trace, rules: str) -> Flow:
 
 def make_pair(prop: Property, scenario: Scenario, failing: Trace, failing_set: RuleSet, holding_set: RuleSet,
               overrides: Mapping[Key, Options] | None = None, vacuous: bool = False,
-              fresh: bool = False) -> WitnessPair | None:
+              fresh: bool = False, replayed: Trace | None = None) -> WitnessPair | None:
     """Replay ``scenario`` under ``holding_set`` next to ``failing``; the pair, or None if it shows nothing.
 
     A vacuous pair (the holding flow never reaches the violating point) is None unless ``vacuous``.
     ``fresh``: visits whose state the differing choice changed are decided afresh (``RepairChooser``).
+    ``replayed``: that replay, already made (``holding_replay``), for callers that pair it with several
+    properties.
     """
-    states = {_key(d): d.features for d in failing.decisions} if fresh else None
-    try:
-        holding = simulate(scenario, holding_set, RepairChooser(scenario, overrides, states))
-    except ScenarioError:  # a replay the model cannot run is no witness; the caller says so
+    holding = replayed if replayed is not None else holding_replay(scenario, failing, holding_set, overrides, fresh)
+    if holding is None:
         return None
     a, b = flow(prop, failing, failing_set.name), flow(prop, holding, holding_set.name)
     if a.holds or not b.holds or nonconforming(failing, failing_set) or nonconforming(holding, holding_set):
@@ -188,3 +198,31 @@ def make_pair(prop: Property, scenario: Scenario, failing: Trace, failing_set: R
     if not reaches and not vacuous:
         return None
     return WitnessPair(prop.id, scenario.name, a, b, choice, alternative, differing, len(changes) - 1, reaches)
+
+
+def replayed_pair(prop: Property, failing: Scenario, holding: Scenario, failing_set: RuleSet, holding_set: RuleSet,
+                  points: tuple[str, ...]) -> WitnessPair | None:
+    """The independent confirmation of a solver's pair (``smt.pairs``): both scenarios replayed by the
+    simulator, each under its own set, must conform, fail and satisfy the property as the solver said,
+    first differ at a visit of ``points`` and be non-vacuous. None when the replay does not confirm the
+    over-approximated parts (the caller blocks the pair and asks again).
+
+    Raises ModelDisagreement when a replay contradicts the solver's semantics (a run that breaks its
+    rule set, or the property's verdict on a run), as ``counterexample`` does.
+    """
+    a_trace = simulate(failing, failing_set, ScriptedChooser(failing.script))
+    b_trace = simulate(holding, holding_set, ScriptedChooser(holding.script))
+    a, b = flow(prop, a_trace, failing_set.name), flow(prop, b_trace, holding_set.name)
+    broken = nonconforming(a_trace, failing_set) + nonconforming(b_trace, holding_set)
+    if a.holds or not b.holds or broken:
+        raise ModelDisagreement(f"{prop.id}: the solver's witness pair ({failing_set.name} / {holding_set.name}) "
+                                f"does not replay as solved: holds {a.holds}/{b.holds}, broken {broken}; "
+                                f"scenarios {failing} and {holding}")
+    changes = _differing_decisions(a_trace, b_trace)
+    if not changes or changes[0][0].choice_point not in points:
+        return None
+    choice, alternative = changes[0]
+    differing = first_difference(a_trace, b_trace)
+    if not reaches_the_point(failing, a, b_trace, differing):
+        return None
+    return WitnessPair(prop.id, failing.name, a, b, choice, alternative, differing, len(changes) - 1, True)

@@ -51,13 +51,20 @@ class OptionVerdict:
 
 
 @lru_cache(maxsize=65536)
-def _evaluate(cp_name: str, features: tuple[tuple[str, Value], ...], rule_set: RuleSet) -> tuple[OptionVerdict, ...]:
+def _possible(cp_name: str, features: tuple[tuple[str, Value], ...]) -> tuple[dict[str, Value], ...]:
+    """The physically possible options in this state, whatever the rule set (computed once per state:
+    the readings of a search are many rule sets over the same states)."""
     cp = CHOICE_POINTS[cp_name]
+    feats = dict(features)
+    return tuple(options for options in cp.option_space() if physically_possible(cp, feats, options))
+
+
+@lru_cache(maxsize=65536)
+def _evaluate(cp_name: str, features: tuple[tuple[str, Value], ...], rule_set: RuleSet) -> tuple[OptionVerdict, ...]:
     feats = dict(features)
     return tuple(
         OptionVerdict(tuple(options.items()), tuple(violated_rules(cp_name, feats, options, rule_set)))
-        for options in cp.option_space()
-        if physically_possible(cp, feats, options)
+        for options in _possible(cp_name, features)
     )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,7 +276,7 @@ def prove(
     return refuted(prop, rule_set, prover.encoding, model, bound, start, common)
 
 
-def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
+def shortest_model(prover: BoundedProver, extra: list[Term], behind: Sequence[tuple[Term, Term]] = ()) -> Term:
     """The model with the fewest active transmissions, found in a context of its own (``fresh_model``).
 
     The shared solver, just answered ``sat``, finds the fewest transmissions (binary search on a PbLe
@@ -283,10 +284,13 @@ def shortest_model(prover: BoundedProver, extra: list[Term]) -> Term:
     does not need). Both numbers are facts, whatever that solver learned before. The model itself comes
     from a new context asked once: the query (encoding, ``own``, ``extra``) at that size and parameter
     count. Should that check give up, the shared solver's model is returned (then it may depend on the
-    history).
+    history). ``behind``: (literal, formula) pairs, a query's own constraint asserted in the shared solver
+    behind a literal: the shared solver assumes the literal, the fresh query asserts the formula (after
+    ``own``, as if the prover had been built with it).
     """
-    model, best, params = _fewest(prover, extra)
-    query = [*prover.encoding.assertions, *prover.own, *extra, prover.size_bound(best), prover.params_bound(params)]
+    model, best, params = _fewest(prover, [*extra, *(literal for literal, _ in behind)])
+    query = [*prover.encoding.assertions, *prover.own, *(formula for _, formula in behind), *extra,
+             prover.size_bound(best), prover.params_bound(params)]
     found = fresh_model(query, prover.limits)
     return model if found is None else found
 

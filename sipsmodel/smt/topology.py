@@ -68,6 +68,7 @@ class Slot:
     request: Term  # the request id term (shared by a request's hops and responses)
     label: str
     segment: Segment = BASE
+    after_visits: int = 0  # how many choice point visits were laid out before it (run order within a segment)
 
 
 def _before(a: Term | int, b: Term | int) -> Term | bool:
@@ -238,7 +239,7 @@ class Topology:
              label: str) -> Slot:
         """Append a transmission slot (fields must hold every hops attribute except index and request)."""
         self.in_time()
-        slot = Slot(active, sender, receiver, fields, request, label, self.segment)
+        slot = Slot(active, sender, receiver, fields, request, label, self.segment, len(self.rules.visits))
         self.slots.append(slot)
         return slot
 

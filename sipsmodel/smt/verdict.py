@@ -22,8 +22,9 @@ from sipsmodel.props import Property, evaluate_property
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import ScriptedChooser, simulate
-from sipsmodel.smt.compile import compile_formula, is_value
-from sipsmodel.smt.prove import BoundedProver, bounded_prover, new_prover, shared_encoding, shortest_model
+from sipsmodel.smt.compile import SymScope, compile_formula, is_value
+from sipsmodel.smt.encode import BoundedEncoding
+from sipsmodel.smt.prove import BoundedProver, bounded_prover, shortest_model
 from sipsmodel.smt.solving import active_rule_ids, assumptions
 
 
@@ -108,10 +109,10 @@ def verdict_with_choice_fixed(prop: Property, rule_set: RuleSet, cp: str, state:
     return "refuted" if answer == z3.sat else "unknown"
 
 
-def _breaking(prover: BoundedProver, rule: Rule) -> Term:
+def _breaking(encoding: BoundedEncoding, rule: Rule) -> Term:
     """Some honest visit breaks ``rule`` (a reading the set does not take)."""
     parts = []
-    for visit in prover.encoding.topo.rules.visits:
+    for visit in encoding.topo.rules.visits:
         expr = rule.constraints.get(visit.cp.name)
         if expr is None:
             continue
@@ -121,29 +122,58 @@ def _breaking(prover: BoundedProver, rule: Rule) -> Term:
     return z3.Or(parts) if parts else z3.BoolVal(False)
 
 
-def _fresh_prover(prop: Property, bound: int, timeout: float, seed: int, rlimit: int) -> BoundedProver:
-    """A solver of its own for one query with a constraint of its own (the model itself always comes
-    from a context of its own, ``shortest_model``)."""
-    return new_prover(prop, shared_encoding(max(bound, DEFAULT_BOUND), False), timeout, seed, rlimit)
+#: (solver, rule) pairs whose breaking literal is already defined in that solver.
+_BREAKING: set[tuple[int, str]] = set()
+
+
+def _breaking_literal(prover: BoundedProver, rule: Rule, breaking: Term) -> Term:
+    """A literal that, assumed on the cached prover, means ``breaking`` (some honest visit breaks ``rule``)."""
+    literal = z3.Bool(f"breaks!{rule.id}")
+    key = (id(prover.solver), rule.id)
+    if key not in _BREAKING:
+        prover.solver.add(z3.Implies(literal, breaking))
+        _BREAKING.add(key)
+    return literal
+
+
+_VIOLATED: dict[tuple[str, str, int], Term] = {}
+
+
+def violated(prop: Property, encoding: BoundedEncoding) -> Term:
+    """The negated property over the encoding's observation (compiled once per property and encoding)."""
+    key = (prop.id, prop.formula_text, id(encoding))
+    if key not in _VIOLATED:
+        _VIOLATED[key] = z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections)))
+    return _VIOLATED[key]
+
+
+#: Wall-clock safety limit of a witness query: generous, so that the deterministic ``rlimit`` decides
+#: when it gives up, never the load of the machine (a witness must not depend on it).
+WITNESS_TIMEOUT = 600.0
 
 
 def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None, bound: int = DEFAULT_BOUND,
-                            timeout: float = DEFAULT_TIMEOUT, seed: int = DEFAULT_SEED,
+                            timeout: float = WITNESS_TIMEOUT, seed: int = DEFAULT_SEED,
                             rlimit: int = RLIMIT) -> Counterexample | None:
     """The shortest violating scenario under ``rule_set`` in which an honest element breaks ``rule``, replayed.
 
     ``rule`` is a reading the set does not take (inactive, so the set allows breaking it): the flow
     exercises the choice that reading would constrain (None: any violating scenario). None when there
-    is none within the bound. A fresh solver answers, so the scenario does not depend on earlier
-    queries. Raises ModelDisagreement when the replay does not show the violation, as ``counterexample``.
+    is none within the bound. The cached prover answers (the breaking constraint behind a literal) and
+    finds the fewest transmissions; the model comes from a Z3 context of its own (``shortest_model``:
+    the encoding, the negated property, the breaking constraint, the assumptions), so the scenario does
+    not depend on earlier queries. Raises ModelDisagreement when the replay does not show the violation,
+    as ``counterexample``.
     """
-    prover = _fresh_prover(prop, bound, timeout, seed, rlimit)
-    if rule is not None:
-        prover.add(_breaking(prover, rule))
+    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
     extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
-    if prover.solver.check(*extra) != z3.sat:
+    behind = []
+    if rule is not None:
+        breaking = _breaking(prover.encoding, rule)
+        behind.append((_breaking_literal(prover, rule, breaking), breaking))
+    if prover.solver.check(*extra, *(literal for literal, _ in behind)) != z3.sat:
         return None
-    model = shortest_model(prover, extra)
+    model = shortest_model(prover, extra, behind)
     name = f"{prop.id}-{rule_set.name}" + (f"-breaks-{rule.id}" if rule is not None else "")
     scenario = prover.encoding.decode(model, name=name)
     trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
+import narrow
 import pytest
 from click.testing import CliRunner
 
@@ -22,33 +24,37 @@ def _run(args: list[str]) -> str:
     return outcome.stdout
 
 
-def test_ambiguities_json_has_the_issue_shape() -> None:
-    data = json.loads(_run(["ambiguities", "--rules", "rfc3261", "--property", "I-3", "--format", "json"]))
+@pytest.fixture(scope="module")
+def i13_json() -> dict[str, Any]:
+    """One ``ambiguities`` run over one preset and one property, read by the JSON tests."""
+    return cast(dict[str, Any], json.loads(_run(["ambiguities", "--rules", "rfc5630", "--property", "I-13",
+                                                 "--format", "json"])))
+
+
+def test_ambiguities_json_has_the_issue_shape(i13_json: dict[str, Any]) -> None:
+    data = i13_json
     assert set(data) == {"tool", "findings", "coverage", "coverage_reasons", "not_expressible"}
-    f20 = next(f for f in data["findings"] if f["kind"] == "reading" and f["f_item"] == "F-20")
-    assert f20["choice_point"] == "proxy_forward" and f20["options"] == ["F-20/a", "F-20/b"]
-    assert f20["verdicts"]["I-3"] == {"F-20/a": "refuted", "F-20/b": "proved"}
-    assert (f20["flips"], f20["vacuous"]) == (True, False)
-    failing, holding = f20["witness"]
+    f12 = next(f for f in data["findings"] if f["kind"] == "reading" and f["f_item"] == "F-12")
+    assert f12["choice_point"] == "uac_retry" and f12["options"] == ["F-12/a", "F-12/b"]
+    failing, holding = f12["witness"]
     assert set(failing) == set(holding) == FLOW_KEYS
     assert (failing["holds"], holding["holds"]) == (False, True)
     assert failing["differing"] == holding["differing"] is not None
-    assert data["coverage"]["F-20"] == "found" and data["coverage"]["F-11"] == "not-expressible"
+    assert data["coverage"]["F-11"] == "not-expressible"
     assert "GRUU" in data["not_expressible"]["F-11"]
     assert data["coverage_reasons"]["F-11"] == data["not_expressible"]["F-11"]
 
 
-def test_a_vacuous_reading_finding_is_reported_as_such() -> None:
-    data = json.loads(_run(["ambiguities", "--rules", "rfc5630", "--property", "I-13", "--format", "json"]))
-    f12 = next(f for f in data["findings"] if f["kind"] == "reading" and f["f_item"] == "F-12")
+def test_a_vacuous_reading_finding_is_reported_as_such(i13_json: dict[str, Any]) -> None:
+    f12 = next(f for f in i13_json["findings"] if f["kind"] == "reading" and f["f_item"] == "F-12")
     assert f12["verdicts"] == {"I-13": {"F-12/a": "refuted", "F-12/b": "proved"}}
     assert (f12["flips"], f12["vacuous"]) == (False, True)
-    assert data["coverage"]["F-12"] == "not-security-relevant"
-    assert data["coverage_reasons"]["F-12"].startswith("only vacuous witness pairs")
+    assert i13_json["coverage"]["F-12"] == "not-security-relevant"
+    assert i13_json["coverage_reasons"]["F-12"].startswith("only vacuous witness pairs")
 
 
 def test_ambiguities_text_puts_the_ladders_side_by_side() -> None:
-    text = _run(["ambiguities", "--rules", "rfc5630", "--property", "I-13"])
+    text = _run(["ambiguities", "--rules", "rfc5630", "--property", "I-13", "--jobs", "1"])
     assert "F-12: rfc5630, choice point uac_retry at alice" in text
     assert "fails: rfc5630" in text and "| holds: rfc5630+F-12/b" in text
     assert "no: vacuous, the holding flow never reaches the violating point" in text
@@ -56,8 +62,19 @@ def test_ambiguities_text_puts_the_ladders_side_by_side() -> None:
     assert "where the flows part (the simulator's evaluation at that visit, docs/why.md):" in text
     assert "  fails: alice uac_retry: action=retry" in text and "  holds: alice uac_retry: action=stop" in text
     assert "exhaustive within the bound (k<=3)" in text and "sampled" in text
+
+
+def test_markdown_and_html_render_the_same_findings() -> None:
+    """The other formats render what the command found (the renderers ``--format`` selects)."""
+    from sipsmodel.decide.ambiguities import coverage
+    from sipsmodel.decide.finding import Finding
+    from sipsmodel.report.ambiguities import RENDERERS
+
+    finding = narrow.reading("rfc5630", "I-13", "F-12", "b")
+    assert isinstance(finding, Finding)
     for fmt, marker in (("markdown", "# Ambiguities"), ("html", "<pre>")):
-        assert marker in _run(["ambiguities", "--rules", "rfc5630", "--property", "I-13", "--format", fmt])
+        out = RENDERERS[fmt]([finding], coverage([finding]))
+        assert marker in out and "uac_retry" in out
 
 
 def test_diff_of_two_readings() -> None:

@@ -1,49 +1,126 @@
-"""``sipsmodel ambiguities`` with the real prover and simulator: findings pinned to F-items (issue 9)."""
+"""``sipsmodel ambiguities`` with the real prover and simulator: findings pinned to F-items (issue 9).
+
+Each F-item is pinned by the narrowest query that yields it (one property, one preset, one F-item:
+``narrow``), shared by the tests that read it; the whole search over the four presets is the
+benchmark's (``benchmarks/bench_ambiguities.py`` checks its coverage against docs/ambiguities.md).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import narrow
 import pytest
 from test_coverage_docs import docs_coverage
 from witness_checks import assert_witness
 
-from sipsmodel.decide.ambiguities import coverage, coverage_reasons, find_ambiguities
+from sipsmodel.decide.ambiguities import Search, coverage, reading_findings
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import make_pair
-from sipsmodel.props import load_properties
+from sipsmodel.props import evaluate_property
+from sipsmodel.rules.engine import violated_rules
+from sipsmodel.rules.readings import AMBIGUITIES_BY_ITEM
 from sipsmodel.rules.sets import PRESETS, load_rule_set
 from sipsmodel.smt.verdict import counterexample
 
-PROPS = {p.id: p for p in load_properties()}
-#: Each test searches with fresh solvers, as `sipsmodel ambiguities` does in a new process: the sampled
-#: open choices are read off the counterexample.
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("fresh_provers")]  # the prover, replayed witness pairs
-#: The F-items this module pins to non-vacuous witness pairs (each in a test below).
-PINNED = ("F-3", "F-4", "F-6", "F-8", "F-19", "F-20", "F-24")
+PROPS = narrow.PROPS
+pytestmark = pytest.mark.slow  # the prover and replayed witness pairs (about 5 s of CPU per pin)
+
+#: (item, kind, preset, property, letter or scenario, choice point): the narrowest query of each pin.
+PINS = (
+    ("F-2", "reading", "rfc3261", "I-1", "b", "proxy_forward"),
+    ("F-3", "reading", "rfc3261", "I-9", "b", "registrar_accept"),
+    ("F-20", "reading", "rfc3261", "I-3", "b", "proxy_forward"),
+    ("F-4", "exercise", "rfc3261", "I-7", "b", "proxy_forward"),
+    ("F-7", "exercise", "rfc3261", "I-7", "b", "proxy_forward"),
+    ("F-6", "exercise", "rfc3261", "I-12", "c", "proxy_forward"),
+    ("F-8", "exercise", "rfc3261", "I-8b", "c", "ua_register"),
+    ("F-24", "choice", "rfc5630", "I-10", "", "proxy_forward"),
+    ("F-19", "flow", "rfc3261", "I-1", "F-19:", "uac_invite"),
+)
+#: The F-items this module pins to non-vacuous witness pairs.
+PINNED = tuple(sorted({pin[0] for pin in PINS}, key=lambda item: int(item[2:])))
 
 
-def findings_for(rule_set: str, prop: str) -> list[Finding]:
-    return find_ambiguities([PRESETS[rule_set]], [PROPS[prop]])
+def pinned(item: str, kind: str, rule_set: str, prop: str, how: str) -> Finding:
+    """The pin's finding from its narrow query."""
+    if kind == "reading":
+        found = [narrow.reading(rule_set, prop, item, how)]
+    elif kind == "exercise":
+        found = [narrow.exercise(rule_set, prop, item, how)]
+    elif kind == "choice":
+        found = [f for f in narrow.choices(rule_set, prop) if f.f_item == item]
+    else:
+        found = [f for f in narrow.flows(rule_set, prop, how) if f.f_item == item]
+    assert found and found[0] is not None, f"no {kind} finding of {item} for {prop} under {rule_set}"
+    finding = found[0]
+    assert finding is not None
+    return finding
 
 
-def reading_finding(rule_set: str, prop: str, item: str) -> Finding:
-    found = [f for f in findings_for(rule_set, prop) if f.kind == "reading" and f.f_item == item]
-    assert found, f"no {item} reading finding for {prop} under {rule_set}"
-    return found[0]
-
-
-@pytest.mark.parametrize(("rule_set", "prop", "item", "choice_point"), [
-    ("rfc3261", "I-9", "F-3", "registrar_accept"),
-    ("rfc3261", "I-3", "F-20", "proxy_forward"),
-])
-def test_reading_findings_carry_a_witness_pair(rule_set: str, prop: str, item: str, choice_point: str) -> None:
-    finding = reading_finding(rule_set, prop, item)
-    assert finding.choice_point == choice_point
-    assert "exhaustive within the bound" in finding.search
-    assert len(finding.options) == 2 and all(o.startswith(item + "/") for o in finding.options)
-    assert finding.flips is True
+@pytest.mark.parametrize(("item", "kind", "rule_set", "prop", "how", "choice_point"), PINS,
+                         ids=[pin[0] for pin in PINS])
+def test_pin(item: str, kind: str, rule_set: str, prop: str, how: str, choice_point: str) -> None:
+    """Both flows replayed and conforming, the property failing on one and holding on the other, the same
+    up to the first difference, which is at the item's choice point, and non-vacuous."""
+    finding = pinned(item, kind, rule_set, prop, how)
+    assert (finding.kind, finding.f_item, finding.rule_set) == (kind, item, rule_set)
+    assert finding.choice_point == choice_point and prop in finding.properties
     assert_witness(finding)
+    if kind in ("reading", "exercise"):
+        assert finding.options == [f"{item}/a", f"{item}/{how}"]
+        assert "exhaustive within the bound (k<=3) for first differences at" in finding.search
+        assert finding.flips is (kind == "reading")
+    else:
+        assert finding.search.startswith("sampled")
+
+
+def test_f2_the_call_is_delivered_over_tls_under_the_other_reading() -> None:
+    """F-2/b (the proxy keeps the SIPS target) proves I-1; the pair: pb forwards the same call as sip:
+    under F-2/a and as sips: over TLS under F-2/b, and the call is delivered in both runs."""
+    finding = pinned("F-2", "reading", "rfc3261", "I-1", "b")
+    assert finding.verdicts["I-1"] == {"F-2/a": "refuted", "F-2/b": "proved"}
+    pair = finding.witness
+    assert pair is not None and pair.choice.element == "pb"
+    assert (pair.choice.options["ruri"], pair.alternative.options["ruri"]) == ("sip", "sips")
+    delivered = [t for t in pair.holding.trace.transmissions[pair.differing:]
+                 if t.message.method == "INVITE" and t.receiver.startswith("bob")]
+    assert delivered and all(t.transport == "TLS" for t in delivered)
+
+
+def test_f4_a_sips_record_route_decides_i7_on_a_flow() -> None:
+    """F-4: a proxy's sips: Record-Route value facing a SIP request received without TLS forces the peer's
+    sips route set and breaks the TLS-less caller's dialog (I-7); under F-4/b the same call records sip:
+    on that side and I-7 holds. I-7 stays refuted under both (UA Contacts break it too): flips no."""
+    finding = pinned("F-4", "exercise", "rfc3261", "I-7", "b")
+    assert finding.verdicts["I-7"]["F-4/b"] != "proved" and finding.flips is not True
+    pair = finding.witness
+    assert pair is not None and pair.choice.features["in_secure"] is False
+    variant = PRESETS["rfc3261"].with_readings({"F-4": "b"})
+    assert "F-4/b" in violated_rules(pair.choice.choice_point, pair.choice.features, pair.choice.options, variant)
+    assert violated_rules(pair.alternative.choice_point, pair.alternative.features, pair.alternative.options,
+                          variant) == []
+    rsets = {(d["role"], d["rset0"]) for d in pair.failing.trace.observation["dialogs"]}
+    assert ("uac", "sips") in rsets or ("uas", "sips") in rsets
+
+
+@pytest.mark.parametrize(("item", "prop", "letter"), [("F-4", "I-7", "b"), ("F-7", "I-7", "b"), ("F-6", "I-12", "c"),
+                                                      ("F-8", "I-8b", "c")])
+def test_the_failing_flow_breaks_the_reading_at_the_choice(item: str, prop: str, letter: str) -> None:
+    """An exercise pin: the reading flips no verdict, the failing flow's element breaks it at the choice."""
+    finding = pinned(item, "exercise", "rfc3261", prop, letter)
+    pair = finding.witness
+    assert pair is not None
+    variant = PRESETS["rfc3261"].with_readings({item: letter})
+    assert f"{item}/{letter}" in violated_rules(pair.choice.choice_point, pair.choice.features, pair.choice.options,
+                                                variant)
+
+
+def test_f6_the_failing_proxy_records_two_values() -> None:
+    """F-6/c (no double Record-Route, no rewrite): the failing flow's proxy records two values where the
+    holding flow's records one or none."""
+    pair = pinned("F-6", "exercise", "rfc3261", "I-12", "c").witness
+    assert pair is not None and pair.choice.options["rr"] == "double" and pair.alternative.options["rr"] != "double"
 
 
 def test_refusing_the_binding_is_vacuous_and_no_flip() -> None:
@@ -59,84 +136,54 @@ def test_refusing_the_binding_is_vacuous_and_no_flip() -> None:
     assert not any(t.message.method == "INVITE" and example.scenario.element(t.receiver).role == "ua"
                    for t in pair.holding.trace.transmissions)
     assert make_pair(prop, example.scenario, example.trace, rule_set, rule_set, {key: refuse}) is None
-    assert not [f for f in findings_for("rfc3261", "I-1") if f.choice_point == "proxy_target"]
-    real = reading_finding("rfc3261", "I-3", "F-20")  # a real one still is: the call still goes through, as sip:
-    assert real.flips is True and not real.vacuous
-    assert_witness(real)
+    assert not [f for f in narrow.choices("rfc3261", "I-1") if f.choice_point == "proxy_target"]
 
 
 def test_the_f12_reading_flips_i13_only_vacuously() -> None:
     """F-12/b proves I-13 because the UAC stops: no retry is sent, so the pair shows no flip."""
-    finding = reading_finding("rfc5630", "I-13", "F-12")
-    assert finding.verdicts["I-13"] == {"F-12/a": "refuted", "F-12/b": "proved"}
+    finding = narrow.reading("rfc5630", "I-13", "F-12", "b")
+    assert finding is not None and finding.verdicts["I-13"] == {"F-12/a": "refuted", "F-12/b": "proved"}
     pair = finding.witness
     assert pair is not None and not pair.reaches and finding.vacuous and finding.flips is False
     assert (pair.choice.options, pair.alternative.options) == ({"action": "retry"}, {"action": "stop"})
+    assert not evaluate_property(PROPS["I-13"], pair.failing.trace.observation).holds
+    assert "no non-vacuous pair exists within the bound (k<=3) with its first difference at uac_retry" in finding.search
     assert coverage([finding])["F-12"] == "not-security-relevant"
-    assert not [f for f in findings_for("rfc5630", "I-13") if f.kind == "choice" and f.choice_point == "uac_retry"]
-
-
-def test_f4_a_sips_record_route_decides_i7_on_a_flow() -> None:
-    """F-4: a proxy's sips: Record-Route on a SIP request received without TLS forces the callee's sips
-    Contact (12.1.1) and breaks the TLS-less caller's dialog (I-7); under F-4/b it records sip: and I-7
-    holds on the same call. I-7 stays refuted under both (UA Contacts break it too): flips no."""
-    (finding,) = [f for f in findings_for("rfc3261", "I-7") if f.kind == "exercise" and f.f_item == "F-4"]
-    assert finding.choice_point == "proxy_forward" and finding.options == ["F-4/a", "F-4/b"]
-    assert finding.verdicts["I-7"]["F-4/b"] != "proved" and finding.flips is not True  # refuted on an idle machine
-    assert_witness(finding)
-    pair = finding.witness
-    assert pair is not None
-    assert (pair.choice.options["rr"], pair.choice.options["rr_out"]) == ("single", "sips")
-    assert pair.alternative.options["rr_out"] == "sip"
-    assert pair.choice.features["in_secure"] is False
-    assert {k: v for k, v in pair.choice.options.items() if k not in ("rr_out", "rr_in")} == \
-        {k: v for k, v in pair.alternative.options.items() if k not in ("rr_out", "rr_in")}
-    rsets = {(d["role"], d["rset0"]) for d in pair.failing.trace.observation["dialogs"]}
-    assert ("uac", "sips") in rsets or ("uas", "sips") in rsets
-    assert all(d["rset0"] != "sips" for d in pair.holding.trace.observation["dialogs"])
+    assert not [f for f in narrow.choices("rfc5630", "I-13") if f.choice_point == "uac_retry"]
 
 
 def test_an_open_choice_is_not_credited_to_an_item_whose_reading_does_not_decide_it() -> None:
     """A proxy's upgrade of the Request-URI is F-20's choice, not F-4's (whose Record-Route can follow)."""
-    for finding in findings_for("rfc3261", "I-3"):
-        if finding.kind == "choice" and finding.options in (["ruri=sips", "ruri=sip"], ["ruri=sip", "ruri=sips"]):
-            assert finding.f_item != "F-4"
+    upgrades = [f for f in narrow.choices("rfc3261", "I-3")
+                if f.options in (["ruri=sips", "ruri=sip"], ["ruri=sip", "ruri=sips"])]
+    assert all(f.f_item != "F-4" for f in upgrades)
 
 
 def test_mutation_a_rule_that_fixes_the_choice_removes_the_f12_finding(tmp_path: Path) -> None:
+    """DEAN-4a makes the UAC's choice deterministic (stop): the reading then changes nothing."""
     path = tmp_path / "fixed.toml"
     path.write_text('name = "rfc5630-4a"\nbase = "rfc5630"\nadd = ["DEAN-4a"]\n')
-    fixed = load_rule_set(str(path))
-    findings = find_ambiguities([fixed], [PROPS["I-13"]])
-    assert not [f for f in findings if f.f_item == "F-12"]
-    assert [f for f in findings_for("rfc5630", "I-13") if f.f_item == "F-12"]
+    fixed = Search(load_rule_set(str(path)), [PROPS["I-13"]], narrow.BOUND)
+    assert reading_findings(fixed, AMBIGUITIES_BY_ITEM["F-12"], "b") is None
+    assert narrow.reading("rfc5630", "I-13", "F-12", "b") is not None
 
 
-@pytest.mark.timeout(1800)  # the whole search: about 3 minutes of CPU, much longer on a loaded machine
-def test_coverage_of_the_full_search_is_the_docs_table() -> None:
-    """Over the four presets and every property, each F-item's status is the one docs/ambiguities.md gives."""
-    findings = find_ambiguities(list(PRESETS.values()), list(PROPS.values()))
-    cover, reasons = coverage(findings), coverage_reasons(findings)
-    assert list(cover) == [f"F-{n}" for n in range(1, 25)]
+def test_coverage_of_the_pins_is_the_docs_table() -> None:
+    """The items the docs list as found are exactly the pinned ones, each found by its pin's finding."""
     docs = {item: status for item, (status, _) in docs_coverage().items()}
-    # The open-choice and witness searches are sampled from counterexamples, which depend on the solver's
-    # history: an item the docs call expressed but not security-relevant may get a non-vacuous pair in
-    # one run (F-2 has, docs/ambiguities.md says so). Every other status is exactly the docs'.
-    sometimes = {item for item, (_, why) in docs_coverage().items() if "sampled run may find" in why}
-    steady = set(cover) - sometimes
-    assert {i: cover[i] for i in steady} == {i: docs[i] for i in steady}
-    assert all(cover[i] in (docs[i], "found") for i in sometimes)
-    assert set(PINNED) <= {k for k, v in cover.items() if v == "found"} <= set(PINNED) | sometimes
-    assert all(reasons[item] for item in cover)
+    assert {item for item, status in docs.items() if status == "found"} == set(PINNED)
+    findings = [pinned(item, kind, rule_set, prop, how) for item, kind, rule_set, prop, how, _ in PINS]
+    cover = coverage(findings)
+    assert {item for item, status in cover.items() if status == "found"} == set(PINNED)
+    assert len(PINNED) >= 9
 
 
-@pytest.mark.parametrize(("rule_set", "prop", "item"), [
-    ("rfc3261", "I-1", "F-19"),  # scenarios/f19-strict-preloaded-route.toml: outside the bounded family
-    ("draft-04", "I-10", "F-8"),
-    ("draft-04", "I-4", "F-6"),
+@pytest.mark.parametrize(("rule_set", "prop", "item", "scenario"), [
+    ("draft-04", "I-10", "F-8", "F-19:"),
+    ("draft-04", "I-4", "F-6", "draft-04 section 9.2"),
 ])
-def test_readings_that_decide_a_builtin_flow(rule_set: str, prop: str, item: str) -> None:
-    found = [f for f in findings_for(rule_set, prop) if f.kind == "flow" and f.f_item == item]
+def test_readings_that_decide_a_builtin_flow(rule_set: str, prop: str, item: str, scenario: str) -> None:
+    found = [f for f in narrow.flows(rule_set, prop, scenario) if f.f_item == item]
     assert found, f"no {item} flow finding for {prop} under {rule_set}"
     assert found[0].search.startswith("sampled: the built-in call flow") and found[0].flips is None
     assert_witness(found[0])

@@ -1,7 +1,8 @@
 """docs/ambiguities.md's coverage table of section F against the code (issue 9 item 3).
 
-The statuses of the expressed items come from a run of the search: the slow test in
-``test_ambiguities.py`` checks them against this same table.
+The statuses of the expressed items come from a run of the whole search: the benchmark
+(``benchmarks/bench_ambiguities.py``) checks them against this same table, and ``test_ambiguities.py``
+checks that the items found are the pinned ones.
 """
 
 from __future__ import annotations
