@@ -72,7 +72,7 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     for e in entries:
         if e.is_out and any(e is mine for mine in fw.entries):  # this proxy's own out value
             scheme = rewritten_scheme(Z3, rewrite, e.scheme)
-            result.append(RREntry(e.owner, e.present, scheme, True, e.tparam))  # the parameter is kept
+            result.append(RREntry(e.owner, e.present, scheme, True, e.tparam, e.strict))  # params, lr kept
         else:
             result.append(e)
     return result

@@ -23,6 +23,7 @@ from sipsmodel.smt.records import (
     proxy_forward_hop,
     retarget_params,
     rr_params,
+    uac_addressed,
     uac_invite_hop,
     with_params,
 )
@@ -44,6 +45,7 @@ class RREntry:
     scheme: Sym
     is_out: bool
     tparam: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # its transport parameter (rr_tp)
+    strict: Term = field(default_factory=lambda: z3.BoolVal(False))  # its owner is a strict router (no lr)
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Leg:
     rr: list[RREntry]
     last: Term  # receiver answers the request itself
     ruri_tp: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # its Request-URI's transport parameter
+    # the Request-URI's scheme as the receiver works with it, when a strict router's 16.4 fix-up changes it
+    received: Sym | None = None
 
 
 @dataclass
@@ -95,13 +99,14 @@ def rr_top(entries: list[RREntry]) -> Sym:
     return result
 
 
-def _entries(v: Visit, element: int, sending: Term) -> list[RREntry]:
+def _entries(v: Visit, element: int, sending: Term, strict: Term) -> list[RREntry]:
     o = v.options
     rr = o["rr"]
     double = z3.And(sending, rr.term == const(RR_KIND, "double").term)
     some = z3.And(sending, z3.Not(rr.term == const(RR_KIND, "none").term))
     tp = o["rr_tp"]
-    return [RREntry(element, double, o["rr_in"], False, tp), RREntry(element, some, o["rr_out"], True, tp)]
+    return [RREntry(element, double, o["rr_in"], False, tp, strict),
+            RREntry(element, some, o["rr_out"], True, tp, strict)]
 
 
 def forward(topo: Topology, element: int, active: Term, incoming: Leg, features: dict[str, Sym], receiver: Term | int,
@@ -109,7 +114,7 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     """A proxy_forward visit and its outgoing slot (RFC 3261 16.6; docs/semantics.md call step 2)."""
     v = topo.rules.visit("proxy_forward", element, active, features, label, link=link)
     sent = z3.And(active, z3.Not(v.blocked))
-    entries = _entries(v, element, sent)
+    entries = _entries(v, element, sent, topo.strict(element))
     rr = incoming.rr + entries
     ruri_tp = features["ruri_tp"]  # the Request-URI sent keeps the target's parameter
     fields = {
@@ -140,10 +145,15 @@ def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> Sy
 
 
 def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, request: Term, active: Term,
-               retry: bool = False) -> tuple[
+               retry: bool = False, strict: Term | None = None) -> tuple[
     Visit, Leg
 ]:
-    """alice's INVITE (RFC 3261 8.1.1; docs/semantics.md call step 1)."""
+    """alice's INVITE (RFC 3261 8.1.1; docs/semantics.md call step 1).
+
+    ``strict``: the preloaded route's entry (p1) is a strict router's (``route_strict``): the INVITE's
+    Request-URI is that entry and the target its Route value (RFC 3261 8.1.1.1, 12.2.1.1), which p1
+    takes back as the Request-URI (16.4): the leg's ``received`` scheme (SIPS-RULES.md F-19).
+    """
     alice = topo.ALICE
     # sim/ua.py send_invite: the first hop is the preloaded Route (p1) or what the target resolves to (pb)
     chain1 = topo.chain[1] if topo.k > 1 else z3.BoolVal(False)
@@ -154,7 +164,8 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     v = topo.rules.visit(
         "uac_invite", alice, active,
         {"target": target, "tls": Sym(topo.tls(alice), BOOL), "next_tls": Sym(ntls, BOOL),
-         "route_stored": route_stored, "route_strict": const(BOOL, False), "retry": const(BOOL, retry)},
+         "route_stored": route_stored, "route_strict": Sym(strict, BOOL) if strict is not None else const(BOOL, False),
+         "retry": const(BOOL, retry)},
         label, link=link,
     )
     sends = z3.And(active, z3.Not(v.blocked))  # sim/ua.py: no INVITE is allowed, the call is not placed
@@ -162,7 +173,8 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     fields = {**uac_invite_hop(v), "call": const(INT, 0), "status": const(INT, 0),
               "receiver": topo.role(first), "binding": const(INT, -1), "last": Sym(last, BOOL)}
     slot = topo.send(sends, alice, first, fields, request, f"{label}!out")
-    return v, Leg(slot, [], last)
+    received = None if strict is None else convert(uac_addressed(v), SCHEME)
+    return v, Leg(slot, [], last, received=received)
 
 
 def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tuple[list[Forward], list[Leg]]:
@@ -177,7 +189,8 @@ def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tup
             next_tls(topo, i, topo.pb)
         link = choose_link(topo, has_next, (i, i + 1), (i, topo.pb)) if i + 1 < topo.k else topo.link(i, topo.pb)
         f = incoming.slot.fields
-        features = steps_features.proxy_forward(Z3, (convert(f["ruri"], SCHEME), f["secure"]),
+        in_ruri = incoming.received if incoming.received is not None else convert(f["ruri"], SCHEME)
+        features = steps_features.proxy_forward(Z3, (in_ruri, f["secure"]),
                                                 _passing_through(const(FLOW, "none")), True, (topo.tls(i), ntls), False,
                                                 topo.malicious(i), incoming.ruri_tp)
         fw = forward(topo, i, at, incoming, features, receiver, link, f"{label}!p{i}", request)
