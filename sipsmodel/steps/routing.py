@@ -63,7 +63,7 @@ def request_uri(ops: Ops[B, N, E], route: RouteLeft[B, E, X], entry: U, target: 
     takes it back (16.4). ``entry`` and ``target`` are whatever an engine names URIs by: the simulator's
     URIs, the encoding's schemes or transport parameters (one call per trait).
     """
-    return ops.ite(ops.and_(route.exists, route.strict), entry, target)
+    return ops.ite(route.strict, ops.ite(route.exists, entry, target), target)  # a Python False folds away
 
 
 def addressed(ops: Ops[B, N, E], strict: B | bool, ruri: U, route0: U) -> tuple[U, U]:
@@ -85,4 +85,4 @@ def route_top(ops: Ops[B, N, E], route: RouteLeft[B, E, X], second: E, target: E
     """
     behind = ops.ite(ops.is_(second, "none"), target, second)
     first = ops.ite(route.exists, route.scheme, ops.const(OPT_SCHEME, "none"))
-    return ops.ite(ops.and_(route.exists, route.strict), behind, first)
+    return ops.ite(route.strict, ops.ite(route.exists, behind, first), first)
