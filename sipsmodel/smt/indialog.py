@@ -14,7 +14,11 @@ is intact). :class:`RunRouter` tabulates "is there a run with a value after the 
 and the scheme of its first value" once per run, as uninterpreted functions of the position ``p``,
 so a step costs a constant number of terms and the walk is linear in the bound (so is "has an
 outbound proxy", ``Topology.has_outbound``). Every route set the encoding builds has that shape; any
-other (an owner that may appear in two runs, or own the sender's position) is refused loudly. The exact
+other (an owner that may appear in two runs, or own the sender's position) is refused loudly. With strict
+routers (``Topology.strict_routers``) it also tabulates whether the first value left is a strict router's
+and the second value's scheme: the request then carries that value as its Request-URI and the target last
+in Route (``steps.routing.request_uri``/``route_top``, RFC 3261 12.2.1.1, 16.6 step 6), and the strict router
+takes the target back (16.4), so its own step sends the target again. The exact
 quadratic reference, which keeps the set of values removed so far, is the test oracle
 ``tests/smt/consumed_router.py``: both give the same visits, slots and field values
 (tests/smt/test_smt_indialog.py proves it on the encoding).

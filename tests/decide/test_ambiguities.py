@@ -131,7 +131,7 @@ def test_coverage_of_the_full_search_is_the_docs_table() -> None:
 
 
 @pytest.mark.parametrize(("rule_set", "prop", "item"), [
-    ("rfc3261", "I-1", "F-19"),  # scenarios/f19-strict-preloaded-route.toml: outside the bounded family
+    ("rfc3261", "I-1", "F-19"),  # scenarios/f19-strict-preloaded-route.toml: outside the default bounded family
     ("draft-04", "I-10", "F-8"),
     ("draft-04", "I-4", "F-6"),
 ])
