@@ -1,7 +1,7 @@
 """Readings that decide a published call flow (the scenarios of ``scenarios/``, SIPS-RULES.md D).
 
 A sampled complement to the solver's reading search (``decide.ambiguities``): some flows lie outside
-the bounded family (a strict preloaded route, F-19), and a property can fail in other ways too, so no
+the bounded family (a published flow's exact shape), and a property can fail in other ways too, so no
 verdict flips. Each built-in scenario is replayed under the set (its script where the set allows it,
 ``decide.witness.RepairChooser``); where the replay conforms and a property fails, it is replayed under
 each other reading; a conforming replay on which the property holds is a finding of kind ``flow``.

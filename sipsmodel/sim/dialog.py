@@ -31,7 +31,7 @@ from sipsmodel.sim.wire import (
 )
 from sipsmodel.steps import features as steps_features
 from sipsmodel.steps.ops import CONCRETE
-from sipsmodel.steps.routing import NextHop, RouteLeft, next_hop
+from sipsmodel.steps.routing import NextHop, RouteLeft, next_hop, request_uri
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri, build_request, uri_equal
 
 Ids = tuple[int, int, str]
@@ -191,8 +191,9 @@ def _receive(
     left = route_left(state, routes)
     going = next_hop(CONCRETE, left, outbound_of(state, element, ruri), outbound_element(state, element),
                      state.network.resolve(ruri), tparam_of(ruri))
-    if left.strict:  # RFC 3261 16.6 step 6: the strict router's URI is the Request-URI, the old one the last Route
-        message = with_request_uri(message, routes[0].uri)
+    sent = request_uri(CONCRETE, left, routes[0].uri if routes else ruri, ruri)
+    if sent is not ruri:  # RFC 3261 16.6 step 6: the strict router's URI is the Request-URI, the old one the last Route
+        message = with_request_uri(message, sent)
         message = set_values(message, "Route", render_all([*routes[1:], NameAddr(ruri)]))
     following = going.element
     response = None

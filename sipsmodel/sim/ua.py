@@ -26,7 +26,7 @@ from sipsmodel.sim.wire import (
     with_tparam,
 )
 from sipsmodel.steps import features as steps_features
-from sipsmodel.steps import records
+from sipsmodel.steps import records, routing
 from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, build_request
 
@@ -99,9 +99,8 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = Fal
     if options is None:
         state.notes.append(f"{caller.name}: no INVITE to {target.render()} is allowed (uac_invite)")
         return
-    first_scheme, target_scheme = options["route0"], options["ruri"]
-    if strict:  # the options describe the wire: the strict entry is the Request-URI, the target is in Route
-        first_scheme, target_scheme = target_scheme, first_scheme
+    # the options describe the wire: behind a strict entry it is the Request-URI, the target is in Route
+    first_scheme, target_scheme = routing.addressed(CONCRETE, strict, options["ruri"], options["route0"])
     if routes:
         first = routes[0]
         uri = first.uri.with_scheme(str(first_scheme)) if isinstance(first.uri, SipUri) else first.uri

@@ -72,7 +72,8 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
     for e in entries:
         if e.is_out and any(e is mine for mine in fw.entries):  # this proxy's own out value
             scheme = rewritten_scheme(Z3, rewrite, e.scheme)
-            result.append(RREntry(e.owner, e.present, scheme, True, rewritten_tparam(Z3, rewrite, e.tparam)))
+            result.append(RREntry(e.owner, e.present, scheme, True, rewritten_tparam(Z3, rewrite, e.tparam),
+                                  e.strict))  # lr kept
         else:
             result.append(e)
     return result

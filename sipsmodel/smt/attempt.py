@@ -87,13 +87,14 @@ class AttemptResult:
 
 
 def attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sym, route_stored: Sym,
-             active: Term, base: int, retry: bool = False) -> AttemptResult:
+             active: Term, base: int, retry: bool = False, strict: Term | None = None) -> AttemptResult:
     """One INVITE along p1..pm to pb, its branches and recursion branches, and the final response back.
 
     Segments (ranks from ``base``): the forwarding (every branch, and the 480 of an edge that cannot
     send), then one per drained answer in arrival order (first branches, then recursion branches), and
     the movable final segment (the final response to alice and her ACK) followed by pb's CANCELs, placed
-    after the answer that decided the final response (docs/semantics.md, Forking).
+    after the answer that decided the final response (docs/semantics.md, Forking). ``strict``: the
+    preloaded route's entry is a strict router's (``invite.uac_invite``).
     """
     after = z3.Int(f"{label}!final_after")
     forwarding = Segment(base, f"{label}!forwarding")
@@ -101,7 +102,7 @@ def attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sy
     cancel_segment = Segment(after + 7, f"{label}!cancel")
     with topo.in_segment(forwarding):
         request = topo.new_request(active)
-        uac, first = uac_invite(topo, label, target, route_stored, request, active, retry)
+        uac, first = uac_invite(topo, label, target, route_stored, request, active, retry, strict)
         chain, legs = chain_forwards(topo, label, first, request)
         arrive = arrives_at_pb(topo, legs)
         at_pb = z3.Or(arrive)

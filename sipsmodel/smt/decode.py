@@ -73,7 +73,8 @@ def decode_scenario(enc: BoundedEncoding, model: Term, name: str) -> Scenario:
     target = decode(model, enc.call["target"])
     route: tuple[str, ...] = ()
     if _true(model, enc.call["preload"]):
-        route = (f"{decode(model, enc.call['route_scheme'])}:p1.example.net;lr",)
+        lr = "" if _true(model, topo.strict(1)) else ";lr"  # a strict router's value has no lr (F-19)
+        route = (f"{decode(model, enc.call['route_scheme'])}:p1.example.net{lr}",)
     reinvite: tuple[tuple[str, str], ...] = ()
     if _true(model, enc.call["reinvite"]):
         reinvite = (("callee" if _true(model, enc.call["reinvite_by_callee"]) else "caller", "INVITE"),)
@@ -108,6 +109,7 @@ def _element(enc: BoundedEncoding, model: Term, position: int, names: list[str],
         name, "proxy", host_of(name), tls=tls, malicious=_true(model, topo.malicious(position)),
         responsible_for=("example.com",) if position == topo.pb else (), registrar=position == topo.pb,
         edge=position in [topo.eb(j) for j in range(topo.devices)], outbound=outbound, trying=False,
+        strict=_true(model, topo.strict(position)),
     )
 
 

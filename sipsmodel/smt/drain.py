@@ -80,7 +80,8 @@ def merge_rr(choices: list[tuple[Term, list[Any]]]) -> list[Any]:
     result = choices[-1][1]
     for cond, rr in reversed(choices[:-1]):
         result = [e if e is f else RREntry(_merge_owner(cond, f.owner, e.owner), z3.If(cond, f.present, e.present),
-                                           ite(cond, f.scheme, e.scheme), e.is_out, ite(cond, f.tparam, e.tparam))
+                                           ite(cond, f.scheme, e.scheme), e.is_out, ite(cond, f.tparam, e.tparam),
+                                           f.strict if f.strict.eq(e.strict) else z3.If(cond, f.strict, e.strict))
                   for e, f in zip(result, rr, strict=True)]
     return result
 

@@ -34,6 +34,7 @@ from sipsmodel.smt.invite import (
 )
 from sipsmodel.smt.observe import collections_of
 from sipsmodel.smt.ops import Z3
+from sipsmodel.smt.records import uac_addressed
 from sipsmodel.smt.register import BindingState, register
 from sipsmodel.smt.topology import Segment, Topology
 from sipsmodel.steps import features
@@ -65,6 +66,12 @@ BINDINGS = 2
 FAMILIES = ("default", "full")
 FULL_DEVICES = 3
 
+#: Whether a family's proxies may be strict routers (SIPS-RULES.md F-19): each proxy's Record-Route values
+#: lack ``lr``, and so does p1's preloaded Route value, so alice's INVITE and every in-dialog request may be
+#: strict-routed (RFC 3261 8.1.1.1, 12.2.1.1, 16.4, 16.6 step 6). Only in ``full``: in the default family they
+#: would change five cells of the table and the answers of ``decide`` that rest on it (issue 11 item 2).
+STRICT_ROUTERS = {"default": False, "full": True}
+
 
 @dataclass
 class BoundedEncoding:
@@ -81,11 +88,17 @@ class BoundedEncoding:
 
     malicious: bool = False
     reinvite: bool = False  # the family's calls may have a re-INVITE (``--family full``)
+    strict: bool = False  # a proxy may be a strict router (``STRICT_ROUTERS``)
 
     def family(self, bound: int) -> str:
         """What a bounded answer at ``bound`` covers, from the encoding's own parameters."""
         n = len(self.bindings)
         proxies = f"k<={bound} proxies on the caller's path (0 to {bound - 1} before pb)"
+        if self.strict:
+            proxies += (", any of them (and the edge proxies) loose or strict routers (a strict router's "
+                        "Record-Route values and p1's preloaded Route value without lr)")
+        else:
+            proxies += ", no strict router"
         binding = f"{n} binding{'s' if n != 1 else ''} of bob (0 to {n}) with or without edge proxy and outbound"
         callee = "callee a UAS or a redirect UA (302 to bob's AoR, sip or sips Contact), no gateway"
         failure = "one proxy recursion per branch and one UAC retry (each with its hops), "
@@ -152,19 +165,23 @@ def _malicious(topo: Topology, malicious: bool) -> list[Term]:
 
 
 def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
-                   deadline: float | None = None, family: str = "default") -> BoundedEncoding:
+                   deadline: float | None = None, family: str = "default",
+                   strict: bool | None = None) -> BoundedEncoding:
     """Lay out the bounded scenario for every bound up to ``max_bound`` (docs/semantics.md, SMT).
 
     ``devices`` (0 to 3) is how many of bob's devices may register (default ``BINDINGS``, ``FULL_DEVICES``
     in the full family); with 2 or more, pb forks (see ``BINDINGS``). ``family`` (one of ``FAMILIES``):
-    ``full`` lays out the optional re-INVITE too.
+    ``full`` lays out the optional re-INVITE too. ``strict`` (default ``STRICT_ROUTERS[family]``): a proxy may
+    be a strict router (its Record-Route values, and p1's preloaded Route value, without ``lr``; F-19).
     Raises BoundTooLarge beyond ``sipsmodel.model.bounds.MAX_BOUND``, and ``OutOfTime`` when the
     ``deadline`` (``time.monotonic()``) passes during the build.
     """
     check_bound(max_bound, "bound")
     if devices is None:
         devices = FULL_DEVICES if family == "full" else BINDINGS
-    topo = Topology(max_bound, deadline=deadline, devices=max(devices, BINDINGS))
+    if strict is None:
+        strict = STRICT_ROUTERS[family]
+    topo = Topology(max_bound, deadline=deadline, devices=max(devices, BINDINGS), strict_routers=strict)
     topo.assertions.extend(_malicious(topo, malicious))
     bindings: list[BindingState] = []
     for j in range(devices):
@@ -178,10 +195,15 @@ def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
     else:
         topo.assertions.append(z3.Not(preload))
     route_stored = ite(preload, convert(route_scheme, OPT_SCHEME), const(OPT_SCHEME, "none"))
-    first = attempt(topo, "inv", bindings, target, route_stored, z3.BoolVal(True), 100)
+    route_strict = z3.Bool("call!strict") if strict else None  # the preloaded entry is p1's, strict when p1 is
+    if route_strict is not None:
+        topo.assertions.append(route_strict == z3.And(preload, topo.strict(1)))
+    first = attempt(topo, "inv", bindings, target, route_stored, z3.BoolVal(True), 100, strict=route_strict)
     failure = failure_of(first.final, first.warn)
     confirmed = z3.Bool("alice!confirms_downgrade")
     sent_ruri = first.uac.options["ruri"]
+    if route_strict is not None:  # the target it addressed (sim/ua.py ``uac.target``), not a strict entry
+        sent_ruri = convert(uac_addressed(first.uac), SCHEME)
     retry_features = features.uac_retry(Z3, sent_ruri, failure, first.contact, confirmed)
     with topo.in_segment(first.final_segment):  # alice decides when the final response reaches her
         uv = topo.rules.visit("uac_retry", topo.ALICE, has_failure(first.final, first.warn), retry_features,
@@ -189,7 +211,7 @@ def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
     new_target = retry_scheme(failure, retry_features["contact"])
     ua_retry = retry_record("ua", uv, sent_ruri, new_target, failure, confirmed, "retry")
     retried = ua_retry.active  # a new INVITE, same call (RFC 3261 8.1.3.4, 8.1.3.5); at most one per call
-    second = attempt(topo, "re", bindings, new_target, route_stored, retried, 200, retry=True)
+    second = attempt(topo, "re", bindings, new_target, route_stored, retried, 200, retry=True, strict=route_strict)
     outcomes = first.outcomes + second.outcomes
     dialogs: list[SymRecord] = []
     for o in outcomes:
@@ -208,6 +230,7 @@ def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
                                                           "reinvite_by_callee": reinvite.by_callee}, forwards, dialogs)
     encoding.malicious = malicious
     encoding.reinvite = family == "full"
+    encoding.strict = strict
     encoding.collections = collections_of(topo, bindings, forwards, dialogs, [first.pb_alias, second.pb_alias],
                                         retries)
     bounds = [z3.Implies(encoding.bound_literal(k), z3.Not(topo.chain[k])) for k in range(1, max_bound)]
@@ -215,4 +238,4 @@ def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
     return encoding
 
 
-__all__ = ["BOOL", "FAMILIES", "FULL_DEVICES", "BoundedEncoding", "build_encoding"]
+__all__ = ["BOOL", "FAMILIES", "FULL_DEVICES", "STRICT_ROUTERS", "BoundedEncoding", "build_encoding"]

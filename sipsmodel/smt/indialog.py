@@ -14,7 +14,11 @@ is intact). :class:`RunRouter` tabulates "is there a run with a value after the 
 and the scheme of its first value" once per run, as uninterpreted functions of the position ``p``,
 so a step costs a constant number of terms and the walk is linear in the bound (so is "has an
 outbound proxy", ``Topology.has_outbound``). Every route set the encoding builds has that shape; any
-other (an owner that may appear in two runs, or own the sender's position) is refused loudly. The exact
+other (an owner that may appear in two runs, or own the sender's position) is refused loudly. With strict
+routers (``Topology.strict_routers``) it also tabulates whether the first value left is a strict router's
+and the second value's scheme: the request then carries that value as its Request-URI and the target last
+in Route (``steps.routing.request_uri``/``route_top``, RFC 3261 12.2.1.1, 16.6 step 6), and the strict router
+takes the target back (16.4), so its own step sends the target again. The exact
 quadratic reference, which keeps the set of values removed so far, is the test oracle
 ``tests/smt/consumed_router.py``: both give the same visits, slots and field values
 (tests/smt/test_smt_indialog.py proves it on the encoding).
@@ -36,7 +40,7 @@ from sipsmodel.smt.records import contact_params, ruri_params, send_in_dialog_ho
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Topology, pick, response_fields
 from sipsmodel.steps import features as steps_features
-from sipsmodel.steps.routing import RouteLeft, next_hop
+from sipsmodel.steps.routing import RouteLeft, next_hop, request_uri, route_top
 
 Term = Any
 
@@ -75,6 +79,8 @@ class NextHop:
     tparam: Sym = field(default_factory=lambda: const(TPARAM, "none"))
     tls: Term = False
     sips_udp: Term = False
+    strict: Term | bool = False  # the first value is a strict router's (no lr): it travels as the Request-URI
+    second: Sym = field(default_factory=lambda: const(OPT_SCHEME, "none"))  # the second value's scheme
 
 
 def value_params(entry: RREntry) -> tuple[Term, Term]:
@@ -141,6 +147,10 @@ class RunRouter:
 
     def __init__(self, runs: list[list[RREntry]], target: int, label: str) -> None:
         scheme_sort = sort_of(OPT_SCHEME)
+        # strict routers (F-19): whether the first value left is strict, and the second value's scheme
+        self.strict = any(not z3.is_false(e.strict) for run in runs for e in run)
+        self.strict_after = z3.Function(f"{label}!strict_after", z3.IntSort(), z3.BoolSort())
+        self.second_after = z3.Function(f"{label}!second_after", z3.IntSort(), scheme_sort)
         self.definitions: list[Term] = []  # the functions at each run's owner (the walk asserts them)
         self.exists_after = z3.Function(f"{label}!left_after", z3.IntSort(), z3.BoolSort())
         self.owner_after = z3.Function(f"{label}!next_after", z3.IntSort(), z3.IntSort())
@@ -149,7 +159,8 @@ class RunRouter:
         self.tls_after = z3.Function(f"{label}!tls_after", z3.IntSort(), z3.BoolSort())
         self.sips_udp_after = z3.Function(f"{label}!sips_udp_after", z3.IntSort(), z3.BoolSort())
         following = NextHop(z3.BoolVal(False), z3.IntVal(target), const(OPT_SCHEME, "none"),
-                            const(TPARAM, "none"), z3.BoolVal(False), z3.BoolVal(False))
+                            const(TPARAM, "none"), z3.BoolVal(False), z3.BoolVal(False),
+                            z3.BoolVal(False) if self.strict else False)
         for run in reversed(runs):
             owner = run[0].owner
             self.definitions += [self.exists_after(owner) == following.exists,
@@ -158,7 +169,10 @@ class RunRouter:
                                  self.tparam_after(owner) == following.tparam.term,
                                  self.tls_after(owner) == following.tls,
                                  self.sips_udp_after(owner) == following.sips_udp]
-            following = _before(run, following)
+            if self.strict:
+                self.definitions += [self.strict_after(owner) == following.strict,
+                                     self.second_after(owner) == following.second.term]
+            following = _before(run, following, self.strict)
         self.first = following
         self.left: Term = following.exists
 
@@ -167,23 +181,37 @@ class RunRouter:
             return self.first
         was_left = self.left  # cur owns the run the previous step went to: the values after it are left
         self.left = z3.And(self.left, self.exists_after(cur))
+        strict: Term | bool = False
+        second = const(OPT_SCHEME, "none")
+        if self.strict:
+            strict = self.strict_after(cur)
+            second = Sym(self.second_after(cur), OPT_SCHEME)
         return NextHop(self.left, self.owner_after(cur), Sym(self.scheme_after(cur), OPT_SCHEME),
                        Sym(self.tparam_after(cur), TPARAM), z3.And(was_left, self.tls_after(cur)),
-                       z3.And(was_left, self.sips_udp_after(cur)))
+                       z3.And(was_left, self.sips_udp_after(cur)), strict, second)
 
 
-def _before(run: list[RREntry], following: NextHop) -> NextHop:
-    """The values left when ``run`` (one owner's values) comes before those ``following`` describes."""
+def _before(run: list[RREntry], following: NextHop, strict: bool = False) -> NextHop:
+    """The values left when ``run`` (one owner's values) comes before those ``following`` describes.
+
+    ``strict``: also the owner's strict routing and the second value's scheme (the first value's and
+    the second's of the run's present values, else of ``following``).
+    """
     owner = run[0].owner
     present = z3.Or([e.present for e in run])
     scheme, tparam = const(OPT_SCHEME, "none"), const(TPARAM, "none")
+    first, second = following.scheme, following.second
     for entry in reversed(run):
         scheme = ite(entry.present, convert(entry.scheme, OPT_SCHEME), scheme)
         tparam = ite(entry.present, entry.tparam, tparam)
+        if strict:
+            first, second = ite(entry.present, convert(entry.scheme, OPT_SCHEME), first), \
+                ite(entry.present, first, second)
     params = [value_params(e) for e in run]
     return NextHop(z3.Or(present, following.exists), z3.If(present, owner, following.owner),
                    ite(present, scheme, following.scheme), ite(present, tparam, following.tparam),
-                   z3.Or(following.tls, *(t for t, _ in params)), z3.Or(following.sips_udp, *(u for _, u in params)))
+                   z3.Or(following.tls, *(t for t, _ in params)), z3.Or(following.sips_udp, *(u for _, u in params)),
+                   z3.If(present, run[0].strict, following.strict) if strict else False, second)
 
 
 def router(topo: Topology, w: Walk, label: str) -> Router:
@@ -208,7 +236,8 @@ def _params(uris: dict[str, Sym], contact: tuple[Sym, Sym] | None) -> dict[str, 
 def walk(topo: Topology, w: Walk, label: str) -> Term:
     """Emit the visits and slots of one in-dialog request (docs/semantics.md call step 7); True when it arrived."""
     route = router(topo, w, label)
-    ruri_tp = w.ruri_tp if w.ruri_tp is not None else const(TPARAM, "none")
+    target_tp = w.ruri_tp if w.ruri_tp is not None else const(TPARAM, "none")
+    origin: Sym | None = None  # the Request-URI the UA sent (the request's origin)
     cur: Term = z3.IntVal(w.start)
     done: Term = z3.BoolVal(False)  # arrived, or stopped at a sender with no allowed transport
     arrived: Term = z3.BoolVal(False)
@@ -220,23 +249,31 @@ def walk(topo: Topology, w: Walk, label: str) -> Term:
         hop = route.step(s, cur)
         outbound = z3.And(topo.is_proxy(cur), topo.has_outbound(cur))
         # steps/routing.py; RFC 3263 4.1: the URI the next hop is resolved from names the transport
-        left = RouteLeft(hop.exists, hop.owner, hop.scheme, hop.tparam)
-        going = next_hop(Z3, left, outbound, cur + 1, w.target, ruri_tp)
+        left = RouteLeft(hop.exists, hop.owner, hop.scheme, hop.tparam, hop.strict)
+        going = next_hop(Z3, left, outbound, cur + 1, w.target, target_tp)
+        # a strict router's value travels as the Request-URI, the target last in Route (steps/routing.py)
+        ruri = request_uri(Z3, left, convert(hop.scheme, w.ruri.domain), w.ruri)
+        ruri_tp = request_uri(Z3, left, hop.tparam, target_tp)
+        route0 = route_top(Z3, left, hop.second, convert(w.ruri, OPT_SCHEME))
+        origin = ruri if origin is None else origin
+        sent_params = ruri_params(ruri, ruri_tp)
         nxt = going.element
         b = w.binding
         to_ua = z3.And(nxt == topo.bob(b.j), b.outbound)
         link = (topo.tls(cur), z3.And(topo.tls(nxt), topo.link(cur, nxt)["TLS"]))
         flow = ite(to_ua, b.flow, const(FLOW, "none"))
-        features = steps_features.send_in_dialog(Z3, s > 0, w.ruri, going, link, flow, topo.malicious(cur))
+        features = steps_features.send_in_dialog(Z3, s > 0, ruri, going, link, flow, topo.malicious(cur))
         v = topo.rules.visit("send_in_dialog", cur, act, features, f"{label}!s{s}", link=topo.link(cur, nxt))
         blocked_at.append(v.blocked)
         go = z3.And(act, z3.Not(v.blocked))
         fields = {
-            **send_in_dialog_hop(v, w.method),
-            **_params(with_params(ruri_params(w.ruri, ruri_tp), {"tls_param": Sym(hop.tls, BOOL),
-                                                                  "sips_udp_param": Sym(hop.sips_udp, BOOL)}),
+            **send_in_dialog_hop(v, w.method), "route0": route0,
+            # the URIs carried are the target and the values left whichever is the Request-URI; udp_param is
+            # the Request-URI's own
+            **_params(with_params({**ruri_params(w.ruri, target_tp), "udp_param": sent_params["udp_param"]},
+                                  {"tls_param": Sym(hop.tls, BOOL), "sips_udp_param": Sym(hop.sips_udp, BOOL)}),
                       w.contact),
-            "call": const(INT, 0), "status": const(INT, 0), "origin": convert(w.ruri, ANY_SCHEME),
+            "call": const(INT, 0), "status": const(INT, 0), "origin": convert(origin, ANY_SCHEME),
             "contact": w.contact[0] if w.contact is not None else const(ANY_SCHEME, "none"), "to": w.to, "from": w.frm,
             "receiver": topo.role(nxt), "last": Sym(z3.Bool(f"{label}!s{s}!last"), BOOL),
             "binding": Sym(z3.If(z3.And(nxt == topo.bob(b.j), b.bound), b.id, -1), INT),

@@ -25,6 +25,7 @@ from sipsmodel.smt.records import (
     proxy_forward_hop,
     retarget_params,
     rr_params,
+    uac_addressed,
     uac_invite_hop,
     uac_route_params,
     value_params,
@@ -49,6 +50,7 @@ class RREntry:
     scheme: Sym
     is_out: bool
     tparam: Sym = field(default_factory=lambda: const(TPARAM, "none"))  # its transport parameter (rr_tp)
+    strict: Term = field(default_factory=lambda: z3.BoolVal(False))  # its owner is a strict router (no lr)
 
 
 @dataclass
@@ -63,6 +65,8 @@ class Leg:
     #: (RFC 3261 9.1), and its receiver, whose own they are in the bounded family, removes them (16.4)
     route_params: dict[str, Sym] = field(default_factory=dict)
     kept: dict[str, Sym] | None = None  # the parameter attributes of its other URIs (None: no Route value counted)
+    # the Request-URI's scheme as the receiver works with it, when a strict router's 16.4 fix-up changes it
+    received: Sym | None = None
 
     def kept_params(self) -> dict[str, Sym]:
         """The parameter attributes of the URIs its receiver keeps (all but its own Route values)."""
@@ -108,13 +112,14 @@ def rr_top(entries: list[RREntry]) -> Sym:
     return result
 
 
-def _entries(v: Visit, element: int, sending: Term) -> list[RREntry]:
+def _entries(v: Visit, element: int, sending: Term, strict: Term) -> list[RREntry]:
     o = v.options
     rr = o["rr"]
     double = z3.And(sending, rr.term == const(RR_KIND, "double").term)
     some = z3.And(sending, z3.Not(rr.term == const(RR_KIND, "none").term))
     tp = o["rr_tp"]
-    return [RREntry(element, double, o["rr_in"], False, tp), RREntry(element, some, o["rr_out"], True, tp)]
+    return [RREntry(element, double, o["rr_in"], False, tp, strict),
+            RREntry(element, some, o["rr_out"], True, tp, strict)]
 
 
 def forward(topo: Topology, element: int, active: Term, incoming: Leg, features: dict[str, Sym], receiver: Term | int,
@@ -126,7 +131,7 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     """
     v = topo.rules.visit("proxy_forward", element, active, features, label, link=link)
     sent = z3.And(active, z3.Not(v.blocked))
-    entries = _entries(v, element, sent)
+    entries = _entries(v, element, sent, topo.strict(element))
     rr = incoming.rr + entries
     ruri_tp = features["ruri_tp"]  # the Request-URI sent keeps the target's parameter
     # the received URIs it keeps, the inserted values and the Request-URI sent
@@ -166,10 +171,15 @@ def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> Sy
 
 
 def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, request: Term, active: Term,
-               retry: bool = False) -> tuple[
+               retry: bool = False, strict: Term | None = None) -> tuple[
     Visit, Leg
 ]:
-    """alice's INVITE (RFC 3261 8.1.1; docs/semantics.md call step 1)."""
+    """alice's INVITE (RFC 3261 8.1.1; docs/semantics.md call step 1).
+
+    ``strict``: the preloaded route's entry (p1) is a strict router's (``route_strict``): the INVITE's
+    Request-URI is that entry and the target its Route value (RFC 3261 8.1.1.1, 12.2.1.1), which p1
+    takes back as the Request-URI (16.4): the leg's ``received`` scheme (SIPS-RULES.md F-19).
+    """
     alice = topo.ALICE
     # sim/ua.py send_invite: the first hop is the preloaded Route (p1) or what the target resolves to (pb)
     chain1 = topo.chain[1] if topo.k > 1 else z3.BoolVal(False)
@@ -180,7 +190,8 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     v = topo.rules.visit(
         "uac_invite", alice, active,
         {"target": target, "tls": Sym(topo.tls(alice), BOOL), "next_tls": Sym(ntls, BOOL),
-         "route_stored": route_stored, "route_strict": const(BOOL, False), "retry": const(BOOL, retry)},
+         "route_stored": route_stored, "route_strict": Sym(strict, BOOL) if strict is not None else const(BOOL, False),
+         "retry": const(BOOL, retry)},
         label, link=link,
     )
     sends = z3.And(active, z3.Not(v.blocked))  # sim/ua.py: no INVITE is allowed, the call is not placed
@@ -190,7 +201,8 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     slot = topo.send(sends, alice, first, fields, request, f"{label}!out")
     # p1 removes its preloaded Route value (RFC 3261 16.4) and keeps the Contact
     kept = contact_params(v.options["contact"], v.options["contact_tp"])
-    return v, Leg(slot, [], last, route_params=uac_route_params(v), kept=kept)
+    received = None if strict is None else convert(uac_addressed(v), SCHEME)
+    return v, Leg(slot, [], last, route_params=uac_route_params(v), kept=kept, received=received)
 
 
 def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tuple[list[Forward], list[Leg]]:
@@ -205,7 +217,8 @@ def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tup
             next_tls(topo, i, topo.pb)
         link = choose_link(topo, has_next, (i, i + 1), (i, topo.pb)) if i + 1 < topo.k else topo.link(i, topo.pb)
         f = incoming.slot.fields
-        features = steps_features.proxy_forward(Z3, (convert(f["ruri"], SCHEME), f["secure"]),
+        in_ruri = incoming.received if incoming.received is not None else convert(f["ruri"], SCHEME)
+        features = steps_features.proxy_forward(Z3, (in_ruri, f["secure"]),
                                                 _passing_through(const(FLOW, "none")), True, (topo.tls(i), ntls), False,
                                                 topo.malicious(i), incoming.ruri_tp, _resolved(incoming.ruri_tp))
         fw = forward(topo, i, at, incoming, features, receiver, link, f"{label}!p{i}", request)

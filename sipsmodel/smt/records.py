@@ -29,7 +29,9 @@ from sipsmodel.model.vocab import (
     Domain,
 )
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, fresh, is_value, ite
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.visits import Visit
+from sipsmodel.steps.routing import addressed
 
 Term = Any
 Fields = dict[str, Sym]
@@ -123,19 +125,33 @@ def ruri_params(ruri: Sym, tparam: Sym) -> Fields:
     }
 
 
-def uac_invite_hop(v: Visit) -> Fields:
-    """RFC 3261 8.1.1 and docs/semantics.md call step 1: the INVITE as the UAC sends it."""
+def uac_addressed(v: Visit) -> Sym:
+    """The scheme (ANY_SCHEME) of the target a uac_invite visit's INVITE addresses: its Request-URI, or behind a
+    strict first route entry (``route_strict``) its top Route value (steps/routing.py ``addressed``; RFC 3261
+    8.1.1.1, 12.2.1.1, SIPS-RULES.md F-19). A ``route_strict`` that is the constant false builds no term."""
     o, f = v.options, v.features
     ruri = scheme_as(o["ruri"], ANY_SCHEME)
+    if z3.is_false(f["route_strict"].term):
+        return ruri
+    strict = z3.And(f["route_strict"].term, z3.Not(is_value(OPT_SCHEME, o["route0"], "none")))
+    return addressed(Z3, strict, ruri, scheme_as(o["route0"], ANY_SCHEME))[1]
+
+
+def uac_invite_hop(v: Visit) -> Fields:
+    """RFC 3261 8.1.1 and docs/semantics.md call step 1: the INVITE as the UAC sends it (origin and From: the
+    target it addresses, which a strict first route entry moves out of the Request-URI)."""
+    o, f = v.options, v.features
+    ruri = scheme_as(o["ruri"], ANY_SCHEME)
+    target = uac_addressed(v)
     return {
         **_common("request", "INVITE", o["transport"], "ua"),
         "initial": const(BOOL, True),
         "ruri": ruri,
-        "origin": ruri,
+        "origin": target,
         "route0": o["route0"],
         "contact": scheme_as(o["contact"], ANY_SCHEME),
         "to": scheme_as(f["target"], ANY_SCHEME),
-        "from": ruri,
+        "from": target,
         "rr_top": const(OPT_SCHEME, "none"),
         **with_params(contact_params(o["contact"], o["contact_tp"]), uac_route_params(v)),
     }
@@ -254,6 +270,7 @@ __all__ = [
     "Fields",
     "PARAM_ATTRS",
     "STEP_HOPS",
+    "uac_addressed",
     "contact_params",
     "ruri_params",
     "rr_params",

@@ -2,8 +2,8 @@
 
 Theory of operation: elements have fixed positions (``ALICE`` = 0, proxies ``p1 .. p(K-1)``, ``pb``,
 edge proxies ``eb1``, ``eb2``, user agents ``bob1``, ``bob2``); what is symbolic is whether they take part
-(``present``), their TLS support and malicious mark (uninterpreted functions of the position, so that
-a hop whose ends are symbolic costs one application), the transports of each link (symmetric
+(``present``), their TLS support, malicious mark and strict routing (uninterpreted functions of the
+position, so that a hop whose ends are symbolic costs one application), the transports of each link (symmetric
 functions), and the policies of the UAs. Transmissions are *slots* appended in the order the simulator
 sends them; each has an ``active`` literal, and its ``index`` (and each request's id) is the number of
 active slots (requests) before it, so the observation is exactly the simulator's once the inactive
@@ -127,11 +127,13 @@ class Topology:
     segment: Segment = BASE
     deadline: float | None = None
     devices: int = 2  # positions for bob's devices and their edge proxies (at least 2)
+    strict_routers: bool = False  # a proxy may be a strict router (else ``strict`` is the constant false)
 
     def __post_init__(self) -> None:
         self.n = self.k + 1 + 2 * self.devices
         self.tls_fn = z3.Function("tls", z3.IntSort(), z3.BoolSort())
         self.malicious_fn = z3.Function("malicious", z3.IntSort(), z3.BoolSort())
+        self.strict_fn = z3.Function("strict", z3.IntSort(), z3.BoolSort())
         self.link_fn = {t: z3.Function(f"link_{t}", z3.IntSort(), z3.IntSort(), z3.BoolSort()) for t in LINK_TRANSPORTS}
         for a in range(self.n):
             for b in range(a + 1, self.n):
@@ -146,6 +148,8 @@ class Topology:
         for position in range(self.n):
             has = self.chain[position + 1] if 1 <= position < self.k - 1 else z3.BoolVal(False)
             self.assertions.append(self.outbound_fn(position) == has)
+        if self.strict_routers:  # only a proxy routes
+            self.assertions += [z3.Not(self.strict_fn(p)) for p in range(self.n) if not self.is_proxy_position(p)]
 
     # --- positions --------------------------------------------------------------------------
     ALICE = 0
@@ -181,6 +185,13 @@ class Topology:
 
     def malicious(self, position: Term | int) -> Term:
         return self.malicious_fn(as_int(position))
+
+    def strict(self, position: Term | int) -> Term:
+        """The proxy at ``position`` is a strict router: its Record-Route values (and p1's preloaded Route value)
+        lack ``lr`` (RFC 3261 16.4, 12.2.1.1; SIPS-RULES.md F-19)."""
+        if not self.strict_routers:
+            return z3.BoolVal(False)
+        return self.strict_fn(as_int(position))
 
     def has_outbound(self, position: Term | int) -> Term:
         """The element at ``position`` is a chain proxy whose outbound proxy (the next one) is present."""

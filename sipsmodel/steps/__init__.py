@@ -36,7 +36,9 @@ Shared (``sipsmodel.steps``):
 - ``best``: the best final response of a forking proxy and the 480 (+380) it sends when no branch
   was sent (RFC 3261 16.7 step 6, RFC 5630 5.3);
 - ``routing``: the next hop from the Route values left, an outbound proxy or the Request-URI, with the
-  ``next``/``next_tp`` features (RFC 3261 12.2.1.1, 16.4, 16.6 steps 6-7; RFC 3263 4.1);
+  ``next``/``next_tp`` features (RFC 3261 12.2.1.1, 16.4, 16.6 steps 6-7; RFC 3263 4.1), and a strict
+  router's Request-URI swap: which URI a request is sent with, its top Route value, and which of a
+  UAC's sent URIs is the target (12.2.1.1, 8.1.1.1, 16.6 step 6; F-19);
 - ``recordroute``: the scheme a proxy rewrites its own Record-Route value to (RFC 3261 16.7 step 8);
 - ``features``: the feature mapping of ``proxy_forward``, ``proxy_target``, ``proxy_recurse``,
   ``proxy_response_rr``, ``uac_retry`` and ``send_in_dialog``, one builder per choice point with the
@@ -46,7 +48,7 @@ Shared (``sipsmodel.steps``):
 Per engine, and why:
 
 - the simulator's rewriting of real ``SipMessage`` values (Route and Record-Route headers, Via, the
-  Request-URI with its parameters, a strict router's Request-URI swap) stays in ``sim``: a step speaks
+  Request-URI with its parameters, applying a strict router's swap to the headers) stays in ``sim``: a step speaks
   of the vocabulary (schemes, statuses, flags), not of text; the simulator maps a message to those
   values (``sim/wire.py``, ``sim/nexthop.py``) and applies a step's answer to the message.
 - how the encoding *obtains* the values (slots, segments, the linear router of ``smt/indialog.py``

@@ -48,6 +48,7 @@ class TemplateParams:
     links: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # default UDP, TCP, TLS
     confirms: bool = False
     reinvite: str | None = None  # "caller" or "callee": that side sends a re-INVITE after the ACK
+    strict: frozenset[str] = frozenset()  # the proxies that are strict routers (no lr; p1's preloaded Route too)
 
 
 def scenario_constraints(enc: BoundedEncoding, p: TemplateParams) -> list[Term]:
@@ -72,6 +73,8 @@ def scenario_constraints(enc: BoundedEncoding, p: TemplateParams) -> list[Term]:
             out.append(z3.Not(b.registers))
     for position, name in enumerate(names):
         out.append(topo.tls(position) == p.tls.get(name, True))
+        if topo.strict_routers:
+            out.append(topo.strict(position) == (name in p.strict))
         for other in range(position + 1, topo.n):
             offered = p.links.get((name, names[other]), p.links.get((names[other], name), LINK_TRANSPORTS))
             out += [topo.link(position, other)[t] == (t in offered) for t in LINK_TRANSPORTS]

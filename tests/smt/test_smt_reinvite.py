@@ -38,7 +38,7 @@ def _run(seed: int, who: str, fork: bool = False) -> Trace:
     rng = random.Random(seed)
     params = replace(fork_params(rng) if fork else random_params(rng), reinvite=who)
     rules = PRESETS[rng.choice(sorted(PRESETS))]
-    trace, observation = run_both(params, rules, seed, family="full")
+    trace, observation = run_both(params, rules, seed, family="full", strict=False)  # strict: test_smt_strict
     assert observation is not None, f"the SMT has no model of the simulator's run {params}"
     difference = first_difference(trace.observation, observation)
     assert difference is None, f"{params} under {rules.name}: {difference}"

@@ -56,7 +56,8 @@ def _run(seed: int) -> Trace:
     rng = random.Random(seed)
     params = three_params(rng)
     rules = PRESETS[rng.choice(sorted(PRESETS))]
-    trace, observation = run_both(params, rules, seed, devices=FULL_DEVICES, family="full")
+    trace, observation = run_both(params, rules, seed, devices=FULL_DEVICES, family="full",
+                                  strict=False)  # strict routers: test_smt_strict.py
     assert observation is not None, f"the SMT has no model of the simulator's run {params}"
     difference = first_difference(trace.observation, observation)
     assert difference is None, f"{params} under {rules.name}: {difference}"
