@@ -224,7 +224,7 @@ def test_an_explore_counterexample_shows_every_decision_of_its_flow() -> None:
     from sipsmodel.rules.sets import PRESETS
 
     i1 = next(p for p in load_properties() if p.id == "I-1")
-    result = explore_cell(i1, PRESETS["rfc3261"], ExploreOptions(examples=200, seed=1), lambda: None)
+    result = explore_cell(i1, PRESETS["rfc3261"], ExploreOptions(examples=200, seed=3), lambda: None)
     assert result.verdict == "refuted" and result.counterexample is not None
     text = render_report("text", [result], {})
     assert result.counterexample.decisions
