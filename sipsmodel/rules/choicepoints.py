@@ -381,9 +381,11 @@ SEND_IN_DIALOG = ChoicePoint(
         _NEXT_TLS,
         _f("flow", FLOW, "transport of the outbound flow the hop must reuse; none without one"),
         _f("malicious", BOOL, "the sender is a proxy marked malicious"),
+        _f("dialog_secure", BOOL,
+           "the sending UA's dialog secure flag (RFC 3261 12.1.1 at the UAS, 12.1.2 at the UAC); False for a proxy"),
     ),
     options=(_TRANSPORT,),
-    constraints=(_PHYSICAL_TLS, "not proxy -> not malicious"),
+    constraints=(_PHYSICAL_TLS, "not proxy -> not malicious", "proxy -> not dialog_secure"),
     prefer=("secure(transport)", "transport == TCP"),
 )
 

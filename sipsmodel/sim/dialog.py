@@ -88,7 +88,7 @@ def send_in_dialog(state: SimState, dialog: Dialog, method: str, cseq: int | Non
     if following is None or following is owner:
         state.notes.append(f"{owner.name}: in-dialog {method} has no next hop")
         return
-    response = _hop(state, owner, following, message, going, ids, proxy=False)
+    response = _hop(state, owner, following, message, going, ids, proxy=False, dialog_secure=dialog.secure)
     if method == "INVITE" and response is not None and response.status == 200:
         send_in_dialog(state, dialog, "ACK", number)
 
@@ -141,15 +141,16 @@ def _flow_to(state: SimState, following: Element, message: SipMessage) -> str:
 
 def _hop(
     state: SimState, sender: Element, following: Element, message: SipMessage, going: NextHop[str, Element | None],
-    ids: Ids, proxy: bool,
+    ids: Ids, proxy: bool, dialog_secure: bool = False,
 ) -> SipMessage | None:
     """Visit send_in_dialog at the sender, send one hop, and return the response the sender receives.
 
-    ``going``: the next hop as steps/routing.py gave it (its features ``next`` and ``next_tp``, RFC 3263 4.1).
+    ``going``: the next hop as steps/routing.py gave it (its features ``next`` and ``next_tp``, RFC 3263 4.1);
+    ``dialog_secure``: the sending UA's dialog secure flag (12.1.1, 12.1.2; SIPS-RULES.md F-1).
     """
     link = (sender.tls, state.network.next_tls(sender.name, following.name))
     features = steps_features.send_in_dialog(CONCRETE, proxy, _scheme(scheme_of(message.request_uri)), going, link,
-                                             _flow_to(state, following, message), sender.malicious)
+                                             _flow_to(state, following, message), sender.malicious, dialog_secure)
     decision, options = visit(state, sender.name, "send_in_dialog", features, (sender.name, following.name))
     if options is None:
         state.notes.append(f"{sender.name}: no transport allowed for in-dialog {message.method}; not sent")

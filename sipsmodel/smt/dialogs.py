@@ -9,7 +9,7 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import ANY_SCHEME, OPT_SCHEME, SCHEME
+from sipsmodel.model.vocab import ANY_SCHEME, BOOL, OPT_SCHEME, SCHEME
 from sipsmodel.smt.answers import dialog_record, first_entry
 from sipsmodel.smt.attempt import Outcome
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, is_value, ite
@@ -21,15 +21,22 @@ from sipsmodel.smt.topology import Segment, Topology
 Term = Any
 
 
+def secure_flags(o: Outcome) -> tuple[Term, Term]:
+    """(The UAS's, the UAC's) secure flag: the last hop, resp. the first, was TLS and the Request-URI sips
+    (RFC 3261 12.1.1, 12.1.2)."""
+    uas_leg, f = o.branch.uas_leg.slot.fields, o.first.slot.fields
+    return (z3.And(uas_leg["secure"].term, is_value(ANY_SCHEME, uas_leg["ruri"], "sips")),
+            z3.And(f["secure"].term, is_value(ANY_SCHEME, f["ruri"], "sips")))
+
+
 def dialogs_of(topo: Topology, o: Outcome) -> list[SymRecord]:
     """UAS dialog (12.1.1) then UAC dialog (12.1.2) of the 2xx that reaches alice."""
     b = o.branch
     uas_leg = b.uas_leg.slot.fields
-    ua_secure = z3.And(uas_leg["secure"].term, is_value(ANY_SCHEME, uas_leg["ruri"], "sips"))
+    ua_secure, uac_secure = secure_flags(o)
     uas = dialog_record("uas", ua_secure, convert(uas_leg["contact"], SCHEME), uas_leg["rr_top"], b.contact,
                         topo.tls(topo.bob(b.binding.j)), uas_leg, b.request, o.won, z3.IntVal(0))
     f = o.first.slot.fields
-    uac_secure = z3.And(f["secure"].term, is_value(ANY_SCHEME, f["ruri"], "sips"))
     uac_req = {"ruri": f["ruri"], "rr_top": const(OPT_SCHEME, "none"), "contact": f["contact"]}
     uac_record = dialog_record("uac", uac_secure, b.contact, first_entry(o.rr), o.uac.options["contact"],
                                topo.tls(topo.ALICE), uac_req, o.first.slot.request, o.won, z3.IntVal(1))
@@ -71,9 +78,13 @@ def in_dialog(topo: Topology, b: BindingState, outcomes: list[Outcome], bye: Seg
     bob_contact, bob_tp = pick([o.branch.contact for o in outcomes]), pick([o.branch.contact_tp for o in outcomes])
     alice_contact = pick([o.uac.options["contact"] for o in outcomes])
     alice_tp = pick([o.uac.options["contact_tp"] for o in outcomes])
-    caller = Walk("ACK", topo.ALICE, topo.bob(b.j), rr, bob_contact, to, frm, z3.IntVal(0), won, b, bob_tp)
+    flags = [secure_flags(o) for o in outcomes]
+    bob_secure, alice_secure = (pick([Sym(f[n], BOOL) for f in flags]).term for n in (0, 1))
+    caller = Walk("ACK", topo.ALICE, topo.bob(b.j), rr, bob_contact, to, frm, z3.IntVal(0), won, b, bob_tp,
+                  secure=alice_secure)
     bob_route = merge_rr([(o.won, list(reversed(o.branch.uas_leg.rr))) for o in outcomes])
-    callee = Walk("BYE", topo.bob(b.j), topo.ALICE, bob_route, alice_contact, frm, to, z3.IntVal(0), won, b, alice_tp)
+    callee = Walk("BYE", topo.bob(b.j), topo.ALICE, bob_route, alice_contact, frm, to, z3.IntVal(0), won, b, alice_tp,
+                  secure=bob_secure)
     with topo.in_segment(Segment(rank + 1, f"ack{b.j}")):  # at once, before pb cancels the other branches
         walk(topo, replace(caller, request=topo.new_request(won)), f"ack{b.j}")
     with topo.in_segment(bye):  # after every answer has been drained

@@ -62,6 +62,7 @@ class Walk:
     ruri_tp: Sym | None = None  # transport parameter of the remote target (the Request-URI); none when None
     contact: tuple[Sym, Sym] | None = None  # a re-INVITE's Contact: the sender's (ANY_SCHEME scheme, TPARAM)
     answer_contact: tuple[Sym, Sym] | None = None  # the Contact of the peer's 200 to a re-INVITE, likewise
+    secure: Term = False  # the sender's dialog secure flag (RFC 3261 12.1.1, 12.1.2; SIPS-RULES.md F-1)
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def walk(topo: Topology, w: Walk, label: str) -> Term:
         to_ua = z3.And(nxt == topo.bob(b.j), b.outbound)
         link = (topo.tls(cur), z3.And(topo.tls(nxt), topo.link(cur, nxt)["TLS"]))
         flow = ite(to_ua, b.flow, const(FLOW, "none"))
-        features = steps_features.send_in_dialog(Z3, s > 0, ruri, going, link, flow, topo.malicious(cur))
+        features = steps_features.send_in_dialog(Z3, s > 0, ruri, going, link, flow, topo.malicious(cur), w.secure)
         v = topo.rules.visit("send_in_dialog", cur, act, features, f"{label}!s{s}", link=topo.link(cur, nxt))
         blocked_at.append(v.blocked)
         go = z3.And(act, z3.Not(v.blocked))

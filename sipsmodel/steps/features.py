@@ -89,13 +89,16 @@ def uac_retry(ops: Ops[B, N, E], ruri: E, failure: E, contact: E, confirmed: B |
 
 
 def send_in_dialog(ops: Ops[B, N, E], proxy: bool, ruri: E, hop: NextHop[E, Any], link: tuple[B | bool, B | bool],
-                   flow: E, malicious: B | bool) -> Features:
+                   flow: E, malicious: B | bool, dialog_secure: B | bool = False) -> Features:
     """send_in_dialog (RFC 3261 12.2.1.1, 16.6 step 7): ``next``/``next_tp`` from the next hop, a sender's TLS.
 
     ``link``: (the sender supports TLS, TLS is possible to the next hop); ``malicious``: the sender's
-    mark, which counts only for a proxy (a UAC is honest in the model).
+    mark, which counts only for a proxy (a UAC is honest in the model); ``dialog_secure``: the sending
+    UA's secure flag (RFC 3261 12.1.1 at the UAS, 12.1.2 at the UAC; SIPS-RULES.md F-1), which only a
+    UA has (a proxy keeps no dialog state).
     """
     tls, next_tls = link
     return {"proxy": ops.feature(BOOL, proxy), "ruri": ruri, "next": hop.route, "next_tp": hop.tparam,
             "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls), "flow": flow,
-            "malicious": ops.feature(BOOL, ops.and_(proxy, malicious))}
+            "malicious": ops.feature(BOOL, ops.and_(proxy, malicious)),
+            "dialog_secure": ops.feature(BOOL, ops.and_(ops.not_(proxy), dialog_secure))}

@@ -53,15 +53,24 @@ def test_a_uac_in_dialog_is_never_malicious_a_proxy_is_when_marked() -> None:
     assert features.send_in_dialog(CONCRETE, True, "sip", hop, (False, False), "none", True)["malicious"] is True
 
 
+def test_only_a_ua_has_a_dialog_secure_flag() -> None:
+    """F-1: the secure flag is the sending UA's (RFC 3261 12.1.1, 12.1.2); a proxy keeps no dialog state."""
+    hop = NextHop("p2", "none", "none")
+    for proxy, secure, expected in [(False, True, True), (False, False, False), (True, True, False)]:
+        built = features.send_in_dialog(CONCRETE, proxy, "sip", hop, (True, True), "none", False, secure)
+        assert built["dialog_secure"] is expected
+
+
 @pytest.mark.parametrize("proxy", [False, True])
 def test_send_in_dialog_builds_the_walks_hand_written_features(proxy: bool) -> None:
-    tls, next_tls, malicious = z3.Bools("tls next_tls malicious")
+    tls, next_tls, malicious, secure = z3.Bools("tls next_tls malicious secure")
     ruri, flow = fresh("ruri", SCHEME), fresh("flow", FLOW)
     hop = NextHop(z3.Int("next"), fresh("route", OPT_SCHEME), fresh("tparam", TPARAM))
-    built = features.send_in_dialog(Z3, proxy, ruri, hop, (tls, next_tls), flow, malicious)
+    built = features.send_in_dialog(Z3, proxy, ruri, hop, (tls, next_tls), flow, malicious, secure)
     by_hand = {"proxy": const(BOOL, proxy), "ruri": ruri, "next": hop.route, "next_tp": hop.tparam,
                "tls": Sym(tls, BOOL), "next_tls": Sym(next_tls, BOOL), "flow": flow,
-               "malicious": Sym(malicious if proxy else z3.BoolVal(False), BOOL)}
+               "malicious": Sym(malicious if proxy else z3.BoolVal(False), BOOL),
+               "dialog_secure": Sym(z3.BoolVal(False) if proxy else secure, BOOL)}
     assert list(built) == list(by_hand)
     for name, sym in by_hand.items():
         assert built[name].domain == sym.domain and built[name].term.eq(sym.term), name
