@@ -373,7 +373,6 @@ def _item_order(finding: Finding) -> tuple[int, bool]:
 
 #: Why an F-item has no reading in the model (SIPS-RULES.md section F; docs/ambiguities.md).
 NOT_EXPRESSIBLE: dict[str, str] = {
-    "F-1": "the dialog's secure flag is not a feature of send_in_dialog (it reads the R-URI and Route schemes)",
     "F-5": "a proxy always removes all of its own Route entries (model mechanics); spirals and Path order are fixed",
     "F-10": "replacing or adding a Contact is the registrar's mechanics (uri_equal), not a choice point",
     "F-11": "GRUU is not modelled",

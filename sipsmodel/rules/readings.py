@@ -87,6 +87,13 @@ _REWRITE_3261 = ("(rr == single and in_secure and not out_secure -> rewrite == s
                  "(rr == single and not in_secure and out_secure -> rewrite == sip)")
 
 AMBIGUITIES: tuple[Ambiguity, ...] = (
+    _item("F-1", "Whether a secure dialog forces TLS on its in-dialog requests", (
+        _r("a", "RFC 3261 12.1.1, 12.1.2 (the flag's intent)",
+           "a UA whose dialog is secure sends every in-dialog request over TLS",
+           {"send_in_dialog": "not proxy and dialog_secure -> secure(transport)"}),
+        _r("b", "RFC 3261 12.2.1.1 (literal)",
+           "the flag only constrains the Contact of target refreshes; the transport follows 8.1.2 and 16.6 step 7"),
+    ), _all("b"), ("I-12",)),
     _item("F-2", "Where the last hop is; draft-04 contradicting itself", (
         _r("a", "RFC 3261 26.2.2; draft-04 4 (text)",
            "the last-hop exception stands: the responsible proxy may send a SIPS request to a SIP-only binding"),

@@ -17,9 +17,10 @@ from witness_checks import assert_witness
 from sipsmodel.decide.ambiguities import Search, coverage, reading_findings
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import make_pair
+from sipsmodel.model.vocab import is_secure
 from sipsmodel.props import evaluate_property
 from sipsmodel.rules.engine import violated_rules
-from sipsmodel.rules.readings import AMBIGUITIES_BY_ITEM
+from sipsmodel.rules.readings import AMBIGUITIES_BY_ITEM, preset_defaults
 from sipsmodel.rules.sets import PRESETS, load_rule_set
 from sipsmodel.smt.verdict import counterexample
 
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.slow  # the prover and replayed witness pairs (about 5 
 
 #: (item, kind, preset, property, letter or scenario, choice point): the narrowest query of each pin.
 PINS = (
+    ("F-1", "exercise", "rfc3261", "I-12", "a", "send_in_dialog"),
     ("F-2", "reading", "rfc3261", "I-1", "b", "proxy_forward"),
     ("F-3", "reading", "rfc3261", "I-9", "b", "registrar_accept"),
     ("F-20", "reading", "rfc3261", "I-3", "b", "proxy_forward"),
@@ -68,7 +70,8 @@ def test_pin(item: str, kind: str, rule_set: str, prop: str, how: str, choice_po
     assert finding.choice_point == choice_point and prop in finding.properties
     assert_witness(finding)
     if kind in ("reading", "exercise"):
-        assert finding.options == [f"{item}/a", f"{item}/{how}"]
+        default = dict(preset_defaults(rule_set))[item]
+        assert finding.options == [f"{item}/{default}", f"{item}/{how}"]
         assert "exhaustive within the bound (k<=3) for first differences at" in finding.search
         assert finding.flips is (kind == "reading")
     else:
@@ -104,8 +107,8 @@ def test_f4_a_sips_record_route_decides_i7_on_a_flow() -> None:
     assert ("uac", "sips") in rsets or ("uas", "sips") in rsets
 
 
-@pytest.mark.parametrize(("item", "prop", "letter"), [("F-4", "I-7", "b"), ("F-7", "I-7", "b"), ("F-6", "I-12", "c"),
-                                                      ("F-8", "I-8b", "c")])
+@pytest.mark.parametrize(("item", "prop", "letter"), [("F-1", "I-12", "a"), ("F-4", "I-7", "b"), ("F-7", "I-7", "b"),
+                                                      ("F-6", "I-12", "c"), ("F-8", "I-8b", "c")])
 def test_the_failing_flow_breaks_the_reading_at_the_choice(item: str, prop: str, letter: str) -> None:
     """An exercise pin: the reading flips no verdict, the failing flow's element breaks it at the choice."""
     finding = pinned(item, "exercise", "rfc3261", prop, letter)
@@ -114,6 +117,15 @@ def test_the_failing_flow_breaks_the_reading_at_the_choice(item: str, prop: str,
     variant = PRESETS["rfc3261"].with_readings({item: letter})
     assert f"{item}/{letter}" in violated_rules(pair.choice.choice_point, pair.choice.features, pair.choice.options,
                                                 variant)
+
+
+def test_f1_a_secure_dialog_sends_over_udp_under_the_default_reading() -> None:
+    """F-1: under RFC 3261 as written (F-1/b) the UA of a secure dialog (12.1.2: first hop TLS, Request-URI
+    sips) may send its in-dialog request over a plain transport; under F-1/a the same request goes over TLS."""
+    pair = pinned("F-1", "exercise", "rfc3261", "I-12", "a").witness
+    assert pair is not None and pair.choice.features["dialog_secure"] is True
+    assert not is_secure(str(pair.choice.options["transport"]))
+    assert is_secure(str(pair.alternative.options["transport"]))
 
 
 def test_f6_the_failing_proxy_records_two_values() -> None:
@@ -175,7 +187,7 @@ def test_coverage_of_the_pins_is_the_docs_table() -> None:
     findings = [pinned(item, kind, rule_set, prop, how) for item, kind, rule_set, prop, how, _ in PINS]
     cover = coverage(findings)
     assert {item for item, status in cover.items() if status == "found"} == set(PINNED)
-    assert len(PINNED) >= 9
+    assert len(PINNED) >= 10
 
 
 @pytest.mark.parametrize(("rule_set", "prop", "item", "scenario"), [
