@@ -30,6 +30,10 @@ _UPDATED_ROUTE = (
 _UAC_NEXT_HOP_SIPS_TLS = "(route0 == sips and not route_strict) or (ruri == sips and route_strict) -> secure(transport)"
 _UAC_TARGET_IS = "((ruri == {0} and not route_strict) or (route0 == {0} and route_strict))"
 _SIPS_CONTACT_IFF_AOR = "(contact == sips) <-> (aor == sips)"
+# R-3263-4.1-a, one reading for every client (UAC, proxy, in-dialog sender): the transport parameter {0} of the URI
+# the next hop is resolved from is used, udp only for a sip Request-URI: with a SIPS Request-URI that URI is
+# resolved as if it were SIPS (RFC 3261 8.1.2, 16.6 step 7, 19.1.4), where udp cannot be used (19.1.1)
+_TPARAM_USED = "({0} == UDP and ruri == sip -> transport == UDP) and ({0} == TCP -> transport in {{TCP, TLS}})"
 
 RULES: tuple[Rule, ...] = (
     # --- RFC 3261: UAC --------------------------------------------------------------------------
@@ -100,17 +104,16 @@ RULES: tuple[Rule, ...] = (
     Rule("R-3263-4.1-a", "RFC 3263", "4.1", "SHOULD", "client",
          "a transport parameter in the URI the next hop is resolved from is used: udp means UDP, tcp means TCP "
          "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17); a "
-         "UAC or proxy sending a SIPS Request-URI resolves a Route value as if it were SIPS (RFC 3261 8.1.2, "
-         "16.6 step 7), so its udp is not used",
-         {"send_in_dialog": "(next_tp == UDP -> transport == UDP) and (next_tp == TCP -> transport in {TCP, TLS})",
-          # a UAC with a preloaded route resolves the next hop from its first (loose) entry, route_tp; with a
-          # SIPS Request-URI as if that entry were SIPS (8.1.2, 16.6 step 7), where udp cannot be used (19.1.1)
-          "uac_invite": "(route_tp == UDP and ruri == sip -> transport == UDP) and "
-                        "(route_tp == TCP -> transport in {TCP, TLS})",
+         "UAC, proxy or in-dialog sender sending a SIPS Request-URI resolves a Route value as if it were SIPS "
+         "(RFC 3261 8.1.2, 16.6 step 7), so its udp is not used",
+         # an in-dialog sender (UA or proxy) resolves the next hop from the first Route value, else the remote
+         # target (steps/routing.py, feature next_tp); ruri is the Request-URI it sends
+         {"send_in_dialog": _TPARAM_USED.format("next_tp"),
+          # a UAC with a preloaded route resolves the next hop from its first (loose) entry, route_tp
+          "uac_invite": _TPARAM_USED.format("route_tp"),
           # a proxy resolves the next hop from the first Route value left (a pushed Path among them), else from
           # the Request-URI (steps/routing.py, feature next_tp), unless it reuses a flow
-          "proxy_forward": "flow == none -> (next_tp == UDP and ruri == sip -> transport == UDP) and "
-                           "(next_tp == TCP -> transport in {TCP, TLS})"}),
+          "proxy_forward": "flow == none -> " + _TPARAM_USED.format("next_tp")}),
     Rule("R-3263-4.1-c", "RFC 3263", "4.1", "MUST", "client",
          "resolving a SIPS URI keeps only SIPS services, so a SIPS next-hop URI means TLS",
          {"uac_invite": _UAC_NEXT_HOP_SIPS_TLS, "proxy_forward": _SIPS_ROUTE_TLS,
