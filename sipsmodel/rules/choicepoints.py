@@ -144,8 +144,10 @@ UAC_INVITE = ChoicePoint(
                  "route0 == none or route_strict -> route_tp == none",
                  #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
                  "route0 == sips -> route_tp != UDP",
-                 #: the target URI is written whole (8.1.3.4), so it is not sent as sips when it names udp (19.1.1)
-                 "(ruri == sips and not route_strict) or (route0 == sips and route_strict) -> target_tp != UDP"),
+                 #: the target URI is written whole (8.1.3.4), so it is not sent as sips when it names udp (19.1.1);
+                 #: it is the Request-URI, or behind a strict first entry the Route value (records.uac_addressed)
+                 "(ruri == sips and (not route_strict or route0 == none)) or (route0 == sips and route_strict) "
+                 "-> target_tp != UDP"),
     prefer=("(ruri == target and not route_strict) or (route0 == target and route_strict)",
             "(route0 == route_stored and not route_strict) or (ruri == route_stored and route_strict)",
             "contact == ruri", "secure(transport)", "transport == TCP", "contact_tp == none", "route_tp == none"),
