@@ -272,10 +272,13 @@ def on_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:
         return
     ctx.retried = True
     schemes = (features["ruri"], target.scheme)
-    state.retries.append({"index": decision,
-                          **records.retry(CONCRETE, "ua", failure, schemes, caller.confirms_downgrade)})
+    record = {"index": decision, **records.retry(CONCRETE, "ua", failure, schemes, caller.confirms_downgrade)}
+    state.retries.append(record)
     ctx.cseq += 1
+    sent = len(ctx.invites)
     send_invite(state, ctx, target, retry=True)
+    if len(ctx.invites) == sent:  # no retry INVITE was allowed (uac_invite blocked): no retry happened
+        state.retries.remove(record)
 
 
 def _register_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:

@@ -215,6 +215,8 @@ def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
     target_tp = ite(is_value(FAILURE, failure, "r3xx"), first.contact_tp, const(TPARAM, "none"))
     second = attempt(topo, "re", bindings, new_target, route_stored, retried, 200, retry=True, strict=route_strict,
                      target_tp=target_tp)
+    # a retry happens when its INVITE is sent (sim/ua.py on_response): not when uac_invite is blocked
+    ua_retry = SymRecord(z3.And(retried, z3.Not(second.uac.blocked)), ua_retry.values)
     outcomes = first.outcomes + second.outcomes
     dialogs: list[SymRecord] = []
     for o in outcomes:
