@@ -122,6 +122,12 @@ UAC_INVITE = ChoicePoint(
            "12.2.1.1 says (8.1.1.1), with that entry as the Request-URI and the target as the last Route value "
            "(F-19); False without a route set"),
         _f("retry", BOOL, "the request retries a failed one: its target is the 3xx Contact or the twin (8.1.3.4)"),
+        _f("target_tp", TPARAM, "transport parameter of the target URI (a 3xx Contact's on a retry, 8.1.3.4; none "
+                                "otherwise): the Request-URI sends it, or behind a strict first entry the last "
+                                "Route value"),
+        _f("next_tp", TPARAM, "transport parameter of the URI the next hop is resolved from unless it is the "
+                              "preloaded route's entry (whose parameter is the option route_tp): the target's "
+                              "without a route set or an outbound proxy, else none (steps/routing.py; RFC 3263 4.1)"),
     ),
     options=(
         _o("ruri", SCHEME, "scheme of the Request-URI sent: the target, or with route_strict the first route entry"),
@@ -137,7 +143,11 @@ UAC_INVITE = ChoicePoint(
     constraints=(_PHYSICAL_TLS, "(route0 == none) <-> (route_stored == none)", _NO_SIPS_UDP,
                  "route0 == none or route_strict -> route_tp == none",
                  #: RFC 3261 19.1.1 (grammar): a sips URI never names transport=udp
-                 "route0 == sips -> route_tp != UDP"),
+                 "route0 == sips -> route_tp != UDP",
+                 #: the target URI is written whole (8.1.3.4), so it is not sent as sips when it names udp (19.1.1);
+                 #: it is the Request-URI, or behind a strict first entry the Route value (records.uac_addressed)
+                 "(ruri == sips and (not route_strict or route0 == none)) or (route0 == sips and route_strict) "
+                 "-> target_tp != UDP"),
     prefer=("(ruri == target and not route_strict) or (route0 == target and route_strict)",
             "(route0 == route_stored and not route_strict) or (ruri == route_stored and route_strict)",
             "contact == ruri", "secure(transport)", "transport == TCP", "contact_tp == none", "route_tp == none"),
@@ -267,6 +277,23 @@ UAS_ANSWER = ChoicePoint(
     prefer=("status == 200", "contact == ruri", "warn != 0", "contact_tp == none"),
 )
 
+REDIRECT_ANSWER = ChoicePoint(
+    name="redirect_answer",
+    element="ua",
+    summary="a redirect UA answers an INVITE with a 302 and writes the transport parameter of its Contact",
+    reference="RFC 3261 8.3, 19.1.1, 26.2.2; draft-04 7; RFC 5630 5.4",
+    features=(
+        _f("ruri", SCHEME, "scheme of the Request-URI as received"),
+        _f("contact", SCHEME, "scheme of the Contact it returns (the configured redirect target)"),
+    ),
+    options=(
+        _o("contact_tp", TPARAM, "transport parameter of the 302's Contact (none: no parameter; it replaces any the "
+                                 "configured target names; RFC 3261 19.1.1, 26.2.2; draft-04 7)"),
+    ),
+    constraints=(_NO_SIPS_UDP,),
+    prefer=("contact_tp == none",),
+)
+
 UA_REGISTER = ChoicePoint(
     name="ua_register",
     element="ua",
@@ -392,7 +419,8 @@ SEND_IN_DIALOG = ChoicePoint(
 CHOICE_POINTS: dict[str, ChoicePoint] = {
     cp.name: cp
     for cp in (
-        UAC_INVITE, PROXY_TARGET, PROXY_FORWARD, PROXY_RESPONSE_RR, UAS_ANSWER, UA_REGISTER, EDGE_REGISTER,
+        UAC_INVITE, PROXY_TARGET, PROXY_FORWARD, PROXY_RESPONSE_RR, UAS_ANSWER, REDIRECT_ANSWER, UA_REGISTER,
+        EDGE_REGISTER,
         REGISTRAR_ACCEPT, PROXY_RECURSE, UAC_RETRY, SEND_IN_DIALOG,
     )
 }

@@ -30,6 +30,10 @@ _UPDATED_ROUTE = (
 _UAC_NEXT_HOP_SIPS_TLS = "(route0 == sips and not route_strict) or (ruri == sips and route_strict) -> secure(transport)"
 _UAC_TARGET_IS = "((ruri == {0} and not route_strict) or (route0 == {0} and route_strict))"
 _SIPS_CONTACT_IFF_AOR = "(contact == sips) <-> (aor == sips)"
+# R-3263-4.1-a, one reading for every client (UAC, proxy, in-dialog sender): the transport parameter {0} of the URI
+# the next hop is resolved from is used, udp only for a sip Request-URI: with a SIPS Request-URI that URI is
+# resolved as if it were SIPS (RFC 3261 8.1.2, 16.6 step 7, 19.1.4), where udp cannot be used (19.1.1)
+_TPARAM_USED = "({0} == UDP and ruri == sip -> transport == UDP) and ({0} == TCP -> transport in {{TCP, TLS}})"
 
 RULES: tuple[Rule, ...] = (
     # --- RFC 3261: UAC --------------------------------------------------------------------------
@@ -100,17 +104,17 @@ RULES: tuple[Rule, ...] = (
     Rule("R-3263-4.1-a", "RFC 3263", "4.1", "SHOULD", "client",
          "a transport parameter in the URI the next hop is resolved from is used: udp means UDP, tcp means TCP "
          "(TLS runs over TCP, and for a sips URI TCP means TLS, 26.2.2); a received tls is left open (F-17); a "
-         "UAC or proxy sending a SIPS Request-URI resolves a Route value as if it were SIPS (RFC 3261 8.1.2, "
-         "16.6 step 7), so its udp is not used",
-         {"send_in_dialog": "(next_tp == UDP -> transport == UDP) and (next_tp == TCP -> transport in {TCP, TLS})",
-          # a UAC with a preloaded route resolves the next hop from its first (loose) entry, route_tp; with a
-          # SIPS Request-URI as if that entry were SIPS (8.1.2, 16.6 step 7), where udp cannot be used (19.1.1)
-          "uac_invite": "(route_tp == UDP and ruri == sip -> transport == UDP) and "
-                        "(route_tp == TCP -> transport in {TCP, TLS})",
+         "UAC, proxy or in-dialog sender sending a SIPS Request-URI resolves a Route value as if it were SIPS "
+         "(RFC 3261 8.1.2, 16.6 step 7), so its udp is not used",
+         # an in-dialog sender (UA or proxy) resolves the next hop from the first Route value, else the remote
+         # target (steps/routing.py, feature next_tp); ruri is the Request-URI it sends
+         {"send_in_dialog": _TPARAM_USED.format("next_tp"),
+          # a UAC with a preloaded route resolves the next hop from its first (loose) entry, route_tp
+          # (its entry's parameter, route_tp), else from the target (next_tp: a 3xx Contact's on a retry)
+          "uac_invite": _TPARAM_USED.format("route_tp") + " and " + _TPARAM_USED.format("next_tp"),
           # a proxy resolves the next hop from the first Route value left (a pushed Path among them), else from
           # the Request-URI (steps/routing.py, feature next_tp), unless it reuses a flow
-          "proxy_forward": "flow == none -> (next_tp == UDP and ruri == sip -> transport == UDP) and "
-                           "(next_tp == TCP -> transport in {TCP, TLS})"}),
+          "proxy_forward": "flow == none -> " + _TPARAM_USED.format("next_tp")}),
     Rule("R-3263-4.1-c", "RFC 3263", "4.1", "MUST", "client",
          "resolving a SIPS URI keeps only SIPS services, so a SIPS next-hop URI means TLS",
          {"uac_invite": _UAC_NEXT_HOP_SIPS_TLS, "proxy_forward": _SIPS_ROUTE_TLS,
@@ -136,10 +140,10 @@ RULES: tuple[Rule, ...] = (
          {"proxy_forward": "in_ruri == sips and not (responsible and last_hop) -> ruri == sips and secure(transport)"}),
     Rule("R-04-7-a", D04, "7", "MUST NOT", "all",
          "no element generates transport=tls (here: in the Contact a UA sends in an INVITE or its 2xx and the "
-         "Route value it preloads, in the Record-Route values a proxy inserts, in a REGISTER Contact, and in the "
-         "Path value an edge proxy inserts)",
+         "Route value it preloads, in the Contact of a redirect UA's 302, in the Record-Route values a proxy "
+         "inserts, in a REGISTER Contact, and in the Path value an edge proxy inserts)",
          {"uac_invite": "contact_tp != TLS and route_tp != TLS", "uas_answer": "contact_tp != TLS", "proxy_forward": "rr_tp != TLS",
-          "ua_register": "contact_tp != TLS", "edge_register": "path_tp != TLS"}),
+          "ua_register": "contact_tp != TLS", "edge_register": "path_tp != TLS", "redirect_answer": "contact_tp != TLS"}),
     Rule("R-04-4-e", D04, "4", "MUST", "proxy",
          "a 3xx with a SIP Contact to a SIPS request is passed back to the UAC, not recursed on",
          {"proxy_recurse": "ruri == sips and failure == r3xx and contact == sip -> action == forward"},
@@ -198,8 +202,9 @@ RULES: tuple[Rule, ...] = (
          "REGISTER Contacts and the Route value a UAC preloads)",
          {"uac_invite": "contact_tp != TLS and route_tp != TLS", "ua_register": "contact_tp != TLS"}),
     Rule("R-5630-5.1.2-g", R5630, "5.1.2", "MUST NOT", "UAS",
-         "a UAS never uses transport=tls (in the Contact of its 2xx)",
-         {"uas_answer": "contact_tp != TLS"}),
+         "a UAS never uses transport=tls (in the Contact of its 2xx, and in the Contact of a redirect UA's 302: a "
+         "redirect server is a UAS, RFC 3261 8.3, and RFC 5630 5.4 forbids it transport=tls too)",
+         {"uas_answer": "contact_tp != TLS", "redirect_answer": "contact_tp != TLS"}),
     Rule("R-5630-5.1.1-c", R5630, "5.1.1", "MUST NOT", "UAC",
          "no automatic retry with SIP after 416 or 480/380 to a SIPS request",
          {"uac_retry": _DOWNGRADE_RETRY}, supersedes=("R-3261-8.1.3.5-a",)),
@@ -284,7 +289,8 @@ UNEXPRESSED: tuple[Unexpressed, ...] = (
                                    "generates one (model constraints of every choice point that writes a "
                                    "parameter: the Contacts of uac_invite, uas_answer and ua_register, "
                                    "proxy_forward's Record-Route values, Request-URI and Route value, "
-                                   "edge_register's Path value, uac_invite's preloaded Route value)"),
+                                   "edge_register's Path value, uac_invite's preloaded Route value and a "
+                                   "retry's target, redirect_answer's 302 Contact)"),
     Unexpressed("R-3261-19.1.1-b", "syntax: duplicate URI parameters are a ParseError"),
     Unexpressed("R-3261-19.1.1-c", "syntax: Table 1 contexts; the model never generates disallowed components"),
     Unexpressed("R-3261-19.1.2-a", "syntax: an escaped host is a ParseError"),
@@ -353,8 +359,10 @@ UNEXPRESSED: tuple[Unexpressed, ...] = (
     Unexpressed("R-5630-5.2.1-a", "GRUU is not modelled"),
     Unexpressed("R-5630-5.3-d", "the reason for a rejection is not observable"),
     Unexpressed("R-5630-5.3-e", "certificate-less UACs: outbound flows are modelled, the recommendation is not"),
-    Unexpressed("R-5630-5.4-a", "redirect servers are not modelled in this version"),
-    Unexpressed("R-5630-5.4-b", "redirect servers are not modelled in this version"),
+    Unexpressed("R-5630-5.4-a", "a redirect UA's target is configured, its scheme is not a choice (its "
+                                "transport=tls ban is read by R-5630-5.1.2-g at redirect_answer)"),
+    Unexpressed("R-5630-5.4-b", "a redirect UA's target is configured, its scheme is not a choice (its "
+                                "transport=tls ban is read by R-5630-5.1.2-g at redirect_answer)"),
     Unexpressed("R-5630-9", "IANA registration of warn-codes"),
     Unexpressed("R-3608-proxy", "intermediaries never alter Service-Route in the model"),
     Unexpressed("R-3608-reg", "Service-Route generation is scripted in scenarios"),

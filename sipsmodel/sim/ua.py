@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sipsmodel.model.bounds import MAX_FORWARDS
 from sipsmodel.model.expr import Value
-from sipsmodel.model.scenario import Call
+from sipsmodel.model.scenario import Call, Element
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import mark_last, send_cancel, send_request, send_response
@@ -22,12 +22,14 @@ from sipsmodel.sim.wire import (
     response_to,
     scheme_of,
     sip_uri,
+    tparam_of,
     warning_text,
     with_tparam,
 )
 from sipsmodel.steps import features as steps_features
 from sipsmodel.steps import records, routing
 from sipsmodel.steps.ops import CONCRETE
+from sipsmodel.steps.routing import RouteLeft
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, build_request
 
 
@@ -92,9 +94,14 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = Fal
         state.notes.append(f"{caller.name}: {target.render()} resolves to no other element; call not placed")
         return
     strict = is_strict(routes)
+    # the preloaded entry's parameter is the option route_tp; else the target's, unless an outbound proxy is used
+    unnamed: RouteLeft[bool, str, Element | None] = RouteLeft(bool(routes), following, opt_scheme(routes), "none",
+                                                              strict)
+    hop = routing.next_hop(CONCRETE, unnamed, bool(caller.outbound), following, following, tparam_of(target))
     features: dict[str, Value] = {"target": target.scheme, "tls": caller.tls,
                                   "next_tls": network.next_tls(caller.name, following.name),
-                                  "route_stored": opt_scheme(routes), "route_strict": strict, "retry": retry}
+                                  "route_stored": opt_scheme(routes), "route_strict": strict, "retry": retry,
+                                  "target_tp": tparam_of(target), "next_tp": hop.tparam}
     decision, options = visit(state, caller.name, "uac_invite", features, (caller.name, following.name))
     if options is None:
         state.notes.append(f"{caller.name}: no INVITE to {target.render()} is allowed (uac_invite)")
@@ -118,7 +125,7 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = Fal
         ("Via", make_via(network.via_host(caller), transport, state.branch(caller.name)).render()),
         ("Max-Forwards", str(MAX_FORWARDS)),
         *([("Route", ", ".join(render_all(routes)))] if routes else []),
-        ("To", NameAddr(target).render()),
+        ("To", NameAddr(target.without_param("transport")).render()),  # barred from To (19.1.1 Table 1)
         ("From", sender.render()),
         ("Call-ID", ctx.call_id),
         ("CSeq", f"{ctx.cseq} INVITE"),
@@ -146,8 +153,7 @@ def on_request(state: SimState, txn: ServerTxn) -> None:
     if trying(element):
         send_response(state, txn, response_to(message, 100))
     if element.redirect_to:
-        txn.answer = (302, 0, "sip")
-        state.pending.append(txn)
+        _redirect(state, txn, message)
         return
     contacts = message.contacts()
     req_contact = scheme_of(contacts[0].uri) if isinstance(contacts, list) and contacts else "sip"
@@ -164,6 +170,23 @@ def on_request(state: SimState, txn: ServerTxn) -> None:
     if element.ringing and txn.answer[0] == 200:
         send_response(state, txn, response_to(message, 180, txn.to_tag, [("Contact", _contact(state, txn).render())]))
     state.pending.append(txn)
+
+
+def _redirect(state: SimState, txn: ServerTxn, message: SipMessage) -> None:
+    """A redirect UA visits redirect_answer: the transport parameter of its 302's Contact (RFC 3261 8.3, 19.1.1)."""
+    element = state.network.element(txn.element)
+    features: dict[str, Value] = {"ruri": _scheme(scheme_of(message.request_uri)),
+                                  "contact": _scheme(scheme_of(_redirect_uri(element.redirect_to)))}
+    decision, options = visit(state, element.name, "redirect_answer", features)
+    txn.answer_decision = decision
+    txn.answer = (302, 0, "sip")
+    txn.answer_tp = "none" if options is None else str(options["contact_tp"])
+    state.pending.append(txn)
+
+
+def _redirect_uri(text: str | None) -> SipUri:
+    """The configured redirect target (the option contact_tp replaces any transport parameter it names)."""
+    return sip_uri(text or "").without_param("transport")
 
 
 def _contact(state: SimState, txn: ServerTxn) -> NameAddr:
@@ -196,7 +219,7 @@ def answer(state: SimState, txn: ServerTxn) -> None:
     status, warn, _ = txn.answer
     extra: list[tuple[str, str]] = []
     if status == 302 and element.redirect_to:
-        extra.append(("Contact", NameAddr(sip_uri(element.redirect_to)).render()))
+        extra.append(("Contact", NameAddr(with_tparam(_redirect_uri(element.redirect_to), txn.answer_tp)).render()))
     if status == 200:
         extra.append(("Contact", _contact(state, txn).render()))
         _uas_dialog(state, txn)
@@ -249,10 +272,13 @@ def on_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:
         return
     ctx.retried = True
     schemes = (features["ruri"], target.scheme)
-    state.retries.append({"index": decision,
-                          **records.retry(CONCRETE, "ua", failure, schemes, caller.confirms_downgrade)})
+    record = {"index": decision, **records.retry(CONCRETE, "ua", failure, schemes, caller.confirms_downgrade)}
+    state.retries.append(record)
     ctx.cseq += 1
+    sent = len(ctx.invites)
     send_invite(state, ctx, target, retry=True)
+    if len(ctx.invites) == sent:  # no retry INVITE was allowed (uac_invite blocked): no retry happened
+        state.retries.remove(record)
 
 
 def _register_response(state: SimState, uac: UacTxn, response: SipMessage) -> None:

@@ -33,7 +33,7 @@ from sipsmodel.smt.invite import (
     uac_invite,
 )
 from sipsmodel.smt.ops import Z3
-from sipsmodel.smt.records import ruri_params, with_params
+from sipsmodel.smt.records import PARAM_ATTRS, ruri_params, with_params
 from sipsmodel.smt.register import BindingState
 from sipsmodel.smt.topology import Segment, Slot, Topology, response_fields
 from sipsmodel.steps import features
@@ -84,17 +84,20 @@ class AttemptResult:
     pb_alias: tuple[Slot, list[Term], list[Leg]]
     retries: list[tuple[SymRecord, Any]]
     final_segment: Segment
+    contact_tp: Sym  # the transport parameter of the final's Contact (a 302's: a retry's target keeps it)
 
 
 def attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sym, route_stored: Sym,
-             active: Term, base: int, retry: bool = False, strict: Term | None = None) -> AttemptResult:
+             active: Term, base: int, retry: bool = False, strict: Term | None = None,
+             target_tp: Sym | None = None) -> AttemptResult:
     """One INVITE along p1..pm to pb, its branches and recursion branches, and the final response back.
 
     Segments (ranks from ``base``): the forwarding (every branch, and the 480 of an edge that cannot
     send), then one per drained answer in arrival order (first branches, then recursion branches), and
     the movable final segment (the final response to alice and her ACK) followed by pb's CANCELs, placed
     after the answer that decided the final response (docs/semantics.md, Forking). ``strict``: the
-    preloaded route's entry is a strict router's (``invite.uac_invite``).
+    preloaded route's entry is a strict router's (``invite.uac_invite``); ``target_tp``: the transport
+    parameter of the target (a retry's 3xx Contact), none when not given.
     """
     after = z3.Int(f"{label}!final_after")
     forwarding = Segment(base, f"{label}!forwarding")
@@ -102,13 +105,15 @@ def attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sy
     cancel_segment = Segment(after + 7, f"{label}!cancel")
     with topo.in_segment(forwarding):
         request = topo.new_request(active)
-        uac, first = uac_invite(topo, label, target, route_stored, request, active, retry, strict)
+        uac, first = uac_invite(topo, label, target, route_stored, request, active, retry, strict, target_tp)
         chain, legs = chain_forwards(topo, label, first, request)
         arrive = arrives_at_pb(topo, legs)
         at_pb = z3.Or(arrive)
         pb_in_fields = {a: select(arrive, [leg.slot.fields[a] for leg in legs]) for a in legs[0].slot.fields}
+        # pb retargets (16.5): the received Request-URI's parameter is not kept, the other URIs' are
+        pb_base = {a: select(arrive, [leg.base_params()[a] for leg in legs]) for a in PARAM_ATTRS}
         pb_leg = Leg(Slot(at_pb, 0, topo.pb, pb_in_fields, request, f"{label}!pb-in"), legs[-1].rr,
-                     z3.BoolVal(False))
+                     z3.BoolVal(False), base=pb_base)
         in_ruri = convert(pb_in_fields["ruri"], SCHEME)
         branches = []
         for binding in bindings:
@@ -137,12 +142,10 @@ def attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sy
             drained.answer(rec, segment)
     finals = branches + recursions
     topo.assertions.append(after == drained.deciding(base))
-    status, warn, contact, winner = final_at_pb(branches, finals, in_ruri)
+    # the final's Contact (a 2xx's, the winner's, or a redirect UA's 302's) with its transport parameter
+    status, warn, contact, winner, contact_tp = final_at_pb(branches, finals, in_ruri)
     ok = z3.And(at_pb, status == 200)
     rr = winner_rr(drained.rr, winner)
-    contact_tp = const(TPARAM, "none")  # only a 2xx's Contact (the winner's) names a transport
-    for n in range(len(finals) - 1, -1, -1):
-        contact_tp = ite(winner == n, finals[n].contact_tp, contact_tp)
     with topo.in_segment(final_segment):
         rr = chain_answer(topo, legs, chain, at_pb, status, (contact, contact_tp), rr, ok, label)
     with topo.in_segment(cancel_segment):
@@ -150,7 +153,8 @@ def attempt(topo: Topology, label: str, bindings: list[BindingState], target: Sy
             _cancel(topo, x, drained.cancelled[n], f"{label}!cancel{n}")
     outcomes = [Outcome(z3.And(ok, winner == n), b, uac, first, rr, final_segment.rank) for n, b in enumerate(finals)]
     return AttemptResult(uac, first, z3.If(at_pb, status, 480), z3.If(at_pb, warn, 0), contact, outcomes,
-                         forwards, (pb_leg.slot, arrive, legs), retries, final_segment)
+                         forwards, (pb_leg.slot, arrive, legs), retries, final_segment,
+                         ite(at_pb, contact_tp, const(TPARAM, "none")))
 
 
 def _recursion(topo: Topology, label: str, b: Branch, failed: Term, pb_leg: Leg, in_ruri: Sym) -> tuple[

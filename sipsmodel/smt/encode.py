@@ -24,9 +24,9 @@ import z3
 from sipsmodel.model.bounds import check_bound
 from sipsmodel.model.expr import Record
 from sipsmodel.model.scenario import Scenario
-from sipsmodel.model.vocab import BOOL, OPT_SCHEME, SCHEME
+from sipsmodel.model.vocab import BOOL, FAILURE, OPT_SCHEME, SCHEME, TPARAM
 from sipsmodel.smt.attempt import attempt
-from sipsmodel.smt.compile import SymRecord, const, convert, decode, fresh, ite
+from sipsmodel.smt.compile import SymRecord, const, convert, decode, fresh, is_value, ite
 from sipsmodel.smt.dialogs import ReInvite, dialogs_of, in_dialog
 from sipsmodel.smt.failures import failure_of, has_failure, retry_record, retry_scheme
 from sipsmodel.smt.invite import (
@@ -211,7 +211,12 @@ def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
     new_target = retry_scheme(failure, retry_features["contact"])
     ua_retry = retry_record("ua", uv, sent_ruri, new_target, failure, confirmed, "retry")
     retried = ua_retry.active  # a new INVITE, same call (RFC 3261 8.1.3.4, 8.1.3.5); at most one per call
-    second = attempt(topo, "re", bindings, new_target, route_stored, retried, 200, retry=True, strict=route_strict)
+    # a 3xx Contact is the new target whole, its transport parameter with it (8.1.3.4); a twin has none
+    target_tp = ite(is_value(FAILURE, failure, "r3xx"), first.contact_tp, const(TPARAM, "none"))
+    second = attempt(topo, "re", bindings, new_target, route_stored, retried, 200, retry=True, strict=route_strict,
+                     target_tp=target_tp)
+    # a retry happens when its INVITE is sent (sim/ua.py on_response): not when uac_invite is blocked
+    ua_retry = SymRecord(z3.And(retried, z3.Not(second.uac.blocked)), ua_retry.values)
     outcomes = first.outcomes + second.outcomes
     dialogs: list[SymRecord] = []
     for o in outcomes:

@@ -12,7 +12,7 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import INT, SCHEME
+from sipsmodel.model.vocab import INT, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const
 from sipsmodel.smt.invite import (
     Branch,
@@ -33,8 +33,9 @@ def _up_status(b: Branch) -> tuple[Term, Term]:
     return z3.If(blocked, 480, b.status), z3.If(blocked, 0, b.warn)
 
 
-def final_at_pb(originals: list[Branch], finals: list[Branch], in_ruri: Sym) -> tuple[Term, Term, Sym, Term]:
-    """pb's final response (status, warn, Contact, winning 2xx branch): steps/best.py, as sim/proxy.py ``complete``.
+def final_at_pb(originals: list[Branch], finals: list[Branch], in_ruri: Sym) -> tuple[Term, Term, Sym, Term, Sym]:
+    """pb's final response (status, warn, Contact, winning 2xx branch, the Contact's transport parameter):
+    steps/best.py, as sim/proxy.py ``complete`` (a 302's Contact keeps the redirect UA's parameter).
 
     ``finals`` are pb's branches in the order they were created (the first branches, then the
     recursion branches); the family's answers are 2xx, 3xx or 4xx. With no branch sent, 480 with
@@ -42,15 +43,15 @@ def final_at_pb(originals: list[Branch], finals: list[Branch], in_ruri: Sym) -> 
     """
     left_out = [best.left_out_sip(Z3, b.found, z3.Or(z3.Not(b.targeted), b.pb_forward.visit.blocked),
                                   b.binding.contact) for b in originals]
-    no_branch = (best.no_branch_warn(Z3, in_ruri, left_out), const(SCHEME, "sip"))
+    no_branch = (best.no_branch_warn(Z3, in_ruri, left_out), const(SCHEME, "sip"), const(TPARAM, "none"))
     nobody: best.Answer[Term, Term] = best.Answer(False, z3.IntVal(480), no_branch)
     answers: list[best.Answer[Term, Term]] = []
     for b in finals:
         status, warn = _up_status(b)
-        answers.append(best.Answer(z3.Or(b.delivered, blocked_edge(b)), status, (warn, b.contact)))
+        answers.append(best.Answer(z3.Or(b.delivered, blocked_edge(b)), status, (warn, b.contact, b.contact_tp)))
     chosen = best.best_final(Z3, answers, nobody, classes=(200, 300, 400))
-    warn, contact = chosen.payload
-    return chosen.status, warn, contact, chosen.winner
+    warn, contact, contact_tp = chosen.payload
+    return chosen.status, warn, contact, chosen.winner, contact_tp
 
 
 def failure_of(status: Term, warn: Term) -> Sym:

@@ -16,7 +16,7 @@ from typing import Any
 import z3
 
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
-from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
+from sipsmodel.smt.compile import Sym, SymRecord, const, convert, is_value, ite
 from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import (
     PARAM_ATTRS,
@@ -28,6 +28,7 @@ from sipsmodel.smt.records import (
     uac_addressed,
     uac_invite_hop,
     uac_route_params,
+    uac_target_params,
     value_params,
     with_params,
 )
@@ -67,10 +68,17 @@ class Leg:
     kept: dict[str, Sym] | None = None  # the parameter attributes of its other URIs (None: no Route value counted)
     # the Request-URI's scheme as the receiver works with it, when a strict router's 16.4 fix-up changes it
     received: Sym | None = None
+    #: the parameter attributes of the URIs its receiver keeps but the Request-URI (which a retargeting
+    #: receiver replaces, 16.5); None: as ``kept_params`` (no Request-URI parameter counted apart)
+    base: dict[str, Sym] | None = None
 
     def kept_params(self) -> dict[str, Sym]:
         """The parameter attributes of the URIs its receiver keeps (all but its own Route values)."""
         return self.kept if self.kept is not None else {a: self.slot.fields[a] for a in PARAM_ATTRS}
+
+    def base_params(self) -> dict[str, Sym]:
+        """The parameter attributes of the URIs its receiver keeps, its Request-URI left out."""
+        return self.base if self.base is not None else self.kept_params()
 
 
 @dataclass
@@ -135,7 +143,8 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     rr = incoming.rr + entries
     ruri_tp = features["ruri_tp"]  # the Request-URI sent keeps the target's parameter
     # the received URIs it keeps, the inserted values and the Request-URI sent
-    kept = retarget_params(v.options["ruri"], ruri_tp, with_params(incoming.kept_params(), rr_params(entries)))
+    base = with_params(incoming.base_params(), rr_params(entries))
+    kept = retarget_params(v.options["ruri"], ruri_tp, base)
     fields = {
         **proxy_forward_hop(v, rr_top(incoming.rr)),
         **{a: incoming.slot.fields[a] for a in ("origin", "contact", "to", "from", "call")},
@@ -147,7 +156,7 @@ def forward(topo: Topology, element: int, active: Term, incoming: Leg, features:
     last = z3.Bool(f"{label}!last")
     fields["last"] = Sym(last, BOOL)
     slot = topo.send(sent, element, receiver, fields, request, f"{label}!out")
-    leg = Leg(slot, rr, last, ruri_tp, pushed or {}, kept if pushed else None)
+    leg = Leg(slot, rr, last, ruri_tp, pushed or {}, kept if pushed else None, base=base)
     return Forward(v, element, incoming, leg, sent, entries)
 
 
@@ -156,11 +165,12 @@ def _passing_through(flow: Sym) -> Retargeting[Term, Sym]:
     return Retargeting(False, const(OPT_SCHEME, "none"), const(OPT_SCHEME, "none"), flow)
 
 
-def _resolved(ruri_tp: Sym) -> Sym:
-    """``next_tp`` of a chain proxy's or the edge proxy's visit: no Route value is left and no outbound proxy
-    is configured, so the next hop is resolved from the Request-URI sent (steps/routing.py)."""
-    none: RouteLeft[Term, Sym, Term] = RouteLeft(False, None, const(OPT_SCHEME, "none"), const(TPARAM, "none"))
-    return next_hop(Z3, none, False, None, None, ruri_tp).tparam
+def _resolved(ruri_tp: Sym, outbound: Term | bool = False) -> Sym:
+    """``next_tp`` of a chain proxy's or the edge proxy's visit: no Route value is left, so the next hop is
+    resolved from the Request-URI sent unless an outbound proxy is configured (``outbound``: a chain proxy
+    followed by another sends to it, sim ``decode``) (steps/routing.py)."""
+    none: RouteLeft[Term, Sym, Term] = RouteLeft(False, 0, const(OPT_SCHEME, "none"), const(TPARAM, "none"))
+    return next_hop(Z3, none, outbound, 0, 0, ruri_tp).tparam
 
 
 def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> SymRecord:
@@ -171,7 +181,7 @@ def forwards_record(fw: Forward, index: Term, in_hop: Term, out_hop: Term) -> Sy
 
 
 def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, request: Term, active: Term,
-               retry: bool = False, strict: Term | None = None) -> tuple[
+               retry: bool = False, strict: Term | None = None, target_tp: Sym | None = None) -> tuple[
     Visit, Leg
 ]:
     """alice's INVITE (RFC 3261 8.1.1; docs/semantics.md call step 1).
@@ -179,7 +189,13 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     ``strict``: the preloaded route's entry (p1) is a strict router's (``route_strict``): the INVITE's
     Request-URI is that entry and the target its Route value (RFC 3261 8.1.1.1, 12.2.1.1), which p1
     takes back as the Request-URI (16.4): the leg's ``received`` scheme (SIPS-RULES.md F-19).
+    ``target_tp``: the target's transport parameter (a retry's 3xx Contact, 8.1.3.4), none when not given.
     """
+    tp = target_tp if target_tp is not None else const(TPARAM, "none")
+    preloaded = z3.Not(is_value(OPT_SCHEME, route_stored, "none"))
+    # alice has no outbound proxy in the family: the target's parameter counts without a preloaded route
+    unnamed: RouteLeft[Term, Sym, Term] = RouteLeft(preloaded, 1, route_stored, const(TPARAM, "none"))
+    next_tp = next_hop(Z3, unnamed, False, topo.pb, topo.pb, tp).tparam  # (the element is uac_invite's ``first``)
     alice = topo.ALICE
     # sim/ua.py send_invite: the first hop is the preloaded Route (p1) or what the target resolves to (pb)
     chain1 = topo.chain[1] if topo.k > 1 else z3.BoolVal(False)
@@ -191,7 +207,7 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
         "uac_invite", alice, active,
         {"target": target, "tls": Sym(topo.tls(alice), BOOL), "next_tls": Sym(ntls, BOOL),
          "route_stored": route_stored, "route_strict": Sym(strict, BOOL) if strict is not None else const(BOOL, False),
-         "retry": const(BOOL, retry)},
+         "retry": const(BOOL, retry), "target_tp": tp, "next_tp": next_tp},
         label, link=link,
     )
     sends = z3.And(active, z3.Not(v.blocked))  # sim/ua.py: no INVITE is allowed, the call is not placed
@@ -199,10 +215,13 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     fields = {**uac_invite_hop(v), "call": const(INT, 0), "status": const(INT, 0),
               "receiver": topo.role(first), "binding": const(INT, -1), "last": Sym(last, BOOL)}
     slot = topo.send(sends, alice, first, fields, request, f"{label}!out")
-    # p1 removes its preloaded Route value (RFC 3261 16.4) and keeps the Contact
-    kept = contact_params(v.options["contact"], v.options["contact_tp"])
+    # p1 removes its preloaded Route value (RFC 3261 16.4) and keeps the Contact and the target (the
+    # Request-URI, which a strict p1 takes back from the last Route value)
+    base = contact_params(v.options["contact"], v.options["contact_tp"])
+    kept = with_params(base, uac_target_params(v))
     received = None if strict is None else convert(uac_addressed(v), SCHEME)
-    return v, Leg(slot, [], last, route_params=uac_route_params(v), kept=kept, received=received)
+    return v, Leg(slot, [], last, ruri_tp=tp, route_params=uac_route_params(v), kept=kept, received=received,
+                  base=base)
 
 
 def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tuple[list[Forward], list[Leg]]:
@@ -220,7 +239,8 @@ def chain_forwards(topo: Topology, label: str, first: Leg, request: Term) -> tup
         in_ruri = incoming.received if incoming.received is not None else convert(f["ruri"], SCHEME)
         features = steps_features.proxy_forward(Z3, (in_ruri, f["secure"]),
                                                 _passing_through(const(FLOW, "none")), True, (topo.tls(i), ntls), False,
-                                                topo.malicious(i), incoming.ruri_tp, _resolved(incoming.ruri_tp))
+                                                topo.malicious(i), incoming.ruri_tp,
+                                                _resolved(incoming.ruri_tp, has_next))
         fw = forward(topo, i, at, incoming, features, receiver, link, f"{label}!p{i}", request)
         forwards.append(fw)
         legs.append(fw.outgoing if fw.outgoing is not None else incoming)
@@ -291,10 +311,13 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
         f"{label}!uas{j}", fallback={"status": 480, "warn": 0, "contact": "sip", "contact_tp": "none"},
     )
     o = uas.options
+    rv = topo.rules.visit("redirect_answer", bob, z3.And(delivered, redirect),
+                          {"ruri": convert(lf["ruri"], SCHEME), "contact": topo.redirect_scheme(j)},
+                          f"{label}!redirect{j}", fallback={"contact_tp": "none"})
     status = z3.If(redirect, 302, o["status"].term)
     warn = z3.If(redirect, 0, o["warn"].term)
     contact = ite(redirect, topo.redirect_scheme(j), o["contact"])
-    contact_tp = ite(redirect, const(TPARAM, "none"), o["contact_tp"])  # a redirect's Contact names no transport
+    contact_tp = ite(redirect, rv.options["contact_tp"], o["contact_tp"])  # the 302's, else the 2xx's Contact
     return Branch(b, found, fw, efw, delivered, uas, leg, request, status, warn, contact, targeted, contact_tp)
 
 

@@ -153,8 +153,19 @@ def uac_invite_hop(v: Visit) -> Fields:
         "to": scheme_as(f["target"], ANY_SCHEME),
         "from": target,
         "rr_top": const(OPT_SCHEME, "none"),
-        **with_params(contact_params(o["contact"], o["contact_tp"]), uac_route_params(v)),
+        **with_params(with_params(contact_params(o["contact"], o["contact_tp"]), uac_route_params(v)),
+                      uac_target_params(v)),
     }
+
+
+def uac_target_params(v: Visit) -> Fields:
+    """The parameter attributes of the target a uac_invite visit addresses (feature target_tp, a retry's 3xx
+    Contact's): its Request-URI, or behind a strict first route entry its last Route value (udp_param then
+    false: the Request-URI is the entry's)."""
+    f = v.features
+    own = ruri_params(uac_addressed(v), f["target_tp"])
+    strict = z3.And(f["route_strict"].term, z3.Not(is_value(OPT_SCHEME, v.options["route0"], "none")))
+    return {**own, "udp_param": Sym(z3.And(z3.Not(strict), own["udp_param"].term), BOOL)}
 
 
 def uac_route_params(v: Visit) -> Fields:
@@ -279,6 +290,7 @@ __all__ = [
     "retarget_params",
     "value_params",
     "uac_route_params",
+    "uac_target_params",
     "path_params",
     "SCHEME",
     "complete",

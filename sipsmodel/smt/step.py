@@ -14,7 +14,9 @@ induction satisfy the invariant, or-ed with those the visit adds (a proxy's Reco
 ``rr_tp``); a response's are copied ones (the request's Record-Route, a relayed response) with its
 UAS's Contact (``uas_answer``) or a proxy's rewritten Record-Route value (``proxy_response_rr``). Any other
 shape of property, or any satisfiable source, means no unbounded claim: the caller falls back to the
-bounded check.
+bounded check. A response's own Contact is a UAS's 2xx Contact (``uas_answer``) or a redirect UA's 302
+Contact (``redirect_answer``); a UAC's INVITE addresses a target whose parameter (``target_tp``, a retry's
+3xx Contact) an earlier hop carried.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import z3
 from sipsmodel.model.expr import Expr, Quant
 from sipsmodel.model.vocab import BOOL, KIND, METHOD, OPT_SCHEME, REWRITE, TPARAM
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
-from sipsmodel.smt.compile import Sym, SymRecord, SymScope, compile_formula, const, fresh, is_value
+from sipsmodel.smt.compile import Sym, SymRecord, SymScope, compile_formula, const, fresh, is_value, ite
 from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import (
     PARAM_ATTRS,
@@ -130,6 +132,10 @@ def _visit_source(cp_name: str, collection: str, malicious: bool,
             params, hypotheses = _forwarded(visit, invariant, label)
             fields = {**params, **fields}
             extra += hypotheses
+        elif cp_name == "uac_invite":  # a retry's target is a 3xx Contact an earlier hop carried (8.1.3.4)
+            target, carried = _inherited(invariant, f"{label}!target")
+            extra += [carried, z3.Implies(is_value(TPARAM, visit.features["target_tp"], "TLS"),
+                                          target["tls_param"].term)]
         elif not set(PARAM_ATTRS) <= set(fields):  # copied URIs, and an edge proxy's Path value (path_tp)
             copied, hypothesis = _inherited(invariant, label)
             own = path_params(visit) if cp_name == "edge_register" else {}
@@ -146,8 +152,12 @@ def _response_source(invariant: Callable[[SymRecord], Term], malicious: bool) ->
     one on a rewrite to sips, RFC 3261 16.7 step 8, 19.1.1)."""
     rules = Rules()
     uas = _free_visit(rules, "uas_answer", malicious)
+    redirect = _free_visit(rules, "redirect_answer", malicious)
     rewriter = _free_visit(rules, "proxy_response_rr", malicious)
-    own = contact_params(uas.options["contact"], uas.options["contact_tp"])
+    redirects = z3.Bool("step!response!redirect_contact")  # the Contact is a redirect UA's (a 302)
+    own = {a: ite(redirects, p, q) for (a, p), q in zip(
+        contact_params(redirect.features["contact"], redirect.options["contact_tp"]).items(),
+        contact_params(uas.options["contact"], uas.options["contact_tp"]).values(), strict=True)}
     copied, hypothesis = _inherited(invariant, "step!response")
     mine = z3.Bool("step!response!own_contact")
     rewrites = z3.Bool("step!response!rewrites")
@@ -159,7 +169,9 @@ def _response_source(invariant: Callable[[SymRecord], Term], malicious: bool) ->
     fields: dict[str, Sym] = with_params(copied, written)
     fields["kind"] = const(KIND, "response")
     record = complete("hops", z3.BoolVal(True), fields, "step!response")
-    guards = (z3.Implies(mine, z3.Not(uas.blocked)), z3.Implies(rewrites, z3.Not(rewriter.blocked)), hypothesis)
+    guards = (z3.Implies(z3.And(mine, z3.Not(redirects)), z3.Not(uas.blocked)),
+              z3.Implies(z3.And(mine, redirects), z3.Not(redirect.blocked)),
+              z3.Implies(rewrites, z3.Not(rewriter.blocked)), hypothesis)
     return StepSource("response", (*rules.assertions, *guards), record)
 
 

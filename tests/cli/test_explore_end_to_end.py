@@ -23,11 +23,10 @@ pytestmark = pytest.mark.slow  # real sipsmodel check / explore runs
 I1 = next(p for p in load_properties() if p.id == "I-1")
 
 
-# Seeds whose 200 examples reach the downgrade (re-pinned when the transport options of Path and preloaded
-# Route values widened the space again: of seeds 1..12, 3, 8, 9, 11 and 12 find it and shrink to the
-# three-element flow, 4, 5, 7 and 10 find a longer one, and 1, 2 and 6 stay "sampled", which is what the
-# verdict says then).
-@pytest.mark.parametrize("seed", [3, 8])
+# Seeds whose 200 examples reach the downgrade (re-pinned when the redirect UA's choice point
+# redirect_answer and the retry's target_tp changed the random runs again: of seeds 1..4, 1 and 4 find it
+# and shrink to the three-element flow, and 2 and 3 stay "sampled", which is what the verdict says then).
+@pytest.mark.parametrize("seed", [1, 4])
 def test_i1_under_rfc3261_is_refuted_with_a_short_replayable_flow(seed: int) -> None:
     result = explore_cell(I1, PRESETS["rfc3261"], ExploreOptions(examples=200, seed=seed), lambda: None)
     assert result.verdict == "refuted" and result.counterexample is not None

@@ -150,13 +150,20 @@ def test_point_1_contradicts_rfc3263_where_a_uri_names_udp() -> None:
     TLS, every option point 1 leaves goes against the SHOULD, so it needs standards track (issue 8's
     test), with the flow replayed at that state. The same SHOULD meets point 1 a second time where a proxy
     retargets to a registered Contact that says ``transport=udp`` (REGISTER Contacts may carry the
-    parameter since issue 9 item 5). The expectation of properties/decide/trial-balloon.toml (bcp, written
-    from RFC 3261 alone) stays, and decide reports the mismatch."""
+    parameter since issue 9 item 5), and a third time where a UAC retries to a redirect UA's 302 Contact
+    that says ``transport=udp`` (its retry resolves the first hop from it). The expectation of
+    properties/decide/trial-balloon.toml (bcp, written from RFC 3261 alone) stays, and decide reports the
+    mismatch."""
     found = answer("DEAN-1")
     assert found.track == "standards-track"
     by_point = {c.choice_point: c for c in found.conflicts}
-    assert len(by_point) == len(found.conflicts) and set(by_point) == {"send_in_dialog", "proxy_forward"}
+    assert len(by_point) == len(found.conflicts)
+    assert set(by_point) == {"send_in_dialog", "proxy_forward", "uac_invite"}
     assert all((c.contradicts, c.kind) == ("R-3263-4.1-a", "should") for c in found.conflicts)
+    retry = by_point["uac_invite"]
+    assert retry.state["retry"] and retry.state["target_tp"] == retry.state["next_tp"] == "UDP"
+    assert retry.state["tls"] and retry.state["next_tls"]
+    assert retry.counterexample is not None and retry.counterexample.violation is not None
     retarget = by_point["proxy_forward"]
     assert retarget.state["ruri_tp"] == "UDP" and retarget.state["tls"] and retarget.state["next_tls"]
     assert retarget.counterexample is not None and retarget.counterexample.violation is not None

@@ -100,7 +100,8 @@ def test_rfc3261_the_first_hop_breaks_end_to_end_sips() -> None:
 
 def test_rules_force_tls_only_when_the_request_uri_on_the_wire_is_sips() -> None:
     rfc3261 = PRESETS["rfc3261"].with_should("optional")
-    base = {"target": "sips", "tls": True, "next_tls": True, "route_stored": "sip", "retry": False}
+    base = {"target": "sips", "tls": True, "next_tls": True, "route_stored": "sip", "retry": False,
+            "target_tp": "none", "next_tp": "none"}
     # strict: the sip: entry is the Request-URI (ruri), the sips target sits in Route (route0)
     strict = {o["transport"] for o in allowed_options("uac_invite", {**base, "route_strict": True}, rfc3261)
               if o["ruri"] == "sip" and o["route0"] == "sips"}

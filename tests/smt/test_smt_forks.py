@@ -46,13 +46,15 @@ def _fork_run(seed: int) -> tuple[Trace, list[str]]:
 
 
 # Seeds of fork_params whose simulator runs show each fork event (checked below, so a change of the
-# generator that loses one fails here rather than silently testing less).
+# generator that loses one fails here rather than silently testing less). The redirect seed (44 before)
+# and the recursion-and-retry seed (783 before) were re-pinned to 128 and 40, the first of a scan of
+# seeds 0..330, after the redirect UA's choice point redirect_answer changed the random runs.
 @pytest.mark.parametrize(("seed", "shows"), [
     (30, ["pb>eb2:CANCEL", "eb2>bob2:CANCEL", "bob2>eb2:487 Request Terminated", "eb2>pb:487 Request Terminated"]),
     (53, ["pb>bob2:CANCEL", "bob2>pb:487 Request Terminated", "alice>p1:INVITE"]),  # cancel after a chain
     (67, ["eb1>bob1:CANCEL", "bob1>eb1:487 Request Terminated"]),  # the cancelled branch is a recursion
     (8, ["eb1>pb:480 Temporarily Unavailable"]),  # an edge that cannot send answers during forwarding
-    (44, ["302 Moved Temporarily"]),  # a redirect device in a fork
+    (128, ["302 Moved Temporarily"]),  # a redirect device in a fork
 ])
 def test_known_fork_runs_agree(seed: int, shows: list[str]) -> None:
     trace, labels = _fork_run(seed)
@@ -62,7 +64,7 @@ def test_known_fork_runs_agree(seed: int, shows: list[str]) -> None:
 
 
 def test_a_fork_with_a_recursion_and_a_retry_agrees() -> None:
-    trace, _ = _fork_run(783)
+    trace, _ = _fork_run(40)
     by = sorted({r["by"] for r in trace.observation["retries"]})
     assert by == ["proxy", "ua"]
 

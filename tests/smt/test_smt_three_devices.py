@@ -74,8 +74,9 @@ def _branches(labels: list[str]) -> set[str]:
 
 
 # Seeds of three_params whose runs fork three ways (checked, so that a change of the generator that
-# loses one fails here rather than silently testing less); 10 and 42 also cancel pending branches.
-@pytest.mark.parametrize(("seed", "cancels"), [(5, False), (10, True), (42, True)])
+# loses one fails here rather than silently testing less); 10 and 23 also cancel pending branches (42 did
+# until the redirect UA's choice point redirect_answer changed the random runs; seeds 0..23 scanned).
+@pytest.mark.parametrize(("seed", "cancels"), [(5, False), (10, True), (23, True)])
 def test_known_three_way_forks_agree(seed: int, cancels: bool) -> None:
     trace = _run(seed)
     labels = _labels(trace)

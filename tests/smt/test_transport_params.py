@@ -188,7 +188,7 @@ def test_rules_remove_transport_tls_and_sips_udp() -> None:
     from sipsmodel.rules.engine import allowed_options
 
     features = {"target": "sips", "tls": True, "next_tls": True, "route_stored": "none", "route_strict": False,
-                "retry": False}
+                "retry": False, "target_tp": "none", "next_tp": "none"}
     for rules, tls_allowed in (("rfc3261", True), ("dean-bcp", True), ("draft-04", False), ("rfc5630", False)):
         options = allowed_options("uac_invite", features, PRESETS[rules])
         assert any(o["contact_tp"] == "TLS" for o in options) is tls_allowed, rules
@@ -323,7 +323,7 @@ _PATH_MUTANTS = {
 
 
 def _keeps_route_values(self: object) -> object:
-    """Leg.kept_params with the receiver keeping the Route values it removes as its own."""
+    """Leg.base_params (what a forwarding receiver keeps) with the Route values it removes as its own kept."""
     fields = self.slot.fields  # type: ignore[attr-defined]
     return {a: fields[a] for a in ("tls_param", "udp_param", "sips_udp_param")}
 
@@ -332,7 +332,7 @@ _ROUTE_MUTANTS = {
     # alice's INVITE carries its preloaded Route value without the parameter
     "uac-drops-route-param": ("sipsmodel.smt.records.uac_route_params", lambda v: {}),
     # p1 (and the edge proxy) keep the parameter of the Route value they remove as their own (RFC 3261 16.4)
-    "receiver-keeps-route-values": ("sipsmodel.smt.invite.Leg.kept_params", _keeps_route_values),
+    "receiver-keeps-route-values": ("sipsmodel.smt.invite.Leg.base_params", _keeps_route_values),
 }
 
 
