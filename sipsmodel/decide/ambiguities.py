@@ -34,6 +34,7 @@ from typing import Any
 
 from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.flows import builtin_scenarios, flow_findings
+from sipsmodel.decide.phases import phase, reset, totals
 from sipsmodel.decide.witness import WitnessPair, make_pair, nonconforming, replayed_pair
 from sipsmodel.defaults import DEFAULT_BOUND
 from sipsmodel.model.expr import Value, flat_scope, names_in, parse_expr, truth
@@ -48,8 +49,9 @@ from sipsmodel.smt.solving import active_rule_ids
 from sipsmodel.smt.verdict import (
     WITNESS_TIMEOUT,
     Counterexample,
-    bounded_verdict,
     counterexample_breaking,
+    verdict_and_counterexample,
+    verdict_and_violation,
     verdict_with_choice_fixed,
 )
 
@@ -75,32 +77,47 @@ class Search:
     bound: int
     verdicts: dict[str, str] = field(default_factory=dict)
     examples: dict[tuple[str, str], Counterexample | None] = field(default_factory=dict)
+    #: Per property, the violating runs the verdict queries under other readings answered, replayed
+    violations: dict[str, list[Counterexample]] = field(default_factory=dict)
 
     def verdict(self, prop: Property, rule_set: RuleSet) -> str:
         key = prop.id if rule_set is self.rule_set else f"{prop.id} {rule_set.name}"
         if key not in self.verdicts:
-            self.verdicts[key] = self._known(prop, rule_set) or bounded_verdict(prop, rule_set, self.bound,
-                                                                                 WITNESS_TIMEOUT)
+            if rule_set is self.rule_set:  # every refuted property's counterexample is searched: at once
+                with phase("verdicts and counterexamples of the set"):
+                    verdict, example = verdict_and_counterexample(prop, rule_set, self.bound)
+                self.examples[(prop.id, rule_set.name)] = example
+                self.verdicts[key] = verdict
+                return verdict
+            known = self._known(prop, rule_set)
+            if known is None:
+                with phase("verdicts under readings"):
+                    known, run = verdict_and_violation(prop, rule_set, self.bound, WITNESS_TIMEOUT)
+                self.violations.setdefault(prop.id, []).extend([run] if run is not None else [])
+            self.verdicts[key] = known
         return self.verdicts[key]
 
     def _known(self, prop: Property, variant: RuleSet) -> str | None:
-        """The verdict under another reading when the set's own answer already gives it, without a query:
-        proved when the variant only adds rules (fewer behaviours), refuted when the set's replayed
-        counterexample conforms to the variant too (the independent checker finds nothing)."""
+        """The verdict under another reading when the answers so far already give it, without a query:
+        proved when the set proves it and the variant only adds rules (fewer behaviours), refuted when a
+        replayed violating run conforms to the variant too (the independent checker finds nothing): the
+        set's counterexample, or a run a query under another reading answered."""
         if variant is self.rule_set:
             return None
         before = self.verdict(prop, self.rule_set)
         if before == "proved" and set(active_rule_ids(self.rule_set)) <= set(active_rule_ids(variant)):
             return "proved"
         example = self.example(prop, self.rule_set) if before == "refuted" else None
-        if example is not None and not nonconforming(example.trace, variant):
-            return "refuted"
-        return None
+        runs = ([example] if example is not None else []) + self.violations.get(prop.id, [])
+        with phase("verdicts settled by the answers so far"):
+            conforms = any(not nonconforming(run.trace, variant) for run in runs)
+        return "refuted" if conforms else None
 
     def example(self, prop: Property, rule_set: RuleSet) -> Counterexample | None:
         key = (prop.id, rule_set.name)
         if key not in self.examples:  # a solver of its own: the open choices do not depend on earlier queries
-            self.examples[key] = counterexample_breaking(prop, rule_set, None, self.bound)
+            with phase("counterexamples"):
+                self.examples[key] = counterexample_breaking(prop, rule_set, None, self.bound)
         return self.examples[key]
 
 
@@ -113,14 +130,17 @@ def pair_witness(prop: Property, failing: RuleSet, holding: RuleSet, ambiguity: 
     """A non-vacuous witness pair whose first difference is at one of the item's choice points, from one
     solver query over two runs (``smt.pairs``), confirmed by the simulator's replay of both runs; and how
     the search ended: ``found``, ``none`` (no such pair exists within the bound), or why it gave up."""
-    search = PairSearch(PairQuery(prop, failing, holding, ambiguity.choice_points, breaks, bound))
+    with phase("pair queries: building terms"):
+        search = PairSearch(PairQuery(prop, failing, holding, ambiguity.choice_points, breaks, bound))
     for _ in range(PAIR_ATTEMPTS):
-        answer = search.next()
+        with phase("pair queries: solving"):
+            answer = search.next()
         if answer.status == "unsat":
             return None, "none"
         if answer.failing is None or answer.holding is None:
             return None, f"unknown ({answer.reason})"
-        pair = replayed_pair(prop, answer.failing, answer.holding, failing, holding, ambiguity.choice_points)
+        with phase("pair queries: replays"):
+            pair = replayed_pair(prop, answer.failing, answer.holding, failing, holding, ambiguity.choice_points)
         if pair is not None:
             return pair, "found"
         search.block()  # the query over-approximates non-vacuity; the replay is the judge
@@ -168,7 +188,8 @@ def reading_findings(search: Search, ambiguity: Ambiguity, letter: str) -> Findi
         failing, holding = (base, variant) if flips[prop.id][f"{ambiguity.item}/{current}"] == "refuted" \
             else (variant, base)
         reading = READING_RULES_BY_ID.get(f"{ambiguity.item}/{dict(holding.readings)[ambiguity.item]}")
-        example = counterexample_breaking(prop, failing, reading, search.bound)
+        with phase("counterexamples"):
+            example = counterexample_breaking(prop, failing, reading, search.bound)
         pair = None if example is None else make_pair(prop, example.scenario, example.trace, failing, holding,
                                                       vacuous=True)
     choice = pair.choice if pair is not None else None
@@ -296,10 +317,12 @@ def choice_findings(search: Search, prop: Property, found: dict[tuple[str, str],
             group = (decision.choice_point, name)
             if group in found and prop.id in found[group].properties:
                 continue
-            pair = make_pair(prop, example.scenario, example.trace, rule_set, rule_set, {key: option})
+            with phase("open choices: replays"):
+                pair = make_pair(prop, example.scenario, example.trace, rule_set, rule_set, {key: option})
             if pair is None or pair.choice.index != decision.index:
                 continue
-            flips = _fixed_verdict(prop, rule_set, decision, name, option[name], search.bound)
+            with phase("open choices: fixed-choice verdicts"):
+                flips = _fixed_verdict(prop, rule_set, decision, name, option[name], search.bound)
             if group in found:
                 found[group].properties.append(prop.id)
                 found[group].verdicts[prop.id] = flips
@@ -317,6 +340,12 @@ def set_findings(rule_set: RuleSet, props: Sequence[Property], bound: int = DEFA
     Depends on the rule set and the properties alone (every witness query in a Z3 context of its own),
     so the sets of a run can be searched in any order or in parallel.
     """
+    with phase("rest of the search"):
+        return _set_findings(rule_set, props, bound, tick)
+
+
+def _set_findings(rule_set: RuleSet, props: Sequence[Property], bound: int,
+                  tick: Callable[[str], None]) -> list[Finding]:
     findings: list[Finding] = []
     search = Search(rule_set, props, bound)
     for ambiguity in AMBIGUITIES:
@@ -331,7 +360,8 @@ def set_findings(rule_set: RuleSet, props: Sequence[Property], bound: int = DEFA
                     findings += _exercise_findings(search, ambiguity, reading.letter, finding)
         tick(f"{rule_set.name} {ambiguity.item}")
     known = {(opt, p) for f in findings for opt in f.options for p in f.properties}
-    findings += flow_findings(rule_set, props, builtin_scenarios(), known)
+    with phase("built-in flows"):
+        findings += flow_findings(rule_set, props, builtin_scenarios(), known)
     found: dict[tuple[str, str], Finding] = {}
     for prop in props:
         if search.verdict(prop, rule_set) == "refuted":
@@ -342,27 +372,39 @@ def set_findings(rule_set: RuleSet, props: Sequence[Property], bound: int = DEFA
 
 #: Runs a module-level function over jobs, possibly on other processes (``report.ambiguities_run.forking_map``).
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+#: CPU seconds per phase of each rule set's search (``decide.phases``), filled by ``find_ambiguities``.
+Phases = dict[str, dict[str, float]]
 
 
-def set_job(job: tuple[RuleSet, Sequence[Property], int]) -> list[Finding]:
-    """One rule set's search (a job of ``find_ambiguities``, picklable for other processes)."""
-    return set_findings(*job)
+def set_job(job: tuple[RuleSet, Sequence[Property], int]) -> tuple[list[Finding], dict[str, float]]:
+    """One rule set's search (a job of ``find_ambiguities``, picklable for other processes), with the CPU
+    time of each of its phases in the process that ran it."""
+    reset()
+    findings = set_findings(*job)
+    return findings, totals()
 
 
 def find_ambiguities(rule_sets: Sequence[RuleSet], props: Sequence[Property], bound: int = DEFAULT_BOUND,
-                     tick: Callable[[str], None] = lambda _d: None, mapper: Mapper | None = None) -> list[Finding]:
+                     tick: Callable[[str], None] = lambda _d: None, mapper: Mapper | None = None,
+                     phases: Phases | None = None) -> list[Finding]:
     """Every finding of the searches over ``rule_sets`` and ``props`` (trace-only properties skipped),
     grouped by F-item. ``mapper``: the rule sets are searched as its jobs (``sipsmodel.jobs``, e.g. on
-    several processes); each set's findings are the same either way (``set_findings``)."""
+    several processes); each set's findings are the same either way (``set_findings``). ``phases``, when
+    given, receives each set's CPU time per phase (for the benchmark)."""
     checked = [p for p in props if p.scope != "trace"]
+    answers: list[tuple[list[Finding], dict[str, float]]] = []
     if mapper is None or len(rule_sets) <= 1:
-        findings = [f for rule_set in rule_sets for f in set_findings(rule_set, checked, bound, tick)]
-        return sorted(findings, key=_item_order)
-    answers = mapper(set_job, [(rule_set, checked, bound) for rule_set in rule_sets])
-    for rule_set in rule_sets:
-        for _ in range(len(AMBIGUITIES) + len(checked)):
-            tick(rule_set.name)
-    return sorted([f for answer in answers for f in answer], key=_item_order)
+        for rule_set in rule_sets:
+            reset()
+            answers.append((set_findings(rule_set, checked, bound, tick), totals()))
+    else:
+        answers = mapper(set_job, [(rule_set, checked, bound) for rule_set in rule_sets])
+        for rule_set in rule_sets:
+            for _ in range(len(AMBIGUITIES) + len(checked)):
+                tick(rule_set.name)
+    if phases is not None:
+        phases.update({rule_set.name: times for rule_set, (_, times) in zip(rule_sets, answers, strict=True)})
+    return sorted([f for found, _ in answers for f in found], key=_item_order)
 
 
 def _item_order(finding: Finding) -> tuple[int, bool]:

@@ -2,10 +2,11 @@
 
 Theory of operation: the rule sets are the jobs (``decide.ambiguities.set_job``), on ``--jobs`` local
 processes (``sipsmodel.jobs``, free workers take the next set). Every process first builds the shared
-encoding and its two-run product (``smt.pairs.prepare_product``), the part of a search that does not
-depend on the rule set, and runs each set in a child forked from that state, as ``check`` forks a
-property: a set's findings do not depend on which sets its process searched before, and the encoding
-is built once per process, not once per set.
+encoding and its two-run product (``smt.pairs.prepare_product``) and the cached solver of each property
+(``smt.verdict.prepare_provers``, nothing checked yet), the part of a search that does not depend on the
+rule set, and runs each set in a child forked from that state, as ``check`` forks a property: a set's
+findings do not depend on which sets its process searched before, and the encoding and the solvers are
+built once per process, not once per set.
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sipsmodel.decide.ambiguities import set_job
 from sipsmodel.jobs import Runner, forked, run_jobs
 from sipsmodel.smt.pairs import prepare_product
+from sipsmodel.smt.verdict import prepare_provers
 
 
 def _forked_job(job: tuple[Callable[[Any], Any], Any, int]) -> Any:
-    """``func(item)`` in a child forked once this process holds the product for ``bound``."""
+    """``func(item)`` in a child forked once this process holds the product for ``bound`` (and, for a
+    rule set's search, the solvers of its properties)."""
     func, item, bound = job
     prepare_product(bound)
+    if func is set_job:
+        rule_set, props, _ = item
+        prepare_provers(props, rule_set, bound)
     return forked(func, item)
 
 

@@ -60,6 +60,29 @@ PAIR_RLIMIT = 4 * RLIMIT
 _RETRY_POINTS = ("proxy_recurse", "uac_retry")
 
 
+def _and(*terms: Term) -> Term:
+    """``z3.And(*terms)`` for z3 Boolean terms (two or more), without the API's per-argument coercion:
+    the same term, built several times faster (the pair queries build many)."""
+    ctx = terms[0].ctx
+    args = (z3.Ast * len(terms))(*(t.as_ast() for t in terms))
+    return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(terms), args), ctx)
+
+
+def _or(*terms: Term) -> Term:
+    """``z3.Or(*terms)`` for z3 Boolean terms (two or more), as ``_and``."""
+    ctx = terms[0].ctx
+    args = (z3.Ast * len(terms))(*(t.as_ast() for t in terms))
+    return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(terms), args), ctx)
+
+
+def _eq(a: Term, b: Term) -> Term:
+    """``a == b`` for two z3 terms of the same sort, without the API's coercion: the same term, operands
+    in the order Python gives them (the right one first when its class is a subclass of the left's)."""
+    if type(b) is not type(a) and isinstance(b, type(a)):
+        a, b = b, a
+    return z3.BoolRef(z3.Z3_mk_eq(a.ctx.ref(), a.as_ast(), b.as_ast()), a.ctx)
+
+
 def _constants(roots: Sequence[Term]) -> list[Term]:
     """Every uninterpreted constant under ``roots``, in first-seen order."""
     seen: set[int] = set()
@@ -210,11 +233,18 @@ def _segment(item: Any) -> Segment:
     return item.segment or BASE
 
 
+#: ``_rank_below`` per pair of segments (by identity; the segments live as long as their encoding).
+_RANKS: dict[tuple[int, int], tuple[Segment, Segment, bool | Term]] = {}
+
+
 def _rank_below(a: Segment, b: Segment) -> bool | Term:
     """Segment ``a`` comes before segment ``b``: a Python bool when both ranks are constants."""
     if isinstance(a.rank, int) and isinstance(b.rank, int):
         return a.rank < b.rank
-    return z3.IntVal(a.rank) < b.rank if isinstance(a.rank, int) else a.rank < b.rank
+    key = (id(a), id(b))
+    if key not in _RANKS:  # the segments are kept with the answer, so their ids are not reused
+        _RANKS[key] = (a, b, z3.IntVal(a.rank) < b.rank if isinstance(a.rank, int) else a.rank < b.rank)
+    return _RANKS[key][2]
 
 
 def _slot_before(slot: Any, visit: Visit) -> bool | Term:
@@ -298,14 +328,14 @@ def _non_vacuous(made: Product, prop: Property, before: list[Term], before_b: li
     picks = []
     for when, i in made.violations[key]:
         k, m, s, u = _kind_terms(made, i, False)
-        picks.append(z3.And(when, kind == k, method == m, status == s, ua == u, early == before[i]))
+        picks.append(_and(when, _eq(kind, k), _eq(method, m), _eq(status, s), _eq(ua, u), _eq(early, before[i])))
     if id(before_b) not in made.counterparts:  # per choice (its cached ``before_b``), not per property
         counterparts = []
         is_request = kind == const(KIND, "request").term
         for i, slot in enumerate(encoding.topo.slots):
             k, m, s, u = _kind_terms(made, i, True)
-            counterparts.append(z3.And(made.rename(slot.active), z3.Not(before_b[i]), k == kind, m == method,
-                                       z3.Or(is_request, s == status), u == ua))
+            counterparts.append(_and(made.rename(slot.active), z3.Not(before_b[i]), _eq(k, kind), _eq(m, method),
+                                     _or(is_request, _eq(s, status)), _eq(u, ua)))
         made.counterparts[id(before_b)] = z3.Or(early, *counterparts)
     return [z3.Or(picks) if picks else z3.BoolVal(True), made.counterparts[id(before_b)]]
 
@@ -364,14 +394,14 @@ def _new_choice(made: Product, points: Sequence[str], rule: Rule | None) -> Choi
             if when is True:
                 terms.append(s)
             elif when is not False:
-                terms.append(z3.And(s, when))
+                terms.append(_and(s, when))
                 ranked = True
         either = z3.Or(terms) if terms else z3.BoolVal(False)
         return made.rename(either) if renamed and ranked else either  # selectors are not renamed
 
     for w in visits:
-        earlier = z3.Or(z3.And(w.active, before(_visit_before, w, False)),
-                        z3.And(made.rename(w.active), before(_visit_before, w, True)))
+        earlier = _or(_and(w.active, before(_visit_before, w, False)),
+                      _and(made.rename(w.active), before(_visit_before, w, True)))
         out.append(z3.Implies(earlier, _same(made, w)))
     slots = made.encoding.topo.slots
     chosen = {v.label: s for s, v in zip(sels, candidates, strict=True)}

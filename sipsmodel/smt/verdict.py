@@ -7,7 +7,8 @@ the very solver ``prove`` uses (DESIGN.md "One semantics, two engines"), under t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,30 @@ def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUN
 
 
 Term = Any
+
+
+def verdict_and_violation(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND,
+                          timeout: float = DEFAULT_TIMEOUT, seed: int = DEFAULT_SEED,
+                          rlimit: int = RLIMIT) -> tuple[str, Counterexample | None]:
+    """``bounded_verdict``, and when refuted the solver's violating run as it answered (not the shortest,
+    and depending on what the cached solver was asked before), decoded and replayed.
+
+    For callers that only need *some* conforming violation (``decide.ambiguities``: a run that conforms
+    to another reading too settles that verdict without a query). Raises ModelDisagreement when the
+    replay does not show the violation, as ``counterexample`` does.
+    """
+    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
+    answer = prover.solver.check(prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set)))
+    if answer == z3.unsat:
+        return "proved", None
+    if answer != z3.sat:
+        return "unknown", None
+    scenario = prover.encoding.decode(prover.solver.model(), name=f"{prop.id}-{rule_set.name}")
+    trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
+    if evaluate_property(prop, trace.observation).holds:
+        raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the SMT model violates the property but the "
+                                f"simulator's replay does not (scenario {scenario})")
+    return "refuted", Counterexample(scenario, trace)
 
 
 @dataclass(frozen=True)
@@ -147,6 +172,20 @@ def violated(prop: Property, encoding: BoundedEncoding) -> Term:
     return _VIOLATED[key]
 
 
+def prepare_provers(props: Sequence[Property], rule_set: RuleSet, bound: int = DEFAULT_BOUND) -> None:
+    """Build the cached prover of each property now, before searches fork from this process
+    (``report.ambiguities_run``): each forked search then starts with them instead of building its own.
+    Nothing is checked, so a child's solvers are the same whatever the process searched before; the
+    collector runs first and not during the build, as ``smt.prove.prepare_encoding``."""
+    gc.collect()
+    gc.disable()
+    try:
+        for prop in props:
+            bounded_prover(prop, rule_set, bound, False, WITNESS_TIMEOUT, DEFAULT_SEED, RLIMIT)
+    finally:
+        gc.enable()
+
+
 #: Wall-clock safety limit of a witness query: generous, so that the deterministic ``rlimit`` decides
 #: when it gives up, never the load of the machine (a witness must not depend on it).
 WITNESS_TIMEOUT = 600.0
@@ -173,8 +212,32 @@ def counterexample_breaking(prop: Property, rule_set: RuleSet, rule: Rule | None
         behind.append((_breaking_literal(prover, rule, breaking), breaking))
     if prover.solver.check(*extra, *(literal for literal, _ in behind)) != z3.sat:
         return None
-    model = shortest_model(prover, extra, behind)
     name = f"{prop.id}-{rule_set.name}" + (f"-breaks-{rule.id}" if rule is not None else "")
+    return _replayed_shortest(prop, rule_set, prover, extra, behind, name)
+
+
+def verdict_and_counterexample(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND,
+                               timeout: float = WITNESS_TIMEOUT, seed: int = DEFAULT_SEED,
+                               rlimit: int = RLIMIT) -> tuple[str, Counterexample | None]:
+    """``bounded_verdict`` and, when refuted, ``counterexample_breaking(prop, rule_set, None, ...)``, from
+    one check: the shortest-run search starts from the verdict's own ``sat`` answer instead of asking
+    the same query again. The counterexample is the same (its size and parameter count are minima, its
+    model comes from a context of its own, ``shortest_model``)."""
+    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
+    extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
+    answer = prover.solver.check(*extra)
+    if answer == z3.unsat:
+        return "proved", None
+    if answer != z3.sat:
+        return "unknown", None
+    return "refuted", _replayed_shortest(prop, rule_set, prover, extra, [], f"{prop.id}-{rule_set.name}")
+
+
+def _replayed_shortest(prop: Property, rule_set: RuleSet, prover: BoundedProver, extra: list[Term],
+                       behind: list[tuple[Term, Term]], name: str) -> Counterexample:
+    """The shortest model of the query the prover just found ``sat``, decoded and replayed (see
+    ``counterexample_breaking``)."""
+    model = shortest_model(prover, extra, behind)
     scenario = prover.encoding.decode(model, name=name)
     trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
     if evaluate_property(prop, trace.observation).holds:
