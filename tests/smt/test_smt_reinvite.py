@@ -55,10 +55,11 @@ def _reinvites(trace: Trace) -> list[dict[str, object]]:
 
 # Seeds whose simulator runs show each re-INVITE event (checked here, so that a change of the generator
 # that loses one fails rather than silently testing less): answered 200 and ACKed, or refused 480 by a
-# proxy that cannot send it on.
+# proxy that cannot send it on. The 480 seed (123 before) re-pinned to 40, the first of a scan of seeds
+# 0..40, when the redirect UA's choice point and R-3263-4.1-a's sip-only udp at send_in_dialog changed the runs.
 @pytest.mark.parametrize(("seed", "who", "fork", "status"), [
     (10, "caller", False, "200 OK"), (10, "callee", False, "200 OK"), (11, "callee", False, "200 OK"),
-    (1, "caller", True, "200 OK"), (1, "callee", True, "200 OK"), (123, "caller", True, "480 Temporarily Unavailable"),
+    (1, "caller", True, "200 OK"), (1, "callee", True, "200 OK"), (40, "caller", True, "480 Temporarily Unavailable"),
 ])
 def test_known_reinvite_runs_agree(seed: int, who: str, fork: bool, status: str) -> None:
     trace = _run(seed, who, fork)
