@@ -127,7 +127,7 @@ CLAIMS: dict[tuple[str, str], Claim] = {
     ("I-4", "rfc3261"): _FLAG, ("I-4", "draft-04"): _FLAG, ("I-4", "dean-bcp"): _FLAG,
     ("I-4b", "rfc3261"): _LAST_HOP, ("I-4b", "draft-04"): _LAST_HOP,
     ("I-5", "rfc3261"): _I5, ("I-5", "draft-04"): _I5, ("I-5", "dean-bcp"): _I5,
-    ("I-7", "rfc3261"): _I7, ("I-7", "draft-04"): _I7, ("I-7", "dean-bcp"): _I7, ("I-7", "rfc5630"): _I7_ROUTE,
+    ("I-7", "rfc3261"): _I7, ("I-7", "draft-04"): _I7_ROUTE, ("I-7", "dean-bcp"): _I7, ("I-7", "rfc5630"): _I7_ROUTE,
     ("I-8", "rfc3261"): _NO_CHECK, ("I-8", "dean-bcp"): _NO_CHECK,
     ("I-8b", "rfc3261"): _NO_TRANSPORT, ("I-8b", "dean-bcp"): _NO_TRANSPORT,
     ("I-9", "rfc3261"): _KEY, ("I-9", "dean-bcp"): _KEY,

@@ -27,9 +27,10 @@ from sipsmodel.rules.sets import PRESETS
 from sipsmodel.sim import simulate
 from sipsmodel.sim.choosers import ScriptedChooser
 
-#: the UAC of the in-dialog request, a SIPS remote target, the first Route value sip naming udp
+#: the UAC of the in-dialog request, a SIPS remote target, the first Route value sip naming udp; its dialog
+#: is secure (12.1.2: the INVITE's first hop TLS, its Request-URI sips), which no preset's default reads (F-1/b)
 _STATE = {"proxy": False, "ruri": "sips", "next": "sip", "next_tp": "UDP", "tls": True, "next_tls": True,
-          "flow": "none", "malicious": False}
+          "flow": "none", "malicious": False, "dialog_secure": True}
 _SCRIPT = [ScriptedChoice("alice", "uac_invite", 0, {"ruri": "sips", "contact": "sips", "transport": "TLS"}),
            ScriptedChoice("pb", "proxy_forward", 0, {"rr": "single", "rr_out": "sip", "rr_tp": "UDP",
                                                       "transport": "TLS"}),
