@@ -56,7 +56,7 @@ from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.smt.compile import SymScope, compile_formula, decode, domain_constraint, fresh, simplified, value_term
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import shared_encoding
-from sipsmodel.smt.solving import active_rule_ids, assumptions, make_solver
+from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused, make_solver
 from sipsmodel.smt.visits import LINK_TRANSPORTS, Visit, allowed, rule_literal, some_option_allowed
 
 Term = Any
@@ -118,13 +118,9 @@ def prepare_conflicts(bound: int) -> None:
     """Build the shared conflict solver for ``bound`` and every choice point's option template now, before
     the change jobs fork from this process (``sipsmodel.report.decide_run.change_job``): every child starts from
     the same state, and none rebuilds (or preprocesses) what the others need too."""
-    import gc
-
     if max(bound, DEFAULT_BOUND) in _PREPARED:
         return
-    gc.collect()  # the solver's terms must not depend on when this process last collected
-    gc.disable()
-    try:
+    with collector_paused():
         _PREPARED.add(max(bound, DEFAULT_BOUND))
         encoding, solver = _solver(max(bound, DEFAULT_BOUND))
         # One check here, the same in every process: z3's preprocessing of the encoding is then done
@@ -133,8 +129,6 @@ def prepare_conflicts(bound: int) -> None:
         for cp_name in sorted(CHOICE_POINTS):
             _selector_template(cp_name)
             _local_visit(cp_name)
-    finally:
-        gc.enable()
 
 
 def _extras(cp_name: str) -> dict[tuple[str, str], Expr]:

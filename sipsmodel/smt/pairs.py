@@ -26,7 +26,6 @@ query alone, never on what the process asked before.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +43,7 @@ from sipsmodel.smt.compile import SymRecord, SymScope, compile_formula, const
 from sipsmodel.smt.decode import decode_scenario, script
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import shared_encoding
-from sipsmodel.smt.solving import active_rule_ids, assumptions, configured
+from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused, configured
 from sipsmodel.smt.topology import BASE, Segment
 from sipsmodel.smt.verdict import WITNESS_TIMEOUT, violated
 from sipsmodel.smt.visits import Visit
@@ -200,12 +199,8 @@ def prepare_product(bound: int) -> None:
     encoding = shared_encoding(max(bound, DEFAULT_BOUND), False)
     if id(encoding) in _PRODUCTS:
         return
-    gc.collect()
-    gc.disable()
-    try:
+    with collector_paused():
         product(bound)
-    finally:
-        gc.enable()
 
 
 # --- the violating transmission -------------------------------------------------------------------

@@ -18,7 +18,6 @@ kept and reused across rule sets and bounds. Building them counts against the fi
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from sipsmodel.smt.solving import (
     RestsOn,
     active_rule_ids,
     assumptions,
+    collector_paused,
     make_solver,
     rests_on,
     z3_version,
@@ -129,13 +129,8 @@ def prepare_encoding(bound: int, malicious: bool, timeout: float, family: str = 
     key = (max(bound, DEFAULT_BOUND), malicious, family)
     if key in _ENCODINGS:
         return
-    gc.collect()  # the build's terms must not depend on when this process last collected
-    gc.disable()
-    try:
-        with contextlib.suppress(OutOfTime):
-            shared_encoding(key[0], malicious, time.monotonic() + timeout, family)
-    finally:
-        gc.enable()
+    with collector_paused(), contextlib.suppress(OutOfTime):
+        shared_encoding(key[0], malicious, time.monotonic() + timeout, family)
 
 
 def bounded_prover(prop: Property, rule_set: RuleSet, bound: int, malicious: bool, timeout: float, seed: int,

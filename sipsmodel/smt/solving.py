@@ -8,7 +8,9 @@ set must not narrow the options, or a blocked branch would appear that the simul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +35,19 @@ def z3_version() -> str:
 #: Solver parameters of every query. Without relevancy propagation (on by default), the bounded
 #: encoding's checks cost about 30 % less CPU (benchmarks/bench_check.py); answers are the same facts.
 PARAMS: dict[str, Any] = {"smt.relevancy": 0}
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Collect first, then keep the collector off while the block builds terms: what a build creates must
+    not depend on when this process last collected (term ids decide z3's choices; the ``prepare_*``
+    functions build state before jobs fork from this process)."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def make_solver(timeout: float, seed: int, rlimit: int = RLIMIT) -> Term:

@@ -7,7 +7,6 @@ the very solver ``prove`` uses (DESIGN.md "One semantics, two engines"), under t
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from sipsmodel.sim import ScriptedChooser, simulate
 from sipsmodel.smt.compile import SymScope, compile_formula, is_value
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import BoundedProver, bounded_prover, shortest_model
-from sipsmodel.smt.solving import active_rule_ids, assumptions
+from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused
 
 
 def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT,
@@ -52,18 +51,11 @@ def verdict_and_violation(prop: Property, rule_set: RuleSet, bound: int = DEFAUL
     to another reading too settles that verdict without a query). Raises ModelDisagreement when the
     replay does not show the violation, as ``counterexample`` does.
     """
-    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
-    answer = prover.solver.check(prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set)))
-    if answer == z3.unsat:
-        return "proved", None
-    if answer != z3.sat:
-        return "unknown", None
-    scenario = prover.encoding.decode(prover.solver.model(), name=f"{prop.id}-{rule_set.name}")
-    trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
-    if evaluate_property(prop, trace.observation).holds:
-        raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the SMT model violates the property but the "
-                                f"simulator's replay does not (scenario {scenario})")
-    return "refuted", Counterexample(scenario, trace)
+    prover, _, verdict = _set_query(prop, rule_set, bound, timeout, seed, rlimit)
+    if verdict != "refuted":
+        return verdict, None
+    return verdict, _replayed(prop, rule_set, prover.encoding.decode(prover.solver.model(),
+                                                                      name=f"{prop.id}-{rule_set.name}"))
 
 
 @dataclass(frozen=True)
@@ -80,17 +72,7 @@ def counterexample(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND
 
     Raises ModelDisagreement when the replay does not show the violation, as ``prove`` does.
     """
-    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
-    extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
-    if prover.solver.check(*extra) != z3.sat:
-        return None
-    model = shortest_model(prover, extra)
-    scenario = prover.encoding.decode(model, name=f"{prop.id}-{rule_set.name}")
-    trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
-    if evaluate_property(prop, trace.observation).holds:
-        raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the SMT model violates the property but the "
-                                f"simulator's replay does not (scenario {scenario})")
-    return Counterexample(scenario, trace)
+    return verdict_and_counterexample(prop, rule_set, bound, timeout, seed, rlimit)[1]
 
 
 #: (solver, literal name) pairs whose meaning is already asserted in that solver.
@@ -177,13 +159,9 @@ def prepare_provers(props: Sequence[Property], rule_set: RuleSet, bound: int = D
     (``report.ambiguities_run``): each forked search then starts with them instead of building its own.
     Nothing is checked, so a child's solvers are the same whatever the process searched before; the
     collector runs first and not during the build, as ``smt.prove.prepare_encoding``."""
-    gc.collect()
-    gc.disable()
-    try:
+    with collector_paused():
         for prop in props:
             bounded_prover(prop, rule_set, bound, False, WITNESS_TIMEOUT, DEFAULT_SEED, RLIMIT)
-    finally:
-        gc.enable()
 
 
 #: Wall-clock safety limit of a witness query: generous, so that the deterministic ``rlimit`` decides
@@ -223,22 +201,31 @@ def verdict_and_counterexample(prop: Property, rule_set: RuleSet, bound: int = D
     one check: the shortest-run search starts from the verdict's own ``sat`` answer instead of asking
     the same query again. The counterexample is the same (its size and parameter count are minima, its
     model comes from a context of its own, ``shortest_model``)."""
+    prover, extra, verdict = _set_query(prop, rule_set, bound, timeout, seed, rlimit)
+    if verdict != "refuted":
+        return verdict, None
+    return verdict, _replayed_shortest(prop, rule_set, prover, extra, [], f"{prop.id}-{rule_set.name}")
+
+
+def _set_query(prop: Property, rule_set: RuleSet, bound: int, timeout: float, seed: int,
+               rlimit: int) -> tuple[BoundedProver, list[Term], str]:
+    """The set's bounded query on the cached prover, checked once: the prover, the assumptions it was
+    checked under, and the verdict (``refuted`` leaves the prover's model to read)."""
     prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
     extra = [prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set))]
     answer = prover.solver.check(*extra)
-    if answer == z3.unsat:
-        return "proved", None
-    if answer != z3.sat:
-        return "unknown", None
-    return "refuted", _replayed_shortest(prop, rule_set, prover, extra, [], f"{prop.id}-{rule_set.name}")
+    return prover, extra, "proved" if answer == z3.unsat else "refuted" if answer == z3.sat else "unknown"
 
 
 def _replayed_shortest(prop: Property, rule_set: RuleSet, prover: BoundedProver, extra: list[Term],
                        behind: list[tuple[Term, Term]], name: str) -> Counterexample:
     """The shortest model of the query the prover just found ``sat``, decoded and replayed (see
     ``counterexample_breaking``)."""
-    model = shortest_model(prover, extra, behind)
-    scenario = prover.encoding.decode(model, name=name)
+    return _replayed(prop, rule_set, prover.encoding.decode(shortest_model(prover, extra, behind), name=name))
+
+
+def _replayed(prop: Property, rule_set: RuleSet, scenario: Scenario) -> Counterexample:
+    """A decoded violating scenario replayed by the simulator, which must show the violation too."""
     trace = simulate(scenario, rule_set, ScriptedChooser(scenario.script))
     if evaluate_property(prop, trace.observation).holds:
         raise ModelDisagreement(f"{prop.id} under {rule_set.name}: the SMT model violates the property but the "
