@@ -22,11 +22,10 @@ import time
 from pathlib import Path
 
 from sipsmodel.decide.ambiguities import Phases, coverage, find_ambiguities
-from sipsmodel.defaults import DEFAULT_BOUND
 from sipsmodel.jobs import Runner, cpu_count
 from sipsmodel.props import load_properties
 from sipsmodel.report.ambiguities import RENDERERS
-from sipsmodel.report.ambiguities_run import forking_map
+from sipsmodel.report.ambiguities_run import worker_map
 from sipsmodel.rules.sets import PRESETS
 
 #: The coverage table of docs/ambiguities.md (item -> status as ``coverage`` spells it).
@@ -68,7 +67,7 @@ def main() -> None:
     load0 = os.getloadavg()[0]
     wall0, cpu0 = time.perf_counter(), _cpu()
     phases: Phases = {}
-    everything = find_ambiguities(list(PRESETS.values()), props, mapper=forking_map(Runner(jobs), DEFAULT_BOUND),
+    everything = find_ambiguities(list(PRESETS.values()), props, mapper=worker_map(Runner(jobs)),
                                   phases=phases)
     wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
     for name in PRESETS:

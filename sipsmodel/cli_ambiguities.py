@@ -30,7 +30,7 @@ def ambiguities_command(rules: tuple[str, ...], props: tuple[str, ...], director
     from sipsmodel.decide.ambiguities import coverage, find_ambiguities
     from sipsmodel.jobs import Runner, cpu_count
     from sipsmodel.report.ambiguities import RENDERERS
-    from sipsmodel.report.ambiguities_run import forking_map
+    from sipsmodel.report.ambiguities_run import worker_map
     from sipsmodel.report.progress import progress_bar
     from sipsmodel.rules.readings import AMBIGUITIES
     from sipsmodel.rules.sets import with_reading_options
@@ -39,6 +39,6 @@ def ambiguities_command(rules: tuple[str, ...], props: tuple[str, ...], director
     chosen = select_properties(props, directory)
     sets = [with_reading_options(s, list(readings)) for s in select_rule_sets(rules)]
     with progress_bar(len(sets) * (len(AMBIGUITIES) + len(chosen)), "ambiguities") as tick:
-        mapper = forking_map(Runner(cpu_count() if jobs is None else jobs), bound)
+        mapper = worker_map(Runner(cpu_count() if jobs is None else jobs))
         findings = find_ambiguities(sets, chosen, bound, tick, mapper)
     sys.stdout.write(RENDERERS[fmt](findings, coverage(findings)))

@@ -373,7 +373,7 @@ def _set_findings(rule_set: RuleSet, props: Sequence[Property], bound: int,
     return findings + list(found.values())
 
 
-#: Runs a module-level function over jobs, possibly on other processes (``report.ambiguities_run.forking_map``).
+#: Runs a module-level function over jobs, possibly on other processes (``report.ambiguities_run.worker_map``).
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 #: CPU seconds per phase of each rule set's search (``decide.phases``), filled by ``find_ambiguities``.
 Phases = dict[str, dict[str, float]]

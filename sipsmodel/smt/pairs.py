@@ -42,10 +42,10 @@ from sipsmodel.rules.sets import RuleSet
 from sipsmodel.smt.compile import SymRecord, SymScope, compile_formula, const
 from sipsmodel.smt.decode import decode_scenario, script
 from sipsmodel.smt.encode import BoundedEncoding
-from sipsmodel.smt.prove import shared_encoding
+from sipsmodel.smt.prove import shared_encoding, violated
 from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused, configured
 from sipsmodel.smt.topology import BASE, Segment
-from sipsmodel.smt.verdict import WITNESS_TIMEOUT, violated
+from sipsmodel.smt.verdict import WITNESS_TIMEOUT
 from sipsmodel.smt.visits import Visit
 
 Term = Any

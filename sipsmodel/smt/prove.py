@@ -159,8 +159,20 @@ def new_prover(prop: Property, encoding: BoundedEncoding, timeout: float, seed: 
     solver = make_solver(timeout, seed, rlimit)
     solver.add(*encoding.assertions)
     prover = BoundedProver(prop, encoding, solver, limits=Limits(seed, timeout, rlimit))
-    prover.add(z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections))))
+    prover.add(violated(prop, encoding))
     return prover
+
+
+_VIOLATED: dict[tuple[str, str, int], Term] = {}
+
+
+def violated(prop: Property, encoding: BoundedEncoding) -> Term:
+    """The negated property over the encoding's observation, compiled once per property and encoding: the
+    provers built before a search forks (``smt.verdict.prepare_provers``) leave it for the pair queries."""
+    key = (prop.id, prop.formula_text, id(encoding))
+    if key not in _VIOLATED:
+        _VIOLATED[key] = z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections)))
+    return _VIOLATED[key]
 
 
 @dataclass(frozen=True)

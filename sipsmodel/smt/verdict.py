@@ -22,7 +22,7 @@ from sipsmodel.props import Property, evaluate_property
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import ScriptedChooser, simulate
-from sipsmodel.smt.compile import SymScope, compile_formula, is_value
+from sipsmodel.smt.compile import compile_formula, is_value
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import BoundedProver, bounded_prover, shortest_model
 from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused
@@ -141,17 +141,6 @@ def _breaking_literal(prover: BoundedProver, rule: Rule, breaking: Term) -> Term
         prover.solver.add(z3.Implies(literal, breaking))
         _BREAKING.add(key)
     return literal
-
-
-_VIOLATED: dict[tuple[str, str, int], Term] = {}
-
-
-def violated(prop: Property, encoding: BoundedEncoding) -> Term:
-    """The negated property over the encoding's observation (compiled once per property and encoding)."""
-    key = (prop.id, prop.formula_text, id(encoding))
-    if key not in _VIOLATED:
-        _VIOLATED[key] = z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections)))
-    return _VIOLATED[key]
 
 
 def prepare_provers(props: Sequence[Property], rule_set: RuleSet, bound: int = DEFAULT_BOUND) -> None:

@@ -20,7 +20,7 @@ from sipsmodel.decide.finding import Finding
 from sipsmodel.decide.witness import WitnessPair
 from sipsmodel.jobs import Runner
 from sipsmodel.props import load_properties
-from sipsmodel.report.ambiguities_run import forking_map
+from sipsmodel.report.ambiguities_run import worker_map
 from sipsmodel.rules.readings import AMBIGUITIES_BY_ITEM, READING_RULES_BY_ID
 from sipsmodel.rules.sets import PRESETS
 from sipsmodel.smt.verdict import bounded_verdict, counterexample_breaking
@@ -92,4 +92,4 @@ def test_the_findings_are_the_same_whatever_the_jobs() -> None:
                  None if f.witness is None else _digest(f.witness)) for f in findings]
 
     alone = find_ambiguities(sets, props)
-    assert alone and summary(find_ambiguities(sets, props, mapper=forking_map(Runner(2), 3))) == summary(alone)
+    assert alone and summary(find_ambiguities(sets, props, mapper=worker_map(Runner(2)))) == summary(alone)
