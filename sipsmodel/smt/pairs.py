@@ -83,21 +83,33 @@ def _eq(a: Term, b: Term) -> Term:
 
 
 def _constants(roots: Sequence[Term]) -> list[Term]:
-    """Every uninterpreted constant under ``roots``, in first-seen order."""
+    """Every uninterpreted constant under ``roots``, in first-seen order (a walk over z3's C API: the
+    encoding has about a quarter of a million arguments, and a Python wrapper per argument took seconds)."""
+    ctx = roots[0].ctx
+    ref = ctx.ref()
     seen: set[int] = set()
-    found: dict[int, Term] = {}
-    stack = list(reversed(roots))
+    found: dict[int, Any] = {}
+    stack = [root.as_ast() for root in reversed(roots)]
     while stack:
-        term = stack.pop()
-        ident = term.get_id()
+        ast = stack.pop()
+        ident = z3.Z3_get_ast_id(ref, ast)
         if ident in seen:
             continue
         seen.add(ident)
-        if z3.is_const(term) and term.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            found[ident] = term
+        kind = z3.Z3_get_ast_kind(ref, ast)
+        if kind == z3.Z3_QUANTIFIER_AST:
+            stack.append(z3.Z3_get_quantifier_body(ref, ast))
             continue
-        stack.extend(reversed(term.children()))
-    return list(found.values())
+        if kind != z3.Z3_APP_AST:
+            continue
+        app = z3.Z3_to_app(ref, ast)
+        count = z3.Z3_get_app_num_args(ref, app)
+        if count == 0:
+            if z3.Z3_get_decl_kind(ref, z3.Z3_get_app_decl(ref, app)) == z3.Z3_OP_UNINTERPRETED:
+                found[ident] = ast
+            continue
+        stack.extend(z3.Z3_get_app_arg(ref, app, i) for i in reversed(range(count)))
+    return [z3.z3._to_expr_ref(ast, ctx) for ast in found.values()]
 
 
 class _Everything:
