@@ -36,6 +36,7 @@ from sipsmodel.model.expr import (
     Value,
 )
 from sipsmodel.model.vocab import BOOL, INT, Domain
+from sipsmodel.smt.terms import and_, eq, implies, not_, or_
 
 Term = Any  # a z3.ExprRef (z3 ships no type stubs)
 
@@ -127,7 +128,7 @@ def is_value(domain: Domain, sym: Sym, value: Value) -> Term:
     """``sym == value`` where ``value`` is a literal (False when it is outside ``sym``'s domain)."""
     if value not in domain:
         return z3.BoolVal(False)
-    return sym.term == value_term(domain, value)
+    return eq(sym.term, value_term(domain, value))
 
 
 def decode(model: Term, sym: Sym) -> Value:
@@ -201,7 +202,7 @@ def _compare_literal(op: str, sym: Sym, value: Value) -> Term:
     if op == "==":
         return is_value(sym.domain, sym, value)
     if op == "!=":
-        return z3.Not(is_value(sym.domain, sym, value))
+        return not_(is_value(sym.domain, sym, value))
     return _order(op, sym.term, z3.IntVal(int(value)))
 
 
@@ -221,8 +222,8 @@ def _compare(op: str, left: Expr, right: Expr, scope: SymScope) -> Term:
         return _compare_literal(flipped, _term(right, scope), lv)
     ls, rs = _term(left, scope), _term(right, scope)
     if op in ("==", "!="):
-        eq = equal(ls, rs)
-        return eq if op == "==" else z3.Not(eq)
+        same = equal(ls, rs)
+        return same if op == "==" else not_(same)
     return _order(op, ls.term, rs.term)
 
 
@@ -239,16 +240,16 @@ def compile_formula(expr: Expr, scope: SymScope) -> Term:
         case Compare(op, left, right):
             return _compare(op, left, right, scope)
         case Member(item, options, negated):
-            found = z3.Or([_compare("==", item, o, scope) for o in options])
-            return z3.Not(found) if negated else found
+            found = or_([_compare("==", item, o, scope) for o in options])
+            return not_(found) if negated else found
         case Not(body):
-            return z3.Not(compile_formula(body, scope))
+            return not_(compile_formula(body, scope))
         case And(parts):
-            return z3.And([compile_formula(p, scope) for p in parts])
+            return and_([compile_formula(p, scope) for p in parts])
         case Or(parts):
-            return z3.Or([compile_formula(p, scope) for p in parts])
+            return or_([compile_formula(p, scope) for p in parts])
         case Implies(left, right):
-            return z3.Implies(compile_formula(left, scope), compile_formula(right, scope))
+            return implies(compile_formula(left, scope), compile_formula(right, scope))
         case Iff(left, right):
             return compile_formula(left, scope) == compile_formula(right, scope)
         case Call(name, args):
@@ -273,10 +274,10 @@ def _quant(
     parts = []
     for item in items:
         inner = scope.bind(var, item)
-        guard = item.active if where is None else z3.And(item.active, compile_formula(where, inner))
+        guard = item.active if where is None else and_([item.active, compile_formula(where, inner)])
         value = compile_formula(body, inner)
-        parts.append(z3.Implies(guard, value) if kind == "forall" else z3.And(guard, value))
-    return z3.And(parts) if kind == "forall" else z3.Or(parts)
+        parts.append(implies(guard, value) if kind == "forall" else and_([guard, value]))
+    return and_(parts) if kind == "forall" else or_(parts)
 
 
 def flat_symbols(values: Mapping[str, Value], domains: Mapping[str, Domain]) -> dict[str, Sym]:

@@ -44,6 +44,7 @@ from sipsmodel.smt.decode import decode_scenario, script
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import shared_encoding, violated
 from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused, configured
+from sipsmodel.smt.terms import and_, eq, or_
 from sipsmodel.smt.topology import BASE, Segment
 from sipsmodel.smt.verdict import WITNESS_TIMEOUT
 from sipsmodel.smt.visits import Visit
@@ -57,29 +58,6 @@ Choice = tuple[list[Term], list[Term], list[Term], list[Term], Term]
 PAIR_RLIMIT = 4 * RLIMIT
 #: The choice points whose visits make the ``retries`` records, in the encoding's order.
 _RETRY_POINTS = ("proxy_recurse", "uac_retry")
-
-
-def _and(*terms: Term) -> Term:
-    """``z3.And(*terms)`` for z3 Boolean terms (two or more), without the API's per-argument coercion:
-    the same term, built several times faster (the pair queries build many)."""
-    ctx = terms[0].ctx
-    args = (z3.Ast * len(terms))(*(t.as_ast() for t in terms))
-    return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(terms), args), ctx)
-
-
-def _or(*terms: Term) -> Term:
-    """``z3.Or(*terms)`` for z3 Boolean terms (two or more), as ``_and``."""
-    ctx = terms[0].ctx
-    args = (z3.Ast * len(terms))(*(t.as_ast() for t in terms))
-    return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(terms), args), ctx)
-
-
-def _eq(a: Term, b: Term) -> Term:
-    """``a == b`` for two z3 terms of the same sort, without the API's coercion: the same term, operands
-    in the order Python gives them (the right one first when its class is a subclass of the left's)."""
-    if type(b) is not type(a) and isinstance(b, type(a)):
-        a, b = b, a
-    return z3.BoolRef(z3.Z3_mk_eq(a.ctx.ref(), a.as_ast(), b.as_ast()), a.ctx)
 
 
 def _constants(roots: Sequence[Term]) -> list[Term]:
@@ -335,14 +313,14 @@ def _non_vacuous(made: Product, prop: Property, before: list[Term], before_b: li
     picks = []
     for when, i in made.violations[key]:
         k, m, s, u = _kind_terms(made, i, False)
-        picks.append(_and(when, _eq(kind, k), _eq(method, m), _eq(status, s), _eq(ua, u), _eq(early, before[i])))
+        picks.append(and_([when, eq(kind, k), eq(method, m), eq(status, s), eq(ua, u), eq(early, before[i])]))
     if id(before_b) not in made.counterparts:  # per choice (its cached ``before_b``), not per property
         counterparts = []
         is_request = kind == const(KIND, "request").term
         for i, slot in enumerate(encoding.topo.slots):
             k, m, s, u = _kind_terms(made, i, True)
-            counterparts.append(_and(made.rename(slot.active), z3.Not(before_b[i]), _eq(k, kind), _eq(m, method),
-                                     _or(is_request, _eq(s, status)), _eq(u, ua)))
+            counterparts.append(and_([made.rename(slot.active), z3.Not(before_b[i]), eq(k, kind), eq(m, method),
+                                      or_([is_request, eq(s, status)]), eq(u, ua)]))
         made.counterparts[id(before_b)] = z3.Or(early, *counterparts)
     return [z3.Or(picks) if picks else z3.BoolVal(True), made.counterparts[id(before_b)]]
 
@@ -401,14 +379,14 @@ def _new_choice(made: Product, points: Sequence[str], rule: Rule | None) -> Choi
             if when is True:
                 terms.append(s)
             elif when is not False:
-                terms.append(_and(s, when))
+                terms.append(and_([s, when]))
                 ranked = True
         either = z3.Or(terms) if terms else z3.BoolVal(False)
         return made.rename(either) if renamed and ranked else either  # selectors are not renamed
 
     for w in visits:
-        earlier = _or(_and(w.active, before(_visit_before, w, False)),
-                      _and(made.rename(w.active), before(_visit_before, w, True)))
+        earlier = or_([and_([w.active, before(_visit_before, w, False)]),
+                       and_([made.rename(w.active), before(_visit_before, w, True)])])
         out.append(z3.Implies(earlier, _same(made, w)))
     slots = made.encoding.topo.slots
     chosen = {v.label: s for s, v in zip(sels, candidates, strict=True)}
