@@ -1,10 +1,13 @@
 """``sipsmodel ambiguities`` on the job layer: the rule sets' searches on worker processes that keep what they built.
 
 Theory of operation: the rule sets are the jobs (``decide.ambiguities.set_job``), on ``--jobs`` local
-processes (``sipsmodel.jobs``, free workers take the next set). A worker builds the shared encoding and
-its two-run product (``smt.pairs.prepare_product``) and the cached solver of each property
-(``smt.verdict.prepare_provers``) once, and then searches each set it takes in that same process, with
-the collector paused as a forked check child runs. The second set a worker searches reuses the first's
+processes (``sipsmodel.jobs``): worker ``n`` takes every ``--jobs``-th set from the ``n``-th in the order
+given, so that for the four presets rfc3261 goes with dean-bcp and draft-04 with rfc5630, the pairs whose
+rules overlap most (fixed shares rather than the next free worker: which set follows which decides how
+much the second reuses, so the time must not depend on which search ended first). A worker builds the
+shared encoding and its two-run product (``smt.pairs.prepare_product``) and the cached solver of each
+property (``smt.verdict.prepare_provers``) once, and then searches each set it takes in that same
+process, with the collector paused as a forked check child runs. The second set a worker searches reuses the first's
 terms (the product's per-property violation terms, the choice selectors) and what the cached solvers
 learned, which are facts about the encoding: on the idle 2-core machine this makes the four presets' run
 about a fifth cheaper than searching each set in a child forked from the prepared state.
@@ -45,6 +48,6 @@ def worker_map(runner: Runner) -> Callable[[Callable[[Any], Any], Sequence[Any]]
     def mapper(func: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         if func is not set_job:
             raise ValueError("worker_map runs the rule sets' searches (decide.ambiguities.set_job) only")
-        return run_jobs(_worker_job, list(items), runner, pull=True)
+        return run_jobs(_worker_job, list(items), runner)
 
     return mapper
