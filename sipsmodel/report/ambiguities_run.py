@@ -3,8 +3,9 @@
 Theory of operation: the rule sets are the jobs (``decide.ambiguities.set_job``), on ``--jobs`` local
 processes (``sipsmodel.jobs``): worker ``n`` takes every ``--jobs``-th set from the ``n``-th in the order
 given, so that for the four presets rfc3261 goes with dean-bcp and draft-04 with rfc5630, the pairs whose
-rules overlap most (fixed shares rather than the next free worker: which set follows which decides how
-much the second reuses, so the time must not depend on which search ended first). A worker builds the
+rules overlap most, and searches first the set with more active rules (dean-bcp, then rfc3261). Fixed
+shares rather than the next free worker: which set follows which decides how much the second reuses, so
+the time must not depend on which search ended first. A worker builds the
 shared encoding and its two-run product (``smt.pairs.prepare_product``) and the cached solver of each
 property (``smt.verdict.prepare_provers``) once, and then searches each set it takes in that same
 process, with the collector paused as a forked check child runs. The second set a worker searches reuses the first's
@@ -42,12 +43,23 @@ def _worker_job(job: SetJob) -> Any:
         return set_job(job)
 
 
+def search_order(jobs: Sequence[SetJob], width: int) -> list[int]:
+    """The job indices in the order to hand to ``run_jobs``: its round-robin shares are those of ``jobs``
+    as given, each share's sets with the most active rules first (measured: dean-bcp then rfc3261 took
+    106 s of CPU, the other way round 113 s; rfc5630 then draft-04 97 s, the other way round 100 s)."""
+    width = max(1, width)
+    shares = [sorted(range(n, len(jobs), width), key=lambda i: -len(jobs[i][0].active)) for n in range(width)]
+    return [share[k] for k in range(len(shares[0])) for share in shares if k < len(share)]
+
+
 def worker_map(runner: Runner) -> Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]:
     """A mapper for ``find_ambiguities``: its rule sets' searches on the runner's worker processes."""
 
     def mapper(func: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         if func is not set_job:
             raise ValueError("worker_map runs the rule sets' searches (decide.ambiguities.set_job) only")
-        return run_jobs(_worker_job, list(items), runner)
+        order = search_order(items, runner.width)
+        answers = run_jobs(_worker_job, [items[i] for i in order], runner)
+        return [answer for _, answer in sorted(zip(order, answers, strict=True))]
 
     return mapper
