@@ -302,15 +302,25 @@ def shortest_model(prover: BoundedProver, extra: list[Term], behind: Sequence[tu
     return model if found is None else found
 
 
+#: The fewest transmissions last found for each property's violation: the first sizes tried for its next
+#: query (under another rule set or reading the minimum is often the same). Only the number of checks
+#: depends on it; the size found is the minimum either way (a fact), so the counterexample is the same.
+_LAST_FEWEST: dict[str, int] = {}
+
+
 def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int, int]:
-    """A model with the fewest active transmissions of a violation (binary search), that number, and the
-    fewest transport parameters at that size."""
+    """A model with the fewest active transmissions of a violation (binary search, trying the property's
+    last minimum and one below it first), that number, and the fewest transport parameters at that size."""
     solver, encoding = prover.solver, prover.encoding
     model = solver.model()
     best = encoding.transmission_count(model)
     low = 1
+    guess = _LAST_FEWEST.get(prover.prop.id)
+    probes = [guess, guess - 1] if guess is not None else []
     while low < best:
-        middle = (low + best - 1) // 2
+        middle = probes.pop(0) if probes else (low + best - 1) // 2
+        if not low <= middle < best:
+            continue
         answer = solver.check(*extra, prover.size_at_most(middle))
         if answer == z3.sat:
             model = solver.model()
@@ -319,6 +329,7 @@ def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int, int]:
             low = middle + 1
         else:
             break
+    _LAST_FEWEST[prover.prop.id] = best
     # as short, and with the fewest transport parameters (readable ladders: none the violation does not need)
     named = _transport_params(prover, model)
     for n in range(named):
