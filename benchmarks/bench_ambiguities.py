@@ -4,7 +4,8 @@ A script, not a test: python benchmarks/bench_ambiguities.py [JOBS] [--json FILE
 the four presets and every property as the command does (the presets on JOBS processes at once, default
 the CPUs), and prints the wall time, the CPU time of this process and of its children (which does not
 grow when other processes share the machine), the findings of each kind per preset, the CPU time of each
-preset's search by phase (``decide.phases``: which part dominates) and what is left for the processes'
+preset's search by phase (``decide.phases``: which part dominates), each worker's sets in the order it
+searched them (the second reuses what the first built) and their total, and what is left for the processes'
 setup (interpreter, encoding and its two-run product), the F-items found, and the load average before
 and after, since a loaded machine stretches wall time. ``--json FILE`` also writes the report as
 ``sipsmodel ambiguities --format json`` prints it (to compare the findings of two versions). Exits 1 when the
@@ -25,7 +26,7 @@ from sipsmodel.decide.ambiguities import Phases, coverage, find_ambiguities
 from sipsmodel.jobs import Runner, cpu_count
 from sipsmodel.props import load_properties
 from sipsmodel.report.ambiguities import RENDERERS
-from sipsmodel.report.ambiguities_run import worker_map
+from sipsmodel.report.ambiguities_run import search_order, worker_map
 from sipsmodel.rules.sets import PRESETS
 
 #: The coverage table of docs/ambiguities.md (item -> status as ``coverage`` spells it).
@@ -50,9 +51,20 @@ def _print_phases(phases: Phases, cpu: float) -> None:
         row = [times.get(name, 0.0) for times in phases.values()]
         print(f"{name:<44}" + "".join(f"{t:10.1f}" for t in row) + f"{sum(row):10.1f}")
     searches = [sum(times.values()) for times in phases.values()]
-    print(f"{'search (each preset in its forked child)':<44}" + "".join(f"{t:10.1f}" for t in searches)
+    print(f"{'search (each preset, in its worker)':<44}" + "".join(f"{t:10.1f}" for t in searches)
           + f"{sum(searches):10.1f}")
     print(f"setup (interpreters, encoding, two-run product): {cpu - sum(searches):.1f} s")
+
+
+def _print_workers(phases: Phases, jobs: int) -> None:
+    """Each worker's sets in the order it searched them and their CPU time: the largest bounds the wall time."""
+    names = list(PRESETS)
+    order = search_order([(PRESETS[name], (), 0) for name in names], jobs)
+    for worker in range(max(1, jobs)):
+        mine = [names[i] for n, i in enumerate(order) if n % max(1, jobs) == worker]
+        times = [sum(phases.get(name, {}).values()) for name in mine]
+        searched = ", then ".join(f"{name} {t:.1f} s" for name, t in zip(mine, times, strict=True))
+        print(f"worker {worker + 1}: {searched} = {sum(times):.1f} s of search")
 
 
 def main() -> None:
@@ -76,6 +88,7 @@ def main() -> None:
         print(f"{name:<9} findings: {kinds['reading']} reading, {kinds['exercise']} exercise, "
               f"{kinds['flow']} built-in flow, {kinds['choice']} open choice")
     _print_phases(phases, cpu)
+    _print_workers(phases, jobs)
     cover = coverage(everything)
     if out is not None:
         out.write_text(RENDERERS["json"](everything, cover), encoding="utf-8")

@@ -3,7 +3,7 @@
 Each phase is a ``with phase(name):`` block; a nested block's time counts for the inner phase only
 (exclusive times), so the phases of a process add up to the time spent inside them. CPU time of the
 process (``time.process_time``), not wall time, so a loaded machine does not stretch the figures. The
-totals are per process: a forked search reports its own (``decide.ambiguities.set_job``). Measuring
+totals are per process: each rule set's search reports its own (``decide.ambiguities.set_job``). Measuring
 changes nothing the search does.
 """
 

@@ -184,8 +184,8 @@ def product(bound: int) -> Product:
 
 
 def prepare_product(bound: int) -> None:
-    """Build the shared encoding and its product now, before the searches fork from this process
-    (``decide.ambiguities``); the collector runs first and not during the build, as ``prepare_encoding``."""
+    """Build the shared encoding and its product now, before a worker's first search
+    (``report.ambiguities_run``); the collector runs first and not during the build, as ``prepare_encoding``."""
     encoding = shared_encoding(max(bound, DEFAULT_BOUND), False)
     if id(encoding) in _PRODUCTS:
         return

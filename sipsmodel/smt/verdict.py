@@ -144,10 +144,9 @@ def _breaking_literal(prover: BoundedProver, rule: Rule, breaking: Term) -> Term
 
 
 def prepare_provers(props: Sequence[Property], rule_set: RuleSet, bound: int = DEFAULT_BOUND) -> None:
-    """Build the cached prover of each property now, before searches fork from this process
-    (``report.ambiguities_run``): each forked search then starts with them instead of building its own.
-    Nothing is checked, so a child's solvers are the same whatever the process searched before; the
-    collector runs first and not during the build, as ``smt.prove.prepare_encoding``."""
+    """Build the cached prover of each property now, before a worker's first search
+    (``report.ambiguities_run``), with nothing checked yet: the collector runs first and not during the
+    build, as ``smt.prove.prepare_encoding``, so the solvers are built alike in every worker."""
     with collector_paused():
         for prop in props:
             bounded_prover(prop, rule_set, bound, False, WITNESS_TIMEOUT, DEFAULT_SEED, RLIMIT)
