@@ -168,7 +168,7 @@ _VIOLATED: dict[tuple[str, str, int], Term] = {}
 
 def violated(prop: Property, encoding: BoundedEncoding) -> Term:
     """The negated property over the encoding's observation, compiled once per property and encoding: the
-    provers built before a search forks (``smt.verdict.prepare_provers``) leave it for the pair queries."""
+    provers a worker builds first (``smt.verdict.prepare_provers``) leave it for the pair queries."""
     key = (prop.id, prop.formula_text, id(encoding))
     if key not in _VIOLATED:
         _VIOLATED[key] = z3.Not(compile_formula(prop.formula, SymScope(collections=encoding.collections)))
