@@ -55,6 +55,7 @@ from sipsmodel.rules.sets import RuleSet
 from sipsmodel.rules.table import RULES_BY_ID
 from sipsmodel.smt.compile import SymScope, compile_formula, decode, domain_constraint, fresh, simplified, value_term
 from sipsmodel.smt.encode import BoundedEncoding
+from sipsmodel.smt.fresh import Limits, fresh_model
 from sipsmodel.smt.prove import shared_encoding
 from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused, make_solver
 from sipsmodel.smt.visits import LINK_TRANSPORTS, Visit, allowed, rule_literal, some_option_allowed
@@ -204,7 +205,9 @@ class ConflictSearch:
         self.solver.set("timeout", max(1, int(timeout * 1000)))
         self.solver.set("rlimit", rlimit)
         self.solver.set("random_seed", seed)
+        self.limits = Limits(seed, timeout, rlimit)
         self.unknown: list[str] = []
+        self._model: Term = None  # the shared solver's model of the last satisfiable ``_sat`` query
 
     def visits(self, cp: str) -> list[Visit]:
         return [v for v in self.encoding.topo.rules.visits if v.cp.name == cp]
@@ -213,8 +216,30 @@ class ConflictSearch:
         """A model where ``condition(v)`` holds at some visit of ``cp``, under the rules ``active``.
 
         A check on one unconstrained visit of ``cp`` (any features, any link) comes first: when even that
-        is unsat, no reachable visit can satisfy the condition and the encoding is not asked.
+        is unsat, no reachable visit can satisfy the condition and the encoding is not asked. The shared
+        solver answers whether there is one; the model is read in a Z3 context of its own
+        (``smt.fresh``), so the witness does not depend on what the process asked before (should that
+        check give up, the shared solver's model is used).
         """
+        terms = self._sat(cp, condition, active, label)
+        if terms is None:
+            return None
+        query = [*self.encoding.assertions, z3.Or(terms), self.encoding.bound_literal(self.bound),
+                 *assumptions(active)]
+        found = fresh_model(query, self.limits)
+        model = self._model if found is None else found
+        visits = self.visits(cp)
+        hit = next(v for v, t in zip(visits, terms, strict=True) if z3.is_true(model.eval(t, True)))
+        return hit, model
+
+    def exists(self, cp: str, condition: Any, active: Sequence[str], label: str) -> bool:
+        """Whether some reachable visit of ``cp`` meets ``condition`` under ``active`` (``witness``'s answer
+        without its model)."""
+        return self._sat(cp, condition, active, label) is not None
+
+    def _sat(self, cp: str, condition: Any, active: Sequence[str], label: str) -> list[Term] | None:
+        """The per-visit terms of ``condition`` when the shared solver finds one satisfiable (its model kept
+        in ``_model``), else None (an unknown answer is noted)."""
         visits = self.visits(cp)
         if not visits or _local_check(cp, condition, active) == z3.unsat:
             return None
@@ -228,9 +253,8 @@ class ConflictSearch:
                 return None
             if answer != z3.sat:
                 return None
-            model = self.solver.model()
-            hit = next(v for v, t in zip(visits, terms, strict=True) if z3.is_true(model.eval(t, True)))
-            return hit, model
+            self._model = self.solver.model()
+            return terms
         finally:
             self.solver.pop()
 
@@ -422,11 +446,16 @@ def _combination(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[s
     hit = search.witness(cp, _clashes(rule, group), active, label)
     if hit is None:
         return []
+    narrowed = False
     for member in list(group):
         trial = [r for r in group if r is not member]
-        smaller = search.witness(cp, _clashes(rule, trial), active, label)
-        if smaller is not None:
-            group, hit = trial, smaller
+        if search.exists(cp, _clashes(rule, trial), active, label):
+            group, narrowed = trial, True
+    if narrowed:
+        smallest = search.witness(cp, _clashes(rule, group), active, label)
+        if smallest is None:  # the same query just answered sat; only a solver that gave up (noted) lands here
+            return []
+        hit = smallest
     kind = "should" if any(r.is_should for r in group) else "must"
     prefix = _YIELDS if _yields(rule, group) else ""
     found = []
