@@ -443,19 +443,15 @@ def _combination(search: ConflictSearch, rule: Rule, cp: str, active: Sequence[s
     """
     group = _base_rules_at(search.base, cp, rule.id)
     label = f"{rule.id} vs the base at {cp}"
-    hit = search.witness(cp, _clashes(rule, group), active, label)
-    if hit is None:
+    if not search.exists(cp, _clashes(rule, group), active, label):
         return []
-    narrowed = False
     for member in list(group):
         trial = [r for r in group if r is not member]
         if search.exists(cp, _clashes(rule, trial), active, label):
-            group, narrowed = trial, True
-    if narrowed:
-        smallest = search.witness(cp, _clashes(rule, group), active, label)
-        if smallest is None:  # the same query just answered sat; only a solver that gave up (noted) lands here
-            return []
-        hit = smallest
+            group = trial
+    hit = search.witness(cp, _clashes(rule, group), active, label)
+    if hit is None:  # the same query just answered sat: only a solver that gave up (noted) lands here
+        return []
     kind = "should" if any(r.is_should for r in group) else "must"
     prefix = _YIELDS if _yields(rule, group) else ""
     found = []
