@@ -221,25 +221,23 @@ class ConflictSearch:
         (``smt.fresh``), so the witness does not depend on what the process asked before (should that
         check give up, the shared solver's model is used).
         """
-        terms = self._sat(cp, condition, active, label)
-        if terms is None:
+        met = self._sat(cp, condition, active, label)
+        if met is None:
             return None
-        query = [*self.encoding.assertions, z3.Or(terms), self.encoding.bound_literal(self.bound),
+        query = [*self.encoding.assertions, z3.Or([t for _, t in met]), self.encoding.bound_literal(self.bound),
                  *assumptions(active)]
         found = fresh_model(query, self.limits)
         model = self._model if found is None else found
-        visits = self.visits(cp)
-        hit = next(v for v, t in zip(visits, terms, strict=True) if z3.is_true(model.eval(t, True)))
-        return hit, model
+        return next(v for v, t in met if z3.is_true(model.eval(t, True))), model
 
     def exists(self, cp: str, condition: Any, active: Sequence[str], label: str) -> bool:
         """Whether some reachable visit of ``cp`` meets ``condition`` under ``active`` (``witness``'s answer
         without its model)."""
         return self._sat(cp, condition, active, label) is not None
 
-    def _sat(self, cp: str, condition: Any, active: Sequence[str], label: str) -> list[Term] | None:
-        """The per-visit terms of ``condition`` when the shared solver finds one satisfiable (its model kept
-        in ``_model``), else None (an unknown answer is noted)."""
+    def _sat(self, cp: str, condition: Any, active: Sequence[str], label: str) -> list[tuple[Visit, Term]] | None:
+        """Each visit of ``cp`` with its term of ``condition`` when the shared solver finds one satisfiable
+        (its model kept in ``_model``), else None (an unknown answer is noted)."""
         visits = self.visits(cp)
         if not visits or _local_check(cp, condition, active) == z3.unsat:
             return None
@@ -254,7 +252,7 @@ class ConflictSearch:
             if answer != z3.sat:
                 return None
             self._model = self.solver.model()
-            return terms
+            return list(zip(visits, terms, strict=True))
         finally:
             self.solver.pop()
 
