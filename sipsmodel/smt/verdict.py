@@ -31,11 +31,7 @@ from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused
 def bounded_verdict(prop: Property, rule_set: RuleSet, bound: int = DEFAULT_BOUND, timeout: float = DEFAULT_TIMEOUT,
                     seed: int = DEFAULT_SEED, rlimit: int = RLIMIT) -> str:
     """``proved`` (no violation up to the bound), ``refuted`` (a violation exists) or ``unknown``."""
-    prover = bounded_prover(prop, rule_set, bound, False, timeout, seed, rlimit)
-    answer = prover.solver.check(prover.encoding.bound_literal(bound), *assumptions(active_rule_ids(rule_set)))
-    if answer == z3.unsat:
-        return "proved"
-    return "refuted" if answer == z3.sat else "unknown"
+    return _set_query(prop, rule_set, bound, timeout, seed, rlimit)[2]
 
 
 Term = Any
