@@ -125,7 +125,11 @@ def domain_constraint(sym: Sym) -> Term:
 
 
 def is_value(domain: Domain, sym: Sym, value: Value) -> Term:
-    """``sym == value`` where ``value`` is a literal (False when it is outside ``sym``'s domain)."""
+    """``sym == value`` where ``value`` is a literal (False when it is outside ``sym``'s domain).
+
+    ``INT`` lists one value only (its terms are Z3 integers), so any integer literal is compared."""
+    if domain.kind == "int" and type(value) is int:
+        return eq(sym.term, z3.IntVal(value))
     if value not in domain:
         return z3.BoolVal(False)
     return eq(sym.term, value_term(domain, value))

@@ -54,3 +54,26 @@ def test_property_formulas_compile_to_their_truth_value(data: st.DataObject) -> 
     collections = {n: concrete_records(rs, RECORD_SCHEMAS[n]) for n, rs in observation.items()}  # type: ignore[arg-type]
     term = z3.simplify(compile_formula(prop.formula, SymScope(collections=collections)))
     assert z3.is_true(term) == expected and (z3.is_true(term) or z3.is_false(term))
+
+
+@pytest.mark.parametrize("formula", [
+    "forall h in hops where h.kind == response: h.status != 200",
+    "exists h in hops: h.status == 200",
+    "forall h in hops: h.binding < 0 or h.status == 487",
+    "forall h in hops: h.status in {180, 200}",
+])
+@pytest.mark.parametrize("status", [0, 180, 200, 487])
+def test_integer_literals_compile_to_their_truth_value(formula: str, status: int) -> None:
+    """An integer attribute compared with a literal other than 0 (``INT`` lists only 0): the SMT term once
+    made ``h.status == 200`` false for every hop, so a user's property about 200s was proved vacuously."""
+    from sipsmodel.props.property import property_from_mapping
+
+    prop = property_from_mapping({"id": "X", "title": "x", "formula": formula}, "test")
+    hop = {a: (d.values[-1] if a != "kind" else "response") for a, (d, _) in RECORD_SCHEMAS["hops"].items()}
+    hop.update(status=status, binding=-1 if status else 0)
+    observation = {name: [] for name in RECORD_SCHEMAS}
+    observation["hops"] = [hop]
+    expected = truth(prop.formula, Scope({}, {}, observation))  # type: ignore[arg-type]
+    collections = {n: concrete_records(rs, RECORD_SCHEMAS[n]) for n, rs in observation.items()}  # type: ignore[arg-type]
+    term = z3.simplify(compile_formula(prop.formula, SymScope(collections=collections)))
+    assert z3.is_true(term) == expected and (z3.is_true(term) or z3.is_false(term))
