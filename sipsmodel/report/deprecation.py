@@ -39,8 +39,8 @@ MODEL_CANNOT_SAY = (
     "elements' capabilities, so 'sip: over TLS is end to end when every element supports TLS' is not checked",
     "attacks on TLS itself (stripping, downgrade of the TLS handshake) and malicious elements "
     "(decide runs honest elements only; check --malicious covers I-21)",
-    "everything outside the bounded family: gateways and B2BUAs (I-15), REFER, Replaces and 3pcc (I-20), "
-    "re-INVITE, Service-Route, more proxies than the bound",
+    "everything outside the bounded family: B2BUAs and what a gateway does beyond refusing or taking a request "
+    "(I-15), REFER, Replaces and 3pcc (I-20), re-INVITE, Service-Route, more proxies than the bound",
     "what a peer may infer from a URI scheme (section B's semantic test) is a reading of the texts, not a "
     "trace property: the model shows what happens on the wire, not what an element believed",
 )

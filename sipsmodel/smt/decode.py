@@ -103,7 +103,8 @@ def _element(enc: BoundedEncoding, model: Term, position: int, names: list[str],
             redirect_to = f"{decode(model, topo.redirect_scheme(int(name[3:]) - 1))}:bob@example.com"
         return Element(name, "ua", host_of(name), tls=tls, outbound=outbound, want_sips=policy.get("want_sips", True),
                        sips_ok=policy.get("sips_ok", True), sip_ok=policy.get("sip_ok", True),
-                       confirms_downgrade=policy.get("confirms_downgrade", False), redirect_to=redirect_to)
+                       confirms_downgrade=policy.get("confirms_downgrade", False), redirect_to=redirect_to,
+                       gateway=_true(model, topo.gateway(position)))
     outbound = names[position + 1] if 1 <= position < topo.k - 1 and position + 1 in present else None
     return Element(
         name, "proxy", host_of(name), tls=tls, malicious=_true(model, topo.malicious(position)),

@@ -100,14 +100,17 @@ class BoundedEncoding:
         else:
             proxies += ", no strict router"
         binding = f"{n} binding{'s' if n != 1 else ''} of bob (0 to {n}) with or without edge proxy and outbound"
-        callee = "callee a UAS or a redirect UA (302 to bob's AoR, sip or sips Contact), no gateway"
+        callee = ("callee a UAS, a gateway (a UAS where SIPS ends, e.g. to the PSTN) or a redirect UA (302 to bob's "
+                  "AoR, sip or sips Contact)")
         failure = "one proxy recursion per branch and one UAC retry (each with its hops), "
         if self.reinvite:
             failure += ("ACK, an optional re-INVITE by either side (answered 200 with the same Contact, then ACKed) "
                         "and BYE (no Service-Route)")
         else:
             failure += "ACK and BYE (no re-INVITE, no Service-Route)"
-        adversary = "at most one malicious proxy" if self.malicious else "no malicious element"
+        adversary = "no malicious element"
+        if self.malicious:
+            adversary = "at most one malicious proxy, any of them (p1..pm, pb, the edge proxies; UAs honest, I-21)"
         fork = "forking and CANCEL covered" if n > 1 else "forking (and its CANCEL/487) not covered"
         return f"{proxies}, {binding}, {callee}, {failure}, {adversary}; {fork}"
 
@@ -187,7 +190,9 @@ def build_encoding(max_bound: int, malicious: bool, devices: int | None = None,
     for j in range(devices):
         bindings.append(register(topo, j, bindings))
     for j in range(devices, topo.devices):
-        topo.assertions.append(z3.Not(topo.redirect(topo.bob(j))))
+        topo.assertions += [z3.Not(topo.redirect(topo.bob(j))), z3.Not(topo.gateway(topo.bob(j)))]
+    for j in range(devices):  # a redirect UA answers every INVITE with 302: it is not also a gateway
+        topo.assertions.append(z3.Not(z3.And(topo.redirect(topo.bob(j)), topo.gateway(topo.bob(j)))))
     target, route_scheme = fresh("call!target", SCHEME), fresh("call!route_stored", SCHEME)
     preload = z3.Bool("call!preload")
     if topo.k > 1:

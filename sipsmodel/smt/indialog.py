@@ -276,7 +276,7 @@ def walk(topo: Topology, w: Walk, label: str) -> Term:
                       w.contact),
             "call": const(INT, 0), "status": const(INT, 0), "origin": convert(origin, ANY_SCHEME),
             "contact": w.contact[0] if w.contact is not None else const(ANY_SCHEME, "none"), "to": w.to, "from": w.frm,
-            "receiver": topo.role(nxt), "last": Sym(z3.Bool(f"{label}!s{s}!last"), BOOL),
+            "sender": topo.role(cur), "receiver": topo.role(nxt), "last": Sym(z3.Bool(f"{label}!s{s}!last"), BOOL),
             "binding": Sym(z3.If(z3.And(nxt == topo.bob(b.j), b.bound), b.id, -1), INT),
         }
         sent.append((topo.send(go, cur, nxt, fields, w.request, f"{label}!s{s}"), fields, nxt == w.target))

@@ -307,7 +307,7 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
         {"ruri": convert(lf["ruri"], SCHEME), "in_secure": lf["secure"], "rr_top": lf["rr_top"],
          "req_contact": convert(lf["contact"], SCHEME), "tls": Sym(topo.tls(bob), BOOL),
          "sips_ok": Sym(z3.Bool(f"bob{j}!sips_ok"), BOOL), "sip_ok": Sym(z3.Bool(f"bob{j}!sip_ok"), BOOL),
-         "gateway": const(BOOL, False)},  # no gateway in the bounded family (BoundedEncoding.family)
+         "gateway": Sym(topo.gateway(bob), BOOL)},
         f"{label}!uas{j}", fallback={"status": 480, "warn": 0, "contact": "sip", "contact_tp": "none"},
     )
     o = uas.options

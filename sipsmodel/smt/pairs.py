@@ -285,7 +285,7 @@ def _transmissions(made: Product, chain: list[tuple[str, SymRecord]], cond: Term
 
 
 def _is_ua(role: Term) -> Term:
-    return z3.Or(role == const(ROLE, "ua").term, role == const(ROLE, "redirect").term)
+    return z3.Or([role == const(ROLE, r).term for r in ("ua", "redirect", "gateway")])
 
 
 def _kind_terms(made: Product, i: int, renamed: bool) -> tuple[Term, ...]:

@@ -192,10 +192,8 @@ def proxy_forward_hop(v: Visit, incoming_rr_top: Sym) -> Fields:
 def send_in_dialog_hop(v: Visit, method: str) -> Fields:
     """RFC 3261 12.2.1.1 and docs/semantics.md call step 7: one hop of an in-dialog request."""
     f = v.features
-    sender = ite(f["proxy"].term, const(ROLE, "proxy"), const(ROLE, "ua"))
     return {
-        **_common("request", method, v.options["transport"], "ua"),
-        "sender": sender,
+        **_common("request", method, v.options["transport"], "ua"),  # the sender's role: smt.indialog
         "initial": const(BOOL, False),
         "ruri": scheme_as(f["ruri"], ANY_SCHEME),
         "route0": f["next"],
@@ -240,11 +238,18 @@ def edge_register_hop(v: Visit) -> Fields:
     }
 
 
+def _any_sender(v: Visit) -> Sym:
+    """The role of an in-dialog request's sender, from the visit alone: a proxy, else a UA or a gateway."""
+    ua = ite(z3.Bool(f"{v.label}!gateway"), const(ROLE, "gateway"), const(ROLE, "ua"))
+    return ite(v.features["proxy"].term, const(ROLE, "proxy"), ua)
+
+
 #: The request hop each emitting choice point sends, from the visit alone (free parts for the step check).
 STEP_HOPS: dict[str, Callable[[Visit], Fields]] = {
     "uac_invite": uac_invite_hop,
     "proxy_forward": lambda v: proxy_forward_hop(v, fresh(f"{v.label}!in_rr_top", OPT_SCHEME)),
-    "send_in_dialog": lambda v: {**send_in_dialog_hop(v, "ACK"), "method": fresh(f"{v.label}!method", METHOD)},
+    "send_in_dialog": lambda v: {**send_in_dialog_hop(v, "ACK"), "method": fresh(f"{v.label}!method", METHOD),
+                                 "sender": _any_sender(v)},
     "ua_register": lambda v: ua_register_hop(v, fresh(f"{v.label}!route0", OPT_SCHEME)),
     "edge_register": edge_register_hop,
 }

@@ -207,6 +207,14 @@ class Topology:
             return flags[position - self.bob(0)] if position >= self.bob(0) else z3.BoolVal(False)
         return z3.Or([z3.And(position == self.bob(j), flag) for j, flag in enumerate(flags)])
 
+    def gateway(self, position: Term | int) -> Term:
+        """The element is a gateway to a non-SIP network, where SIPS ends (bob's device with ``gateway``,
+        docs/model.md); never also a redirect UA (``build_encoding`` asserts it)."""
+        flags = [z3.Bool(f"bob{j}!gateway") for j in range(self.devices)]
+        if isinstance(position, int):
+            return flags[position - self.bob(0)] if position >= self.bob(0) else z3.BoolVal(False)
+        return z3.Or([z3.And(position == self.bob(j), flag) for j, flag in enumerate(flags)])
+
     def redirect_scheme(self, j: int) -> Sym:
         """The scheme of the Contact a redirect UA ``bob(j)`` returns (``<scheme>:bob@example.com``)."""
         return fresh(f"bob{j}!redirect_scheme", SCHEME)
@@ -214,7 +222,8 @@ class Topology:
     def role(self, position: Term | int, registrar: bool = False) -> Sym:
         if registrar:
             return const(ROLE, "registrar")
-        ua = z3.If(self.redirect(position), const(ROLE, "redirect").term, const(ROLE, "ua").term)
+        ua = z3.If(self.redirect(position), const(ROLE, "redirect").term,
+                   z3.If(self.gateway(position), const(ROLE, "gateway").term, const(ROLE, "ua").term))
         return Sym(z3.If(self.is_proxy(position), const(ROLE, "proxy").term, ua), ROLE)
 
     # --- requests and transmissions ------------------------------------------------------------

@@ -34,6 +34,7 @@ class Device:
     sips_ok: bool = True
     sip_ok: bool = True
     redirect: str | None = None  # a redirect UA: the scheme of its 302 Contact (bob's AoR)
+    gateway: bool = False  # a gateway to a non-SIP network (never also a redirect UA)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class TemplateParams:
     confirms: bool = False
     reinvite: str | None = None  # "caller" or "callee": that side sends a re-INVITE after the ACK
     strict: frozenset[str] = frozenset()  # the proxies that are strict routers (no lr; p1's preloaded Route too)
+    malicious: str | None = None  # the one proxy marked malicious (an encoding built with malicious=True)
 
 
 def scenario_constraints(enc: BoundedEncoding, p: TemplateParams) -> list[Term]:
@@ -66,15 +68,18 @@ def scenario_constraints(enc: BoundedEncoding, p: TemplateParams) -> list[Term]:
             d = p.devices[b.j]
             out += [b.registers, b.edge == d.edge, b.outbound == d.outbound,
                     z3.Bool(f"bob{b.j}!want_sips") == d.want_sips, z3.Bool(f"bob{b.j}!sips_ok") == d.sips_ok,
-                    z3.Bool(f"bob{b.j}!sip_ok") == d.sip_ok, topo.redirect(topo.bob(b.j)) == (d.redirect is not None)]
+                    z3.Bool(f"bob{b.j}!sip_ok") == d.sip_ok, topo.redirect(topo.bob(b.j)) == (d.redirect is not None),
+                    topo.gateway(topo.bob(b.j)) == d.gateway]
             if d.redirect is not None:
                 out.append(is_value(topo.redirect_scheme(b.j).domain, topo.redirect_scheme(b.j), d.redirect))
         else:
-            out.append(z3.Not(b.registers))
+            out += [z3.Not(b.registers), z3.Not(topo.gateway(topo.bob(b.j)))]
     for position, name in enumerate(names):
         out.append(topo.tls(position) == p.tls.get(name, True))
         if topo.strict_routers:
             out.append(topo.strict(position) == (name in p.strict))
+        if enc.malicious:
+            out.append(topo.malicious(position) == (name == p.malicious))
         for other in range(position + 1, topo.n):
             offered = p.links.get((name, names[other]), p.links.get((names[other], name), LINK_TRANSPORTS))
             out += [topo.link(position, other)[t] == (t in offered) for t in LINK_TRANSPORTS]
