@@ -27,8 +27,8 @@ NAMES = ("alice", "p1", "p2", "pb", "eb1", "eb2", "bob1", "bob2")
 
 @cache
 def encoding(bound: int = 3, devices: int = BINDINGS, family: str = "default",
-             strict: bool | None = None) -> BoundedEncoding:
-    return build_encoding(bound, False, devices, family=family, strict=strict)
+             strict: bool | None = None, malicious: bool = False) -> BoundedEncoding:
+    return build_encoding(bound, malicious, devices, family=family, strict=strict)
 
 
 class RandomChooser:
@@ -67,8 +67,9 @@ def run_both(params: TemplateParams, rule_set: RuleSet, seed: int, devices: int 
              family: str = "default", strict: bool | None = None) -> tuple[Trace, dict[str, list[Record]] | None]:
     """The simulator's trace and the SMT observation of the same concrete run (None: not encodable).
 
-    ``strict``: whether the encoding has strict routers (default: as the family has them)."""
-    enc = encoding(3, devices, family, strict)
+    ``strict``: whether the encoding has strict routers (default: as the family has them). A run with a
+    malicious proxy (``params.malicious``) is encoded with the malicious family."""
+    enc = encoding(3, devices, family, strict, params.malicious is not None)
     active = tuple(r.id for r in rule_set.active)
     scenario = params_scenario(enc, params, active)
     trace = simulate(scenario, rule_set, RandomChooser(random.Random(seed)))
