@@ -27,6 +27,8 @@ from sipsmodel.sim.wire import (
     sip_uri,
     with_tparam,
 )
+from sipsmodel.steps import features as steps_features
+from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, aor_key, build_request, uri_equal
 
 
@@ -40,8 +42,7 @@ def run_registration(state: SimState, registration: Registration) -> None:
     ua = network.element(registration.ua)
     registrar = network.element(registration.registrar)
     first = network.element(registration.via[0]) if registration.via else registrar
-    features: dict[str, Value] = {"want_sips": ua.want_sips, "tls": ua.tls,
-                                  "next_tls": network.next_tls(ua.name, first.name)}
+    features = steps_features.ua_register(CONCRETE, ua.want_sips, (ua.tls, network.next_tls(ua.name, first.name)))
     decision, options = visit(state, ua.name, "ua_register", features, (ua.name, first.name))
     if options is None:
         state.notes.append(f"{ua.name}: no REGISTER is allowed (ua_register has no allowed option)")
@@ -105,11 +106,10 @@ def forward_register(state: SimState, txn: ServerTxn, element: Element, message:
         return
     contacts = message.contacts()
     contact = scheme_of(contacts[0].uri) if isinstance(contacts, list) and contacts else "sip"
-    features: dict[str, Value] = {
-        "in_ruri": _scheme(scheme_of(target)), "in_secure": is_secure(txn.transport), "contact": _scheme(contact),
-        "tls": element.tls, "next_tls": state.network.next_tls(element.name, following.name),
-        "malicious": element.malicious,
-    }
+    features = steps_features.edge_register(CONCRETE, (_scheme(scheme_of(target)), is_secure(txn.transport),
+                                                       _scheme(contact)),
+                                            (element.tls, state.network.next_tls(element.name, following.name)),
+                                            element.malicious)
     decision, options = visit(state, element.name, "edge_register", features, (element.name, following.name))
     if options is None:
         mark_last(state, txn.in_hop)
@@ -154,11 +154,10 @@ def on_register(state: SimState, txn: ServerTxn) -> None:
     if to is None or sender is None or not isinstance(contacts, list) or not contacts:
         send_response(state, txn, response_to(message, 400, state.tag(element.name)))
         return
-    features: dict[str, Value] = {
-        "ruri": _scheme(scheme_of(message.request_uri)), "to": _scheme(scheme_of(to.uri)),
-        "from": _scheme(scheme_of(sender.uri)), "contact": _scheme(scheme_of(contacts[0].uri)),
-        "path": opt_scheme(message.paths()), "in_secure": is_secure(txn.transport),
-    }
+    features = steps_features.registrar_accept(CONCRETE, _scheme(scheme_of(message.request_uri)),
+                                               (_scheme(scheme_of(to.uri)), _scheme(scheme_of(sender.uri))),
+                                               _scheme(scheme_of(contacts[0].uri)), opt_scheme(message.paths()),
+                                               is_secure(txn.transport))
     decision, options = visit(state, element.name, "registrar_accept", features)
     attach(state, decision, len(state.transmissions))
     registration = state.registration

@@ -7,7 +7,6 @@ RFC 3261 8.1 (UAC), 8.2 (UAS), 12.1 (dialog creation), 8.1.3.4 and 8.1.3.5 (3xx 
 from __future__ import annotations
 
 from sipsmodel.model.bounds import MAX_FORWARDS
-from sipsmodel.model.expr import Value
 from sipsmodel.model.scenario import Call, Element
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
@@ -98,10 +97,9 @@ def send_invite(state: SimState, ctx: CallCtx, target: SipUri, retry: bool = Fal
     unnamed: RouteLeft[bool, str, Element | None] = RouteLeft(bool(routes), following, opt_scheme(routes), "none",
                                                               strict)
     hop = routing.next_hop(CONCRETE, unnamed, bool(caller.outbound), following, following, tparam_of(target))
-    features: dict[str, Value] = {"target": target.scheme, "tls": caller.tls,
-                                  "next_tls": network.next_tls(caller.name, following.name),
-                                  "route_stored": opt_scheme(routes), "route_strict": strict, "retry": retry,
-                                  "target_tp": tparam_of(target), "next_tp": hop.tparam}
+    features = steps_features.uac_invite(CONCRETE, target.scheme, (caller.tls, network.next_tls(caller.name,
+                                                                                              following.name)),
+                                         (opt_scheme(routes), strict), retry, (tparam_of(target), hop.tparam))
     decision, options = visit(state, caller.name, "uac_invite", features, (caller.name, following.name))
     if options is None:
         state.notes.append(f"{caller.name}: no INVITE to {target.render()} is allowed (uac_invite)")
@@ -157,11 +155,10 @@ def on_request(state: SimState, txn: ServerTxn) -> None:
         return
     contacts = message.contacts()
     req_contact = scheme_of(contacts[0].uri) if isinstance(contacts, list) and contacts else "sip"
-    features: dict[str, Value] = {
-        "ruri": _scheme(scheme_of(message.request_uri)), "in_secure": is_secure(txn.transport),
-        "rr_top": opt_scheme(message.record_routes()), "req_contact": _scheme(req_contact),
-        "tls": element.tls, "sips_ok": element.sips_ok, "sip_ok": element.sip_ok, "gateway": element.gateway,
-    }
+    received = (_scheme(scheme_of(message.request_uri)), is_secure(txn.transport),
+                opt_scheme(message.record_routes()), _scheme(req_contact))
+    features = steps_features.uas_answer(CONCRETE, received, (element.tls, element.sips_ok, element.sip_ok),
+                                         element.gateway)
     decision, options = visit(state, element.name, "uas_answer", features)
     txn.answer_decision = decision
     txn.answer = (480, 0, "sip") if options is None else (int(options["status"]), int(options["warn"]),
@@ -175,8 +172,8 @@ def on_request(state: SimState, txn: ServerTxn) -> None:
 def _redirect(state: SimState, txn: ServerTxn, message: SipMessage) -> None:
     """A redirect UA visits redirect_answer: the transport parameter of its 302's Contact (RFC 3261 8.3, 19.1.1)."""
     element = state.network.element(txn.element)
-    features: dict[str, Value] = {"ruri": _scheme(scheme_of(message.request_uri)),
-                                  "contact": _scheme(scheme_of(_redirect_uri(element.redirect_to)))}
+    features = steps_features.redirect_answer(CONCRETE, _scheme(scheme_of(message.request_uri)),
+                                              _scheme(scheme_of(_redirect_uri(element.redirect_to))))
     decision, options = visit(state, element.name, "redirect_answer", features)
     txn.answer_decision = decision
     txn.answer = (302, 0, "sip")

@@ -205,9 +205,8 @@ def uac_invite(topo: Topology, label: str, target: Sym, route_stored: Sym, reque
     link = choose_link(topo, chain1, (alice, 1), (alice, topo.pb)) if topo.k > 1 else topo.link(alice, topo.pb)
     v = topo.rules.visit(
         "uac_invite", alice, active,
-        {"target": target, "tls": Sym(topo.tls(alice), BOOL), "next_tls": Sym(ntls, BOOL),
-         "route_stored": route_stored, "route_strict": Sym(strict, BOOL) if strict is not None else const(BOOL, False),
-         "retry": const(BOOL, retry), "target_tp": tp, "next_tp": next_tp},
+        steps_features.uac_invite(Z3, target, (topo.tls(alice), ntls),
+                                  (route_stored, strict if strict is not None else False), retry, (tp, next_tp)),
         label, link=link,
     )
     sends = z3.And(active, z3.Not(v.blocked))  # sim/ua.py: no INVITE is allowed, the call is not placed
@@ -304,15 +303,15 @@ def pb_branch(topo: Topology, label: str, b: BindingState, active: Term, pb_in: 
     redirect = topo.redirect(bob)
     uas = topo.rules.visit(
         "uas_answer", bob, z3.And(delivered, z3.Not(redirect)),
-        {"ruri": convert(lf["ruri"], SCHEME), "in_secure": lf["secure"], "rr_top": lf["rr_top"],
-         "req_contact": convert(lf["contact"], SCHEME), "tls": Sym(topo.tls(bob), BOOL),
-         "sips_ok": Sym(z3.Bool(f"bob{j}!sips_ok"), BOOL), "sip_ok": Sym(z3.Bool(f"bob{j}!sip_ok"), BOOL),
-         "gateway": Sym(topo.gateway(bob), BOOL)},
+        steps_features.uas_answer(Z3, (convert(lf["ruri"], SCHEME), lf["secure"], lf["rr_top"],
+                                       convert(lf["contact"], SCHEME)),
+                                  (topo.tls(bob), z3.Bool(f"bob{j}!sips_ok"), z3.Bool(f"bob{j}!sip_ok")),
+                                  topo.gateway(bob)),
         f"{label}!uas{j}", fallback={"status": 480, "warn": 0, "contact": "sip", "contact_tp": "none"},
     )
     o = uas.options
     rv = topo.rules.visit("redirect_answer", bob, z3.And(delivered, redirect),
-                          {"ruri": convert(lf["ruri"], SCHEME), "contact": topo.redirect_scheme(j)},
+                          steps_features.redirect_answer(Z3, convert(lf["ruri"], SCHEME), topo.redirect_scheme(j)),
                           f"{label}!redirect{j}", fallback={"contact_tp": "none"})
     status = z3.If(redirect, 302, o["status"].term)
     warn = z3.If(redirect, 0, o["warn"].term)

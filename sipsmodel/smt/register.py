@@ -15,6 +15,7 @@ import z3
 
 from sipsmodel.model.vocab import ANY_SCHEME, BOOL, FLOW, INT, OPT_SCHEME, REG_STATUS, SCHEME, TPARAM, TRANSPORT
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
+from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import (
     PARAM_ATTRS,
     contact_params,
@@ -25,6 +26,7 @@ from sipsmodel.smt.records import (
 )
 from sipsmodel.smt.topology import Topology, response_fields
 from sipsmodel.smt.visits import Visit
+from sipsmodel.steps import features as steps_features
 
 Term = Any
 
@@ -80,7 +82,7 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     first_tls = z3.If(edge, next_tls(topo, bob, eb), next_tls(topo, bob, pb))
     ua = topo.rules.visit(
         "ua_register", bob, registers,
-        {"want_sips": Sym(want, BOOL), "tls": Sym(topo.tls(bob), BOOL), "next_tls": Sym(first_tls, BOOL)},
+        steps_features.ua_register(Z3, want, (topo.tls(bob), first_tls)),
         f"reg{j}!ua", link=choose_link(topo, edge, (bob, eb), (bob, pb)),
     )
     sends = z3.And(registers, z3.Not(ua.blocked))  # sim/register.py: no REGISTER is allowed
@@ -96,11 +98,8 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     }
     topo.send(sends, bob, first, hop1, request, f"reg{j}!register")
     o = ua.options
-    edge_features = {
-        "in_ruri": o["ruri"], "in_secure": hop1["secure"], "contact": o["contact"],
-        "tls": Sym(topo.tls(eb), BOOL), "next_tls": Sym(next_tls(topo, eb, pb), BOOL),
-        "malicious": Sym(topo.malicious(eb), BOOL),
-    }
+    edge_features = steps_features.edge_register(Z3, (o["ruri"], hop1["secure"], o["contact"]),
+                                                 (topo.tls(eb), next_tls(topo, eb, pb)), topo.malicious(eb))
     ev = topo.rules.visit("edge_register", eb, z3.And(sends, edge), edge_features, f"reg{j}!edge",
                           link=topo.link(eb, pb))
     via_edge = z3.And(sends, edge, z3.Not(ev.blocked))
@@ -120,8 +119,7 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
     at_registrar = z3.And(sends, z3.Or(z3.Not(edge), z3.Not(ev.blocked)))
     rv = topo.rules.visit(
         "registrar_accept", pb, at_registrar,
-        {"ruri": o["ruri"], "to": o["aor"], "from": o["aor"], "contact": o["contact"], "path": path,
-         "in_secure": in_secure},
+        steps_features.registrar_accept(Z3, o["ruri"], (o["aor"], o["aor"]), o["contact"], path, in_secure),
         f"reg{j}!registrar", fallback={"status": 403},
     )
     status = rv.options["status"].term

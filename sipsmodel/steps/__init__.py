@@ -40,9 +40,10 @@ Shared (``sipsmodel.steps``):
   router's Request-URI swap: which URI a request is sent with, its top Route value, and which of a
   UAC's sent URIs is the target (12.2.1.1, 8.1.1.1, 16.6 step 6; F-19);
 - ``recordroute``: the scheme a proxy rewrites its own Record-Route value to (RFC 3261 16.7 step 8);
-- ``features``: the feature mapping of ``proxy_forward``, ``proxy_target``, ``proxy_recurse``,
-  ``proxy_response_rr``, ``uac_retry`` and ``send_in_dialog``, one builder per choice point with the
-  choice point's own names;
+- ``features``: the feature mapping of every choice point (``uac_invite``, ``uas_answer``,
+  ``redirect_answer``, ``ua_register``, ``edge_register``, ``registrar_accept``, ``proxy_forward``,
+  ``proxy_target``, ``proxy_recurse``, ``proxy_response_rr``, ``uac_retry``, ``send_in_dialog``), one
+  builder per choice point with the choice point's own names (tests/steps checks that none is missing);
 - ``records``: the ``retries`` record (every attribute but the decision's index).
 
 Per engine, and why:
@@ -57,9 +58,9 @@ Per engine, and why:
   bounded term, which the simulator does not need; the step receives what they produce.
 - the event order (when each answer arrives, the segments and ranks of the encoding) stays per
   engine: the simulator runs events, the encoding lays them out as ranks.
-- not moved yet (issue 11 item 1, left for a later change): the features of ``uac_invite``,
-  ``uas_answer`` and the three registration choice points, and the ``hops``, ``forwards``,
-  ``bindings`` and ``dialogs`` records (``sim/observe.py`` and ``sim/proxy.py`` against
-  ``smt/records.py``), whose code other work on transport parameters and the prover's family was
-  changing at the same time. They follow the same pattern: a builder here, its inputs per engine.
+- not moved yet (issue 11 item 1, left for a later change): the ``hops``, ``forwards``, ``bindings``
+  and ``dialogs`` records (``sim/observe.py`` and ``sim/proxy.py`` against ``smt/records.py``). The
+  simulator reads a record's attributes off a real message, the encoding assembles them from the
+  visit's options and the slot; a builder here would take the vocabulary values both have, as the
+  ``retries`` record does.
 """

@@ -102,3 +102,71 @@ def send_in_dialog(ops: Ops[B, N, E], proxy: bool, ruri: E, hop: NextHop[E, Any]
             "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls), "flow": flow,
             "malicious": ops.feature(BOOL, ops.and_(proxy, malicious)),
             "dialog_secure": ops.feature(BOOL, ops.and_(ops.not_(proxy), dialog_secure))}
+
+
+def uac_invite(ops: Ops[B, N, E], target: E, link: tuple[B | bool, B | bool], route: tuple[E, B | bool],
+               retry: B | bool, tparams: tuple[E, E]) -> Features:
+    """uac_invite (RFC 3261 8.1.1.1, 8.1.2; RFC 3608 6.1): the target, the caller's first link, its route set.
+
+    ``link``: (the caller supports TLS, TLS is possible to the first hop); ``route``: (the scheme of the
+    pre-existing route set's first value, none without one; that value is a strict entry, F-19);
+    ``tparams``: (the target's transport parameter, the one of the URI the first hop is resolved from).
+    """
+    tls, next_tls = link
+    stored, strict = route
+    target_tp, next_tp = tparams
+    return {"target": target, "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls),
+            "route_stored": stored, "route_strict": ops.feature(BOOL, strict), "retry": ops.feature(BOOL, retry),
+            "target_tp": target_tp, "next_tp": next_tp}
+
+
+def uas_answer(ops: Ops[B, N, E], request: tuple[E, B | bool, E, E], policy: tuple[B | bool, B | bool, B | bool],
+               gateway: B | bool) -> Features:
+    """uas_answer (RFC 3261 8.2, 12.1.1): the INVITE as the UAS received it, and the UAS's policy.
+
+    ``request``: (the Request-URI's scheme, the last hop is protected by TLS, the top Record-Route
+    value's scheme or none, the first Contact's scheme); ``policy``: (the UAS supports TLS, accepts
+    sips, accepts sip); ``gateway``: the UAS is a gateway to a non-SIP network, where SIPS ends.
+    """
+    ruri, in_secure, rr_top, req_contact = request
+    tls, sips_ok, sip_ok = policy
+    return {"ruri": ruri, "in_secure": ops.feature(BOOL, in_secure), "rr_top": rr_top, "req_contact": req_contact,
+            "tls": ops.feature(BOOL, tls), "sips_ok": ops.feature(BOOL, sips_ok), "sip_ok": ops.feature(BOOL, sip_ok),
+            "gateway": ops.feature(BOOL, gateway)}
+
+
+def redirect_answer(ops: Ops[B, N, E], ruri: E, contact: E) -> Features:
+    """redirect_answer (RFC 3261 8.3): the Request-URI's scheme and the scheme of the 302's Contact."""
+    return {"ruri": ruri, "contact": contact}
+
+
+def ua_register(ops: Ops[B, N, E], want_sips: B | bool, link: tuple[B | bool, B | bool]) -> Features:
+    """ua_register (RFC 3261 10.2; draft-04 5): the UA's wish for sips and its link to the first hop."""
+    tls, next_tls = link
+    return {"want_sips": ops.feature(BOOL, want_sips), "tls": ops.feature(BOOL, tls),
+            "next_tls": ops.feature(BOOL, next_tls)}
+
+
+def edge_register(ops: Ops[B, N, E], incoming: tuple[E, B | bool, E], link: tuple[B | bool, B | bool],
+                  malicious: B | bool) -> Features:
+    """edge_register (RFC 3327; RFC 5626 5.1): the REGISTER as received, the link on to the registrar.
+
+    ``incoming``: (the Request-URI's scheme, the hop is protected by TLS, the Contact's scheme).
+    """
+    in_ruri, in_secure, contact = incoming
+    tls, next_tls = link
+    return {"in_ruri": in_ruri, "in_secure": ops.feature(BOOL, in_secure), "contact": contact,
+            "tls": ops.feature(BOOL, tls), "next_tls": ops.feature(BOOL, next_tls),
+            "malicious": ops.feature(BOOL, malicious)}
+
+
+def registrar_accept(ops: Ops[B, N, E], ruri: E, aor: tuple[E, E], contact: E, path: E,
+                     in_secure: B | bool) -> Features:
+    """registrar_accept (RFC 3261 10.3): the REGISTER as the registrar received it.
+
+    ``aor``: (the To URI's scheme, the From URI's scheme); ``path``: the top Path value's scheme, none
+    without one.
+    """
+    to, frm = aor
+    return {"ruri": ruri, "to": to, "from": frm, "contact": contact, "path": path,
+            "in_secure": ops.feature(BOOL, in_secure)}

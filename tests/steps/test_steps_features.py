@@ -28,12 +28,26 @@ def _concrete(name: str) -> dict[str, Any]:
         "proxy_response_rr": lambda: features.proxy_response_rr(CONCRETE, ("double", "sips", "TCP"), (True, False), False),
         "uac_retry": lambda: features.uac_retry(CONCRETE, "sips", "r416", "sips", False),
         "send_in_dialog": lambda: features.send_in_dialog(CONCRETE, False, "sips", hop, (True, True), "none", True),
+        "uac_invite": lambda: features.uac_invite(CONCRETE, "sips", (True, False), ("sip", True), False, ("TLS", "none")),
+        "uas_answer": lambda: features.uas_answer(CONCRETE, ("sips", True, "none", "sip"), (True, True, False), True),
+        "redirect_answer": lambda: features.redirect_answer(CONCRETE, "sips", "sip"),
+        "ua_register": lambda: features.ua_register(CONCRETE, True, (True, False)),
+        "edge_register": lambda: features.edge_register(CONCRETE, ("sips", True, "sip"), (True, True), False),
+        "registrar_accept": lambda: features.registrar_accept(CONCRETE, "sips", ("sips", "sip"), "sip", "none", True),
     }[name]()
 
 
-@pytest.mark.parametrize(
-    "name", ["proxy_forward", "proxy_target", "proxy_recurse", "proxy_response_rr", "uac_retry", "send_in_dialog"]
-)
+BUILT = ["proxy_forward", "proxy_target", "proxy_recurse", "proxy_response_rr", "uac_retry", "send_in_dialog",
+         "uac_invite", "uas_answer", "redirect_answer", "ua_register", "edge_register", "registrar_accept"]
+
+
+def test_every_choice_point_has_a_builder() -> None:
+    """Issue 11 item 1: each choice point's features are built once, here, for both engines."""
+    assert sorted(BUILT) == sorted(CHOICE_POINTS)
+    assert all(callable(getattr(features, name)) for name in CHOICE_POINTS)
+
+
+@pytest.mark.parametrize("name", BUILT)
 def test_builders_give_exactly_the_choice_points_features_in_their_domains(name: str) -> None:
     built = _concrete(name)
     point = CHOICE_POINTS[name]
