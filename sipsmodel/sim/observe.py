@@ -11,6 +11,8 @@ from sipsmodel.model.trace import Transmission
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.state import Binding, Dialog, HopMeta, SimState
 from sipsmodel.sim.wire import opt_scheme, scheme_of
+from sipsmodel.steps import records
+from sipsmodel.steps.ops import CONCRETE
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri
 
 _METHODS = ("INVITE", "ACK", "BYE", "REGISTER", "CANCEL")
@@ -57,24 +59,18 @@ def hop_record(state: SimState, item: Transmission, meta: HopMeta) -> Record:
 
 def binding_record(binding: Binding) -> Record:
     """One ``bindings`` record."""
-    return {
-        "id": binding.id, "contact": binding.contact.uri.scheme if binding.contact.uri.scheme == "sips" else "sip",
-        "aor": binding.aor, "key_scheme": binding.key_scheme, "reg_ruri": binding.reg_ruri,
-        "reg_from": binding.reg_from, "reg_path": opt_scheme(binding.path), "reg_secure": binding.reg_secure,
-        "flow": binding.flow,
-    }
+    contact = "sips" if binding.contact.uri.scheme == "sips" else "sip"
+    return records.binding(CONCRETE, binding.id, (contact, binding.aor, binding.key_scheme),
+                           (binding.reg_ruri, binding.reg_from, opt_scheme(binding.path), binding.reg_secure),
+                           binding.flow)
 
 
 def dialog_record(dialog: Dialog) -> Record:
     """One ``dialogs`` record."""
-    return {
-        "id": dialog.id, "call": dialog.call, "request": dialog.request, "role": dialog.role,
-        "secure": dialog.secure, "rtarget": "sips" if dialog.remote_target.scheme == "sips" else "sip",
-        "rset0": opt_scheme(dialog.route_set),
-        "lcontact": "sips" if dialog.local_contact.uri.scheme == "sips" else "sip",
-        "tls": dialog.tls, "req_ruri": dialog.req_ruri, "req_rr_top": dialog.req_rr_top,
-        "req_contact": dialog.req_contact,
-    }
+    schemes = ("sips" if dialog.remote_target.scheme == "sips" else "sip", opt_scheme(dialog.route_set),
+               "sips" if dialog.local_contact.uri.scheme == "sips" else "sip")
+    return records.dialog(CONCRETE, (dialog.id, dialog.call, dialog.request), dialog.role, dialog.secure, schemes,
+                          dialog.tls, (dialog.req_ruri, dialog.req_rr_top, dialog.req_contact))
 
 
 def observe(state: SimState) -> dict[str, list[Record]]:

@@ -14,13 +14,14 @@ from typing import Any
 
 import z3
 
-from sipsmodel.model.vocab import ANY_SCHEME, BOOL, DIALOG_ROLE, INT, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
+from sipsmodel.model.vocab import ANY_SCHEME, OPT_SCHEME, RR_KIND, SCHEME, TPARAM
 from sipsmodel.smt.compile import Sym, SymRecord, const, convert, ite
 from sipsmodel.smt.invite import Forward, Leg, RREntry, rr_top
 from sipsmodel.smt.ops import Z3
 from sipsmodel.smt.records import contact_params, rr_params, with_params
 from sipsmodel.smt.topology import Topology, response_fields
 from sipsmodel.steps import features
+from sipsmodel.steps import records as steps_records
 from sipsmodel.steps.recordroute import rewritten_scheme, rewritten_tparam
 
 Term = Any
@@ -82,13 +83,9 @@ def rewritten(topo: Topology, fw: Forward, active: Term, entries: list[RREntry],
 def dialog_record(role: str, secure: Term, rtarget: Sym, rset0: Sym, lcontact: Sym, tls: Term,
                   req: dict[str, Sym], request: Term, active: Term, ident: Term) -> SymRecord:
     """A ``dialogs`` record (RFC 3261 12.1.1 at the UAS, 12.1.2 at the UAC)."""
-    return SymRecord(active, {
-        "id": Sym(ident, INT), "call": const(INT, 0), "request": Sym(request, INT),
-        "role": const(DIALOG_ROLE, role), "secure": Sym(secure, BOOL), "rtarget": convert(rtarget, SCHEME),
-        "rset0": rset0, "lcontact": convert(lcontact, SCHEME), "tls": Sym(tls, BOOL),
-        "req_ruri": convert(req["ruri"], SCHEME), "req_rr_top": req["rr_top"],
-        "req_contact": convert(req["contact"], SCHEME),
-    })
+    schemes = (convert(rtarget, SCHEME), rset0, convert(lcontact, SCHEME))
+    received = (convert(req["ruri"], SCHEME), req["rr_top"], convert(req["contact"], SCHEME))
+    return SymRecord(active, steps_records.dialog(Z3, (ident, 0, request), role, secure, schemes, tls, received))
 
 
 def first_entry(entries: list[RREntry]) -> Sym:

@@ -27,6 +27,7 @@ from sipsmodel.smt.records import (
 from sipsmodel.smt.topology import Topology, response_fields
 from sipsmodel.smt.visits import Visit
 from sipsmodel.steps import features as steps_features
+from sipsmodel.steps import records as steps_records
 
 Term = Any
 
@@ -144,10 +145,8 @@ def register(topo: Topology, j: int, earlier: list[BindingState]) -> BindingStat
                  **params}
     topo.send(sends, first, bob, resp_hop1, request, f"reg{j}!response")
     flow = ite(outbound, convert(o["transport"], FLOW), const(FLOW, "none"))
-    record = SymRecord(bound, {
-        "id": Sym(binding_id, INT), "contact": o["contact"], "aor": o["aor"], "key_scheme": Sym(key_scheme, BOOL),
-        "reg_ruri": o["ruri"], "reg_from": o["aor"], "reg_path": path, "reg_secure": in_secure, "flow": flow,
-    })
+    record = SymRecord(bound, steps_records.binding(Z3, binding_id, (o["contact"], o["aor"], key_scheme),
+                                                    (o["ruri"], o["aor"], path, in_secure), flow))
     return BindingState(j, registers, edge, outbound, bound, binding_id, o["contact"], o["aor"], key_scheme,
                         has_path, path, flow, record, ua, ev, rv, o["contact_tp"],
                         ite(has_path, ev.options["path_tp"], const(TPARAM, "none")))
