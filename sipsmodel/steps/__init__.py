@@ -44,7 +44,8 @@ Shared (``sipsmodel.steps``):
   ``redirect_answer``, ``ua_register``, ``edge_register``, ``registrar_accept``, ``proxy_forward``,
   ``proxy_target``, ``proxy_recurse``, ``proxy_response_rr``, ``uac_retry``, ``send_in_dialog``), one
   builder per choice point with the choice point's own names (tests/steps checks that none is missing);
-- ``records``: the ``retries`` record (every attribute but the decision's index).
+- ``records``: the ``retries`` record (every attribute but the decision's index), the ``dialogs``
+  and the ``bindings`` records.
 
 Per engine, and why:
 
@@ -58,9 +59,9 @@ Per engine, and why:
   bounded term, which the simulator does not need; the step receives what they produce.
 - the event order (when each answer arrives, the segments and ranks of the encoding) stays per
   engine: the simulator runs events, the encoding lays them out as ranks.
-- not moved yet (issue 11 item 1, left for a later change): the ``hops``, ``forwards``, ``bindings``
-  and ``dialogs`` records (``sim/observe.py`` and ``sim/proxy.py`` against ``smt/records.py``). The
-  simulator reads a record's attributes off a real message, the encoding assembles them from the
-  visit's options and the slot; a builder here would take the vocabulary values both have, as the
-  ``retries`` record does.
+- not moved yet (issue 11 item 1, left for a later change): the ``hops`` and ``forwards`` records
+  (``sim/observe.py`` and ``sim/proxy.py`` against ``smt/records.py``). The simulator reads a hop's
+  attributes off a real message, the encoding assembles them from the visit's options and the slot;
+  a builder here would take the vocabulary values both have, as the ``retries``, ``dialogs`` and
+  ``bindings`` records do.
 """
