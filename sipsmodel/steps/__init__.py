@@ -59,9 +59,10 @@ Per engine, and why:
   bounded term, which the simulator does not need; the step receives what they produce.
 - the event order (when each answer arrives, the segments and ranks of the encoding) stays per
   engine: the simulator runs events, the encoding lays them out as ranks.
-- not moved yet (issue 11 item 1, left for a later change): the ``hops`` and ``forwards`` records
-  (``sim/observe.py`` and ``sim/proxy.py`` against ``smt/records.py``). The simulator reads a hop's
-  attributes off a real message, the encoding assembles them from the visit's options and the slot;
-  a builder here would take the vocabulary values both have, as the ``retries``, ``dialogs`` and
-  ``bindings`` records do.
+- the ``hops`` and ``forwards`` records (``sim/observe.py`` and ``sim/proxy.py`` against
+  ``smt/records.py``): the simulator reads them off the SIP message it actually built and sent (its
+  Request-URI, Route, Record-Route, Via, parameters), the encoding assembles them from the visit's
+  options. Reading the wire is what keeps the simulator an independent check of the encoding's hop
+  records (the differential test compares them attribute by attribute); a shared builder would make
+  both read the options and so check nothing.
 """
