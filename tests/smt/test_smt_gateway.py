@@ -65,7 +65,7 @@ def _run(seed: int) -> Trace:
     return trace
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=4, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_runs_with_gateways_agree(seed: int) -> None:
     _run(seed)

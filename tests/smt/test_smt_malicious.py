@@ -16,7 +16,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from smt_concrete import TemplateParams
+from smt_concrete import Device, TemplateParams
 from smt_support import first_difference, random_params, run_both
 
 from sipsmodel.model.expr import Scope, truth
@@ -41,16 +41,10 @@ def malicious_params(seed: int, where: str) -> TemplateParams:
         j = int(where[2]) - 1
         devices = list(params.devices)
         while len(devices) <= j:
-            devices.append(replace(devices[-1] if devices else _device(), edge=False))
+            devices.append(replace(devices[-1] if devices else Device(), edge=False))
         devices[j] = replace(devices[j], edge=True, redirect=None)
         params = replace(params, devices=tuple(devices))
     return replace(params, malicious=where)
-
-
-def _device():  # type: ignore[no-untyped-def]
-    from smt_concrete import Device
-
-    return Device()
 
 
 def _run(seed: int, where: str) -> Trace:
@@ -67,7 +61,7 @@ def _run(seed: int, where: str) -> Trace:
     return trace
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=4, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), where=st.sampled_from(PROXIES))
 def test_runs_with_a_malicious_proxy_agree(seed: int, where: str) -> None:
     _run(seed, where)
