@@ -347,9 +347,7 @@ def _breaks(v: Visit, rule: Rule | None) -> Term:
     expr = rule.constraints.get(v.cp.name)
     if expr is None:
         return z3.BoolVal(False)
-    malicious = v.features.get("malicious")
-    honest = z3.Not(malicious.term) if malicious is not None else z3.BoolVal(True)
-    return z3.And(honest, z3.Not(compile_formula(expr, v.scope())))
+    return z3.And(*v.honest_violation(expr))
 
 
 def _choice(made: Product, points: Sequence[str], rule: Rule | None) -> Choice:

@@ -22,7 +22,7 @@ from sipsmodel.props import Property, evaluate_property
 from sipsmodel.rules.rule import Rule
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim import ScriptedChooser, simulate
-from sipsmodel.smt.compile import compile_formula, is_value
+from sipsmodel.smt.compile import is_value
 from sipsmodel.smt.encode import BoundedEncoding
 from sipsmodel.smt.prove import BoundedProver, bounded_prover, shortest_model
 from sipsmodel.smt.solving import active_rule_ids, assumptions, collector_paused
@@ -119,9 +119,7 @@ def _breaking(encoding: BoundedEncoding, rule: Rule) -> Term:
         expr = rule.constraints.get(visit.cp.name)
         if expr is None:
             continue
-        malicious = visit.features.get("malicious")
-        honest = z3.Not(malicious.term) if malicious is not None else z3.BoolVal(True)
-        parts.append(z3.And(visit.active, z3.Not(visit.blocked), honest, z3.Not(compile_formula(expr, visit.scope()))))
+        parts.append(z3.And(visit.active, z3.Not(visit.blocked), *visit.honest_violation(expr)))
     return z3.Or(parts) if parts else z3.BoolVal(False)
 
 

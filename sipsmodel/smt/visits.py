@@ -64,6 +64,13 @@ class Visit:
     def scope(self) -> SymScope:
         return SymScope({**self.features, **self.options})
 
+    def honest_violation(self, constraint: Any) -> tuple[Term, Term]:
+        """The conjuncts of "an honest element's choice here breaks ``constraint``" (a rule's expression for
+        this choice point): the element is not malicious (no rule binds one), and the constraint is false."""
+        malicious = self.features.get("malicious")
+        honest = z3.Not(malicious.term) if malicious is not None else z3.BoolVal(True)
+        return honest, z3.Not(compile_formula(constraint, self.scope()))
+
 
 def _malicious(features: Mapping[str, Sym]) -> Term:
     """A visit is free of rules only when its choice point reads the ``malicious`` mark (rules/engine.py)."""
