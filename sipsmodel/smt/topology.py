@@ -202,15 +202,16 @@ class Topology:
 
     def redirect(self, position: Term | int) -> Term:
         """The element is a redirect UA (bob's device with ``redirect_to``, docs/semantics.md call step 3)."""
-        flags = [z3.Bool(f"bob{j}!redirect") for j in range(self.devices)]
-        if isinstance(position, int):
-            return flags[position - self.bob(0)] if position >= self.bob(0) else z3.BoolVal(False)
-        return z3.Or([z3.And(position == self.bob(j), flag) for j, flag in enumerate(flags)])
+        return self._device_flag(position, "redirect")
 
     def gateway(self, position: Term | int) -> Term:
         """The element is a gateway to a non-SIP network, where SIPS ends (bob's device with ``gateway``,
         docs/model.md); never also a redirect UA (``build_encoding`` asserts it)."""
-        flags = [z3.Bool(f"bob{j}!gateway") for j in range(self.devices)]
+        return self._device_flag(position, "gateway")
+
+    def _device_flag(self, position: Term | int, name: str) -> Term:
+        """The flag ``bob<j>!<name>`` of the device at ``position`` (false for any other element)."""
+        flags = [z3.Bool(f"bob{j}!{name}") for j in range(self.devices)]
         if isinstance(position, int):
             return flags[position - self.bob(0)] if position >= self.bob(0) else z3.BoolVal(False)
         return z3.Or([z3.And(position == self.bob(j), flag) for j, flag in enumerate(flags)])
