@@ -290,14 +290,22 @@ def shortest_model(prover: BoundedProver, extra: list[Term], behind: Sequence[tu
     assumption) and, at that size, the fewest transport parameters (readable ladders: none the violation
     does not need). Both numbers are facts, whatever that solver learned before. The model itself comes
     from a new context asked once: the query (encoding, ``own``, ``extra``) at that size and parameter
-    count. Should that check give up, the shared solver's model is returned (then it may depend on the
-    history). ``behind``: (literal, formula) pairs, a query's own constraint asserted in the shared solver
-    behind a literal: the shared solver assumes the literal, the fresh query asserts the formula (after
-    ``own``, as if the prover had been built with it).
+    count, and with no gateway when one without exists there (also a fact). Should that check give up, the
+    shared solver's model is returned (then it may depend on the history). ``behind``: (literal, formula)
+    pairs, a query's own constraint asserted in the shared solver behind a literal: the shared solver
+    assumes the literal, the fresh query asserts the formula (after ``own``, as if the prover had been
+    built with it).
     """
-    model, best, params = _fewest(prover, [*extra, *(literal for literal, _ in behind)])
+    literals = [*extra, *(literal for literal, _ in behind)]
+    model, best, params = _fewest(prover, literals)
     query = [*prover.encoding.assertions, *prover.own, *(formula for _, formula in behind), *extra,
              prover.size_bound(best), prover.params_bound(params)]
+    plain = prover.encoding.topo.no_gateways()
+    # Readable ladders: no gateway the violation does not need. The shared solver decides it (a fact at this
+    # size), so the fresh query is only narrowed when a plain model exists.
+    if prover.solver.check(*literals, prover.size_at_most(best), prover.transport_params_at_most(params),
+                           plain) == z3.sat:
+        query.append(plain)
     found = fresh_model(query, prover.limits)
     return model if found is None else found
 

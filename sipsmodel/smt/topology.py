@@ -209,6 +209,10 @@ class Topology:
         docs/model.md); never also a redirect UA (``build_encoding`` asserts it)."""
         return self._device_flag(position, "gateway")
 
+    def no_gateways(self) -> Term:
+        """No device of bob's is a gateway (a counterexample's preferred shape: a gateway only where needed)."""
+        return z3.And([z3.Not(z3.Bool(f"bob{j}!gateway")) for j in range(self.devices)])
+
     def _device_flag(self, position: Term | int, name: str) -> Term:
         """The flag ``bob<j>!<name>`` of the device at ``position`` (false for any other element)."""
         flags = [z3.Bool(f"bob{j}!{name}") for j in range(self.devices)]

@@ -107,3 +107,13 @@ def test_the_prover_proves_it_under_the_trial_balloon() -> None:
 def test_the_family_names_gateways() -> None:
     family = build_encoding(3, False).family(3)
     assert "gateway" in family and "no gateway" not in family
+
+
+def test_a_counterexample_shows_a_gateway_only_where_the_violation_needs_one() -> None:
+    """I-9 under dean-bcp is broken by a plain UAS as well: its ladder has no gateway (it once showed bob2
+    as one, which the reader had to see through). The refutation above keeps its gateway: it needs it."""
+    i9 = next(p for p in load_properties() if p.id == "I-9")
+    result = prove(i9, PRESETS["dean-bcp"])
+    assert result.verdict == "refuted" and result.counterexample is not None
+    roles = {h[side] for h in result.counterexample.observation["hops"] for side in ("sender", "receiver")}
+    assert "gateway" not in roles, roles
