@@ -11,6 +11,7 @@ import random
 
 import pytest
 import z3
+from draws import draws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from smt_support import first_difference, random_params, run_both
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow  # the prover on whole rule sets
 PROPERTIES = [p for p in load_properties() if p.scope == "model"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=draws(150), deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), rules=st.sampled_from(sorted(PRESETS)))
 def test_observations_and_verdicts_agree(seed: int, rules: str) -> None:
     rng = random.Random(seed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from draws import draws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from smt_support import first_difference, fork_params, run_both
@@ -69,7 +70,7 @@ def test_a_fork_with_a_recursion_and_a_retry_agrees() -> None:
     assert by == ["proxy", "ua"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=draws(60), deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_random_fork_runs_agree(seed: int) -> None:
     _fork_run(seed)

@@ -13,6 +13,7 @@ import random
 from dataclasses import replace
 
 import pytest
+from draws import draws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from smt_support import first_difference, fork_params, random_params, run_both
@@ -78,7 +79,7 @@ def test_known_reinvite_runs_agree(seed: int, who: str, fork: bool, status: str)
     assert bye == (status == "200 OK"), labels  # the callee's BYE follows (the callee may have no transport for it)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=draws(40), deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), who=st.sampled_from(("caller", "callee")), fork=st.booleans())
 def test_random_reinvite_runs_agree(seed: int, who: str, fork: bool) -> None:
     _run(seed, who, fork)

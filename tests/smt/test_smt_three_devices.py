@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from draws import draws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from smt_concrete import Device, TemplateParams
@@ -85,7 +86,7 @@ def test_known_three_way_forks_agree(seed: int, cancels: bool) -> None:
     assert any(label.endswith(":CANCEL") for label in labels) == cancels, labels
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=draws(20), deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_random_three_device_runs_agree(seed: int) -> None:
     _run(seed)

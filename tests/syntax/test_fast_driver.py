@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from draws import draws
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
@@ -24,7 +25,7 @@ from sipsmodel.syntax.values import NameAddr
 
 pytestmark = pytest.mark.slow  # long Hypothesis comparisons with the Lark parser
 
-_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(max_examples=draws(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Characters that matter to the grammar, for mutations.
 _MUTATION_CHARS = st.sampled_from(list(" \t\r\n;:,?&=<>@\"\\/[]%*.-+~'!`_()$#^{}|aZ09é\x00\x7f"))
