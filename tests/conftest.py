@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -32,21 +31,6 @@ def _one_job_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     fakes that worker processes would not see: here the default is one job. The real default is checked
     by ``tests/cli/test_jobs_default.py``; the end-to-end tests in subprocesses are not affected."""
     monkeypatch.setattr(jobs, "cpu_count", lambda: 1)
-
-
-#: Test folders whose tests share one pytest-xdist worker (``-n 2 --dist loadgroup``, the README's test
-#: command): the prover's tests keep one process's order (sampled answers read off counterexamples depend
-#: on the solver's history), and the real-proxy tests start Kamailio and SIPp in one process only.
-_GROUPS = {"decide": "prover", "smt": "prover", "replay": "realproxy", "trace": "realproxy"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    tests = Path(__file__).parent
-    for item in items:
-        parts = item.path.relative_to(tests).parts
-        group = "realproxy" if parts[0] == "test_realproxy_harness.py" else _GROUPS.get(parts[0])
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
