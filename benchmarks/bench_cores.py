@@ -1,7 +1,8 @@
 """Every core of every proved cell of the default grid is the cell's own and every rule in it is needed (issue 14).
 
-A script, not a unit test (a few minutes): ``python benchmarks/bench_cores.py``; CI runs it (``.ci/run``)
-and fails on exit 1. For each property under each preset it proves the cell twice, once after the
+A script, not a unit test (a few minutes): ``python benchmarks/bench_cores.py``; CI runs it with
+``--no-fresh`` (``.ci/run``, the single-cell processes would take a second core for minutes) and fails
+on exit 1; the full run comes before a release. For each property under each preset it proves the cell twice, once after the
 whole grid has been through the shared solvers and once in a fresh process for that cell alone (the
 ``check --property ID --rules NAME`` situation), and requires the same core and the same list of
 minimal cores. For every minimal core C and every rule r of C it then checks the rule set C minus r
