@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from sipsmodel.errors import ModelDisagreement, ScenarioError
 from sipsmodel.model.expr import Value
+from sipsmodel.model.message_values import opt_scheme, scheme_of
 from sipsmodel.model.trace import Decision, RuledOut
 from sipsmodel.rules.choicepoints import CHOICE_POINTS
 from sipsmodel.rules.engine import (
@@ -29,7 +30,7 @@ from sipsmodel.rules.engine import (
 from sipsmodel.rules.sets import RuleSet
 from sipsmodel.sim.choosers import Options, ScriptedOptionNotAllowed
 from sipsmodel.sim.state import SimState
-from sipsmodel.sim.wire import opt_scheme, scheme_of, tparam_of
+from sipsmodel.sim.wire import tparam_of
 from sipsmodel.syntax import SipMessage, parse_message
 
 

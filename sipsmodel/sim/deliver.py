@@ -9,6 +9,7 @@ Requests open a ServerTxn at the receiver; responses go back to the element name
 from __future__ import annotations
 
 from sipsmodel.errors import ModelDisagreement
+from sipsmodel.model.message_values import scheme_of
 from sipsmodel.model.trace import Transmission
 from sipsmodel.sim.state import Branch, HopMeta, ServerTxn, SimState, UacTxn
 from sipsmodel.syntax import SipMessage, uri_equal
@@ -99,7 +100,7 @@ def send_response(state: SimState, txn: ServerTxn, response: SipMessage) -> None
 
 def send_cancel(state: SimState, sender: str, invite: SipMessage, transport: str, target: ServerTxn) -> None:
     """Cancel a pending INVITE transaction hop by hop (RFC 3261 9.1, 16.10); no choice point."""
-    from sipsmodel.sim.wire import cancel_for, scheme_of
+    from sipsmodel.sim.wire import cancel_for
 
     cancel = cancel_for(invite)
     req_id = state.new_request()

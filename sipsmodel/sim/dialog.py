@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sipsmodel.errors import ModelDisagreement
 from sipsmodel.model.bounds import MAX_FORWARDS
+from sipsmodel.model.message_values import scheme_of
 from sipsmodel.model.scenario import Element
 from sipsmodel.sim.decide import attach, check_request, visit
 from sipsmodel.sim.deliver import binding_for, mark_last, transmit
@@ -24,7 +25,6 @@ from sipsmodel.sim.wire import (
     push_via,
     render_all,
     response_to,
-    scheme_of,
     set_values,
     tparam_of,
     with_request_uri,

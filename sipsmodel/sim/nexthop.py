@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sipsmodel.model.message_values import scheme_of
 from sipsmodel.model.scenario import Element
 from sipsmodel.sim.state import SimState
-from sipsmodel.sim.wire import scheme_of, tparam_of
+from sipsmodel.sim.wire import tparam_of
 from sipsmodel.steps.routing import RouteLeft
 from sipsmodel.syntax import NameAddr, SipUri, Uri
 

@@ -7,6 +7,7 @@ RFC 3261 16.4 (Route processing), 16.5 (targets), 16.6 (forwarding), 16.7 (respo
 from __future__ import annotations
 
 from sipsmodel.model.expr import Value
+from sipsmodel.model.message_values import opt_scheme, scheme_of
 from sipsmodel.model.scenario import Element
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
@@ -16,12 +17,10 @@ from sipsmodel.sim.state import Branch, ServerTxn, SimState
 from sipsmodel.sim.wire import (
     decrement_max_forwards,
     make_via,
-    opt_scheme,
     pop_via,
     push_via,
     render_all,
     response_to,
-    scheme_of,
     set_values,
     tparam_of,
     warning_text,

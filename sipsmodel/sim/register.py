@@ -10,6 +10,7 @@ from __future__ import annotations
 from sipsmodel.defaults import DEFAULT_EXPIRES
 from sipsmodel.model.bounds import MAX_FORWARDS
 from sipsmodel.model.expr import Value
+from sipsmodel.model.message_values import opt_scheme, scheme_of
 from sipsmodel.model.scenario import Element, Registration
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
@@ -18,11 +19,9 @@ from sipsmodel.sim.state import Binding, Branch, ServerTxn, SimState, UacTxn
 from sipsmodel.sim.wire import (
     decrement_max_forwards,
     make_via,
-    opt_scheme,
     push_via,
     render_all,
     response_to,
-    scheme_of,
     set_values,
     sip_uri,
     with_tparam,

@@ -7,6 +7,7 @@ RFC 3261 8.1 (UAC), 8.2 (UAS), 12.1 (dialog creation), 8.1.3.4 and 8.1.3.5 (3xx 
 from __future__ import annotations
 
 from sipsmodel.model.bounds import MAX_FORWARDS
+from sipsmodel.model.message_values import opt_scheme, scheme_of
 from sipsmodel.model.scenario import Call, Element
 from sipsmodel.model.vocab import is_secure
 from sipsmodel.sim.decide import attach, check_request, visit
@@ -16,10 +17,8 @@ from sipsmodel.sim.proxy import contact_scheme, failure_contact, failure_of, ret
 from sipsmodel.sim.state import CallCtx, Dialog, ServerTxn, SimState, UacTxn
 from sipsmodel.sim.wire import (
     make_via,
-    opt_scheme,
     render_all,
     response_to,
-    scheme_of,
     sip_uri,
     tparam_of,
     warning_text,

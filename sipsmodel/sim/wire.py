@@ -95,13 +95,6 @@ def sip_uri(text: str) -> SipUri:
     return uri
 
 
-def scheme_of(uri: Uri | None) -> str:
-    """``sip``, ``sips``, ``other``, or ``none`` (ANY_SCHEME of the vocabulary)."""
-    if uri is None:
-        return "none"
-    return uri.scheme if uri.scheme in ("sip", "sips") else "other"
-
-
 def with_tparam(uri: SipUri, tparam: object) -> SipUri:
     """``uri`` with ``;transport=`` set to ``tparam`` (TPARAM; ``none`` leaves it without one; RFC 3261 19.1.1)."""
     return uri if tparam == "none" else uri.with_param("transport", str(tparam).lower())
@@ -111,14 +104,6 @@ def tparam_of(uri: Uri | None) -> str:
     """TPARAM of a URI: its ``transport`` parameter (TCP, UDP, TLS), else ``none`` (RFC 3263 4.1)."""
     value = (uri.param("transport") or "").upper() if isinstance(uri, SipUri) else ""
     return value if value in ("TCP", "UDP", "TLS") else "none"
-
-
-def opt_scheme(values: Sequence[NameAddr]) -> str:
-    """Scheme of the first value, ``none`` when there is none (OPT_SCHEME)."""
-    if not values:
-        return "none"
-    scheme = scheme_of(values[0].uri)
-    return scheme if scheme in ("sip", "sips") else "sip"
 
 
 def response_to(

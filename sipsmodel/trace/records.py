@@ -9,37 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sipsmodel.model.expr import Record
+from sipsmodel.model.expr import Record, Value
+from sipsmodel.model.message_values import hop_values, in_schema_order, method_value, opt_scheme, scheme_of, sip_or_sips
 from sipsmodel.model.trace import Transmission
 from sipsmodel.model.vocab import is_secure
-from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri
+from sipsmodel.syntax import NameAddr, SipMessage, SipUri
 from sipsmodel.trace.bindings import Binder
 from sipsmodel.trace.elements import Elements
 from sipsmodel.trace.frames import Endpoint, Frame
 
-_METHODS = ("INVITE", "ACK", "BYE", "REGISTER", "CANCEL")
 Unknown = dict[tuple[str, str], str]
 NO_TRANSPORT = ("the capture format does not say which transport carried the message; use a capture that does "
                 "(sipdump, pcap) or a plain log with '--- TRANSPORT SRC -> DST' markers")
 _TRANSPORT_ATTRS = (("hops", "transport"), ("hops", "secure"), ("forwards", "in_secure"),
                     ("forwards", "out_secure"), ("bindings", "reg_secure"), ("dialogs", "secure"))
-
-
-def scheme_of(uri: Uri | None) -> str:
-    """``sip``, ``sips``, ``other`` or ``none`` (ANY_SCHEME)."""
-    if uri is None:
-        return "none"
-    return uri.scheme if uri.scheme in ("sip", "sips") else "other"
-
-
-def sip_or_sips(uri: Uri | None) -> str:
-    """SCHEME: ``sips`` for a sips URI, ``sip`` otherwise."""
-    return "sips" if uri is not None and uri.scheme == "sips" else "sip"
-
-
-def first_scheme(values: list[NameAddr]) -> str:
-    """OPT_SCHEME of the first value: ``none`` when there is none."""
-    return "none" if not values else sip_or_sips(values[0].uri)
 
 
 def first_contact(message: SipMessage) -> NameAddr | None:
@@ -85,29 +68,6 @@ class Observed:
     bindings_version: int = 0
 
 
-def _has_transport(uri: Uri | None, value: str) -> bool:
-    return isinstance(uri, SipUri) and (uri.param("transport") or "").lower() == value
-
-
-def _tls_param(message: SipMessage, routes: list[NameAddr], record_routes: list[NameAddr],
-               contacts: list[NameAddr], others: list[NameAddr]) -> bool:  # fmt: skip
-    """Some URI of the message carries transport=tls (RFC 3261 26.2.2 deprecates it)."""
-    return any(_has_transport(u, "tls") for u in _all_uris(message, routes, record_routes, contacts, others))
-
-
-def _sips_udp_param(message: SipMessage, routes: list[NameAddr], record_routes: list[NameAddr],
-                    contacts: list[NameAddr], others: list[NameAddr]) -> bool:  # fmt: skip
-    """Some sips URI of the message carries transport=udp (RFC 3261 19.1.1 forbids it)."""
-    uris = _all_uris(message, routes, record_routes, contacts, others)
-    return any(u is not None and u.scheme == "sips" and _has_transport(u, "udp") for u in uris)
-
-
-def _all_uris(message: SipMessage, routes: list[NameAddr], record_routes: list[NameAddr],
-              contacts: list[NameAddr], others: list[NameAddr]) -> list[Uri | None]:  # fmt: skip
-    values = [*routes, *record_routes, *message.paths(), *contacts, *others]
-    return [message.request_uri, *(v.uri for v in values)]
-
-
 @dataclass
 class _Context:
     hops: dict[int, Hop]
@@ -150,35 +110,19 @@ class _Context:
 
 
 def _hop_record(ctx: _Context, hop: Hop, call: int) -> Record:
+    """One ``hops`` record: what the message says (``model.message_values``) and what the capture tells."""
     message, frame = hop.message, hop.frame
-    to, sender = message.to(), message.from_()
-    listed = message.contacts()
-    contacts = listed if isinstance(listed, list) else []
-    contact = contacts[0] if contacts else None
-    routes, record_routes = message.routes(), message.record_routes()
-    vias = message.vias()
     request = hop if message.is_request else _request_of(ctx, hop)
-    initial = _initial(ctx, hop)
-    role_method = hop.method
     if frame.transport is None:
         ctx.unknown.update(dict.fromkeys(_TRANSPORT_ATTRS, NO_TRANSPORT))
-    return {
-        "index": hop.index, "request": hop.request, "call": call,
-        "kind": "request" if message.is_request else "response",
-        "method": hop.method if hop.method in _METHODS else "OTHER", "status": message.status or 0,
-        "initial": initial, "transport": frame.transport or "UDP", "secure": hop.secure,
-        "via_secure": bool(vias) and is_secure(vias[0].transport),
-        "ruri": scheme_of(message.request_uri), "origin": ctx.origin(request) if request is not None else "none",
-        "route0": first_scheme(routes), "contact": scheme_of(contact.uri if contact else None),
-        "to": scheme_of(to.uri if to else None), "from": scheme_of(sender.uri if sender else None),
-        "rr_top": first_scheme(record_routes),
-        "sender": ctx.role(frame.src, role_method), "receiver": ctx.role(frame.dst, role_method),
+    known: dict[str, Value] = {
+        "index": hop.index, "request": hop.request, "call": call, "method": method_value(hop.method),
+        "initial": _initial(ctx, hop), "transport": frame.transport or "UDP", "secure": hop.secure,
+        "origin": ctx.origin(request) if request is not None else "none",
+        "sender": ctx.role(frame.src, hop.method), "receiver": ctx.role(frame.dst, hop.method),
         "last": ctx.last(hop), "binding": hop.binding if message.is_request else -1,
-        "tls_param": _tls_param(message, routes, record_routes, contacts, [v for v in (to, sender) if v is not None]),
-        "udp_param": _has_transport(message.request_uri, "udp"),
-        "sips_udp_param": _sips_udp_param(message, routes, record_routes, contacts,
-                                          [v for v in (to, sender) if v is not None]),
     }  # fmt: skip
+    return in_schema_order("hops", {**known, **hop_values(message)})
 
 
 def _initial(ctx: _Context, hop: Hop) -> bool:
@@ -215,8 +159,8 @@ def _forward(ctx: _Context, received: Hop, sent: Hop) -> Record | None:
         "index": sent.index, "in_hop": received.index, "out_hop": sent.index,
         "in_ruri": sip_or_sips(old), "out_ruri": sip_or_sips(new),
         "in_secure": received.secure, "out_secure": sent.secure,
-        "out_route0": first_scheme(sent.message.routes()), "rr": rr,
-        "rr_out": first_scheme(sent.message.record_routes()) if rr != "none" else "sip",
+        "out_route0": opt_scheme(sent.message.routes()), "rr": rr,
+        "rr_out": opt_scheme(sent.message.record_routes()) if rr != "none" else "sip",
         "responsible": bool(responsible), "binding": binding, "malicious": False,
     }  # fmt: skip
 
@@ -263,9 +207,9 @@ def _dialog(ctx: _Context, request: Hop, response: Hop, role: str, call: int, nu
     return {
         "id": number, "call": call, "request": request.request, "role": role,
         "secure": request.secure and ruri == "sips",
-        "rtarget": sip_or_sips(remote.uri if remote else None), "rset0": first_scheme(routes),
+        "rtarget": sip_or_sips(remote.uri if remote else None), "rset0": opt_scheme(routes),
         "lcontact": sip_or_sips(local.uri if local else None), "tls": bool(tls), "req_ruri": ruri,
-        "req_rr_top": first_scheme(sent.record_routes()) if uas else "none",
+        "req_rr_top": opt_scheme(sent.record_routes()) if uas else "none",
         "req_contact": sip_or_sips(sent_contact.uri if sent_contact else None),
     }  # fmt: skip
 
