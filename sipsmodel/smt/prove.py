@@ -296,16 +296,9 @@ def shortest_model(prover: BoundedProver, extra: list[Term], behind: Sequence[tu
     assumes the literal, the fresh query asserts the formula (after ``own``, as if the prover had been
     built with it).
     """
-    literals = [*extra, *(literal for literal, _ in behind)]
-    model, best, params = _fewest(prover, literals)
+    model, best, params, plain = _fewest(prover, [*extra, *(literal for literal, _ in behind)])
     query = [*prover.encoding.assertions, *prover.own, *(formula for _, formula in behind), *extra,
-             prover.size_bound(best), prover.params_bound(params)]
-    plain = prover.encoding.topo.no_gateways()
-    # Readable ladders: no gateway the violation does not need. The shared solver decides it (a fact at this
-    # size), so the fresh query is only narrowed when a plain model exists.
-    if prover.solver.check(*literals, prover.size_at_most(best), prover.transport_params_at_most(params),
-                           plain) == z3.sat:
-        query.append(plain)
+             prover.size_bound(best), prover.params_bound(params), *plain]
     found = fresh_model(query, prover.limits)
     return model if found is None else found
 
@@ -316,9 +309,10 @@ def shortest_model(prover: BoundedProver, extra: list[Term], behind: Sequence[tu
 _LAST_FEWEST: dict[str, int] = {}
 
 
-def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int, int]:
+def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int, int, list[Term]]:
     """A model with the fewest active transmissions of a violation (binary search, trying the property's
-    last minimum and one below it first), that number, and the fewest transport parameters at that size."""
+    last minimum and one below it first), that number, the fewest transport parameters at that size, and
+    ``[no_gateways]`` when a model of that size and parameter count has no gateway (else ``[]``)."""
     solver, encoding = prover.solver, prover.encoding
     model = solver.model()
     best = encoding.transmission_count(model)
@@ -338,12 +332,17 @@ def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int, int]:
         else:
             break
     _LAST_FEWEST[prover.prop.id] = best
-    # as short, and with the fewest transport parameters (readable ladders: none the violation does not need)
-    named = _transport_params(prover, model)
-    for n in range(named):
-        if solver.check(*extra, prover.size_at_most(best), prover.transport_params_at_most(n)) == z3.sat:
-            return solver.model(), best, n
-    return model, best, named
+    # As short, with the fewest transport parameters, and with no gateway where one without exists (readable
+    # ladders: nothing the violation does not need). A model without a gateway is asked first at each count:
+    # usually it exists, and one check answers both.
+    named, plain = _transport_params(prover, model), [encoding.topo.no_gateways()]
+    for n in range(named + 1):
+        for shape in (plain, []):
+            if n == named and not shape:
+                return model, best, n, []  # the model in hand has this many
+            if solver.check(*extra, prover.size_at_most(best), prover.transport_params_at_most(n), *shape) == z3.sat:
+                return solver.model(), best, n, shape
+    raise AssertionError("unreachable: the model in hand has its own parameter count")
 
 
 def _parameter_uris(encoding: BoundedEncoding) -> list[Term]:
