@@ -23,10 +23,12 @@ pytestmark = pytest.mark.slow  # real sipsmodel check / explore runs
 I1 = next(p for p in load_properties() if p.id == "I-1")
 
 
-# Seeds whose 200 examples reach the downgrade (re-pinned when the redirect UA's choice point
+# A seed whose 200 examples reach the downgrade (re-pinned when the redirect UA's choice point
 # redirect_answer and the retry's target_tp changed the random runs again: of seeds 1..4, 1 and 4 find it
 # and shrink to the three-element flow, and 2 and 3 stay "sampled", which is what the verdict says then).
-@pytest.mark.parametrize("seed", [1, 4])
+# One seed is enough here (a second took half a minute of CI for the same assertions); a seed that no
+# longer finds it fails the test, and tests/report/test_why.py runs the same seed.
+@pytest.mark.parametrize("seed", [1])
 def test_i1_under_rfc3261_is_refuted_with_a_short_replayable_flow(seed: int) -> None:
     result = explore_cell(I1, PRESETS["rfc3261"], ExploreOptions(examples=200, seed=seed), lambda: None)
     assert result.verdict == "refuted" and result.counterexample is not None
