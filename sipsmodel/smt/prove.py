@@ -338,8 +338,8 @@ def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int, int, l
     named, plain = _transport_params(prover, model), [encoding.topo.no_gateways()]
     for n in range(named + 1):
         for shape in (plain, []):
-            if n == named and not shape:
-                return model, best, n, []  # the model in hand has this many
+            if n == named and (not shape or z3.is_true(model.eval(plain[0], model_completion=True))):
+                return model, best, n, shape  # the model in hand has this many parameters (and this shape)
             if solver.check(*extra, prover.size_at_most(best), prover.transport_params_at_most(n), *shape) == z3.sat:
                 return solver.model(), best, n, shape
     raise AssertionError("unreachable: the model in hand has its own parameter count")
