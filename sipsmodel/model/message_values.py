@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sipsmodel.model.expr import Record, Value
-from sipsmodel.model.vocab import RECORD_SCHEMAS, is_secure
+from sipsmodel.model.vocab import METHOD, RECORD_SCHEMAS, is_secure
 from sipsmodel.syntax import NameAddr, SipMessage, SipUri, Uri
-
-_METHODS = ("INVITE", "ACK", "BYE", "REGISTER", "CANCEL")
 
 
 def method_value(method: str) -> str:
-    """METHOD of a request's method: the five the model knows, ``OTHER`` for the rest."""
-    return method if method in _METHODS else "OTHER"
+    """METHOD of a request's method: the ones the vocabulary names, ``OTHER`` for the rest."""
+    return method if method in METHOD.values else "OTHER"
 
 
 def scheme_of(uri: Uri | None) -> str:
@@ -38,6 +36,12 @@ def sip_or_sips(uri: Uri | None) -> str:
 def opt_scheme(values: Sequence[NameAddr]) -> str:
     """OPT_SCHEME of a header's values: the first one's SCHEME, ``none`` when there is none."""
     return sip_or_sips(values[0].uri) if values else "none"
+
+
+def first_contact(message: SipMessage) -> NameAddr | None:
+    """The first Contact value (None for none, or for ``Contact: *``)."""
+    contacts = message.contacts()
+    return contacts[0] if isinstance(contacts, list) and contacts else None
 
 
 def has_transport(uri: Uri | None, value: str) -> bool:
@@ -58,15 +62,14 @@ def message_uris(message: SipMessage) -> list[Uri]:
 def hop_values(message: SipMessage) -> dict[str, Value]:
     """The ``hops`` attributes the message alone decides (RECORD_SCHEMAS["hops"]): kind, status, top Via,
     the schemes of Request-URI, Route, Contact, To, From and Record-Route, and the transport parameters."""
-    contacts = message.contacts()
-    to, sender = message.to(), message.from_()
+    contact, to, sender = first_contact(message), message.to(), message.from_()
     vias = message.vias()
     uris = message_uris(message)
     return {
         "kind": "request" if message.is_request else "response", "status": message.status or 0,
         "via_secure": bool(vias) and is_secure(vias[0].transport), "ruri": scheme_of(message.request_uri),
         "route0": opt_scheme(message.routes()),
-        "contact": scheme_of(contacts[0].uri) if isinstance(contacts, list) and contacts else "none",
+        "contact": scheme_of(contact.uri if contact else None),
         "to": scheme_of(to.uri if to else None), "from": scheme_of(sender.uri if sender else None),
         "rr_top": opt_scheme(message.record_routes()),
         "tls_param": any(has_transport(u, "tls") for u in uris),

@@ -211,7 +211,7 @@ class Topology:
 
     def no_gateways(self) -> Term:
         """No device of bob's is a gateway (a counterexample's preferred shape: a gateway only where needed)."""
-        return z3.And([z3.Not(z3.Bool(f"bob{j}!gateway")) for j in range(self.devices)])
+        return z3.And([z3.Not(self.gateway(self.bob(j))) for j in range(self.devices)])
 
     def _device_flag(self, position: Term | int, name: str) -> Term:
         """The flag ``bob<j>!<name>`` of the device at ``position`` (false for any other element)."""

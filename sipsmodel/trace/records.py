@@ -10,10 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sipsmodel.model.expr import Record, Value
-from sipsmodel.model.message_values import hop_values, in_schema_order, method_value, opt_scheme, scheme_of, sip_or_sips
+from sipsmodel.model.message_values import (
+    first_contact,
+    hop_values,
+    in_schema_order,
+    method_value,
+    opt_scheme,
+    scheme_of,
+    sip_or_sips,
+)
 from sipsmodel.model.trace import Transmission
 from sipsmodel.model.vocab import is_secure
-from sipsmodel.syntax import NameAddr, SipMessage, SipUri
+from sipsmodel.syntax import SipMessage, SipUri
 from sipsmodel.trace.bindings import Binder
 from sipsmodel.trace.elements import Elements
 from sipsmodel.trace.frames import Endpoint, Frame
@@ -23,11 +31,6 @@ NO_TRANSPORT = ("the capture format does not say which transport carried the mes
                 "(sipdump, pcap) or a plain log with '--- TRANSPORT SRC -> DST' markers")
 _TRANSPORT_ATTRS = (("hops", "transport"), ("hops", "secure"), ("forwards", "in_secure"),
                     ("forwards", "out_secure"), ("bindings", "reg_secure"), ("dialogs", "secure"))
-
-
-def first_contact(message: SipMessage) -> NameAddr | None:
-    contacts = message.contacts()
-    return contacts[0] if isinstance(contacts, list) and contacts else None
 
 
 @dataclass
