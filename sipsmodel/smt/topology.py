@@ -213,6 +213,11 @@ class Topology:
         """No device of bob's is a gateway (a counterexample's preferred shape: a gateway only where needed)."""
         return z3.And([z3.Not(self.gateway(self.bob(j))) for j in range(self.devices)])
 
+    def no_strict_routers(self) -> Term:
+        """No proxy is a strict router (a counterexample's preferred shape: a strict router, a legacy of RFC 2543,
+        only where the violation needs one; SIPS-RULES.md F-19)."""
+        return z3.And([z3.Not(self.strict(p)) for p in range(self.n) if self.is_proxy_position(p)])
+
     def _device_flag(self, position: Term | int, name: str) -> Term:
         """The flag ``bob<j>!<name>`` of the device at ``position`` (false for any other element)."""
         flags = [z3.Bool(f"bob{j}!{name}") for j in range(self.devices)]
