@@ -318,6 +318,6 @@ def _inference_notes(change: ChangeAnswer, helped: Sequence[str], inferred: dict
     """SIPS-RULES.md section B: a BCP-able change that fixes what a peer infers binds only those who follow it."""
     if change.track != "bcp":
         return ()
-    return tuple(f"BCP-able as operator policy, but it fixes {p} ({inferred[p]}), which is what a peer infers from "
-                 "a message: the peer can rely on it only if every element applies the change, which a BCP cannot "
-                 "require (SIPS-RULES.md section B)" for p in helped if p in inferred)
+    return tuple(f"BCP-able as operator policy, but it is in a minimal fix of {p} ({inferred[p]}), which is what a "
+                 "peer infers from a message: the peer can rely on it only if every element applies the change, "
+                 "which a BCP cannot require (SIPS-RULES.md section B)" for p in helped if p in inferred)
