@@ -68,9 +68,11 @@ FULL_DEVICES = 3
 
 #: Whether a family's proxies may be strict routers (SIPS-RULES.md F-19): each proxy's Record-Route values
 #: lack ``lr``, and so does p1's preloaded Route value, so alice's INVITE and every in-dialog request may be
-#: strict-routed (RFC 3261 8.1.1.1, 12.2.1.1, 16.4, 16.6 step 6). Only in ``full``: in the default family they
-#: would change five cells of the table and the answers of ``decide`` that rest on it (issue 11 item 2).
-STRICT_ROUTERS = {"default": False, "full": True}
+#: strict-routed (RFC 3261 8.1.1.1, 12.2.1.1, 16.4, 16.6 step 6). In both families since issue 11 item 2: it
+#: refuted five cells the loose family proved (the property files' notes say which and why), and a
+#: counterexample shows a strict router only where no loose one exists (``smt.prove._loose``). ``False``
+#: stays available to ``build_encoding`` for the tests that compare the two.
+STRICT_ROUTERS = {"default": True, "full": True}
 
 
 @dataclass

@@ -286,7 +286,8 @@ def prove(
 def shortest_model(prover: BoundedProver, extra: list[Term], behind: Sequence[tuple[Term, Term]] = ()) -> Term:
     """The model with the fewest active transmissions, found in a context of its own (``fresh_model``).
 
-    The shared solver, just answered ``sat``, finds the fewest transmissions (binary search on a PbLe
+    The shared solver, just answered ``sat``, first asks for a model where no proxy is a strict router
+    (``_loose``; then the search stays with that shape), then finds the fewest transmissions (binary search on a PbLe
     assumption) and, at that size, the fewest transport parameters (readable ladders: none the violation
     does not need). Both numbers are facts, whatever that solver learned before. The model itself comes
     from a new context asked once: the query (encoding, ``own``, ``extra``) at that size and parameter
@@ -296,11 +297,28 @@ def shortest_model(prover: BoundedProver, extra: list[Term], behind: Sequence[tu
     assumes the literal, the fresh query asserts the formula (after ``own``, as if the prover had been
     built with it).
     """
+    extra = [*extra, *_loose(prover, [*extra, *(literal for literal, _ in behind)])]
     model, best, params, plain = _fewest(prover, [*extra, *(literal for literal, _ in behind)])
     query = [*prover.encoding.assertions, *prover.own, *(formula for _, formula in behind), *extra,
              prover.size_bound(best), prover.params_bound(params), *plain]
     found = fresh_model(query, prover.limits)
     return model if found is None else found
+
+
+def _loose(prover: BoundedProver, extra: list[Term]) -> list[Term]:
+    """``[no_strict_routers]`` when the violation has a model where every proxy is a loose router (else ``[]``),
+    leaving the shared solver's last model one of that shape.
+
+    Asked before the size search, so a strict router (F-19) appears only in a counterexample that needs one,
+    even when a longer loose one exists: with loose routers the counterexample is the one the family without
+    strict routers finds. When the model in hand already has no strict router, no check is asked."""
+    loose = prover.encoding.topo.no_strict_routers()
+    if z3.is_true(prover.solver.model().eval(loose, model_completion=True)):
+        return [loose]
+    if prover.solver.check(*extra, loose) == z3.sat:
+        return [loose]
+    prover.solver.check(*extra)  # the model in hand again (the search below starts from it)
+    return []
 
 
 #: The fewest transmissions last found for each property's violation: the first sizes tried for its next

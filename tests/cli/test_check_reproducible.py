@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # real sipsmodel check / explore runs
 
-ARGS = ["check", "--property", "I-1", "--property", "I-12", "--rules", "rfc3261", "--rules", "dean-bcp",
+ARGS = ["check", "--property", "I-1", "--property", "I-12", "--rules", "rfc3261", "--rules", "rfc5630",
         "--format", "json"]
 
 

@@ -72,8 +72,15 @@ def test_same_seed_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
     assert first == second and first["seed"] == 7
 
 
-def test_refuted_against_an_expected_proof_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out = run(monkeypatch, "--property", "I-1", "--rules", "dean-bcp", "--examples", "30", "--format", "json")
+def test_refuted_against_an_expected_proof_exits_1(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # I-1's formula with the expectation it had before strict routers joined the prover's family (F-19):
+    # dean-bcp proved; the fake flows above refute it under every rule set but rfc5630
+    (tmp_path / "X-1.toml").write_text(
+        'id = "X-1"\ntitle = "End-to-end SIPS path, expected as before F-19"\n'
+        'formula = "forall h in hops where h.kind == request and h.initial: h.origin == sips -> h.secure"\n'
+        '[expected]\ndean-bcp = "proved"\n', encoding="utf-8")
+    code, out = run(monkeypatch, "--properties", str(tmp_path), "--property", "X-1", "--rules", "dean-bcp",
+                    "--examples", "30", "--format", "json")
     assert code == 1
     entry = json.loads(out)["results"][0]
     assert (entry["verdict"], entry["expected"]) == ("refuted", "proved")

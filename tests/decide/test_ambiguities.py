@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow  # the prover and replayed witness pairs (about 5 
 #: (item, kind, preset, property, letter or scenario, choice point): the narrowest query of each pin.
 PINS = (
     ("F-1", "exercise", "rfc3261", "I-12", "a", "send_in_dialog"),
-    ("F-2", "reading", "rfc3261", "I-1", "b", "proxy_forward"),
+    ("F-2", "reading", "rfc3261", "I-2", "b", "proxy_forward"),  # I-1 also falls to a strict router (F-19)
     ("F-3", "reading", "rfc3261", "I-9", "b", "registrar_accept"),
     ("F-20", "reading", "rfc3261", "I-3", "b", "proxy_forward"),
     ("F-4", "exercise", "rfc3261", "I-7", "b", "proxy_forward"),
@@ -39,6 +39,7 @@ PINS = (
     ("F-8", "exercise", "rfc3261", "I-8b", "c", "ua_register"),
     ("F-24", "choice", "rfc5630", "I-10", "", "proxy_forward"),
     ("F-19", "flow", "rfc3261", "I-1", "F-19:", "uac_invite"),
+    ("F-19", "reading", "dean-bcp", "I-1", "b", "uac_invite"),  # strict routers in the bounded family (issue 11)
 )
 #: The F-items this module pins to non-vacuous witness pairs.
 PINNED = tuple(sorted({pin[0] for pin in PINS}, key=lambda item: int(item[2:])))
@@ -61,7 +62,7 @@ def pinned(item: str, kind: str, rule_set: str, prop: str, how: str) -> Finding:
 
 
 @pytest.mark.parametrize(("item", "kind", "rule_set", "prop", "how", "choice_point"), PINS,
-                         ids=[pin[0] for pin in PINS])
+                         ids=[f"{pin[0]}-{pin[1]}" for pin in PINS])
 def test_pin(item: str, kind: str, rule_set: str, prop: str, how: str, choice_point: str) -> None:
     """Both flows replayed and conforming, the property failing on one and holding on the other, the same
     up to the first difference, which is at the item's choice point, and non-vacuous."""
@@ -79,10 +80,11 @@ def test_pin(item: str, kind: str, rule_set: str, prop: str, how: str, choice_po
 
 
 def test_f2_the_call_is_delivered_over_tls_under_the_other_reading() -> None:
-    """F-2/b (the proxy keeps the SIPS target) proves I-1; the pair: pb forwards the same call as sip:
-    under F-2/a and as sips: over TLS under F-2/b, and the call is delivered in both runs."""
-    finding = pinned("F-2", "reading", "rfc3261", "I-1", "b")
-    assert finding.verdicts["I-1"] == {"F-2/a": "refuted", "F-2/b": "proved"}
+    """F-2/b (the proxy keeps the SIPS target) proves I-2 (no downgrade by forwarders); the pair: pb
+    forwards the same call as sip: under F-2/a and as sips: over TLS under F-2/b, and the call is
+    delivered in both runs. (Under rfc3261 I-1 stays refuted under F-2/b: a strict router, F-19.)"""
+    finding = pinned("F-2", "reading", "rfc3261", "I-2", "b")
+    assert finding.verdicts["I-2"] == {"F-2/a": "refuted", "F-2/b": "proved"}
     pair = finding.witness
     assert pair is not None and pair.choice.element == "pb"
     assert (pair.choice.options["ruri"], pair.alternative.options["ruri"]) == ("sip", "sips")

@@ -20,8 +20,9 @@ SCRIPT = textwrap.dedent('''
     import json, sys
     import sipsmodel.rules.table as table
     from sipsmodel.rules.rule import Rule
-    mutant = Rule("MUT-1", table.BCP, "mutation", "MUST", "UAC", "a UAC never sends a sips Request-URI",
-                  {"uac_invite": "ruri == sip"})
+    mutant = Rule("MUT-1", table.BCP, "mutation", "MUST", "UAC",
+                  "a UAC never sends a sips Request-URI, nor a sips target behind a strict route",
+                  {"uac_invite": "ruri == sip and route0 != sips"})
     if len(sys.argv) > 1:
         import sipsmodel.rules.readings as readings
         table.RULES = table.RULES + (mutant,)

@@ -92,6 +92,22 @@ def _sips_contact_with_sip_aor(trace: Trace) -> bool:
     return any(h["method"] == "REGISTER" and h["contact"] == "sips" and h["to"] == "sip" for h in _requests(trace))
 
 
+def _behind_strict_entry(trace: Trace, entry: str, target: str) -> bool:
+    """alice's INVITE carries a strict route entry of scheme ``entry`` as Request-URI, the ``target`` in Route."""
+    return any(h["sender"] == "ua" and h["method"] == "INVITE" and h["initial"] and h["ruri"] == entry
+               and h["origin"] == target and h["route0"] == target for h in _requests(trace))
+
+
+def _strict_hides_sips(trace: Trace) -> bool:
+    return _behind_strict_entry(trace, "sip", "sips") and any(
+        h["sender"] == "ua" and h["origin"] == "sips" and not h["secure"] for h in _requests(trace))
+
+
+def _strict_sips_flag(trace: Trace) -> bool:
+    return _behind_strict_entry(trace, "sips", "sip") and _some(trace, "dialogs", role="uac", secure=True) \
+        and any(h["sender"] == "proxy" and not h["secure"] for h in _requests(trace))
+
+
 _RETARGET = ("the responsible proxy retargets the sips: request to sip", _downgrade)
 _LAST_HOP = ("the responsible proxy forwards the sips: request as sip over a non-TLS hop", _insecure_downgrade)
 _UPGRADE = ("a proxy forwards a sip: request as sips", _upgrade)
@@ -109,6 +125,11 @@ _I10 = ("a sip: request reaches the sips: binding over a non-TLS hop", _initial_
 _I10_5630 = ("only in-dialog requests from the caller reach the sips: binding without TLS, no edge proxy",
              _in_dialog_to_sips_binding_insecure_direct)
 _ROUTE = ("a UA sends a sips: request behind a sip: Route entry", _sip_route_before_sips_request)
+_F19 = ("behind a strict sip:p1 entry alice sends the sips: target in Route, not over TLS (F-19)", _strict_hides_sips)
+_F19_FLAG = ("behind a strict sips:p1 entry alice's dialog is secure while a later hop is not (F-19's reverse case)",
+             _strict_sips_flag)
+_F19_ROUTE = ("a strict sips:p1 entry is the Request-URI and the sip: target the Route value (F-19's reverse case)",
+              lambda t: _behind_strict_entry(t, "sips", "sip"))
 _I12 = ("an in-dialog sip: request goes without TLS; the remote target is sip:", _in_dialog_insecure_after_tls)
 _I14 = ("a proxy recurses on a 3xx from a sip: request to a sips: Contact", _proxy_recursion_sip_to_sips)
 _I18 = ("a REGISTER binds a sips: Contact to a sip: AoR", _sips_contact_with_sip_aor)
@@ -121,11 +142,12 @@ _I16_PATH = ("an edge proxy may still insert a Path value with `;transport=tls`"
                            for d in t.decisions))
 
 CLAIMS: dict[tuple[str, str], Claim] = {
-    ("I-1", "rfc3261"): _LAST_HOP, ("I-1", "draft-04"): _LAST_HOP,
+    ("I-1", "rfc3261"): _LAST_HOP, ("I-1", "draft-04"): _LAST_HOP, ("I-1", "dean-bcp"): _F19,
     ("I-2", "rfc3261"): _RETARGET, ("I-2", "draft-04"): _RETARGET,
     ("I-3", "rfc3261"): _UPGRADE, ("I-3", "draft-04"): _UPGRADE, ("I-3", "dean-bcp"): _UPGRADE,
     ("I-4", "rfc3261"): _FLAG, ("I-4", "draft-04"): _FLAG, ("I-4", "dean-bcp"): _FLAG,
-    ("I-4b", "rfc3261"): _LAST_HOP, ("I-4b", "draft-04"): _LAST_HOP,
+    ("I-4b", "rfc3261"): _LAST_HOP, ("I-4b", "draft-04"): _LAST_HOP, ("I-4b", "dean-bcp"): _F19_FLAG,
+    ("I-4b", "rfc5630"): _F19_FLAG,
     ("I-5", "rfc3261"): _I5, ("I-5", "draft-04"): _I5, ("I-5", "dean-bcp"): _I5,
     ("I-7", "rfc3261"): _I7, ("I-7", "draft-04"): _I7_ROUTE, ("I-7", "dean-bcp"): _I7, ("I-7", "rfc5630"): _I7_ROUTE,
     ("I-8", "rfc3261"): _NO_CHECK, ("I-8", "dean-bcp"): _NO_CHECK,
@@ -134,7 +156,8 @@ CLAIMS: dict[tuple[str, str], Claim] = {
     ("I-10", "rfc3261"): _I10, ("I-10", "draft-04"): _I10, ("I-10", "dean-bcp"): _I10,
     ("I-10", "rfc5630"): _I10_5630,
     ("I-10b", "rfc3261"): _I10, ("I-10b", "draft-04"): _I10, ("I-10b", "dean-bcp"): _I10,
-    ("I-11", "rfc3261"): _ROUTE, ("I-11", "dean-bcp"): _ROUTE,
+    ("I-11", "rfc3261"): _ROUTE, ("I-11", "dean-bcp"): _ROUTE, ("I-11", "draft-04"): _F19_ROUTE,
+    ("I-11", "rfc5630"): _F19_ROUTE,
     ("I-12", "rfc3261"): _I12, ("I-12", "draft-04"): _I12, ("I-12", "dean-bcp"): _I12, ("I-12", "rfc5630"): _I12,
     ("I-13", "rfc3261"): ("the UAC recurses unasked to sip: on a 302, after a 480/380 or after a 416",
                           _ua_recursion(("r3xx", "r480_380", "r416"))),

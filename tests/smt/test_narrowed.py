@@ -60,7 +60,18 @@ def test_the_narrowed_counterexample_is_one_of_the_set_it_narrows(prop: str) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("prop", ["I-1", "I-2"])
+def test_within_stock_proxy_i1_falls_only_to_a_strict_router() -> None:
+    """I-1 under rfc3261 within stock-proxy: no proxy rewrites the scheme, but behind a strict sip: entry the
+    caller's own first hop is not TLS (SIPS-RULES.md F-19), a UA's choice the narrowing does not touch."""
+    narrowed = prove(PROPS["I-1"], within(RFC3261, "stock-proxy"))
+    assert narrowed.verdict == "refuted" and narrowed.counterexample is not None
+    hops = [h for h in narrowed.counterexample.observation["hops"] if h["kind"] == "request"]
+    assert any(h["sender"] == "ua" and h["origin"] == "sips" and h["ruri"] == "sip" and h["route0"] == "sips"
+               and not h["secure"] for h in hops), hops
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prop", ["I-2"])  # I-1 also falls to a strict router: the test above
 def test_rfc3261_counterexample_needs_a_proxy_that_rewrites_the_scheme(prop: str) -> None:
     """With SHOULD binding the only rfc3261 downgrade is the proxy rewriting a sips: binding to sip:
     (N-STOCK-1 excludes it), and within stock-proxy the property is proved up to the bound."""

@@ -30,13 +30,16 @@ def test_refuted_results_carry_a_replayed_shortest_violation(pid: str, rules: st
     assert len(result.counterexample.transmissions) >= shortest  # the replay is at least as long as the shortest model
     prover = bounded_prover(prop, rule_set, 3, False, 20.0, 0)
     extra = [prover.encoding.bound_literal(3), *assumptions(active_rule_ids(rule_set))]
-    answer = str(prover.solver.check(*extra, prover.size_at_most(shortest - 1)))
+    # the fewest among the runs with loose routers only, which these violations have (``smt.prove._loose``)
+    loose = prover.encoding.topo.no_strict_routers()
+    assert str(prover.solver.check(*extra, loose, prover.size_at_most(shortest))) == "sat"
+    answer = str(prover.solver.check(*extra, loose, prover.size_at_most(shortest - 1)))
     assert answer == "unsat"
 
 
 @pytest.mark.parametrize(("pid", "rules"), [("I-1b", "rfc3261"), ("I-2", "rfc5630"), ("I-22", "draft-04"),
                                             ("I-8", "rfc5630"), ("I-9", "draft-04"), ("I-1", "rfc5630"),
-                                            ("I-11", "rfc5630")])
+                                            ("I-6", "rfc3261")])
 def test_cores_are_real(pid: str, rules: str) -> None:
     prop, rule_set = _prop(pid), PRESETS[rules]
     result = prove(prop, rule_set)

@@ -1,7 +1,7 @@
 """Strict routers in the bounded encoding (issue 11 item 2; RFC 3261 8.1.1.1, 12.2.1.1, 16.4, 16.6 step 6; F-19).
 
-In the ``full`` family (``sipsmodel check --family full``; ``build_encoding(strict=True)`` in any family) a
-proxy may be a strict router: its Record-Route values lack ``lr``, and so does p1's
+In both families (``STRICT_ROUTERS``; ``build_encoding(strict=False)`` leaves them out) a proxy may be a
+strict router: its Record-Route values lack ``lr``, and so does p1's
 preloaded Route value. alice's INVITE then carries p1's entry as the Request-URI and the target in
 Route (p1 takes it back, 16.4), and an in-dialog request carries a strict router's value as the
 Request-URI on the hop to it. The SMT observation of such a concrete run must equal the simulator's
@@ -15,6 +15,7 @@ import random
 from dataclasses import replace
 
 import pytest
+import z3
 from smt_concrete import TemplateParams, params_scenario
 from smt_support import NAMES, RandomChooser, encoding, first_difference, fork_params, random_params, run_both
 
@@ -26,6 +27,7 @@ from sipsmodel.rules.sets import PRESETS, RuleSet
 from sipsmodel.sim import simulate
 from sipsmodel.smt import prove
 from sipsmodel.smt.encode import BINDINGS, build_encoding
+from sipsmodel.smt.prove import violated
 from sipsmodel.syntax import SipUri
 
 PROPERTIES = [p for p in load_properties() if p.scope == "model"]
@@ -112,11 +114,26 @@ def _names_receiver(uri: object, receiver: str) -> bool:
     return isinstance(uri, SipUri) and uri.user is None and uri.host.startswith(f"{receiver}.")
 
 
-def test_only_the_full_family_has_strict_routers() -> None:
+def test_both_families_have_strict_routers_and_only_they_refute_the_in_dialog_request_uri() -> None:
     assert "strict routers" in build_encoding(3, False, family="full").family(3)
-    assert "no strict router" in build_encoding(3, False).family(3)
-    result = prove(IN_DIALOG, PRESETS["rfc3261"], bound=2)  # refuted above in the full family, by a strict router
-    assert (result.verdict, result.scope, result.bound) == ("proved", "bounded", 2)
+    assert "strict routers" in build_encoding(3, False).family(3)
+    assert "no strict router" in build_encoding(3, False, strict=False).family(3)
+    refuted = prove(IN_DIALOG, PRESETS["rfc3261"], bound=2)  # by a strict router (the test above)
+    assert refuted.verdict == "refuted"
+    loose = build_encoding(2, False, strict=False)
+    solver = z3.Solver()
+    solver.add(*loose.assertions, violated(IN_DIALOG, loose), loose.bound_literal(2))
+    assert solver.check() == z3.unsat  # with loose routers alone every in-dialog request keeps its Request-URI
+
+
+def test_a_counterexample_shows_a_strict_router_only_where_the_violation_needs_one() -> None:
+    """I-1 under rfc3261 falls to the last-hop exception with loose routers: the counterexample shows no strict
+    router, though a shorter one behind a strict p1 exists (``smt.prove._loose``)."""
+    i1 = next(p for p in load_properties() if p.id == "I-1")
+    result = prove(i1, PRESETS["rfc3261"])
+    assert result.verdict == "refuted" and result.counterexample is not None
+    values = [v for t in result.counterexample.transmissions for v in (*t.message.routes(), *t.message.record_routes())]
+    assert values and all(";lr" in v.render() for v in values), [v.render() for v in values]  # loose routers only
 
 
 def _requests(trace: Trace) -> list[dict[str, object]]:
@@ -155,9 +172,9 @@ NOTES = {("I-1", "dean-bcp"): _f19, ("I-4b", "rfc5630"): _f19_flag, ("I-11", "rf
 @pytest.mark.slow
 @pytest.mark.parametrize(("pid", "rules"), sorted(NOTES))
 def test_the_notes_name_what_the_strict_counterexample_shows(pid: str, rules: str) -> None:
-    """The cells the full family refutes where the default one proves: what the property's notes say."""
+    """The cells strict routers refute where loose routers alone prove: what the property's notes say."""
     prop = next(p for p in load_properties() if p.id == pid)
-    assert "--family full" in prop.notes and "F-19" in prop.notes
-    result = prove(prop, PRESETS[rules], family="full")
+    assert "Strict routers" in prop.notes and "F-19" in prop.notes
+    result = prove(prop, PRESETS[rules])
     assert result.verdict == "refuted" and result.counterexample is not None
     assert NOTES[(pid, rules)](result.counterexample), result.counterexample.observation["hops"]
