@@ -297,28 +297,28 @@ def shortest_model(prover: BoundedProver, extra: list[Term], behind: Sequence[tu
     assumes the literal, the fresh query asserts the formula (after ``own``, as if the prover had been
     built with it).
     """
-    extra = [*extra, *_loose(prover, [*extra, *(literal for literal, _ in behind)])]
-    model, best, params, plain = _fewest(prover, [*extra, *(literal for literal, _ in behind)])
-    query = [*prover.encoding.assertions, *prover.own, *(formula for _, formula in behind), *extra,
+    assumed = [*extra, *(literal for literal, _ in behind)]
+    model, loose = _loose(prover, assumed)
+    model, best, params, plain = _fewest(prover, [*assumed, *loose], model)
+    query = [*prover.encoding.assertions, *prover.own, *(formula for _, formula in behind), *extra, *loose,
              prover.size_bound(best), prover.params_bound(params), *plain]
     found = fresh_model(query, prover.limits)
     return model if found is None else found
 
 
-def _loose(prover: BoundedProver, extra: list[Term]) -> list[Term]:
-    """``[no_strict_routers]`` when the violation has a model where every proxy is a loose router (else ``[]``),
-    leaving the shared solver's last model one of that shape.
+def _loose(prover: BoundedProver, extra: list[Term]) -> tuple[Term, list[Term]]:
+    """A model of the violation to start the size search from, and ``[no_strict_routers]`` when it has one
+    where every proxy is a loose router (that model, else the one in hand and ``[]``).
 
     Asked before the size search, so a strict router (F-19) appears only in a counterexample that needs one,
     even when a longer loose one exists: with loose routers the counterexample is the one the family without
     strict routers finds. When the model in hand already has no strict router, no check is asked."""
-    loose = prover.encoding.topo.no_strict_routers()
-    if z3.is_true(prover.solver.model().eval(loose, model_completion=True)):
-        return [loose]
+    in_hand, loose = prover.solver.model(), prover.encoding.topo.no_strict_routers()
+    if z3.is_true(in_hand.eval(loose, model_completion=True)):
+        return in_hand, [loose]
     if prover.solver.check(*extra, loose) == z3.sat:
-        return [loose]
-    prover.solver.check(*extra)  # the model in hand again (the search below starts from it)
-    return []
+        return prover.solver.model(), [loose]
+    return in_hand, []
 
 
 #: The fewest transmissions last found for each property's violation: the first sizes tried for its next
@@ -327,12 +327,11 @@ def _loose(prover: BoundedProver, extra: list[Term]) -> list[Term]:
 _LAST_FEWEST: dict[str, int] = {}
 
 
-def _fewest(prover: BoundedProver, extra: list[Term]) -> tuple[Term, int, int, list[Term]]:
-    """A model with the fewest active transmissions of a violation (binary search, trying the property's
-    last minimum and one below it first), that number, the fewest transport parameters at that size, and
-    ``[no_gateways]`` when a model of that size and parameter count has no gateway (else ``[]``)."""
+def _fewest(prover: BoundedProver, extra: list[Term], model: Term) -> tuple[Term, int, int, list[Term]]:
+    """A model with the fewest active transmissions of a violation (binary search from ``model``, trying the
+    property's last minimum and one below it first), that number, the fewest transport parameters at that
+    size, and ``[no_gateways]`` when a model of that size and parameter count has no gateway (else ``[]``)."""
     solver, encoding = prover.solver, prover.encoding
-    model = solver.model()
     best = encoding.transmission_count(model)
     low = 1
     guess = _LAST_FEWEST.get(prover.prop.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import pytest
+from strict_flows import strict_hides_sips, strict_sips_flag, strict_sips_route
 
 from sipsmodel.model.trace import Trace
 from sipsmodel.props import load_properties
@@ -92,22 +93,6 @@ def _sips_contact_with_sip_aor(trace: Trace) -> bool:
     return any(h["method"] == "REGISTER" and h["contact"] == "sips" and h["to"] == "sip" for h in _requests(trace))
 
 
-def _behind_strict_entry(trace: Trace, entry: str, target: str) -> bool:
-    """alice's INVITE carries a strict route entry of scheme ``entry`` as Request-URI, the ``target`` in Route."""
-    return any(h["sender"] == "ua" and h["method"] == "INVITE" and h["initial"] and h["ruri"] == entry
-               and h["origin"] == target and h["route0"] == target for h in _requests(trace))
-
-
-def _strict_hides_sips(trace: Trace) -> bool:
-    return _behind_strict_entry(trace, "sip", "sips") and any(
-        h["sender"] == "ua" and h["origin"] == "sips" and not h["secure"] for h in _requests(trace))
-
-
-def _strict_sips_flag(trace: Trace) -> bool:
-    return _behind_strict_entry(trace, "sips", "sip") and _some(trace, "dialogs", role="uac", secure=True) \
-        and any(h["sender"] == "proxy" and not h["secure"] for h in _requests(trace))
-
-
 _RETARGET = ("the responsible proxy retargets the sips: request to sip", _downgrade)
 _LAST_HOP = ("the responsible proxy forwards the sips: request as sip over a non-TLS hop", _insecure_downgrade)
 _UPGRADE = ("a proxy forwards a sip: request as sips", _upgrade)
@@ -125,11 +110,11 @@ _I10 = ("a sip: request reaches the sips: binding over a non-TLS hop", _initial_
 _I10_5630 = ("only in-dialog requests from the caller reach the sips: binding without TLS, no edge proxy",
              _in_dialog_to_sips_binding_insecure_direct)
 _ROUTE = ("a UA sends a sips: request behind a sip: Route entry", _sip_route_before_sips_request)
-_F19 = ("behind a strict sip:p1 entry alice sends the sips: target in Route, not over TLS (F-19)", _strict_hides_sips)
+_F19 = ("behind a strict sip:p1 entry alice sends the sips: target in Route, not over TLS (F-19)", strict_hides_sips)
 _F19_FLAG = ("behind a strict sips:p1 entry alice's dialog is secure while a later hop is not (F-19's reverse case)",
-             _strict_sips_flag)
+             strict_sips_flag)
 _F19_ROUTE = ("a strict sips:p1 entry is the Request-URI and the sip: target the Route value (F-19's reverse case)",
-              lambda t: _behind_strict_entry(t, "sips", "sip"))
+              strict_sips_route)
 _I12 = ("an in-dialog sip: request goes without TLS; the remote target is sip:", _in_dialog_insecure_after_tls)
 _I14 = ("a proxy recurses on a 3xx from a sip: request to a sips: Contact", _proxy_recursion_sip_to_sips)
 _I18 = ("a REGISTER binds a sips: Contact to a sip: AoR", _sips_contact_with_sip_aor)

@@ -18,6 +18,7 @@ import pytest
 import z3
 from smt_concrete import TemplateParams, params_scenario
 from smt_support import NAMES, RandomChooser, encoding, first_difference, fork_params, random_params, run_both
+from strict_flows import strict_hides_sips, strict_sips_flag, strict_sips_route
 
 from sipsmodel.model.expr import Scope, truth
 from sipsmodel.model.trace import Trace
@@ -136,37 +137,9 @@ def test_a_counterexample_shows_a_strict_router_only_where_the_violation_needs_o
     assert values and all(";lr" in v.render() for v in values), [v.render() for v in values]  # loose routers only
 
 
-def _requests(trace: Trace) -> list[dict[str, object]]:
-    return [dict(h) for h in trace.observation["hops"] if h["kind"] == "request"]
-
-
-def _behind_strict_entry(trace: Trace, entry: str, target: str) -> bool:
-    """alice's INVITE carries a strict route entry of scheme ``entry`` as Request-URI and the ``target`` in Route."""
-    return any(h["sender"] == "ua" and h["method"] == "INVITE" and h["initial"] and h["ruri"] == entry
-               and h["origin"] == target and h["route0"] == target for h in _requests(trace))
-
-
-def _f19(trace: Trace) -> bool:
-    """F-19: a sips target behind a strict sip entry, and alice's hop is not TLS (I-1's note)."""
-    return _behind_strict_entry(trace, "sip", "sips") and any(
-        h["sender"] == "ua" and h["origin"] == "sips" and not h["secure"] for h in _requests(trace))
-
-
-def _f19_flag(trace: Trace) -> bool:
-    """The reverse case: a strict sips entry as Request-URI makes alice's dialog secure; p1 forwards the sip
-    target without TLS (I-4b's note)."""
-    dialogs = trace.observation["dialogs"]
-    return _behind_strict_entry(trace, "sips", "sip") and any(d["role"] == "uac" and d["secure"] for d in dialogs) \
-        and any(h["sender"] == "proxy" and not h["secure"] for h in _requests(trace))
-
-
-def _f19_route(trace: Trace) -> bool:
-    """The reverse case on the wire: a strict sips entry is the Request-URI, the sip target the Route value (I-11)."""
-    return _behind_strict_entry(trace, "sips", "sip")
-
-
 # three of the five cells (I-4b under dean-bcp and I-11 under draft-04 show the same counterexample shape)
-NOTES = {("I-1", "dean-bcp"): _f19, ("I-4b", "rfc5630"): _f19_flag, ("I-11", "rfc5630"): _f19_route}
+NOTES = {("I-1", "dean-bcp"): strict_hides_sips, ("I-4b", "rfc5630"): strict_sips_flag,
+         ("I-11", "rfc5630"): strict_sips_route}
 
 
 @pytest.mark.slow
